@@ -1,0 +1,98 @@
+package ai.mint.topics;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one list of the platform's topics. Every lifecycle stage (rollout, update, export, eval, serve, rollback) has a
+ * requests topic (work) and a results topic; inference, worker status, metrics, the catalog and rejected input have
+ * their own. Keys are policy ids (worker ids on the worker-status topic).
+ */
+public final class Topics {
+
+    private static final String EVENTS = "ai.mint.events.";
+    private static final int PARTITIONS = 3;
+    private static final short REPLICATION = 3;
+    private static final Duration WEEK = Duration.ofDays(7);
+    private static final Duration MONTH = Duration.ofDays(30);
+
+    public static final TopicSpec POLICY_SPECS = compacted("mint.policy.specs", "PolicySpec",
+            "Policy definitions: base model, LoRA shape, reward, training, eval and promotion gate; latest per policy.");
+
+    public static final TopicSpec ROLLOUT_REQUESTS = stream("mint.rollout.requests", "RolloutRequest",
+            "Sampling work for a policy revision: prompts x group size.");
+    public static final TopicSpec ROLLOUT_RESULTS = stream("mint.rollout.results", "RolloutResult",
+            "Trajectories, log-probs and rewards sampled for a rollout request.");
+    public static final TopicSpec UPDATE_REQUESTS = stream("mint.update.requests", "UpdateRequest",
+            "GRPO update work: a rollout batch for a policy revision.");
+    public static final TopicSpec UPDATE_RESULTS = stream("mint.update.results", "UpdateResult",
+            "The new revision an update produced, with its training statistics.");
+    public static final TopicSpec EXPORT_REQUESTS = stream("mint.export.requests", "ExportRequest",
+            "Work to export a trained revision as a PEFT adapter.");
+    public static final TopicSpec EXPORT_RESULTS = stream("mint.export.results", "ExportResult",
+            "An exported adapter revision: where it is stored, its size, rank and sha-256.");
+    public static final TopicSpec EVAL_REQUESTS = stream("mint.eval.requests", "EvalRequest",
+            "Evaluation work for an exported revision.");
+    public static final TopicSpec EVAL_RESULTS = stream("mint.eval.results", "EvalResult",
+            "Scores of an evaluated revision.");
+    public static final TopicSpec SERVE_REQUESTS = stream("mint.serve.requests", "ServeRequest",
+            "A request to promote a revision to serving.");
+    public static final TopicSpec SERVE_RESULTS = stream("mint.serve.results", "ServeResult",
+            "The outcome of a promotion: the serving pointer moved, or why not.");
+    public static final TopicSpec ROLLBACK_REQUESTS = stream("mint.rollback.requests", "RollbackRequest",
+            "A request to move the serving pointer back to an earlier good revision.");
+    public static final TopicSpec ROLLBACK_RESULTS = stream("mint.rollback.results", "RollbackResult",
+            "The outcome of a rollback: the serving pointer moved back, or why not.");
+
+    public static final TopicSpec INFERENCE_REQUESTS = stream("mint.inference.requests", "InferenceRequest",
+            "Sampling requests from clients, addressed to a policy (optionally a pinned revision).");
+    public static final TopicSpec INFERENCE_RESPONSES = stream("mint.inference.responses", "InferenceResponse",
+            "Completions, with the revision that answered.");
+
+    public static final TopicSpec WORKER_STATUS = compacted("mint.worker.status", "WorkerStatus",
+            "Worker heartbeats: roles, resident adapters, capacity and load; latest per worker.");
+    public static final TopicSpec METRICS = stream("mint.metrics", "Metric",
+            "Measurements published by apps and workers (per policy where it applies).");
+    public static final TopicSpec CATALOG = compacted("mint.catalog", "CatalogEntry",
+            "The policy catalog as the catalog app folds it: revisions, serving pointer, history; latest per policy.");
+    public static final TopicSpec DEAD_LETTER = new TopicSpec("mint.deadletter", PARTITIONS, REPLICATION,
+            CleanupPolicy.DELETE, MONTH, "string (source record key, or empty)", EVENTS + "DeadLetter",
+            "Records that could not be processed, with where they came from and why.");
+
+    /** Every topic, in the order people read them. */
+    public static final List<TopicSpec> ALL = List.of(
+            POLICY_SPECS,
+            ROLLOUT_REQUESTS, ROLLOUT_RESULTS,
+            UPDATE_REQUESTS, UPDATE_RESULTS,
+            EXPORT_REQUESTS, EXPORT_RESULTS,
+            EVAL_REQUESTS, EVAL_RESULTS,
+            SERVE_REQUESTS, SERVE_RESULTS,
+            ROLLBACK_REQUESTS, ROLLBACK_RESULTS,
+            INFERENCE_REQUESTS, INFERENCE_RESPONSES,
+            WORKER_STATUS, METRICS, CATALOG, DEAD_LETTER);
+
+    private Topics() {
+    }
+
+    /** The topic with this name, if it is one of the platform's. */
+    public static Optional<TopicSpec> byName(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    /** The topic with this name, or an error listing the known names. */
+    public static TopicSpec require(String name) {
+        return byName(name).orElseThrow(() -> new IllegalArgumentException(
+                "unknown topic '" + name + "'; known topics: " + ALL.stream().map(TopicSpec::name).toList()));
+    }
+
+    private static TopicSpec stream(String name, String record, String doc) {
+        return new TopicSpec(name, PARTITIONS, REPLICATION, CleanupPolicy.DELETE, WEEK, "string (policy id)",
+                EVENTS + record, doc);
+    }
+
+    private static TopicSpec compacted(String name, String record, String doc) {
+        return new TopicSpec(name, PARTITIONS, REPLICATION, CleanupPolicy.COMPACT, null, "string (policy id)",
+                EVENTS + record, doc);
+    }
+}
