@@ -1,0 +1,224 @@
+package ai.mint.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A client of any schema registry that speaks the Confluent Schema Registry REST API (Confluent, Apicurio's
+ * {@code /apis/ccompat/v7}, Karapace, Redpanda). Registrations, lookups and schemas by id are cached: ids are
+ * immutable, so after the first call per schema the serdes never touch the network.
+ */
+public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
+
+    /** How long a call may take before the registry counts as unavailable. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String baseUrl;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+
+    public HttpSchemaRegistryClient(String baseUrl) {
+        this(baseUrl, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param baseUrl the Confluent-API base URL, e.g. {@code http://127.0.0.1:8081/apis/ccompat/v7}
+     * @param timeout limit on connecting and on each call
+     */
+    public HttpSchemaRegistryClient(String baseUrl, Duration timeout) {
+        if (baseUrl == null || !(baseUrl.startsWith("http://") || baseUrl.startsWith("https://"))) {
+            throw new IllegalArgumentException("schema.registry.url must start with http:// or https://, got '"
+                    + baseUrl + "'");
+        }
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public int register(String subject, Schema schema) {
+        Map<Schema, Integer> known = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+        Integer cached = known.get(schema);
+        if (cached != null) {
+            return cached;
+        }
+        Response response = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+        if (response.status() == 409) {
+            throw new IncompatibleSchemaException(subject, List.of(response.errorMessage()));
+        }
+        requireSuccess(response, "register a schema under subject " + subject);
+        int id = response.json().path("id").asInt(-1);
+        if (id < 0) {
+            throw new SchemaRegistryException("registry " + baseUrl + " answered a registration under " + subject
+                    + " without an id: " + response.body());
+        }
+        known.put(schema, id);
+        schemasById.putIfAbsent(id, schema);
+        return id;
+    }
+
+    @Override
+    public Schema schemaById(int id) {
+        Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        Response response = send("GET", "/schemas/ids/" + id, null);
+        if (response.status() == 404) {
+            throw new UnknownSchemaIdException(id, baseUrl);
+        }
+        requireSuccess(response, "fetch schema id " + id);
+        Schema schema = parse(response.json().path("schema").asText(), "schema id " + id);
+        Schema raced = schemasById.putIfAbsent(id, schema);
+        return raced == null ? schema : raced;
+    }
+
+    @Override
+    public OptionalInt lookup(String subject, Schema schema) {
+        Map<Schema, Integer> known = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+        Integer cached = known.get(schema);
+        if (cached != null) {
+            return OptionalInt.of(cached);
+        }
+        Response response = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
+        if (response.status() == 404) {
+            return OptionalInt.empty();
+        }
+        requireSuccess(response, "look up a schema under subject " + subject);
+        int id = response.json().path("id").asInt();
+        known.put(schema, id);
+        return OptionalInt.of(id);
+    }
+
+    @Override
+    public CompatibilityResult checkCompatibility(String subject, Schema schema) {
+        Response response = send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
+                schemaBody(schema));
+        if (response.status() == 404) {
+            return CompatibilityResult.ok(); // a new subject accepts any schema
+        }
+        requireSuccess(response, "check compatibility under subject " + subject);
+        JsonNode json = response.json();
+        List<String> messages = new ArrayList<>();
+        json.path("messages").forEach(m -> messages.add(m.asText()));
+        return new CompatibilityResult(json.path("is_compatible").asBoolean(false), messages);
+    }
+
+    @Override
+    public List<String> subjects() {
+        Response response = send("GET", "/subjects", null);
+        requireSuccess(response, "list subjects");
+        List<String> subjects = new ArrayList<>();
+        response.json().forEach(s -> subjects.add(s.asText()));
+        return subjects;
+    }
+
+    private Response send(String method, String path, String body) {
+        String url = baseUrl + path;
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .header("Accept", CONTENT_TYPE + ", application/json");
+        if (body != null) {
+            request.header("Content-Type", CONTENT_TYPE)
+                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(method + " " + url, response.statusCode(), response.body());
+        } catch (HttpTimeoutException e) {
+            throw new RegistryUnavailableException(baseUrl, "no answer within " + timeout.toMillis() + " ms", e);
+        } catch (ConnectException e) {
+            throw new RegistryUnavailableException(baseUrl, "connection refused", e);
+        } catch (IOException e) {
+            throw new RegistryUnavailableException(baseUrl, e.toString(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryUnavailableException(baseUrl, "interrupted while waiting", e);
+        }
+    }
+
+    private void requireSuccess(Response response, String what) {
+        if (response.status() / 100 != 2) {
+            throw new SchemaRegistryException("schema registry " + baseUrl + " could not " + what + ": HTTP "
+                    + response.status() + " " + response.errorMessage() + " (" + response.request() + ")");
+        }
+    }
+
+    private static String schemaBody(Schema schema) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("schema", schema.toString());
+        body.put("schemaType", "AVRO");
+        return body.toString();
+    }
+
+    private Schema parse(String text, String what) {
+        try {
+            return new Schema.Parser().parse(text);
+        } catch (SchemaParseException e) {
+            throw new SchemaRegistryException("registry " + baseUrl + " returned an unreadable Avro schema for "
+                    + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** One HTTP answer, with the registry's JSON error message pulled out where there is one. */
+    private record Response(String request, int status, String body) {
+
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new SchemaRegistryException("schema registry answered " + request + " with non-JSON: "
+                        + abbreviate(body), e);
+            }
+        }
+
+        String errorMessage() {
+            try {
+                JsonNode json = JSON.readTree(body);
+                if (json != null && json.hasNonNull("message")) {
+                    return json.get("message").asText();
+                }
+            } catch (IOException ignored) {
+                // not JSON: the raw body is the best message there is
+            }
+            return abbreviate(body);
+        }
+
+        private static String abbreviate(String text) {
+            return text == null ? "" : text.length() <= 300 ? text : text.substring(0, 300) + "...";
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package ai.mint.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * The client against unreachable registries, and its protocol handling against a small HTTP server that answers
+ * as the Confluent REST API documents (the real-registry round trips are integration tests).
+ */
+class HttpSchemaRegistryClientTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Schema THING = SchemaBuilder.record("Thing").namespace("ai.mint.test").fields()
+            .requiredString("id").endRecord();
+
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> contentTypes = new CopyOnWriteArrayList<>();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void shouldReportARefusedConnectionNamingTheUrl() throws IOException {
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + deadPort + "/apis/ccompat/v7";
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url, Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> client.register("a-value", THING))
+                .isInstanceOf(RegistryUnavailableException.class)
+                .hasMessageContaining(url)
+                .hasMessageContaining("connection refused")
+                .hasMessageContaining("./mint up")
+                .hasMessageContaining("schema.registry.url");
+    }
+
+    @Test
+    void shouldGiveUpOnARegistryThatNeverAnswers() throws IOException {
+        // the kernel completes the TCP handshake from the backlog; nobody ever reads or answers
+        try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            String url = "http://127.0.0.1:" + silent.getLocalPort() + "/apis/ccompat/v7";
+            HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(url, Duration.ofMillis(300));
+
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+                    assertThatThrownBy(() -> client.schemaById(1))
+                            .isInstanceOf(RegistryUnavailableException.class)
+                            .hasMessageContaining(url)
+                            .hasMessageContaining("no answer within 300 ms"));
+        }
+    }
+
+    @Test
+    void shouldRegisterOnceAndServeLaterCallsFromTheCache() throws Exception {
+        HttpSchemaRegistryClient client = clientOf(exchange -> answer(exchange, 200, "{\"id\":7}"));
+
+        assertThat(client.register("a-value", THING)).isEqualTo(7);
+        assertThat(client.register("a-value", THING)).isEqualTo(7);
+        assertThat(client.schemaById(7)).isEqualTo(THING);
+        assertThat(client.lookup("a-value", THING)).hasValue(7);
+
+        assertThat(requests).containsExactly("POST /apis/ccompat/v7/subjects/a-value/versions");
+        assertThat(contentTypes).containsExactly("application/vnd.schemaregistry.v1+json");
+        assertThat(new Schema.Parser().parse(JSON.readTree(bodies.get(0)).get("schema").asText())).isEqualTo(THING);
+    }
+
+    @Test
+    void shouldCarryTheRegistrysReasonWhenItRefusesASchema() throws Exception {
+        HttpSchemaRegistryClient client = clientOf(exchange -> answer(exchange, 409,
+                "{\"error_code\":409,\"message\":\"Schema being registered is incompatible: field size\"}"));
+
+        assertThatThrownBy(() -> client.register("a-value", THING))
+                .isInstanceOf(IncompatibleSchemaException.class)
+                .hasMessageContaining("a-value")
+                .hasMessageContaining("incompatible: field size");
+    }
+
+    @Test
+    void shouldFetchSchemasByIdAndReportUnknownIds() throws Exception {
+        String schemaJson = JSON.createObjectNode().put("schema", THING.toString()).toString();
+        HttpSchemaRegistryClient client = clientOf(exchange -> {
+            if (exchange.getRequestURI().getPath().endsWith("/schemas/ids/3")) {
+                answer(exchange, 200, schemaJson);
+            } else {
+                answer(exchange, 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+            }
+        });
+
+        assertThat(client.schemaById(3)).isEqualTo(THING);
+        assertThat(client.schemaById(3)).isEqualTo(THING);
+        assertThatThrownBy(() -> client.schemaById(4))
+                .isInstanceOf(UnknownSchemaIdException.class)
+                .hasMessageContaining("schema id 4");
+        assertThat(requests).containsExactly("GET /apis/ccompat/v7/schemas/ids/3", "GET /apis/ccompat/v7/schemas/ids/4");
+    }
+
+    @Test
+    void shouldReadLookupsCompatibilityAndSubjects() throws Exception {
+        HttpSchemaRegistryClient client = clientOf(exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            if (path.endsWith("/subjects")) {
+                answer(exchange, 200, "[\"a-value\",\"b-value\"]");
+            } else if (path.startsWith("/apis/ccompat/v7/compatibility/subjects/a-value")) {
+                answer(exchange, 200, "{\"is_compatible\":false,\"messages\":[\"size has no default\"]}");
+            } else if (path.endsWith("/subjects/a-value")) {
+                answer(exchange, 200, "{\"subject\":\"a-value\",\"id\":5,\"version\":1}");
+            } else {
+                answer(exchange, 404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
+            }
+        });
+
+        assertThat(client.subjects()).containsExactly("a-value", "b-value");
+        assertThat(client.checkCompatibility("a-value", THING))
+                .isEqualTo(new CompatibilityResult(false, List.of("size has no default")));
+        assertThat(client.checkCompatibility("new-value", THING).compatible()).isTrue();
+        assertThat(client.lookup("a-value", THING)).hasValue(5);
+        assertThat(client.lookup("c-value", THING)).isEmpty();
+    }
+
+    @Test
+    void shouldReportOtherRegistryErrorsWithTheStatus() throws Exception {
+        HttpSchemaRegistryClient client = clientOf(exchange -> answer(exchange, 500,
+                "{\"error_code\":50001,\"message\":\"storage failure\"}"));
+
+        assertThatThrownBy(() -> client.subjects())
+                .isInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("HTTP 500 storage failure")
+                .hasMessageContaining("GET " + client.baseUrl() + "/subjects");
+    }
+
+    @Test
+    void shouldRejectAUrlThatIsNotHttp() {
+        assertThatThrownBy(() -> new HttpSchemaRegistryClient("localhost:8081"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("localhost:8081");
+    }
+
+    private interface Handler {
+        void handle(HttpExchange exchange) throws IOException;
+    }
+
+    private HttpSchemaRegistryClient clientOf(Handler handler) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            String type = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (type != null) {
+                contentTypes.add(type);
+            }
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (body.length > 0) {
+                bodies.add(new String(body, StandardCharsets.UTF_8));
+            }
+            handler.handle(exchange);
+        });
+        server.start();
+        return new HttpSchemaRegistryClient("http://127.0.0.1:" + server.getAddress().getPort() + "/apis/ccompat/v7/",
+                Duration.ofSeconds(5));
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+}
