@@ -1,0 +1,133 @@
+package ai.mint.catalog;
+
+import ai.mint.catalog.internal.CatalogNodes;
+import ai.mint.catalog.internal.CatalogProcessor;
+import ai.mint.catalog.internal.DecodeProcessor;
+import ai.mint.catalog.internal.RecentEventIds;
+import ai.mint.catalog.query.CatalogHttpServer;
+import ai.mint.catalog.query.StreamsCatalogReader;
+import ai.mint.registry.SchemaRegistryClients;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The catalog app: folds the lifecycle topics (policy specs, update, export and eval results, serve and rollback
+ * requests) into one catalog entry per policy, enforcing the lifecycle state machine; publishes changed entries to the
+ * compacted catalog topic, serve/rollback results to theirs, refusals to the dead-letter topic; and answers queries
+ * over HTTP. {@link #buildTopology} and {@link #streamsConfig} are what tests drive.
+ */
+public final class CatalogApp {
+
+    private CatalogApp() {
+    }
+
+    /**
+     * The catalog topology. Every input is read as bytes and decoded in the topology, so that undecodable records
+     * reach the dead-letter topic inside the same transaction as everything else.
+     */
+    public static Topology buildTopology(CatalogTopics topics, CatalogSerdes serdes, StoreKind storeKind, String appName) {
+        Topology topology = new Topology();
+        Map<String, Serde<? extends SpecificRecord>> inputs = new LinkedHashMap<>();
+        inputs.put(topics.policySpecs(), serdes.policySpec());
+        inputs.put(topics.updateResults(), serdes.updateResult());
+        inputs.put(topics.exportResults(), serdes.exportResult());
+        inputs.put(topics.evalResults(), serdes.evalResult());
+        inputs.put(topics.serveRequests(), serdes.serveRequest());
+        inputs.put(topics.rollbackRequests(), serdes.rollbackRequest());
+
+        List<String> decoders = inputs.keySet().stream().map(CatalogNodes::decode).toList();
+        inputs.forEach((topic, serde) -> {
+            topology.addSource(CatalogNodes.source(topic), new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
+            topology.addProcessor(CatalogNodes.decode(topic), () -> new DecodeProcessor<>(serde.deserializer(), appName),
+                    CatalogNodes.source(topic));
+        });
+        topology.addProcessor(CatalogNodes.LIFECYCLE,
+                () -> new CatalogProcessor(appName, CatalogStores.RECENT_EVENT_IDS_PER_POLICY),
+                decoders.toArray(String[]::new));
+        topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.ENTRIES),
+                Serdes.String(), serdes.catalogEntry()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.RECENT_EVENT_IDS),
+                Serdes.String(), RecentEventIds.serde()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
+
+        StringSerializer keys = new StringSerializer();
+        topology.addSink(CatalogNodes.SINK_CATALOG, topics.catalog(), keys, serdes.catalogEntry().serializer(),
+                CatalogNodes.LIFECYCLE);
+        topology.addSink(CatalogNodes.SINK_SERVE_RESULTS, topics.serveResults(), keys, serdes.serveResult().serializer(),
+                CatalogNodes.LIFECYCLE);
+        topology.addSink(CatalogNodes.SINK_ROLLBACK_RESULTS, topics.rollbackResults(), keys,
+                serdes.rollbackResult().serializer(), CatalogNodes.LIFECYCLE);
+        String[] deadLetterParents = new String[decoders.size() + 1];
+        decoders.toArray(deadLetterParents);
+        deadLetterParents[decoders.size()] = CatalogNodes.LIFECYCLE;
+        topology.addSink(CatalogNodes.SINK_DEAD_LETTER, topics.deadLetter(), keys, serdes.deadLetter().serializer(),
+                deadLetterParents);
+        return topology;
+    }
+
+    /** Kafka Streams settings of one catalog instance, advertising {@code queryHost} to the other instances. */
+    public static Properties streamsConfig(CatalogConfig config, HostInfo queryHost) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, queryHost.host() + ":" + queryHost.port());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.internalReplication);
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // Sources read bytes, so this only guards keys/timestamps; bad values are dead-lettered by DecodeProcessor.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        return props;
+    }
+
+    /**
+     * Starts one catalog instance: its query API first (so that the advertised port is known, also when 0 picks it),
+     * then the streams app. Close the returned handle to stop both.
+     */
+    public static RunningCatalog start(CatalogConfig config) throws IOException {
+        CatalogSerdes serdes = CatalogSerdes.using(SchemaRegistryClients.fromUrl(config.registryUrl));
+        Topology topology = buildTopology(CatalogTopics.defaults(), serdes, config.storeKind, config.applicationId);
+        StreamsCatalogReader reader = new StreamsCatalogReader();
+        CatalogHttpServer http = CatalogHttpServer.start(reader, config.httpHost, config.httpPort);
+        HostInfo self = new HostInfo(config.httpHost, http.port());
+        KafkaStreams streams;
+        try {
+            streams = new KafkaStreams(topology, streamsConfig(config, self));
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
+        }
+        reader.attach(streams, self);
+        CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.complete(now);
+            }
+        });
+        // A failure that is not the input's fault (registry or broker down) kills the thread; replace it and go on.
+        streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);
+        streams.start();
+        return new RunningCatalog(streams, http, stopped);
+    }
+
+    /** Runs the catalog until the JVM is asked to stop. */
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new CatalogCommand()).execute(args));
+    }
+}

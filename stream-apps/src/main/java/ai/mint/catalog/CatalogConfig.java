@@ -1,0 +1,87 @@
+package ai.mint.catalog;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+
+/**
+ * Settings of the catalog app, defined once with names, defaults and docs ({@link #DEFINITION} prints them). Values are
+ * validated and read into typed fields when the config is built.
+ */
+public final class CatalogConfig extends AbstractConfig {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers to connect to (host:port,...).";
+    public static final String BOOTSTRAP_SERVERS_DEFAULT = "127.0.0.1:9092";
+
+    public static final String REGISTRY_URL = "schema.registry.url";
+    public static final String REGISTRY_URL_DOC = "Schema registry speaking the Confluent REST API "
+            + "(mock://NAME for an in-process registry).";
+
+    public static final String APPLICATION_ID = "application.id";
+    public static final String APPLICATION_ID_DOC = "Kafka Streams application id: consumer group, prefix of the "
+            + "changelog topics, and the produced_by of what the catalog decides itself.";
+    public static final String APPLICATION_ID_DEFAULT = "mint-catalog";
+
+    public static final String STATE_DIR = "state.dir";
+    public static final String STATE_DIR_DOC = "Directory of the local RocksDB stores (rebuilt from changelogs if lost).";
+    public static final String STATE_DIR_DEFAULT = Path.of(System.getProperty("java.io.tmpdir"), "mint-catalog").toString();
+
+    public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_HOST_DOC = "Host name other instances use to reach this one's query API "
+            + "(advertised as application.server).";
+    public static final String HTTP_HOST_DEFAULT = "127.0.0.1";
+
+    public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_PORT_DOC = "Port of the query API; 0 picks a free one.";
+    public static final int HTTP_PORT_DEFAULT = 7070;
+
+    public static final String STORE_KIND = "store.kind";
+    public static final String STORE_KIND_DOC = "rocksdb (persistent, for real runs) or in_memory (tests).";
+    public static final String STORE_KIND_DEFAULT = "rocksdb";
+
+    public static final String STREAM_THREADS = "num.stream.threads";
+    public static final String STREAM_THREADS_DOC = "Stream threads of this instance.";
+    public static final int STREAM_THREADS_DEFAULT = 1;
+
+    public static final String INTERNAL_REPLICATION = "internal.topics.replication.factor";
+    public static final String INTERNAL_REPLICATION_DOC = "Replication of changelog topics; -1 takes the broker default.";
+    public static final int INTERNAL_REPLICATION_DEFAULT = -1;
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.STRING, BOOTSTRAP_SERVERS_DEFAULT, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+            .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, REGISTRY_URL_DOC)
+            .define(APPLICATION_ID, Type.STRING, APPLICATION_ID_DEFAULT, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, APPLICATION_ID_DOC)
+            .define(STATE_DIR, Type.STRING, STATE_DIR_DEFAULT, Importance.MEDIUM, STATE_DIR_DOC)
+            .define(HTTP_HOST, Type.STRING, HTTP_HOST_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    HTTP_HOST_DOC)
+            .define(HTTP_PORT, Type.INT, HTTP_PORT_DEFAULT, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
+            .define(STORE_KIND, Type.STRING, STORE_KIND_DEFAULT, ValidString.in("rocksdb", "in_memory"),
+                    Importance.LOW, STORE_KIND_DOC)
+            .define(STREAM_THREADS, Type.INT, STREAM_THREADS_DEFAULT, Range.atLeast(1), Importance.LOW,
+                    STREAM_THREADS_DOC)
+            .define(INTERNAL_REPLICATION, Type.INT, INTERNAL_REPLICATION_DEFAULT, Range.atLeast(-1), Importance.LOW,
+                    INTERNAL_REPLICATION_DOC);
+
+    public final String bootstrapServers = getString(BOOTSTRAP_SERVERS);
+    public final String registryUrl = getString(REGISTRY_URL);
+    public final String applicationId = getString(APPLICATION_ID);
+    public final Path stateDir = Path.of(getString(STATE_DIR));
+    public final String httpHost = getString(HTTP_HOST);
+    public final int httpPort = getInt(HTTP_PORT);
+    public final StoreKind storeKind = StoreKind.valueOf(getString(STORE_KIND).toUpperCase(java.util.Locale.ROOT));
+    public final int streamThreads = getInt(STREAM_THREADS);
+    public final int internalReplication = getInt(INTERNAL_REPLICATION);
+
+    /** Validates the settings; a missing or bad value throws a ConfigException naming it. */
+    public CatalogConfig(Map<String, ?> values) {
+        super(DEFINITION, values, false);
+    }
+}

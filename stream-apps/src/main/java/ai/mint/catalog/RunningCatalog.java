@@ -1,0 +1,29 @@
+package ai.mint.catalog;
+
+import ai.mint.catalog.query.CatalogHttpServer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * A started catalog instance: its streams app and query API. Closing stops the query API first, so that no query
+ * reaches stores that are closing.
+ *
+ * @param streams the running Kafka Streams app (state, metadata)
+ * @param http    the query API
+ * @param stopped completes with ERROR or NOT_RUNNING when the streams app stops
+ */
+public record RunningCatalog(KafkaStreams streams, CatalogHttpServer http, CompletableFuture<KafkaStreams.State> stopped)
+        implements AutoCloseable {
+
+    /** Base URL of this instance's query API. */
+    public String queryUrl() {
+        return "http://" + http.host() + ":" + http.port();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        streams.close(Duration.ofSeconds(30));
+    }
+}
