@@ -1,0 +1,38 @@
+package ai.mint.engine;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A resident base model serving many LoRA adapters at once; what the rest of the project uses (no DJL types).
+ * One {@link #generate} call runs its requests as one batch, each row with its own adapter. Adapters are registered
+ * by id (a PEFT directory) and moved between storage, a CPU tier and the device by the engine's working set.
+ */
+public interface Engine extends AutoCloseable {
+
+    List<GenerationResult> generate(List<GenerationRequest> batch);
+
+    /** Makes an adapter known by id; a later {@link #loadAdapter} or request reads it. */
+    void registerAdapter(String adapterId, Path peftDirectory);
+
+    /** Loads an adapter onto the device now (prefetch); evicts others if the byte budget requires. */
+    void loadAdapter(String adapterId);
+
+    void evictAdapter(String adapterId);
+
+    /** Swaps in a new revision of a resident adapter from a PEFT directory without stopping running batches. */
+    void replaceAdapter(String adapterId, Path peftDirectory);
+
+    Set<String> residentAdapters();
+
+    long residentAdapterBytes();
+
+    /** Tokenizes with the base model's tokenizer.json. */
+    int[] encode(String text);
+
+    String decode(int[] tokens);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,174 @@
+package ai.mint.engine;
+
+import ai.djl.Device;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.mint.engine.generate.Generator;
+import ai.mint.engine.lora.AdapterSlots;
+import ai.mint.engine.lora.AdapterStore;
+import ai.mint.engine.lora.LoraBank;
+import ai.mint.engine.lora.PeftAdapterIo;
+import ai.mint.engine.lora.ResidentAdapter;
+import ai.mint.engine.model.ByteLevelTokenizerFile;
+import ai.mint.engine.model.DecoderModel;
+import ai.mint.engine.model.HfModelLoader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The DJL implementation of {@link Engine}: loads the base once, keeps adapters in {@link AdapterSlots}, and runs
+ * each batch as one heterogeneous forward per step over a {@link LoraBank} stacked from the batch's adapters.
+ */
+public final class LoraEngine implements Engine {
+
+    private final DecoderModel model;
+    private final AdapterStore store;
+    private final AdapterSlots slots;
+    private final HuggingFaceTokenizer tokenizer;
+    private final Generator generator;
+
+    private LoraEngine(DecoderModel model, AdapterStore store, AdapterSlots slots, HuggingFaceTokenizer tokenizer) {
+        this.model = model;
+        this.store = store;
+        this.slots = slots;
+        this.tokenizer = tokenizer;
+        this.generator = new Generator(model, padToken(model));
+    }
+
+    public static LoraEngine open(EngineConfig config) {
+        // PyTorch reads its thread count once, when the engine first starts
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(config.threads()));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        Device device = switch (config.device().toLowerCase(java.util.Locale.ROOT)) {
+            case "cpu" -> Device.cpu();
+            case "gpu", "cuda" -> Device.gpu();
+            default -> Device.fromName(config.device());
+        };
+        DecoderModel model = HfModelLoader.load(config.baseDir(), device);
+        HuggingFaceTokenizer tokenizer = null;
+        Path tok = config.baseDir().resolve("tokenizer.json");
+        if (Files.isRegularFile(tok)) {
+            try {
+                tokenizer = HuggingFaceTokenizer.newInstance(tok, Map.of("addSpecialTokens", "false"));
+            } catch (IOException | RuntimeException e) {
+                model.base().close();
+                throw new EngineException("cannot load " + tok + ": " + e.getMessage(), e);
+            }
+        }
+        AdapterStore store = new AdapterStore(model.config(), config.cpuCacheBytes());
+        AdapterSlots slots = new AdapterSlots(model.config(), model.base().manager(), store,
+                config.adapterBudgetBytes());
+        return new LoraEngine(model, store, slots, tokenizer);
+    }
+
+    private static int padToken(DecoderModel model) {
+        int eos = model.config().eosTokenId();
+        return eos >= 0 && eos < model.config().vocabSize() ? eos
+                : Math.min(ByteLevelTokenizerFile.PAD, model.config().vocabSize() - 1);
+    }
+
+    @Override
+    public List<GenerationResult> generate(List<GenerationRequest> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Integer> slotOf = new LinkedHashMap<>();
+        for (GenerationRequest r : batch) {
+            if (r.adapterId() != null) {
+                slotOf.putIfAbsent(r.adapterId(), slotOf.size() + 1);
+            }
+            for (int t : r.promptTokens()) {
+                if (t < 0 || t >= model.config().vocabSize()) {
+                    throw new EngineException("prompt token " + t + " is outside the vocabulary 0.."
+                            + (model.config().vocabSize() - 1));
+                }
+            }
+        }
+        List<ResidentAdapter> adapters = slots.acquire(slotOf.keySet());
+        try (LoraBank bank = adapters.isEmpty() ? null
+                : LoraBank.stack(model.base().manager(), model.config(), adapters)) {
+            long[] rowSlots = batch.stream()
+                    .mapToLong(r -> r.adapterId() == null ? 0 : slotOf.get(r.adapterId())).toArray();
+            List<int[]> prompts = new ArrayList<>();
+            batch.forEach(r -> prompts.add(r.promptTokens()));
+            return generator.generate(prompts, batch.stream().map(GenerationRequest::sampling).toList(), bank,
+                    rowSlots);
+        } finally {
+            slots.release(adapters);
+        }
+    }
+
+    @Override
+    public void registerAdapter(String adapterId, Path peftDirectory) {
+        store.register(adapterId, peftDirectory);
+    }
+
+    @Override
+    public void loadAdapter(String adapterId) {
+        slots.load(adapterId);
+    }
+
+    @Override
+    public void evictAdapter(String adapterId) {
+        slots.evict(adapterId);
+    }
+
+    @Override
+    public void replaceAdapter(String adapterId, Path peftDirectory) {
+        store.register(adapterId, peftDirectory);
+        slots.replace(adapterId, PeftAdapterIo.read(peftDirectory, model.config()));
+    }
+
+    @Override
+    public Set<String> residentAdapters() {
+        return slots.residentIds();
+    }
+
+    @Override
+    public long residentAdapterBytes() {
+        return slots.residentBytes();
+    }
+
+    @Override
+    public int[] encode(String text) {
+        requireTokenizer();
+        long[] ids = tokenizer.encode(text, false, false).getIds();
+        return java.util.Arrays.stream(ids).mapToInt(x -> (int) x).toArray();
+    }
+
+    @Override
+    public String decode(int[] tokens) {
+        requireTokenizer();
+        return tokenizer.decode(java.util.Arrays.stream(tokens).asLongStream().toArray(), true);
+    }
+
+    private void requireTokenizer() {
+        if (tokenizer == null) {
+            throw new EngineException("the base model directory has no tokenizer.json");
+        }
+    }
+
+    /** The model itself, for code in this module that needs the functional forward (training). */
+    public DecoderModel model() {
+        return model;
+    }
+
+    public AdapterSlots slots() {
+        return slots;
+    }
+
+    @Override
+    public void close() {
+        slots.close();
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        model.base().close();
+    }
+}

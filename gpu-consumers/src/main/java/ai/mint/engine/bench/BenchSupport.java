@@ -1,0 +1,60 @@
+package ai.mint.engine.bench;
+
+import ai.mint.engine.model.BaseModelInitializer;
+import ai.mint.engine.model.ModelConfig;
+import ai.mint.engine.model.ModelPreset;
+import ai.mint.engine.safetensors.DType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+
+/** Shared set-up of the engine benchmarks: a base model made once under target/bench-work, and timing. */
+final class BenchSupport {
+
+    private BenchSupport() {
+    }
+
+    /** The small preset (or tiny with --quick) in target/bench-work, written on first use. */
+    static Path base(boolean quick, boolean moe) {
+        ModelPreset preset = quick ? ModelPreset.TINY : ModelPreset.SMALL;
+        Path dir = Path.of("target", "bench-work", preset.name().toLowerCase() + (moe ? "-moe" : "-dense"));
+        if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
+            BaseModelInitializer.write(dir, preset.config(moe), 0, DType.F32);
+        }
+        return dir;
+    }
+
+    static ModelConfig config(boolean quick, boolean moe) {
+        return (quick ? ModelPreset.TINY : ModelPreset.SMALL).config(moe);
+    }
+
+    /** Median wall time in ms of {@code runs} calls after one warm-up; each call may return its own nanos. */
+    static double medianMillis(int runs, LongSupplier timedNanos) {
+        timedNanos.getAsLong();
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            ms[i] = timedNanos.getAsLong() / 1e6;
+        }
+        java.util.Arrays.sort(ms);
+        return ms[runs / 2];
+    }
+
+    static Path workDir(String name) {
+        try {
+            return Files.createDirectories(Path.of("target", "bench-work", name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static long dirBytes(Path dir) {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package ai.mint.engine.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.mint.engine.model.Projection;
+
+/**
+ * The low-rank corrections of one batch, each row with its own adapter. The forward pass adds what this returns to
+ * the base projection computed once for all rows. A null return means no row has an adapter on that projection.
+ */
+public interface LoraDelta {
+
+    /** {@code x} [B, T, in] gives the delta [B, T, out]. */
+    NDArray delta(int layer, Projection projection, NDArray x);
+
+    /** MoE experts: {@code x} [B, 1, T, in] (shared by all experts) gives the delta [B, E, T, out]. */
+    NDArray expertDelta(int layer, Projection projection, NDArray x);
+}

@@ -1,0 +1,108 @@
+package ai.mint.engine.model;
+
+import ai.mint.engine.safetensors.DType;
+import ai.mint.engine.safetensors.HostTensor;
+import ai.mint.engine.safetensors.SafetensorsWriter;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Makes a randomly initialised base model (normal(0, 0.02) weights, unit norms, as transformers initialises) in
+ * Hugging Face layout: {@code config.json}, {@code model.safetensors}, {@code tokenizer.json}. The same seed gives
+ * the same bytes. No weights can be downloaded here, and the loader reads these exactly as a real checkpoint.
+ */
+public final class BaseModelInitializer {
+
+    private BaseModelInitializer() {
+    }
+
+    /** Writes a base model of {@code config} into {@code dir}, weights stored as {@code dtype}. */
+    public static Path write(Path dir, ModelConfig config, long seed, DType dtype) {
+        Map<String, HostTensor> tensors = tensors(config, seed);
+        writeCheckpoint(dir, config, tensors, dtype);
+        return dir;
+    }
+
+    /** Writes the given tensors with the config and tokenizer (also used for merged checkpoints). */
+    public static void writeCheckpoint(Path dir, ModelConfig config, Map<String, HostTensor> tensors, DType dtype) {
+        config.write(dir.resolve("config.json"));
+        SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
+        tensors.forEach((name, t) -> writer.add(name, t.shape(), t.floats(), dtype));
+        writer.write(dir.resolve(CheckpointFiles.SINGLE));
+        ByteLevelTokenizerFile.write(dir);
+    }
+
+    /** The named weights of a fresh model, Hugging Face names and [out, in] layout. */
+    public static Map<String, HostTensor> tensors(ModelConfig c, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Map<String, HostTensor> t = new LinkedHashMap<>();
+        int h = c.hiddenSize();
+        int qd = c.numHeads() * c.headDim();
+        int kvd = c.numKvHeads() * c.headDim();
+        normal(t, rnd, "model.embed_tokens.weight", c.vocabSize(), h);
+        for (int i = 0; i < c.numLayers(); i++) {
+            String p = "model.layers." + i + ".";
+            ones(t, p + "input_layernorm.weight", h);
+            ones(t, p + "post_attention_layernorm.weight", h);
+            normal(t, rnd, p + "self_attn.q_proj.weight", qd, h);
+            normal(t, rnd, p + "self_attn.k_proj.weight", kvd, h);
+            normal(t, rnd, p + "self_attn.v_proj.weight", kvd, h);
+            normal(t, rnd, p + "self_attn.o_proj.weight", h, qd);
+            if (c.attentionBias()) {
+                normal(t, rnd, p + "self_attn.q_proj.bias", qd);
+                normal(t, rnd, p + "self_attn.k_proj.bias", kvd);
+                normal(t, rnd, p + "self_attn.v_proj.bias", kvd);
+            }
+            if (!c.isMoe()) {
+                normal(t, rnd, p + "mlp.gate_proj.weight", c.intermediateSize(), h);
+                normal(t, rnd, p + "mlp.up_proj.weight", c.intermediateSize(), h);
+                normal(t, rnd, p + "mlp.down_proj.weight", h, c.intermediateSize());
+                continue;
+            }
+            int ei = c.expertIntermediateSize();
+            normal(t, rnd, p + (c.mixtralNames() ? "block_sparse_moe.gate.weight" : "mlp.gate.weight"),
+                    c.numExperts(), h);
+            for (int e = 0; e < c.numExperts(); e++) {
+                normal(t, rnd, Projection.GATE.modulePath(c, i, e) + ".weight", ei, h);
+                normal(t, rnd, Projection.UP.modulePath(c, i, e) + ".weight", ei, h);
+                normal(t, rnd, Projection.DOWN.modulePath(c, i, e) + ".weight", h, ei);
+            }
+            if (!c.mixtralNames() && c.sharedExpertIntermediateSize() > 0) {
+                int si = c.sharedExpertIntermediateSize();
+                normal(t, rnd, p + "mlp.shared_expert.gate_proj.weight", si, h);
+                normal(t, rnd, p + "mlp.shared_expert.up_proj.weight", si, h);
+                normal(t, rnd, p + "mlp.shared_expert.down_proj.weight", h, si);
+                normal(t, rnd, p + "mlp.shared_expert_gate.weight", 1, h);
+            }
+        }
+        ones(t, "model.norm.weight", h);
+        if (!c.tieWordEmbeddings()) {
+            normal(t, rnd, "lm_head.weight", c.vocabSize(), h);
+        }
+        return t;
+    }
+
+    private static void normal(Map<String, HostTensor> t, SplittableRandom rnd, String name, long... shape) {
+        float[] data = new float[Math.toIntExact(HostTensor.elementCount(shape))];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (gaussian(rnd) * 0.02);
+        }
+        t.put(name, HostTensor.ofFloats(name, shape, data));
+    }
+
+    private static void ones(Map<String, HostTensor> t, String name, int n) {
+        float[] data = new float[n];
+        java.util.Arrays.fill(data, 1f);
+        t.put(name, HostTensor.ofFloats(name, new long[] {n}, data));
+    }
+
+    /** Box-Muller: SplittableRandom has no nextGaussian on Java 17. */
+    private static double gaussian(SplittableRandom rnd) {
+        double u1 = 1.0 - rnd.nextDouble();
+        double u2 = rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

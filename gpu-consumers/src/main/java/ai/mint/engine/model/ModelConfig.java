@@ -1,0 +1,170 @@
+package ai.mint.engine.model;
+
+import ai.mint.engine.EngineException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The architecture of a Llama/Qwen2-style decoder as Hugging Face's {@code config.json} describes it, dense or MoE
+ * (Qwen2-MoE and Mixtral key names). {@code numExperts == 0} means a dense model.
+ */
+public record ModelConfig(
+        String modelType,
+        int vocabSize,
+        int hiddenSize,
+        int intermediateSize,
+        int numLayers,
+        int numHeads,
+        int numKvHeads,
+        int headDim,
+        double rmsNormEps,
+        double ropeTheta,
+        int maxPositions,
+        boolean tieWordEmbeddings,
+        boolean attentionBias,
+        int numExperts,
+        int numExpertsPerTok,
+        int moeIntermediateSize,
+        int sharedExpertIntermediateSize,
+        boolean normTopkProb,
+        int bosTokenId,
+        int eosTokenId) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public ModelConfig {
+        require(vocabSize > 0 && hiddenSize > 0 && numLayers > 0 && numHeads > 0, "sizes must be positive");
+        require(numKvHeads > 0 && numHeads % numKvHeads == 0,
+                "num_attention_heads " + numHeads + " must be a multiple of num_key_value_heads " + numKvHeads);
+        require(headDim > 0 && headDim % 2 == 0, "head_dim " + headDim + " must be positive and even (rotary)");
+        require(numExperts == 0 || (numExpertsPerTok > 0 && numExpertsPerTok <= numExperts),
+                "num_experts_per_tok " + numExpertsPerTok + " must be in 1.." + numExperts);
+    }
+
+    public boolean isMoe() {
+        return numExperts > 0;
+    }
+
+    /** True for Mixtral tensor names (block_sparse_moe, w1/w2/w3); false for Qwen2-MoE names (mlp.experts.N). */
+    public boolean mixtralNames() {
+        return "mixtral".equals(modelType);
+    }
+
+    /** Width of one expert's hidden layer. */
+    public int expertIntermediateSize() {
+        return moeIntermediateSize > 0 ? moeIntermediateSize : intermediateSize;
+    }
+
+    public static ModelConfig read(Path configJson) {
+        try {
+            return fromJson(JSON.readTree(Files.readAllBytes(configJson)));
+        } catch (IOException e) {
+            throw new EngineException("cannot read model config " + configJson + ": " + e.getMessage(), e);
+        } catch (EngineException e) {
+            throw new EngineException(configJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static ModelConfig fromJson(JsonNode n) {
+        String type = n.path("model_type").asText("llama");
+        if (!type.equals("llama") && !type.equals("qwen2") && !type.equals("qwen2_moe") && !type.equals("mixtral")
+                && !type.equals("mistral")) {
+            throw new EngineException("model_type '" + type + "' is not supported (llama, mistral, qwen2, qwen2_moe,"
+                    + " mixtral)");
+        }
+        int hidden = need(n, "hidden_size");
+        int heads = need(n, "num_attention_heads");
+        int experts = n.has("num_experts") ? n.get("num_experts").asInt() : n.path("num_local_experts").asInt(0);
+        boolean moe = type.equals("qwen2_moe") || type.equals("mixtral");
+        if (moe && experts <= 0) {
+            throw new EngineException(type + " config lacks num_experts / num_local_experts");
+        }
+        return new ModelConfig(type,
+                need(n, "vocab_size"), hidden, need(n, "intermediate_size"), need(n, "num_hidden_layers"), heads,
+                n.path("num_key_value_heads").asInt(heads),
+                n.has("head_dim") && !n.get("head_dim").isNull() ? n.get("head_dim").asInt() : hidden / heads,
+                n.path("rms_norm_eps").asDouble(1e-6),
+                n.path("rope_theta").asDouble(10000.0),
+                n.path("max_position_embeddings").asInt(4096),
+                n.path("tie_word_embeddings").asBoolean(false),
+                // Qwen2 always carries q/k/v bias; Llama says so with attention_bias
+                type.startsWith("qwen2") || n.path("attention_bias").asBoolean(false),
+                moe ? experts : 0,
+                moe ? n.path("num_experts_per_tok").asInt(2) : 0,
+                moe ? n.path("moe_intermediate_size").asInt(0) : 0,
+                moe ? n.path("shared_expert_intermediate_size").asInt(0) : 0,
+                // Mixtral always renormalises the top-k weights; Qwen2-MoE says so with norm_topk_prob
+                type.equals("mixtral") || n.path("norm_topk_prob").asBoolean(false),
+                n.path("bos_token_id").asInt(-1),
+                n.path("eos_token_id").isArray() ? n.get("eos_token_id").get(0).asInt()
+                        : n.path("eos_token_id").asInt(-1));
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode n = JSON.createObjectNode();
+        n.putArray("architectures").add(switch (modelType) {
+            case "qwen2" -> "Qwen2ForCausalLM";
+            case "qwen2_moe" -> "Qwen2MoeForCausalLM";
+            case "mixtral" -> "MixtralForCausalLM";
+            case "mistral" -> "MistralForCausalLM";
+            default -> "LlamaForCausalLM";
+        });
+        n.put("model_type", modelType);
+        n.put("vocab_size", vocabSize);
+        n.put("hidden_size", hiddenSize);
+        n.put("intermediate_size", intermediateSize);
+        n.put("num_hidden_layers", numLayers);
+        n.put("num_attention_heads", numHeads);
+        n.put("num_key_value_heads", numKvHeads);
+        n.put("head_dim", headDim);
+        n.put("rms_norm_eps", rmsNormEps);
+        n.put("rope_theta", ropeTheta);
+        n.put("max_position_embeddings", maxPositions);
+        n.put("tie_word_embeddings", tieWordEmbeddings);
+        n.put("hidden_act", "silu");
+        if (modelType.equals("llama") || modelType.equals("mistral")) {
+            n.put("attention_bias", attentionBias);
+        }
+        if (isMoe()) {
+            n.put(mixtralNames() ? "num_local_experts" : "num_experts", numExperts);
+            n.put("num_experts_per_tok", numExpertsPerTok);
+            if (!mixtralNames()) {
+                n.put("moe_intermediate_size", expertIntermediateSize());
+                n.put("shared_expert_intermediate_size", sharedExpertIntermediateSize);
+                n.put("norm_topk_prob", normTopkProb);
+                n.put("decoder_sparse_step", 1);
+            }
+        }
+        n.put("bos_token_id", bosTokenId);
+        n.put("eos_token_id", eosTokenId);
+        n.put("torch_dtype", "float32");
+        return n;
+    }
+
+    public void write(Path configJson) {
+        try {
+            Files.createDirectories(configJson.toAbsolutePath().getParent());
+            JSON.writerWithDefaultPrettyPrinter().writeValue(configJson.toFile(), toJson());
+        } catch (IOException e) {
+            throw new EngineException("cannot write " + configJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int need(JsonNode n, String key) {
+        if (!n.has(key) || !n.get(key).canConvertToInt()) {
+            throw new EngineException("config.json lacks integer '" + key + "'");
+        }
+        return n.get(key).asInt();
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new EngineException("invalid model config: " + message);
+        }
+    }
+}

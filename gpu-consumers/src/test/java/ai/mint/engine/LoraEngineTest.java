@@ -1,0 +1,136 @@
+package ai.mint.engine;
+
+import ai.djl.ndarray.NDManager;
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.lora.PeftAdapterIo;
+import ai.mint.engine.model.BaseModelInitializer;
+import ai.mint.engine.model.ModelConfig;
+import ai.mint.engine.model.Projection;
+import ai.mint.engine.model.TestModels;
+import ai.mint.engine.safetensors.DType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The engine end to end: working set under a byte budget, adapter replacement, native memory over many batches. */
+class LoraEngineTest {
+
+    @TempDir
+    Path dir;
+
+    private LoraEngine engine(ModelConfig c, long budget) {
+        BaseModelInitializer.write(dir.resolve("base"), c, 3, DType.F32);
+        return LoraEngine.open(EngineConfig.of(dir.resolve("base")).withAdapterBudget(budget));
+    }
+
+    private List<LoraWeights> adapters(ModelConfig c, int n, int rank) {
+        List<LoraWeights> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(LoraWeights.random(c, EnumSet.allOf(Projection.class), rank, 2f * rank, 100 + i, true));
+        }
+        return out;
+    }
+
+    private static GenerationRequest request(String adapter, int... prompt) {
+        return new GenerationRequest(adapter, prompt, SamplingParams.greedy(1));
+    }
+
+    @Test
+    void rootManagerResourceCountIsStableOverAThousandBatchesWithLoadsAndEvictions() {
+        ModelConfig c = TestModels.microDense();
+        List<LoraWeights> ws = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ws.add(LoraWeights.random(c, EnumSet.of(Projection.Q, Projection.V, Projection.DOWN), 2, 4f, i, true));
+        }
+        try (LoraEngine e = engine(c, ws.get(0).byteSize() * 3)) {
+            for (int i = 0; i < ws.size(); i++) {
+                PeftAdapterIo.write(dir.resolve("a" + i), ws.get(i), c);
+                e.registerAdapter("a" + i, dir.resolve("a" + i));
+            }
+            NDManager root = e.model().base().manager();
+            e.generate(List.of(request("a0", 1, 2), request(null, 3)));
+            e.evictAdapter("a0");
+            int before = root.getManagedArrays().size();
+            long evictionsBefore = e.slots().evictions();
+            for (int batch = 0; batch < 1000; batch++) {
+                // 2 of 6 adapters per batch with room for 3: most batches evict and load
+                e.generate(List.of(request("a" + batch % 6, 1, 2, 3), request("a" + (batch * 5 + 1) % 6, 4),
+                        request(null, 5, 6)));
+                assertThat(e.residentAdapterBytes()).isLessThanOrEqualTo(ws.get(0).byteSize() * 3);
+            }
+            assertThat(e.slots().evictions() - evictionsBefore).isGreaterThan(500);
+            // sub-managers count too: resident adapters show up in the root's arrays
+            assertThat(root.getManagedArrays().size()).isGreaterThan(before);
+            e.residentAdapters().forEach(e::evictAdapter);
+            assertThat(root.getManagedArrays().size()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void budgetCountsRankAndABatchThatCannotFitIsRefused() {
+        ModelConfig c = TestModels.microDense();
+        LoraWeights small = adapters(c, 1, 1).get(0);
+        LoraWeights big = adapters(c, 1, 16).get(0);
+        assertThat(big.byteSize()).isEqualTo(small.byteSize() * 16);
+        try (LoraEngine e = engine(c, big.byteSize() + 4 * small.byteSize())) {
+            PeftAdapterIo.write(dir.resolve("big"), big, c);
+            e.registerAdapter("big", dir.resolve("big"));
+            for (int i = 0; i < 4; i++) {
+                PeftAdapterIo.write(dir.resolve("s" + i), small, c);
+                e.registerAdapter("s" + i, dir.resolve("s" + i));
+            }
+            e.generate(List.of(request("big", 1), request("s0", 1), request("s1", 1), request("s2", 1),
+                    request("s3", 1)));
+            assertThat(e.residentAdapters()).containsExactlyInAnyOrder("big", "s0", "s1", "s2", "s3");
+            PeftAdapterIo.write(dir.resolve("big2"), big, c);
+            e.registerAdapter("big2", dir.resolve("big2"));
+            assertThatThrownBy(() -> e.generate(List.of(request("big", 1), request("big2", 1))))
+                    .isInstanceOf(EngineException.class).hasMessageContaining("budget");
+        }
+    }
+
+    @Test
+    void replacedAdapterServesTheNewRevisionAndZeroRevisionEqualsBase() {
+        ModelConfig c = TestModels.microDense();
+        LoraWeights v1 = adapters(c, 1, 4).get(0);
+        LoraWeights v2 = LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f, 7, false); // B = 0
+        PeftAdapterIo.write(dir.resolve("v1"), v1, c);
+        PeftAdapterIo.write(dir.resolve("v2"), v2, c);
+        try (LoraEngine e = engine(c, 1L << 20)) {
+            e.registerAdapter("p", dir.resolve("v1"));
+            SamplingParams six = SamplingParams.greedy(6);
+            int[] prompt = {10, 20, 30};
+            GenerationResult base = e.generate(List.of(new GenerationRequest(null, prompt, six))).get(0);
+            GenerationResult withV1 = e.generate(List.of(new GenerationRequest("p", prompt, six))).get(0);
+            assertThat(withV1.logProbs()).isNotEqualTo(base.logProbs());
+            e.replaceAdapter("p", dir.resolve("v2"));
+            GenerationResult withV2 = e.generate(List.of(new GenerationRequest("p", prompt, six))).get(0);
+            assertThat(withV2.tokens()).containsExactly(base.tokens());
+            assertThat(withV2.logProbs()).containsExactly(base.logProbs());
+        }
+    }
+
+    @Test
+    void leftPaddingDoesNotChangeARowsResult() {
+        ModelConfig c = TestModels.microMoe();
+        try (LoraEngine e = engine(c, 1L << 20)) {
+            SamplingParams p = SamplingParams.greedy(5);
+            int[] shortPrompt = {7, 8};
+            GenerationResult alone = e.generate(List.of(new GenerationRequest(null, shortPrompt, p))).get(0);
+            GenerationResult padded = e.generate(List.of(new GenerationRequest(null, new int[] {1, 2, 3, 4, 5, 6, 7},
+                    p), new GenerationRequest(null, shortPrompt, p))).get(1);
+            assertThat(padded.tokens()).containsExactly(alone.tokens());
+            for (int i = 0; i < alone.logProbs().length; i++) {
+                assertThat(padded.logProbs()[i]).isCloseTo(alone.logProbs()[i],
+                        org.assertj.core.api.Assertions.within(1e-5f));
+            }
+        }
+    }
+}

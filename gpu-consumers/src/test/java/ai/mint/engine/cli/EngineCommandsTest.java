@@ -1,0 +1,65 @@
+package ai.mint.engine.cli;
+
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.lora.PeftAdapterIo;
+import ai.mint.engine.model.ModelConfig;
+import ai.mint.engine.model.Projection;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** `mint base init` then `mint generate --json`, through picocli as the launcher will run them. */
+class EngineCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    private String run(Object command, String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(new CommandLine(command).execute(args)).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void initTinyBaseThenGenerateJsonWithAndWithoutAdapter() throws Exception {
+        Path base = dir.resolve("tiny");
+        String init = run(new BaseCommand(), "init", base.toString(), "--preset", "tiny", "--seed", "1",
+                "--dtype", "BF16");
+        assertThat(init).contains("qwen2").contains("parameters");
+        assertThat(base.resolve("tokenizer.json")).exists();
+        ModelConfig c = ModelConfig.read(base.resolve("config.json"));
+        PeftAdapterIo.write(dir.resolve("adapter"), LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f,
+                2, true), c);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode plain = json.readTree(run(new GenerateCommand(), "--base", base.toString(), "--prompt", "Hi there",
+                "--max-tokens", "5", "--temperature", "0.8", "--seed", "3", "--json"));
+        assertThat(plain.get("prompt_token_ids")).hasSize(8);
+        assertThat(plain.get("prompt_token_ids").get(0).asInt()).isEqualTo('H');
+        assertThat(plain.get("token_ids").size()).isBetween(1, 5);
+        assertThat(plain.get("logprobs").size()).isEqualTo(plain.get("token_ids").size());
+        plain.get("logprobs").forEach(lp -> assertThat(lp.asDouble()).isLessThanOrEqualTo(0));
+        JsonNode again = json.readTree(run(new GenerateCommand(), "--base", base.toString(), "--prompt", "Hi there",
+                "--max-tokens", "5", "--temperature", "0.8", "--seed", "3", "--json"));
+        assertThat(again.get("token_ids")).isEqualTo(plain.get("token_ids"));
+        JsonNode adapted = json.readTree(run(new GenerateCommand(), "--base", base.toString(), "--adapter",
+                dir.resolve("adapter").toString(), "--prompt", "Hi there", "--max-tokens", "5", "--temperature",
+                "0.8", "--seed", "3", "--json"));
+        assertThat(adapted.get("logprobs")).isNotEqualTo(plain.get("logprobs"));
+    }
+}

@@ -1,0 +1,109 @@
+package ai.mint.engine.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.mint.engine.GenerationResult;
+import ai.mint.engine.SamplingParams;
+import ai.mint.engine.lora.LoraBank;
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.model.ByteLevelTokenizerFile;
+import ai.mint.engine.model.DecoderModel;
+import ai.mint.engine.model.Projection;
+import ai.mint.engine.model.TestModels;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** Cached, batched, left-padded generation against a full recomputation of each row alone at every step. */
+class GeneratorTest {
+
+    @TempDir
+    static Path dir;
+    static DecoderModel model;
+
+    @BeforeAll
+    static void load() {
+        model = TestModels.create(dir, TestModels.microMoe(), 21);
+    }
+
+    @AfterAll
+    static void close() {
+        model.base().close();
+    }
+
+    @Test
+    void kvCacheGenerationEqualsFullRecomputationAtEveryStep() {
+        var c = model.config();
+        List<LoraWeights> adapters = List.of(
+                LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f, 1, true),
+                LoraWeights.random(c, EnumSet.of(Projection.Q, Projection.V), 2, 4f, 2, true));
+        List<int[]> prompts = List.of(new int[] {5, 6, 7, 8, 9}, new int[] {40, 41}, new int[] {100, 3, 77});
+        long[] slots = {1, 0, 2};
+        int steps = 6;
+        List<SamplingParams> greedy = List.of(SamplingParams.greedy(steps), SamplingParams.greedy(steps),
+                SamplingParams.greedy(steps));
+        try (LoraBank bank = LoraBank.of(model.base().manager(), c, adapters)) {
+            List<GenerationResult> out = new Generator(model, ByteLevelTokenizerFile.PAD)
+                    .generate(prompts, greedy, bank, slots);
+            for (int r = 0; r < prompts.size(); r++) {
+                GenerationResult res = out.get(r);
+                assertThat(res.tokens()).hasSize(steps);
+                int[] seq = java.util.Arrays.copyOf(prompts.get(r), prompts.get(r).length + steps);
+                System.arraycopy(res.tokens(), 0, seq, prompts.get(r).length, steps);
+                for (int i = 0; i < steps; i++) {
+                    int prefix = prompts.get(r).length + i;
+                    float[] logits = lastLogits(java.util.Arrays.copyOf(seq, prefix), bank, slots[r]);
+                    int argmax = 0;
+                    for (int v = 1; v < logits.length; v++) {
+                        argmax = logits[v] > logits[argmax] ? v : argmax;
+                    }
+                    assertThat(res.tokens()[i]).as("row %d step %d", r, i).isEqualTo(argmax);
+                    assertThat(res.logProbs()[i]).isCloseTo(Sampler.logSoftmaxAt(logits, 0, logits.length, argmax),
+                            within(1e-4f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void sameSeedSameSampleAndStopTokenEndsTheRow() {
+        SamplingParams hot = new SamplingParams(12, 1.5, 0.9, 42, Set.of());
+        Generator g = new Generator(model, ByteLevelTokenizerFile.PAD);
+        int[] prompt = {1, 2, 3};
+        GenerationResult first = g.generate(List.of(prompt), List.of(hot), null, new long[] {0}).get(0);
+        GenerationResult again = g.generate(List.of(prompt), List.of(hot), null, new long[] {0}).get(0);
+        assertThat(again.tokens()).containsExactly(first.tokens());
+        int stopAt = first.tokens()[3];
+        SamplingParams stopping = new SamplingParams(12, 1.5, 0.9, 42, Set.of(stopAt));
+        GenerationResult stopped = g.generate(List.of(prompt), List.of(stopping), null, new long[] {0}).get(0);
+        assertThat(stopped.finishReason()).isEqualTo("stop");
+        assertThat(stopped.tokens()[stopped.tokens().length - 1]).isEqualTo(stopAt);
+        assertThat(stopped.tokens().length).isLessThanOrEqualTo(4);
+    }
+
+    /** One row, no padding, no cache: the logits of its last position. */
+    private float[] lastLogits(int[] seq, LoraBank bank, long slot) {
+        try (NDManager m = model.base().manager().newSubManager()) {
+            long[] t = java.util.Arrays.stream(seq).asLongStream().toArray();
+            long[] pos = new long[seq.length];
+            for (int i = 0; i < pos.length; i++) {
+                pos[i] = i;
+            }
+            NDArray logits = model.forward(m.create(t, new Shape(1, t.length)), m.create(pos, new Shape(1, t.length)),
+                    null, bank.bind(m.create(new long[] {slot})), null);
+            float[] all = logits.toFloatArray();
+            int v = model.config().vocabSize();
+            return java.util.Arrays.copyOfRange(all, all.length - v, all.length);
+        }
+    }
+}
