@@ -50,7 +50,8 @@ public final class Topics {
     public static final TopicSpec INFERENCE_RESPONSES = stream("mint.inference.responses", "InferenceResponse",
             "Completions, with the revision that answered.");
 
-    public static final TopicSpec WORKER_STATUS = compacted("mint.worker.status", "WorkerStatus",
+    public static final TopicSpec WORKER_STATUS = new TopicSpec("mint.worker.status", PARTITIONS, REPLICATION,
+            CleanupPolicy.COMPACT, null, "string (worker id)", EVENTS + "WorkerStatus",
             "Worker heartbeats: roles, resident adapters, capacity and load; latest per worker.");
     public static final TopicSpec METRICS = stream("mint.metrics", "Metric",
             "Measurements published by apps and workers (per policy where it applies).");

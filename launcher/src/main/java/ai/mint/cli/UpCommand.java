@@ -1,0 +1,86 @@
+package ai.mint.cli;
+
+import ai.mint.platform.EmbeddedPlatform;
+import ai.mint.platform.PlatformOptions;
+import ai.mint.platform.ProvisionReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code mint up}: starts the platform (Kafka broker in-process, Apicurio registry as a child process, every topic),
+ * prints {@code bootstrap.servers=...} and {@code schema.registry.url=...}, writes them to the connection file and runs
+ * until Ctrl-C or SIGTERM, which stop both parts.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Start the platform on 127.0.0.1: a Kafka broker (KRaft, in this JVM) and an Apicurio schema "
+                + "registry (child process), create every topic, print the two connection lines, run until Ctrl-C.",
+                "With --bootstrap-servers and/or --schema-registry-url that part is used as it is, not started."})
+public final class UpCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${sys:mint.home:-.}/.mint/data",
+            description = "where the broker's log and the registry's database live (default: ${DEFAULT-VALUE}); "
+                    + "restarting on the same directory keeps every event and schema")
+    Path dataDir;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "use this Kafka cluster instead of starting a broker")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL",
+            description = "use this Confluent-API registry instead of starting Apicurio")
+    String schemaRegistryUrl;
+
+    @Option(names = "--connection-file", paramLabel = "FILE", defaultValue = ConnectionOptions.DEFAULT_CONNECTION_FILE,
+            description = "where to write the connection lines for other mint commands (default: ${DEFAULT-VALUE})")
+    Path connectionFile;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PlatformOptions options = PlatformOptions.embedded(dataDir.toAbsolutePath().normalize())
+                .withExternal(bootstrapServers, schemaRegistryUrl);
+        EmbeddedPlatform platform = EmbeddedPlatform.start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                platform.close();
+                deleteQuietly(connectionFile);
+            } finally {
+                stopped.countDown();
+            }
+        }, "mint-up-shutdown"));
+        platform.connection().writeTo(connectionFile);
+        ProvisionReport report = platform.provisioning();
+        if (report.hasDrift()) {
+            err.print(report.toTable());
+            err.println("warning: some topics differ from their definition (see DETAIL); 'mint topics' checks again");
+        }
+        out.print(platform.connection().toLines());
+        out.flush();
+        err.println("platform ready (data in " + options.dataDir() + "); Ctrl-C stops it");
+        err.flush();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a stale file only misleads until the next 'mint up' overwrites it
+        }
+    }
+}

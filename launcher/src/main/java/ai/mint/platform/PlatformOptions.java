@@ -1,0 +1,49 @@
+package ai.mint.platform;
+
+import ai.mint.topics.TopicSpec;
+import ai.mint.topics.Topics;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How to bring the platform up. A part whose address is given ({@code externalBootstrapServers},
+ * {@code externalRegistryUrl}) is used as it is; a part without one is started embedded, with its data under
+ * {@code dataDir}.
+ *
+ * @param dataDir                  where embedded parts keep their data ({@code kafka/}, {@code registry/}, logs)
+ * @param externalBootstrapServers an existing cluster's {@code bootstrap.servers}, or null to start a broker
+ * @param externalRegistryUrl      an existing registry's Confluent API URL, or null to start Apicurio
+ * @param topics                   the topics to provision
+ * @param registryReadyTimeout     how long to wait for the registry to answer
+ */
+public record PlatformOptions(Path dataDir, String externalBootstrapServers, String externalRegistryUrl,
+                              List<TopicSpec> topics, Duration registryReadyTimeout) {
+
+    public PlatformOptions {
+        Objects.requireNonNull(dataDir, "dataDir");
+        topics = List.copyOf(topics);
+    }
+
+    /** Everything embedded under {@code dataDir}, every topic of {@link Topics#ALL}. */
+    public static PlatformOptions embedded(Path dataDir) {
+        return new PlatformOptions(dataDir, null, null, Topics.ALL, Duration.ofSeconds(120));
+    }
+
+    /** The same options using these external parts (either may be null: that part is then embedded). */
+    public PlatformOptions withExternal(String bootstrapServers, String registryUrl) {
+        return new PlatformOptions(dataDir, blankToNull(bootstrapServers), blankToNull(registryUrl), topics,
+                registryReadyTimeout);
+    }
+
+    public PlatformOptions withTopics(List<TopicSpec> newTopics) {
+        return new PlatformOptions(dataDir, externalBootstrapServers, externalRegistryUrl, newTopics,
+                registryReadyTimeout);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

@@ -1,0 +1,221 @@
+package ai.mint.platform;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Apicurio Registry 3.0.9 running as a child process on 127.0.0.1, serving the Confluent Schema Registry API.
+ * Its schemas live in a file-backed H2 database under {@code DATA_DIR/registry}, so schema ids survive a restart
+ * (the default in-memory storage would orphan every event already on a topic). Output goes to
+ * {@code DATA_DIR/registry.log}. A JVM shutdown hook kills the child if this JVM exits without {@link #close()}.
+ */
+public final class RegistryProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryProcess.class);
+    /** The Confluent-compatible API's path on an Apicurio 3 server. */
+    public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private final Thread killOnExit;
+    private boolean closed;
+
+    private RegistryProcess(Process process, int port, Path log, Thread killOnExit) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+        this.killOnExit = killOnExit;
+    }
+
+    /**
+     * Starts the registry with its storage under {@code dataDir} and returns once its Confluent API answers, with the
+     * global compatibility level set to BACKWARD (so a breaking schema change is refused with HTTP 409).
+     */
+    public static RegistryProcess start(Path dataDir, Duration readyTimeout) {
+        Path jar = ApicurioHome.runnerJar();
+        Path storage = dataDir.resolve("registry").toAbsolutePath();
+        Path log = dataDir.resolve("registry.log").toAbsolutePath();
+        int port = LoopbackPorts.pickFree();
+        try {
+            Files.createDirectories(storage);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the registry storage directory " + storage, e);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command(jar, storage, port))
+                .directory(storage.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        long started = System.nanoTime();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new PlatformException("cannot start the schema registry process (" + jar + "): " + e.getMessage(), e);
+        }
+        Thread hook = new Thread(() -> stop(process), "mint-registry-kill-on-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+        RegistryProcess registry = new RegistryProcess(process, port, log, hook);
+        try {
+            registry.awaitReady(readyTimeout);
+            registry.setGlobalCompatibility("BACKWARD");
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        LOG.info("schema registry up on {} in {} ms (pid {}, storage {}, log {})", registry.baseUrl(),
+                (System.nanoTime() - started) / 1_000_000, process.pid(), storage, log);
+        return registry;
+    }
+
+    static List<String> command(Path jar, Path storage, int port) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:+UseSerialGC");
+        // C1 only: the registry is small work, and full JIT would compete with the broker on 2 cores at start-up
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-Dquarkus.http.host=" + LoopbackPorts.HOST);
+        cmd.add("-Dquarkus.http.port=" + port);
+        cmd.add("-Dapicurio.storage.kind=sql");
+        cmd.add("-Dapicurio.storage.sql.kind=h2");
+        cmd.add("-Dapicurio.datasource.url=jdbc:h2:file:" + storage.resolve("registry-db"));
+        cmd.add("-Dapicurio.import.work-dir=" + storage);
+        cmd.add("-Dapicurio.storage.snapshot.location=" + storage);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        return cmd;
+    }
+
+    private void awaitReady(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/subjects"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new PlatformException("the schema registry process exited with code " + process.exitValue()
+                        + " while starting; last lines of " + log + ":\n" + tail(log, 15));
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PlatformException("interrupted while waiting for the schema registry to start");
+            }
+            sleep(200);
+        }
+        throw new PlatformException("the schema registry did not answer on " + confluentApiUrl() + " within "
+                + timeout.toSeconds() + " s; see " + log + ":\n" + tail(log, 15));
+    }
+
+    private void setGlobalCompatibility(String level) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest put = HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/config"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(put, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new PlatformException("the schema registry refused compatibility level " + level + ": HTTP "
+                        + response.statusCode() + " " + response.body());
+            }
+        } catch (IOException e) {
+            throw new PlatformException("cannot set the schema registry's compatibility level: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformException("interrupted while configuring the schema registry");
+        }
+    }
+
+    /** {@code http://127.0.0.1:PORT}, the server root. */
+    public String baseUrl() {
+        return "http://" + LoopbackPorts.HOST + ":" + port;
+    }
+
+    /** The Confluent Schema Registry API base URL, the value for {@code schema.registry.url}. */
+    public String confluentApiUrl() {
+        return baseUrl() + CCOMPAT_PATH;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The child process, e.g. to check it is gone after {@link #close()}. */
+    public ProcessHandle processHandle() {
+        return process.toHandle();
+    }
+
+    /** Stops the child (SIGTERM, then SIGKILL after a grace period) and waits for it to exit; safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stop(process);
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already exiting: the hook is running or has run, nothing to undo
+        }
+        LOG.info("schema registry on port {} stopped", port);
+    }
+
+    private static void stop(Process process) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("schema registry (pid {}) did not stop within {} s; killing it", process.pid(),
+                        STOP_GRACE.toSeconds());
+                process.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformException("interrupted while waiting for the schema registry to start");
+        }
+    }
+}
