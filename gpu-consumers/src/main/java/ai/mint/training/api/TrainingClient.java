@@ -1,0 +1,49 @@
+package ai.mint.training.api;
+
+import ai.mint.training.grpo.AdamParams;
+import ai.mint.training.grpo.LossConfig;
+import ai.mint.training.grpo.LossFunction;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Trains one LoRA policy over the shared base, shaped like Tinker's {@code TrainingClient}. Every call returns a
+ * future; calls on one client take effect in the order they were made. {@code forwardBackward} accumulates gradients
+ * until the next {@code optimStep}. Nothing here names a transport: the local implementation runs in process, the
+ * lifecycle issue puts the same interface behind Kafka.
+ */
+public interface TrainingClient {
+
+    /** The policy this client trains. */
+    String policyId();
+
+    /** Computes {@code lossFn} on {@code batch} with the given clip range / KL weight and accumulates its gradients. */
+    CompletableFuture<ForwardBackwardOutput> forwardBackward(List<Datum> batch, LossFunction lossFn, LossConfig config);
+
+    /** {@link #forwardBackward(List, LossFunction, LossConfig)} with clip 0.2 and no KL penalty. */
+    default CompletableFuture<ForwardBackwardOutput> forwardBackward(List<Datum> batch, LossFunction lossFn) {
+        return forwardBackward(batch, lossFn, LossConfig.DEFAULT);
+    }
+
+    /** Applies the accumulated gradients with Adam and clears them. */
+    CompletableFuture<OptimStepResult> optimStep(AdamParams params);
+
+    /** Samples from the policy's current weights. */
+    CompletableFuture<SampleResponse> sample(int[] promptTokens, int numSamples, SamplingParams params);
+
+    /** Saves adapter + Adam moments + step + RNG state under {@code name}; resumable with {@link #loadStateWithOptimizer}. */
+    CompletableFuture<SavedCheckpoint> saveState(String name);
+
+    /** Loads the adapter weights of a saved state; the optimizer starts fresh. */
+    CompletableFuture<Void> loadState(String uri);
+
+    /** Loads the adapter weights, Adam moments, step and RNG of a saved state. */
+    CompletableFuture<Void> loadStateWithOptimizer(String uri);
+
+    /** Exports the adapter alone (PEFT layout, sha-256) for sampling and serving. */
+    CompletableFuture<SavedCheckpoint> saveWeightsForSampler(String name);
+
+    /** Exports the adapter and returns a client that samples from exactly that revision. */
+    CompletableFuture<SamplingClient> saveWeightsAndGetSamplingClient(String name);
+}

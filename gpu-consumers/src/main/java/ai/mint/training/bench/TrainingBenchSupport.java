@@ -1,0 +1,133 @@
+package ai.mint.training.bench;
+
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.model.BaseModelInitializer;
+import ai.mint.engine.model.ModelPreset;
+import ai.mint.engine.model.Projection;
+import ai.mint.engine.safetensors.DType;
+import ai.mint.training.TrainingException;
+import ai.mint.training.reward.RewardSpecs;
+import ai.mint.training.rl.GrpoConfig;
+import ai.mint.training.rl.GrpoPolicy;
+import ai.mint.training.rollout.Prompt;
+import ai.mint.training.rollout.TokenText;
+import ai.mint.training.step.PolicyState;
+import ai.mint.engine.model.DecoderModel;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+
+/** Shared pieces of the training benchmarks: bases on disk, the policy workload, peak RSS and child JVMs. */
+final class TrainingBenchSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String RESULT_PREFIX = "BENCH-RESULT ";
+
+    /** Four verifiable tasks, one per policy. */
+    static final List<String> REWARDS = List.of("[0-9]", "[aeiou]", "[A-Z]", "[!-/]");
+
+    private TrainingBenchSupport() {
+    }
+
+    /** A base of {@code preset} in target/bench-work, written on first use (dense, seeded). */
+    static Path base(ModelPreset preset) {
+        Path dir = Path.of("target", "bench-work", "training-" + preset.name().toLowerCase(Locale.ROOT));
+        if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
+            BaseModelInitializer.write(dir, preset.config(false), 0, DType.F32);
+        }
+        return dir;
+    }
+
+    static Path workDir(String name) {
+        try {
+            return Files.createDirectories(Path.of("target", "bench-work", name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Policy {@code k} of the benchmark workload: rank 8 on the attention projections, its own regex reward. */
+    static GrpoPolicy policy(DecoderModel model, TokenText text, int k, int prompts, int group, int maxTokens) {
+        LoraWeights init = LoraWeights.random(model.config(), EnumSet.of(Projection.Q, Projection.K, Projection.V,
+                Projection.O), 8, 16f, 100 + k, false);
+        PolicyState state = new PolicyState("policy-" + k, model.config(), init, model.base().manager(), 1000 + k);
+        List<Prompt> ps = new ArrayList<>();
+        for (int i = 0; i < prompts; i++) {
+            String t = "Task " + k + ", question " + i + ":";
+            ps.add(new Prompt(text.encode(t), t, null));
+        }
+        String spec = "{\"type\":\"regex\",\"pattern\":\"" + REWARDS.get(k % REWARDS.size()) + "\"}";
+        return new GrpoPolicy(state, RewardSpecs.parse(spec), ps, GrpoConfig.of(group, maxTokens, 1e-2));
+    }
+
+    /** Peak resident set of this process in bytes (VmHWM), or -1 where /proc is not available. */
+    static long peakRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Prints the child's result where the parent looks for it. */
+    static void emit(Object result) {
+        try {
+            System.out.println(RESULT_PREFIX + JSON.writeValueAsString(result));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs {@code mainClass} in a fresh JVM with this JVM's class path (so peak memory is that variant's alone) and
+     * returns the JSON it emitted.
+     */
+    static JsonNode runChild(Class<?> mainClass, List<String> args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx3g", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=" + Runtime.getRuntime().availableProcessors(),
+                "-Dai.djl.pytorch.num_interop_threads=1"));
+        String cache = System.getProperty("DJL_CACHE_DIR");
+        if (cache != null) {
+            cmd.add("-DDJL_CACHE_DIR=" + cache);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE"); // spinning OpenMP threads starve a shared box
+        try {
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int rc = p.waitFor();
+            String line = out.lines().filter(l -> l.startsWith(RESULT_PREFIX)).reduce((a, b) -> b).orElse(null);
+            if (rc != 0 || line == null) {
+                throw new TrainingException("benchmark child " + mainClass.getSimpleName() + " " + args + " failed (exit "
+                        + rc + "):\n" + tail(out));
+            }
+            return JSON.readTree(line.substring(RESULT_PREFIX.length()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start benchmark child JVM: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrainingException("interrupted while waiting for a benchmark child", e);
+        }
+    }
+
+    private static String tail(String s) {
+        return s.length() <= 4000 ? s : s.substring(s.length() - 4000);
+    }
+}

@@ -1,0 +1,34 @@
+package ai.mint.training.rl;
+
+import ai.mint.training.grpo.AdamParams;
+import ai.mint.training.grpo.GroupAdvantages;
+import ai.mint.training.grpo.LossConfig;
+import ai.mint.training.grpo.LrSchedule;
+
+/**
+ * Per-policy GRPO settings: completions per prompt, completion length, sampling temperature, the PPO clip and KL
+ * weight, Adam (the peak learning rate) and its schedule, and the epsilon of the group normalisation.
+ */
+public record GrpoConfig(int groupSize, int maxTokens, double temperature, LossConfig loss, AdamParams adam,
+                         LrSchedule schedule, double advantageEpsilon) {
+
+    public GrpoConfig {
+        if (groupSize < 2) {
+            throw new IllegalArgumentException("GRPO needs groupSize >= 2 (advantages are relative to the group), got "
+                    + groupSize);
+        }
+    }
+
+    public static GrpoConfig of(int groupSize, int maxTokens, double learningRate) {
+        return new GrpoConfig(groupSize, maxTokens, 1.0, LossConfig.DEFAULT, AdamParams.of(learningRate),
+                LrSchedule.CONSTANT, GroupAdvantages.DEFAULT_EPSILON);
+    }
+
+    public GrpoConfig withLoss(LossConfig l) {
+        return new GrpoConfig(groupSize, maxTokens, temperature, l, adam, schedule, advantageEpsilon);
+    }
+
+    public GrpoConfig withSchedule(LrSchedule s) {
+        return new GrpoConfig(groupSize, maxTokens, temperature, loss, adam, s, advantageEpsilon);
+    }
+}

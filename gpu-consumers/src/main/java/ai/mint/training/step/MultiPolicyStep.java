@@ -1,0 +1,176 @@
+package ai.mint.training.step;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.GradientCollector;
+import ai.mint.engine.lora.LoraBank;
+import ai.mint.engine.lora.LoraKey;
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.model.DecoderModel;
+import ai.mint.training.grpo.PolicyLoss;
+import ai.mint.training.grpo.TokenLossInputs;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One forward/backward over the rows of K policies at once: a {@link LoraBank} holds the K adapters in slots 1..K,
+ * each row names its slot, and a {@link GradientCollector} records the batched forward. The loss is the sum of each
+ * policy's token-mean loss ({@link PolicyLoss}), so the gradient in slot k is exactly policy k's own gradient; it is
+ * sliced out, cropped to the policy's rank and added to that policy's accumulated gradient.
+ *
+ * <p>Everything of a step (the bank, inputs, activations) lives in one sub-manager that is closed only after the
+ * gradients have been copied out. Closing a sub-manager earlier, mid-step, was seen to corrupt gradients read
+ * afterwards now and then (a native buffer released while still in use), so the step is not split into passes.
+ */
+public final class MultiPolicyStep {
+
+    private MultiPolicyStep() {
+    }
+
+    /** Runs the step; results come back in the order of {@code work}. Policies must be distinct. */
+    public static List<PolicyStepResult> forwardBackward(DecoderModel model, List<PolicyBatch> work) {
+        if (work.isEmpty()) {
+            return List.of();
+        }
+        if (work.stream().map(PolicyBatch::policy).distinct().count() != work.size()) {
+            throw new IllegalArgumentException("a policy appears twice in one step; merge its data into one batch");
+        }
+        int k = work.size();
+        boolean needBase = work.stream().anyMatch(pb -> pb.config().klBeta() > 0);
+        PaddedBatch batch = new PaddedBatch(work);
+        PolicyLoss.RowScales scales = PolicyLoss.RowScales.of(batch.rowWeightSums, batch.rowPolicy, k);
+        float[] logprobs = new float[batch.rows * batch.length];
+        List<LoraWeights> adapters = new ArrayList<>(k);
+        for (PolicyBatch pb : work) {
+            adapters.add(pb.policy().snapshot());
+        }
+        PolicyLoss.Result result;
+        try (NDManager step = model.base().manager().newSubManager()) {
+            LoraBank bank = LoraBank.of(step, model.config(), adapters);
+            bank.setRequiresGradient(true);
+            result = forwardAndBackward(model, work, batch, bank, scales, step, needBase, logprobs);
+            Map<String, NDArray> grads = new LinkedHashMap<>();
+            collectGradients(bank, grads, step);
+            distributeGradients(work, grads, bank.rank());
+        }
+        return results(work, batch, result.perPolicyLoss(), needBase ? result.perPolicyKl() : null,
+                scales.tokensPerPolicy(), logprobs);
+    }
+
+    private static PolicyLoss.Result forwardAndBackward(DecoderModel model, List<PolicyBatch> work, PaddedBatch batch,
+                                                        LoraBank bank, PolicyLoss.RowScales scales, NDManager m,
+                                                        boolean needBase, float[] logprobsOut) {
+        PaddedBatch.Rows rows = batch.rows(m, 0, batch.rows);
+        NDArray baseLogprobs = null;
+        if (needBase) { // the KL reference: same rows, adapter disabled, outside the collector (no gradient needed)
+            baseLogprobs = DecoderModel.tokenLogProbs(model.forward(rows.tokens(), rows.positions(), null, null, null),
+                    rows.targets());
+        }
+        long[] slots = new long[batch.rows];
+        int[] rowPolicy = batch.rowPolicy;
+        for (int r = 0; r < slots.length; r++) {
+            slots[r] = rowPolicy[r] + 1L; // slot 0 is the bank's zero adapter
+        }
+        PolicyLoss.Result result;
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray logits = model.forward(rows.tokens(), rows.positions(), null, bank.bind(m.create(slots)), null);
+            NDArray logprobs = DecoderModel.tokenLogProbs(logits, rows.targets()); // [rows, T]
+            result = lossOf(work, rows, rowPolicy, logprobs, baseLogprobs, scales);
+            collector.backward(result.total());
+            System.arraycopy(logprobs.toFloatArray(), 0, logprobsOut, 0, logprobsOut.length);
+        }
+        return result;
+    }
+
+    private static PolicyLoss.Result lossOf(List<PolicyBatch> work, PaddedBatch.Rows rows, int[] rowPolicy,
+                                            NDArray logprobs, NDArray baseLogprobs, PolicyLoss.RowScales scales) {
+        // each policy may use its own loss function: per-token losses are computed per run of rows and re-joined
+        NDList perToken = new NDList();
+        NDList klPerToken = new NDList();
+        for (int start = 0; start < rowPolicy.length; ) {
+            int end = start;
+            while (end < rowPolicy.length && rowPolicy[end] == rowPolicy[start]) {
+                end++;
+            }
+            NDIndex range = new NDIndex(start + ":" + end);
+            TokenLossInputs in = new TokenLossInputs(logprobs.get(range), rows.weights().get(range),
+                    rows.samplingLogprobs().get(range), rows.advantages().get(range),
+                    baseLogprobs == null ? null : baseLogprobs.get(range));
+            PolicyBatch pb = work.get(rowPolicy[start]);
+            perToken.add(PolicyLoss.perToken(pb.loss(), pb.config(), in));
+            if (baseLogprobs != null) {
+                klPerToken.add(PolicyLoss.klK3(in).mul(in.weights()));
+            }
+            start = end;
+        }
+        return PolicyLoss.reduceTokens(join(perToken), klPerToken.isEmpty() ? null : join(klPerToken), rowPolicy, scales);
+    }
+
+    /** NDArrays.concat of a single array returns a detached duplicate, which would cut the autograd graph. */
+    private static NDArray join(NDList parts) {
+        return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+    }
+
+    private static void collectGradients(LoraBank bank, Map<String, NDArray> sums, NDManager step) {
+        for (Map.Entry<String, NDArray> e : bank.parameters().entrySet()) {
+            try (NDArray g = e.getValue().getGradient()) { // a new handle each call
+                NDArray sum = sums.get(e.getKey());
+                if (sum == null) {
+                    NDArray copy = g.duplicate();
+                    copy.attach(step);
+                    sums.put(e.getKey(), copy);
+                } else {
+                    sum.addi(g);
+                }
+            }
+        }
+    }
+
+    private static void distributeGradients(List<PolicyBatch> work, Map<String, NDArray> grads, int bankRank) {
+        for (int k = 0; k < work.size(); k++) {
+            PolicyState policy = work.get(k).policy();
+            int r = policy.rank();
+            for (LoraKey key : policy.factors().keySet()) {
+                String a = PolicyState.paramName(key, "A");
+                String b = PolicyState.paramName(key, "B");
+                NDArray ga = grads.get(a).get(new NDIndex("{}", k + 1)); // [in, R] or [E, in, R]
+                NDArray gb = grads.get(b).get(new NDIndex("{}", k + 1)); // [R, out] or [E, R, out]
+                if (bankRank > r) { // zero-padded rank columns/rows are not the policy's
+                    ga = ga.get(new NDIndex("..., :" + r));
+                    gb = key.expert() ? gb.get(new NDIndex(":, :" + r + ", :")) : gb.get(new NDIndex(":" + r + ", :"));
+                }
+                policy.accumulateGradient(a, ga);
+                policy.accumulateGradient(b, gb);
+            }
+        }
+    }
+
+    private static List<PolicyStepResult> results(List<PolicyBatch> work, PaddedBatch batch, double[] loss, double[] kl,
+                                                  double[] tokens, float[] flat) {
+        List<PolicyStepResult> out = new ArrayList<>(work.size());
+        for (int k = 0; k < work.size(); k++) {
+            int first = batch.policyFirstRow[k];
+            int n = batch.policyFirstRow[k + 1] - first;
+            float[][] rowLogprobs = new float[n][];
+            for (int i = 0; i < n; i++) {
+                int row = first + i;
+                rowLogprobs[i] = Arrays.copyOfRange(flat, row * batch.length, row * batch.length + batch.rowLength[row]);
+            }
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("tokens", tokens[k]);
+            if (kl != null && work.get(k).config().klBeta() > 0) {
+                metrics.put("kl", kl[k]);
+            }
+            out.add(new PolicyStepResult(work.get(k).policy().policyId(), loss[k], metrics, rowLogprobs));
+        }
+        return out;
+    }
+}

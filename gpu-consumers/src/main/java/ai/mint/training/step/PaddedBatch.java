@@ -1,0 +1,90 @@
+package ai.mint.training.step;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.mint.training.api.Datum;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The rows of a multi-policy step laid out right-padded to one length T, in Java memory; {@link #rows(NDManager,
+ * int, int)} makes the tensors of a range of rows. Right padding needs no attention mask for a causal decoder (real
+ * tokens never attend to later positions), and padded positions carry weight 0.
+ */
+final class PaddedBatch {
+
+    final int rows;
+    final int length;
+    final int[] rowPolicy;      // index into the step's policy list
+    final int[] rowLength;
+    final int[] policyFirstRow; // policy k owns rows policyFirstRow[k] .. policyFirstRow[k+1]-1
+    final float[] rowWeightSums;
+    private final long[] tokens;
+    private final long[] targets;
+    private final long[] positions;
+    private final float[] weights;
+    private final float[] samplingLogprobs; // zeros where a policy's loss has none
+    private final float[] advantages;
+
+    /** The tensors of rows {@code from..to-1}, each [to - from, T]. */
+    record Rows(ai.djl.ndarray.NDArray tokens, ai.djl.ndarray.NDArray targets, ai.djl.ndarray.NDArray positions,
+                ai.djl.ndarray.NDArray weights, ai.djl.ndarray.NDArray samplingLogprobs,
+                ai.djl.ndarray.NDArray advantages) {
+    }
+
+    PaddedBatch(List<PolicyBatch> work) {
+        int n = 0;
+        int t = 0;
+        for (PolicyBatch pb : work) {
+            n += pb.data().size();
+            for (Datum d : pb.data()) {
+                t = Math.max(t, d.length());
+            }
+        }
+        rows = n;
+        length = t;
+        rowPolicy = new int[n];
+        rowLength = new int[n];
+        rowWeightSums = new float[n];
+        policyFirstRow = new int[work.size() + 1];
+        tokens = new long[n * t];
+        targets = new long[n * t];
+        positions = new long[n * t];
+        weights = new float[n * t];
+        samplingLogprobs = new float[n * t];
+        advantages = new float[n * t];
+        int r = 0;
+        for (int k = 0; k < work.size(); k++) {
+            policyFirstRow[k] = r;
+            for (Datum d : work.get(k).data()) {
+                rowPolicy[r] = k;
+                rowLength[r] = d.length();
+                for (int i = 0; i < t; i++) {
+                    int at = r * t + i;
+                    positions[at] = i;
+                    if (i < d.length()) {
+                        tokens[at] = d.inputTokens()[i];
+                        targets[at] = d.targetTokens()[i];
+                        weights[at] = d.weights()[i];
+                        rowWeightSums[r] += d.weights()[i];
+                        samplingLogprobs[at] = d.samplingLogprobs() == null ? 0f : d.samplingLogprobs()[i];
+                        advantages[at] = d.advantages() == null ? 0f : d.advantages()[i];
+                    }
+                }
+                r++;
+            }
+        }
+        policyFirstRow[work.size()] = r;
+    }
+
+    Rows rows(NDManager m, int from, int to) {
+        Shape shape = new Shape(to - from, length);
+        int a = from * length;
+        int b = to * length;
+        return new Rows(m.create(Arrays.copyOfRange(tokens, a, b), shape), m.create(Arrays.copyOfRange(targets, a, b), shape),
+                m.create(Arrays.copyOfRange(positions, a, b), shape), m.create(Arrays.copyOfRange(weights, a, b), shape),
+                m.create(Arrays.copyOfRange(samplingLogprobs, a, b), shape),
+                m.create(Arrays.copyOfRange(advantages, a, b), shape));
+    }
+}

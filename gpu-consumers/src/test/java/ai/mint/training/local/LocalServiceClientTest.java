@@ -1,0 +1,152 @@
+package ai.mint.training.local;
+
+import ai.mint.engine.model.DecoderModel;
+import ai.mint.training.TinyTrainingBase;
+import ai.mint.training.api.Datum;
+import ai.mint.training.api.ForwardBackwardOutput;
+import ai.mint.training.api.LoraConfig;
+import ai.mint.training.api.SampleResponse;
+import ai.mint.training.api.SamplingClient;
+import ai.mint.training.api.SamplingParams;
+import ai.mint.training.api.SavedCheckpoint;
+import ai.mint.training.api.TrainingClient;
+import ai.mint.training.grpo.AdamParams;
+import ai.mint.training.grpo.LossFunction;
+import ai.mint.training.rollout.TokenText;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Tinker-shaped API, local implementation, on the tiny base. */
+class LocalServiceClientTest {
+
+    @TempDir
+    Path dir;
+    DecoderModel model;
+    TokenText text;
+    LocalServiceClient service;
+
+    @BeforeEach
+    void open() {
+        model = TinyTrainingBase.create(dir.resolve("base"), 5L);
+        text = TokenText.open(dir.resolve("base"));
+        service = new LocalServiceClient("tiny", model, text, dir.resolve("checkpoints"));
+    }
+
+    @AfterEach
+    void close() {
+        service.close();
+        model.base().close();
+    }
+
+    private List<Datum> sft(String prompt, String answer) {
+        int[] p = text.encode(prompt);
+        int[] a = text.encode(answer);
+        int[] seq = new int[p.length + a.length];
+        System.arraycopy(p, 0, seq, 0, p.length);
+        System.arraycopy(a, 0, seq, p.length, a.length);
+        return List.of(Datum.supervised(seq, p.length));
+    }
+
+    @Test
+    void shouldLowerTheSupervisedLossWithForwardBackwardAndOptimStep() {
+        TrainingClient client = service.createLoraTrainingClient("tiny", LoraConfig.of(4, 1));
+        List<Datum> batch = sft("2+2=", "4, four");
+        List<Double> losses = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            CompletableFuture<ForwardBackwardOutput> fb = client.forwardBackward(batch, LossFunction.CROSS_ENTROPY);
+            CompletableFuture<?> step = client.optimStep(AdamParams.of(2e-2)); // queued behind fb, no join between
+            losses.add(fb.join().loss());
+            step.join();
+        }
+        assertThat(losses.get(losses.size() - 1)).isLessThan(losses.get(0) * 0.5);
+        assertThat(client.forwardBackward(batch, LossFunction.CROSS_ENTROPY).join().logprobs()[0])
+                .hasSize(batch.get(0).length());
+    }
+
+    @Test
+    void shouldMergeForwardBackwardCallsOfDifferentPoliciesIntoOneStep() throws Exception {
+        List<TrainingClient> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            clients.add(service.createLoraTrainingClient("tiny", LoraConfig.of(2 + i, i), "p" + i));
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Object> hold = service.worker().submit(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        List<CompletableFuture<ForwardBackwardOutput>> pending = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pending.add(clients.get(i).forwardBackward(sft("q" + i, "a" + i), LossFunction.CROSS_ENTROPY));
+        }
+        release.countDown();
+        hold.join();
+        List<Double> merged = pending.stream().map(f -> f.join().loss()).toList();
+        assertThat(service.worker().maxPoliciesPerStep()).isEqualTo(3);
+        assertThat(service.worker().mergedSteps()).isEqualTo(1);
+        // the same call alone gives the same loss (the weights have not been stepped)
+        for (int i = 0; i < 3; i++) {
+            double alone = clients.get(i).forwardBackward(sft("q" + i, "a" + i), LossFunction.CROSS_ENTROPY).join().loss();
+            assertThat(alone).isCloseTo(merged.get(i), org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
+
+    @Test
+    void shouldSaveLoadAndExportLikeTinker() {
+        TrainingClient client = service.createLoraTrainingClient("tiny", LoraConfig.of(4, 3), "saver");
+        List<Datum> batch = sft("hello", " world");
+        client.forwardBackward(batch, LossFunction.CROSS_ENTROPY).join();
+        client.optimStep(AdamParams.of(1e-2)).join();
+        SavedCheckpoint state = client.saveState("after-1").join();
+        assertThat(state.uri()).isEqualTo("mint://saver/state/after-1");
+        assertThat(state.sha256()).hasSize(64);
+
+        // a second client restored with its optimizer takes the same next step as the original
+        TrainingClient copy = service.createLoraTrainingClient("tiny", LoraConfig.of(4, 99), "copy");
+        copy.loadStateWithOptimizer(state.uri()).join();
+        double originalLoss = client.forwardBackward(batch, LossFunction.CROSS_ENTROPY).join().loss();
+        double copyLoss = copy.forwardBackward(batch, LossFunction.CROSS_ENTROPY).join().loss();
+        assertThat(copyLoss).isEqualTo(originalLoss);
+        assertThat(copy.optimStep(AdamParams.of(1e-2)).join().step()).isEqualTo(2);
+
+        // the exported revision samples exactly like the trainer's current weights, given the same seed
+        SamplingParams params = new SamplingParams(6, 1.0, 42L);
+        int[] prompt = text.encode("hi");
+        client.optimStep(AdamParams.of(1e-2)).join();
+        SamplingClient sampler = client.saveWeightsAndGetSamplingClient("rev-2").join();
+        SampleResponse fromTrainer = client.sample(prompt, 3, params).join();
+        SampleResponse fromExport = sampler.sample(prompt, 3, params).join();
+        assertThat(fromTrainer.revision()).isEqualTo(2);
+        for (int i = 0; i < 3; i++) {
+            assertThat(fromExport.sequences().get(i).tokens()).containsExactly(fromTrainer.sequences().get(i).tokens());
+        }
+    }
+
+    @Test
+    void shouldFailFuturesWithClearReasons() {
+        assertThatThrownBy(() -> service.createLoraTrainingClient("llama-70b", 4)).hasMessageContaining("not resident");
+        TrainingClient client = service.createLoraTrainingClient("tiny", LoraConfig.of(2, 0), "err");
+        assertThatThrownBy(() -> client.optimStep(AdamParams.of(1e-3)).join()).isInstanceOf(CompletionException.class)
+                .hasMessageContaining("without a forward/backward");
+        assertThatThrownBy(() -> client.forwardBackward(sft("a", "b"), LossFunction.PPO).join())
+                .hasMessageContaining("lacks the sampling log-probs");
+        assertThatThrownBy(() -> client.loadState("mint://err/state/missing").join()).hasMessageContaining("no training state");
+        assertThatThrownBy(() -> service.createLoraTrainingClient("tiny", LoraConfig.of(2, 0), "err"))
+                .hasMessageContaining("already has a training client");
+    }
+}
