@@ -24,18 +24,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Platforms this class starts itself: start/stop twice without leaks, and a restart that keeps events and schemas. */
+/**
+ * Platforms this class starts itself: start/stop twice without leaks, a restart that keeps events and schemas, and a
+ * second platform on a directory in use refused before it starts anything.
+ */
 class PlatformLifecycleIT {
+
+    /** Daemon threads the broker (and its clients) or the platform start; the JVM's own daemons are left out. */
+    private static final Pattern PLATFORM_DAEMON_THREAD =
+            Pattern.compile("kafka|raft|controller|broker|data-plane|mint-", Pattern.CASE_INSENSITIVE);
 
     @Test
     void shouldStartAndStopTwiceWithoutLeakingPortsThreadsOrTheRegistryProcess(@TempDir Path dir) {
-        Set<String> threadsBefore = nonDaemonThreads();
+        Set<String> threadsBefore = platformThreads();
 
         for (int i = 1; i <= 2; i++) {
             int round = i;
@@ -53,7 +61,7 @@ class PlatformLifecycleIT {
             await().pollInSameThread().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(ports).as("ports free again after round %d", round).allMatch(LoopbackPorts::isFree));
             await().pollInSameThread().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(difference(nonDaemonThreads(), threadsBefore)).as("threads left running").isEmpty());
+                    assertThat(difference(platformThreads(), threadsBefore)).as("threads left running").isEmpty());
         }
     }
 
@@ -90,18 +98,30 @@ class PlatformLifecycleIT {
     }
 
     @Test
-    void shouldRefuseASecondBrokerOnADataDirectoryInUse(@TempDir Path dir) {
-        try (EmbeddedKafka first = EmbeddedKafka.start(dir)) {
-            assertThatThrownBy(() -> EmbeddedKafka.start(dir).close())
+    void shouldRefuseASecondPlatformOnADataDirectoryInUseBeforeStartingAnything(@TempDir Path dir) throws Exception {
+        try (EmbeddedPlatform first = EmbeddedPlatform.start(PlatformOptions.embedded(dir))) {
+            ProcessHandle firstRegistry = first.registryProcess().orElseThrow().processHandle();
+            ChildProcessWatch watch = ChildProcessWatch.start();
+
+            assertThatThrownBy(() -> EmbeddedPlatform.start(PlatformOptions.embedded(dir)).close())
                     .isInstanceOf(PlatformException.class)
-                    .hasMessageContaining("in use by another broker").hasMessageContaining(dir.toString());
-            assertThat(LoopbackPorts.isFree(first.port())).as("the first broker still serves").isFalse();
+                    .hasMessageContaining("in use by another platform").hasMessageContaining(dir.toString());
+
+            // refused before anything started: no registry child process appeared during the attempt
+            assertThat(watch.stop()).as("registry processes started by the refused platform").isEmpty();
+            // the broker alone keeps its own guard against a second broker on its log directory
+            assertThatThrownBy(() -> EmbeddedKafka.start(dir).close())
+                    .isInstanceOf(PlatformException.class).hasMessageContaining("in use by another broker");
+            assertThat(LoopbackPorts.isFree(first.embeddedKafka().orElseThrow().port()))
+                    .as("the first broker still serves").isFalse();
+            assertThat(firstRegistry.isAlive()).as("the first registry still runs").isTrue();
         }
     }
 
-    private static Set<String> nonDaemonThreads() {
+    /** Nothing this JVM runs may still be running: non-daemon threads, and daemon threads of the broker or ours. */
+    private static Set<String> platformThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && !t.isDaemon())
+                .filter(t -> t.isAlive() && (!t.isDaemon() || PLATFORM_DAEMON_THREAD.matcher(t.getName()).find()))
                 .map(t -> t.getName() + "#" + t.getId())
                 .collect(Collectors.toSet());
     }

@@ -1,8 +1,6 @@
 package ai.mint.cli;
 
-import ai.mint.platform.PlatformException;
 import ai.mint.registry.RegistryUnavailableException;
-import ai.mint.registry.SchemaRegistryException;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 
@@ -10,7 +8,9 @@ import java.io.UncheckedIOException;
 
 /**
  * Turns an exception escaping a command into one clear line on stderr and an exit code from {@link ExitCodes}.
- * Set {@code MINT_DEBUG=1} to also get the stack trace.
+ * Set {@code MINT_DEBUG=1} to also get the stack trace. The modules' own exceptions (any {@code ai.mint.*} class whose
+ * name ends in {@code Exception}) are written to explain themselves, so their message is shown as it is; only foreign
+ * exceptions get their class name and the debugging hint.
  */
 final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
@@ -27,6 +27,9 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler {
     static int exitCode(Throwable ex) {
         if (ex instanceof CliException cli) {
             return cli.exitCode();
+        }
+        if (ex instanceof CommandLine.ParameterException) {
+            return ExitCodes.USAGE;
         }
         if (ex instanceof RegistryUnavailableException
                 || ex instanceof org.apache.kafka.common.errors.TimeoutException
@@ -45,9 +48,9 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler {
             return "Kafka did not answer in time (" + ex.getMessage() + "); is the platform running (./mint up) and "
                     + "bootstrap.servers right?";
         }
-        if (ex instanceof CliException || ex instanceof PlatformException || ex instanceof SchemaRegistryException
-                || ex instanceof IllegalArgumentException) {
-            return ex.getMessage();
+        if (ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException
+                || isMintException(ex.getClass())) {
+            return ex.getMessage() == null || ex.getMessage().isBlank() ? describe(ex) : ex.getMessage();
         }
         if (ex instanceof UncheckedIOException io) {
             return ex.getMessage() + ": " + io.getCause().getMessage();
@@ -55,6 +58,23 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof KafkaException) {
             return "Kafka: " + ex.getMessage();
         }
-        return ex.getClass().getSimpleName() + ": " + ex.getMessage() + " (MINT_DEBUG=1 shows the stack trace)";
+        return describe(ex) + " (MINT_DEBUG=1 shows the stack trace)";
+    }
+
+    /**
+     * Whether this class, or a class it extends, is one of the project's exceptions ({@code ai.mint.*},
+     * named {@code ...Exception}); checked by name so that the launcher needs no module's exception class.
+     */
+    static boolean isMintException(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            if (c.getName().startsWith("ai.mint.") && c.getSimpleName().endsWith("Exception")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable ex) {
+        return ex.getClass().getSimpleName() + ": " + ex.getMessage();
     }
 }

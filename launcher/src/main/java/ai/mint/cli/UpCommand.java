@@ -18,12 +18,14 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code mint up}: starts the platform (Kafka broker in-process, Apicurio registry as a child process, every topic),
  * prints {@code bootstrap.servers=...} and {@code schema.registry.url=...}, writes them to the connection file and runs
- * until Ctrl-C or SIGTERM, which stop both parts.
+ * until Ctrl-C or SIGTERM, which stop both parts. Given both an external cluster and an external registry it starts
+ * nothing: it checks the topics, prints the two lines and returns.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {"Start the platform on 127.0.0.1: a Kafka broker (KRaft, in this JVM) and an Apicurio schema "
                 + "registry (child process), create every topic, print the two connection lines, run until Ctrl-C.",
-                "With --bootstrap-servers and/or --schema-registry-url that part is used as it is, not started."})
+                "With --bootstrap-servers and/or --schema-registry-url that part is used as it is, not started; "
+                        + "given both, it only checks the topics, prints the two lines and exits."})
 public final class UpCommand implements Callable<Integer> {
 
     @Spec
@@ -53,6 +55,19 @@ public final class UpCommand implements Callable<Integer> {
         PlatformOptions options = PlatformOptions.embedded(dataDir.toAbsolutePath().normalize())
                 .withExternal(bootstrapServers, schemaRegistryUrl);
         EmbeddedPlatform platform = EmbeddedPlatform.start(options);
+        if (platform.embeddedKafka().isEmpty() && platform.registryProcess().isEmpty()) {
+            // nothing of ours runs, so there is nothing to wait for or to stop; the connection file would outlive us
+            reportDrift(platform.provisioning(), err);
+            out.print(platform.connection().toLines());
+            out.flush();
+            err.println("nothing was started: the broker and the registry given are used as they are ("
+                    + platform.provisioning().topics().size() + " topics checked); no connection file written, so "
+                    + "pass the same options or set $" + ConnectionOptions.ENV_BOOTSTRAP + " and $"
+                    + ConnectionOptions.ENV_REGISTRY + " for other commands");
+            err.flush();
+            platform.close();
+            return ExitCodes.OK;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -63,17 +78,22 @@ public final class UpCommand implements Callable<Integer> {
             }
         }, "mint-up-shutdown"));
         platform.connection().writeTo(connectionFile);
-        ProvisionReport report = platform.provisioning();
+        reportDrift(platform.provisioning(), err);
+        out.print(platform.connection().toLines());
+        out.flush();
+        String registryPid = platform.registryProcess().map(r -> "; schema registry pid " + r.processHandle().pid())
+                .orElse("");
+        err.println("platform ready (data in " + options.dataDir() + registryPid + "); Ctrl-C stops it");
+        err.flush();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    private static void reportDrift(ProvisionReport report, PrintWriter err) {
         if (report.hasDrift()) {
             err.print(report.toTable());
             err.println("warning: some topics differ from their definition (see DETAIL); 'mint topics' checks again");
         }
-        out.print(platform.connection().toLines());
-        out.flush();
-        err.println("platform ready (data in " + options.dataDir() + "); Ctrl-C stops it");
-        err.flush();
-        stopped.await();
-        return ExitCodes.OK;
     }
 
     private static void deleteQuietly(Path file) {

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletionException;
  * The platform's infrastructure: a Kafka cluster, a schema registry and every topic of
  * {@link ai.mint.topics.Topics}. Parts not configured externally are started here (an in-process KRaft broker and an
  * Apicurio child process, in parallel) and stopped by {@link #close()}, which also runs when start-up fails halfway.
+ * While a part is embedded, the data directory is locked ({@link DataDirLock}), so a second platform on it is refused
+ * before it starts anything.
  */
 public final class EmbeddedPlatform implements AutoCloseable {
 
@@ -20,18 +22,24 @@ public final class EmbeddedPlatform implements AutoCloseable {
 
     private final EmbeddedKafka kafka;
     private final RegistryProcess registry;
+    private final DataDirLock dataDirLock;
     private final ConnectionSettings connection;
     private ProvisionReport provisioning;
 
-    private EmbeddedPlatform(EmbeddedKafka kafka, RegistryProcess registry, ConnectionSettings connection) {
+    private EmbeddedPlatform(EmbeddedKafka kafka, RegistryProcess registry, DataDirLock dataDirLock,
+                             ConnectionSettings connection) {
         this.kafka = kafka;
         this.registry = registry;
+        this.dataDirLock = dataDirLock;
         this.connection = connection;
     }
 
     /** Starts what is not external, provisions the topics and returns once everything answers. */
     public static EmbeddedPlatform start(PlatformOptions options) {
         long started = System.nanoTime();
+        boolean startsSomething = options.externalBootstrapServers() == null || options.externalRegistryUrl() == null;
+        // before anything starts: a refusal must not leave a half-booted registry on someone else's database
+        DataDirLock lock = startsSomething ? DataDirLock.acquire(options.dataDir()) : null;
         // the registry needs ~10 s and no broker, so it boots on another thread while the broker starts here
         CompletableFuture<RegistryProcess> registryStart = options.externalRegistryUrl() != null
                 ? CompletableFuture.completedFuture(null)
@@ -51,7 +59,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
             ConnectionSettings connection = new ConnectionSettings(
                     kafka != null ? kafka.bootstrapServers() : options.externalBootstrapServers(),
                     registry != null ? registry.confluentApiUrl() : options.externalRegistryUrl());
-            EmbeddedPlatform platform = new EmbeddedPlatform(kafka, registry, connection);
+            EmbeddedPlatform platform = new EmbeddedPlatform(kafka, registry, lock, connection);
             platform.provisioning = platform.provision(options, false);
             LOG.info("platform ready in {} ms: {}", (System.nanoTime() - started) / 1_000_000,
                     connection.toLines().replace(System.lineSeparator(), " ").trim());
@@ -62,6 +70,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
             }
             closeQuietly(registry);
             closeQuietly(kafka);
+            closeQuietly(lock);
             throw e;
         }
     }
@@ -115,12 +124,17 @@ public final class EmbeddedPlatform implements AutoCloseable {
     /** Stops the registry and the broker (whatever this platform started); safe to call twice. */
     @Override
     public void close() {
+        if (kafka == null && registry == null) {
+            return; // everything external: nothing of ours to stop, and no lock taken
+        }
         long started = System.nanoTime();
         // the two stop independently; one failing must not leave the other running
         try {
             closeQuietly(registry);
         } finally {
             closeQuietly(kafka);
+            // last: the directory is free only once nothing writes to it any more
+            closeQuietly(dataDirLock);
         }
         LOG.info("platform stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
