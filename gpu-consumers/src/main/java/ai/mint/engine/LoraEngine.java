@@ -89,6 +89,7 @@ public final class LoraEngine implements Engine {
                             + (model.config().vocabSize() - 1));
                 }
             }
+            model.checkFits(r.promptTokens().length, r.sampling().maxTokens());
         }
         List<ResidentAdapter> adapters = slots.acquire(slotOf.keySet());
         try (LoraBank bank = adapters.isEmpty() ? null
@@ -121,8 +122,8 @@ public final class LoraEngine implements Engine {
 
     @Override
     public void replaceAdapter(String adapterId, Path peftDirectory) {
-        store.register(adapterId, peftDirectory);
-        slots.replace(adapterId, PeftAdapterIo.read(peftDirectory, model.config()));
+        // decode and budget-check before anything changes: a revision that cannot load leaves the old one serving
+        slots.replace(adapterId, PeftAdapterIo.read(peftDirectory, model.config()), peftDirectory);
     }
 
     @Override

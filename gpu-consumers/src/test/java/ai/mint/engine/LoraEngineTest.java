@@ -38,8 +38,9 @@ class LoraEngineTest {
         return out;
     }
 
+    /** Three new tokens: a prefill and two single-token steps that append to the KV cache. */
     private static GenerationRequest request(String adapter, int... prompt) {
-        return new GenerationRequest(adapter, prompt, SamplingParams.greedy(1));
+        return new GenerationRequest(adapter, prompt, SamplingParams.greedy(3));
     }
 
     @Test
@@ -58,6 +59,7 @@ class LoraEngineTest {
             e.generate(List.of(request("a0", 1, 2), request(null, 3)));
             e.evictAdapter("a0");
             int before = root.getManagedArrays().size();
+            int resourcesBefore = ResourceCounts.recursive(root);
             long evictionsBefore = e.slots().evictions();
             for (int batch = 0; batch < 1000; batch++) {
                 // 2 of 6 adapters per batch with room for 3: most batches evict and load
@@ -70,6 +72,8 @@ class LoraEngineTest {
             assertThat(root.getManagedArrays().size()).isGreaterThan(before);
             e.residentAdapters().forEach(e::evictAdapter);
             assertThat(root.getManagedArrays().size()).isEqualTo(before);
+            assertThat(ResourceCounts.recursive(root)).as("arrays, sub-managers and other resources")
+                    .isEqualTo(resourcesBefore);
         }
     }
 
@@ -131,6 +135,89 @@ class LoraEngineTest {
                 assertThat(padded.logProbs()[i]).isCloseTo(alone.logProbs()[i],
                         org.assertj.core.api.Assertions.within(1e-5f));
             }
+        }
+    }
+
+    /**
+     * A long batch on adapter p runs on another thread while q is loaded, p is replaced (which must evict q: the
+     * old p stays pinned and counts against the budget) and the new p is evicted. The batch finishes on the old
+     * revision, and every byte and native resource comes back.
+     */
+    @Test
+    void loadEvictReplaceWhileAnotherBatchIsBeingServed() throws Exception {
+        ModelConfig c = TestModels.microDense();
+        List<LoraWeights> ws = adapters(c, 3, 4);
+        long size = ws.get(0).byteSize();
+        for (int i = 0; i < 3; i++) {
+            PeftAdapterIo.write(dir.resolve("w" + i), ws.get(i), c);
+        }
+        try (LoraEngine e = engine(c, 2 * size)) {
+            NDManager root = e.model().base().manager();
+            int baseline = ResourceCounts.recursive(root);
+            e.registerAdapter("p", dir.resolve("w0"));
+            e.registerAdapter("q", dir.resolve("w1"));
+            GenerationRequest longBatch = new GenerationRequest("p", new int[] {10, 20, 30},
+                    SamplingParams.greedy(400));
+            GenerationResult onV1 = e.generate(List.of(longBatch)).get(0);
+            e.evictAdapter("p");
+            assertThat(ResourceCounts.recursive(root)).isEqualTo(baseline);
+
+            java.util.concurrent.CompletableFuture<GenerationResult> running =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> e.generate(List.of(longBatch)).get(0));
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (e.slots().pinnedCount() == 0 && !running.isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(1);   // gpu-consumers has no Awaitility; a bounded poll does the same
+            }
+            assertThat(e.slots().pinnedCount()).as("the batch pinned its adapter").isEqualTo(1);
+            e.loadAdapter("q");
+            assertThat(e.residentAdapters()).containsExactlyInAnyOrder("p", "q");
+            e.replaceAdapter("p", dir.resolve("w2"));
+            assertThat(running).as("the batch must still be running for this test to mean anything").isNotDone();
+            assertThat(e.slots().retiredCount()).isEqualTo(1);
+            assertThat(e.residentAdapters()).as("q evicted: old p is pinned and new p needs room").containsExactly("p");
+            assertThat(e.slots().usedBytes()).isLessThanOrEqualTo(2 * size);
+            e.evictAdapter("p");
+            assertThat(e.slots().usedBytes()).isEqualTo(size);
+
+            GenerationResult served = running.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(served.tokens()).containsExactly(onV1.tokens());
+            assertThat(served.logProbs()).containsExactly(onV1.logProbs());
+            assertThat(e.slots().retiredCount()).isZero();
+            assertThat(e.slots().pinnedCount()).isZero();
+            assertThat(e.slots().usedBytes()).isZero();
+            assertThat(ResourceCounts.recursive(root)).isEqualTo(baseline);
+            assertThat(e.generate(List.of(longBatch)).get(0).logProbs()).as("the new revision serves now")
+                    .isNotEqualTo(onV1.logProbs());
+        }
+    }
+
+    @Test
+    void aRevisionThatCannotFitChangesNothing() {
+        ModelConfig c = TestModels.microDense();
+        LoraWeights v1 = adapters(c, 1, 4).get(0);
+        LoraWeights tooBig = adapters(c, 1, 16).get(0);
+        PeftAdapterIo.write(dir.resolve("v1"), v1, c);
+        PeftAdapterIo.write(dir.resolve("big"), tooBig, c);
+        try (LoraEngine e = engine(c, 2 * v1.byteSize())) {
+            e.registerAdapter("p", dir.resolve("v1"));
+            GenerationRequest req = new GenerationRequest("p", new int[] {1, 2}, SamplingParams.greedy(4));
+            GenerationResult before = e.generate(List.of(req)).get(0);
+            assertThatThrownBy(() -> e.replaceAdapter("p", dir.resolve("big")))
+                    .isInstanceOf(EngineException.class).hasMessageContaining("budget");
+            assertThat(e.generate(List.of(req)).get(0).logProbs()).containsExactly(before.logProbs());
+            e.evictAdapter("p");  // reloads from the store: still the old files and the old decoded copy
+            assertThat(e.generate(List.of(req)).get(0).logProbs()).containsExactly(before.logProbs());
+        }
+    }
+
+    @Test
+    void promptPlusMaxTokensBeyondMaxPositionsIsRefusedBeforeAnyWork() {
+        ModelConfig c = ModelConfig.fromJson(TestModels.microDense().toJson().put("max_position_embeddings", 8));
+        try (LoraEngine e = engine(c, 1L << 20)) {
+            assertThatThrownBy(() -> e.generate(List.of(new GenerationRequest(null, new int[] {1, 2, 3, 4, 5},
+                    SamplingParams.greedy(4))))).isInstanceOf(EngineException.class)
+                    .hasMessageContaining("max_position_embeddings 8");
+            assertThat(e.slots().pinnedCount()).isZero();
         }
     }
 }

@@ -5,10 +5,15 @@ import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.ModelPreset;
 import ai.mint.engine.safetensors.DType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code mint base init DIR}: writes a seeded random base model in Hugging Face layout, with a tokenizer. */
@@ -19,9 +24,10 @@ public final class BaseInitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Directory to write the model into.")
     Path dir;
 
-    @Option(names = "--preset", defaultValue = "tiny",
-            description = "tiny (about 1M parameters, tests) or small (50-100M, benchmarks). Default: ${DEFAULT-VALUE}.")
-    String preset;
+    @Option(names = "--preset", defaultValue = "tiny", converter = PresetConverter.class,
+            description = "tiny (about 1M parameters, tests) or small (50-100M, benchmarks); any case."
+                    + " Default: ${DEFAULT-VALUE}.")
+    ModelPreset preset;
 
     @Option(names = "--moe", description = "Mixture-of-experts layout (Qwen2-MoE) instead of dense (Qwen2).")
     boolean moe;
@@ -29,18 +35,40 @@ public final class BaseInitCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Weight seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--dtype", defaultValue = "F32", description = "F32, F16 or BF16. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dtype", defaultValue = "F32", converter = WeightDTypeConverter.class,
+            description = "F32, F16 or BF16 (any case). Default: ${DEFAULT-VALUE}.")
     DType dtype;
+
+    /** Case-insensitive preset names; a bad one goes to picocli's error stream with the usage. */
+    static final class PresetConverter implements ITypeConverter<ModelPreset> {
+        @Override
+        public ModelPreset convert(String value) {
+            for (ModelPreset p : ModelPreset.values()) {
+                if (p.name().equalsIgnoreCase(value)) {
+                    return p;
+                }
+            }
+            throw new TypeConversionException("unknown preset '" + value + "' (expected one of "
+                    + Arrays.toString(ModelPreset.values()).toLowerCase(Locale.ROOT) + ")");
+        }
+    }
+
+    /** Only the floating types a checkpoint's weights may be stored in. */
+    static final class WeightDTypeConverter implements ITypeConverter<DType> {
+        @Override
+        public DType convert(String value) {
+            for (DType d : List.of(DType.F32, DType.F16, DType.BF16)) {
+                if (d.name().equalsIgnoreCase(value)) {
+                    return d;
+                }
+            }
+            throw new TypeConversionException("weights dtype '" + value + "' is not F32, F16 or BF16");
+        }
+    }
 
     @Override
     public Integer call() {
-        ModelPreset p;
-        try {
-            p = ModelPreset.valueOf(preset.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            System.err.println("unknown preset '" + preset + "' (tiny or small)");
-            return 2;
-        }
+        ModelPreset p = preset;
         ModelConfig config = p.config(moe);
         BaseModelInitializer.write(dir, config, seed, dtype);
         long params = BaseModelInitializer.tensors(config, seed).values().stream()

@@ -6,6 +6,7 @@ import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.LoraEngine;
 import ai.mint.engine.SamplingParams;
+import ai.mint.engine.model.ModelConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
@@ -56,10 +57,18 @@ public final class GenerateCommand implements MintSubcommand, Callable<Integer> 
                 adapterId = adapter.toAbsolutePath().toString();
                 engine.registerAdapter(adapterId, adapter);
             }
+            ModelConfig config = engine.model().config();
             int[] ids = engine.encode(prompt);
-            int eos = engine.model().config().eosTokenId();
-            SamplingParams sampling = new SamplingParams(maxTokens, temperature, topP, seed,
-                    eos >= 0 ? Set.of(eos) : Set.of());
+            if (config.bosTokenId() >= 0 && config.bosTokenId() < config.vocabSize()) {
+                // the tokenizer is called without special tokens, so the model's BOS is added here
+                int[] withBos = new int[ids.length + 1];
+                withBos[0] = config.bosTokenId();
+                System.arraycopy(ids, 0, withBos, 1, ids.length);
+                ids = withBos;
+            }
+            Set<Integer> stops = new java.util.HashSet<>();
+            config.eosTokenIds().stream().filter(id -> id >= 0).forEach(stops::add);  // stop on any of them
+            SamplingParams sampling = new SamplingParams(maxTokens, temperature, topP, seed, stops);
             GenerationResult r = engine.generate(List.of(new GenerationRequest(adapterId, ids, sampling))).get(0);
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();

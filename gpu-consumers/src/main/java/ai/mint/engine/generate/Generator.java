@@ -34,10 +34,15 @@ public final class Generator {
      * @param prompts  token ids per row
      * @param bank     adapters of this batch, or null for the base alone
      * @param rowSlots each row's slot in {@code bank} (0 = no adapter)
+     * @throws ai.mint.engine.EngineException if a row's prompt plus its max tokens exceeds the model's positions
      */
     public List<GenerationResult> generate(List<int[]> prompts, List<SamplingParams> params, LoraBank bank,
                                            long[] rowSlots) {
         int b = prompts.size();
+        for (int r = 0; r < b; r++) {
+            // a position past the rotary table would otherwise surface as a native index error mid-batch
+            model.checkFits(prompts.get(r).length, params.get(r).maxTokens());
+        }
         int len = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
         int maxNew = params.stream().mapToInt(SamplingParams::maxTokens).max().orElseThrow();
         int vocab = model.config().vocabSize();

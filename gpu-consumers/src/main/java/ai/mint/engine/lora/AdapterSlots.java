@@ -1,12 +1,12 @@
 package ai.mint.engine.lora;
 
 import ai.djl.ndarray.NDManager;
-import ai.mint.engine.EngineException;
 import ai.mint.engine.model.ModelConfig;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,15 +49,8 @@ public final class AdapterSlots implements AutoCloseable {
                 wanted.put(id, resident.get(id).byteSize());
             }
         }
-        Map<String, Long> sizes = new LinkedHashMap<>();
-        resident.forEach((id, r) -> sizes.put(id, r.byteSize()));
-        Set<String> pinnedIds = new java.util.HashSet<>();
-        resident.forEach((id, r) -> {
-            if (pins.containsKey(r)) {
-                pinnedIds.add(id);
-            }
-        });
-        WorkingSetPlanner.Plan plan = WorkingSetPlanner.plan(sizes, pinnedIds, wanted, budgetBytes);
+        WorkingSetPlanner.Plan plan = WorkingSetPlanner.plan(residentSizes(null), pinnedIds(null), wanted,
+                budgetBytes - retiredBytes());
         plan.evict().forEach(this::evict);
         for (String id : plan.load()) {
             resident.put(id, ResidentAdapter.upload(id, decoded.get(id), config, parent));
@@ -101,21 +94,58 @@ public final class AdapterSlots implements AutoCloseable {
 
     /**
      * Swaps in a new revision under the same id: the new weights are uploaded first, so batches never see the id
-     * missing; batches already running finish on the old revision.
+     * missing; batches already running finish on the old revision. Room is made first by evicting least recently
+     * used unpinned adapters; an old revision still pinned keeps counting until its batches finish. If the revision
+     * cannot fit, nothing changes (neither the device nor the CPU tier).
      */
     public synchronized void replace(String id, LoraWeights revision) {
+        replace(id, revision, null);
+    }
+
+    /** Like {@link #replace(String, LoraWeights)}, also re-registering {@code id}'s files once the revision fits. */
+    public synchronized void replace(String id, LoraWeights revision, java.nio.file.Path source) {
+        revision.checkFits(config);
+        ResidentAdapter old = resident.get(id);
+        boolean oldStaysPinned = old != null && pins.containsKey(old);
+        long unavailable = retiredBytes() + (oldStaysPinned ? old.byteSize() : 0);
+        WorkingSetPlanner.Plan plan = WorkingSetPlanner.plan(residentSizes(id), pinnedIds(id),
+                Map.of(id, revision.byteSize()), budgetBytes - unavailable);
+        plan.evict().forEach(this::evict);
+        if (source != null) {
+            store.register(id, source);
+        }
         store.put(id, revision);
         ResidentAdapter fresh = ResidentAdapter.upload(id, revision, config, parent);
-        ResidentAdapter old = resident.put(id, fresh);
+        resident.put(id, fresh);
         loads++;
         if (old != null) {
             retire(old);
         }
-        if (residentBytes() > budgetBytes) {
-            evict(id);
-            throw new EngineException("revision of '" + id + "' (" + revision.byteSize() + " bytes) does not fit the "
-                    + budgetBytes + "-byte adapter budget");
-        }
+    }
+
+    /** Resident adapters' sizes, least recently used first, without {@code except}. */
+    private Map<String, Long> residentSizes(String except) {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        resident.forEach((id, r) -> {
+            if (!id.equals(except)) {
+                sizes.put(id, r.byteSize());
+            }
+        });
+        return sizes;
+    }
+
+    private Set<String> pinnedIds(String except) {
+        Set<String> pinnedIds = new HashSet<>();
+        resident.forEach((id, r) -> {
+            if (pins.containsKey(r) && !id.equals(except)) {
+                pinnedIds.add(id);
+            }
+        });
+        return pinnedIds;
+    }
+
+    private long retiredBytes() {
+        return retired.stream().mapToLong(ResidentAdapter::byteSize).sum();
     }
 
     private void retire(ResidentAdapter r) {
@@ -132,6 +162,21 @@ public final class AdapterSlots implements AutoCloseable {
 
     public synchronized long residentBytes() {
         return resident.values().stream().mapToLong(ResidentAdapter::byteSize).sum();
+    }
+
+    /** Device bytes in use: resident adapters plus evicted or replaced ones that running batches still pin. */
+    public synchronized long usedBytes() {
+        return residentBytes() + retiredBytes();
+    }
+
+    /** Adapters (resident or retired) pinned by running batches. */
+    public synchronized int pinnedCount() {
+        return pins.size();
+    }
+
+    /** Evicted or replaced adapters whose memory waits for their last batch to finish. */
+    public synchronized int retiredCount() {
+        return retired.size();
     }
 
     public long budgetBytes() {

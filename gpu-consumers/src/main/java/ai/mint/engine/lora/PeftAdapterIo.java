@@ -18,9 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,6 +39,7 @@ public final class PeftAdapterIo {
     public static final String CONFIG = "adapter_config.json";
     public static final String WEIGHTS = "adapter_model.safetensors";
     static final String PREFIX = "base_model.model.";
+    static final String LAYOUT_KEY = "mint_expert_layout";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,6 +55,10 @@ public final class PeftAdapterIo {
     public static String write(Path dir, LoraWeights w, ModelConfig c, boolean packedExperts) {
         w.checkFits(c);
         SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
+        if (c.isMoe()) {
+            // our own key lives in the safetensors metadata, so adapter_config.json stays plain PEFT
+            writer.metadata(LAYOUT_KEY, packedExperts ? "packed" : "per_expert");
+        }
         int r = w.rank();
         for (LoraKey key : w.a().keySet()) {
             float[] a = w.a().get(key);
@@ -79,14 +87,14 @@ public final class PeftAdapterIo {
             Files.createDirectories(dir);
             writer.write(dir.resolve(WEIGHTS));
             JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(CONFIG).toFile(),
-                    config(w, c, packedExperts));
+                    config(w, c));
         } catch (IOException e) {
             throw new EngineException("cannot write adapter to " + dir + ": " + e.getMessage(), e);
         }
         return sha256(dir.resolve(WEIGHTS));
     }
 
-    private static ObjectNode config(LoraWeights w, ModelConfig c, boolean packed) {
+    private static ObjectNode config(LoraWeights w, ModelConfig c) {
         ObjectNode n = JSON.createObjectNode();
         n.put("peft_type", "LORA");
         n.put("task_type", "CAUSAL_LM");
@@ -96,12 +104,13 @@ public final class PeftAdapterIo {
         n.put("bias", "none");
         n.put("fan_in_fan_out", false);
         n.put("use_rslora", w.rsLora());
-        n.put("base_model_name_or_path", c.modelType());
-        ArrayNode targets = n.putArray("target_modules");
-        w.targets().forEach(p -> targets.add(p.peftName()));
-        if (c.isMoe()) {
-            n.put("mint_expert_layout", packed ? "packed" : "per_expert");
+        if (c.nameOrPath() != null) {
+            n.put("base_model_name_or_path", c.nameOrPath());
+        } else {
+            n.putNull("base_model_name_or_path");
         }
+        ArrayNode targets = n.putArray("target_modules");
+        w.targets().forEach(p -> targets.add(p.targetName(c)));
         return n;
     }
 
@@ -116,6 +125,7 @@ public final class PeftAdapterIo {
         if (!"LORA".equalsIgnoreCase(cfg.path("peft_type").asText("LORA"))) {
             throw new EngineException(dir + " is a " + cfg.path("peft_type").asText() + " adapter, not LORA");
         }
+        rejectUnsupported(dir.resolve(CONFIG), cfg);
         int r = cfg.path("r").asInt(0);
         float alpha = (float) cfg.path("lora_alpha").asDouble(r);
         Set<Projection> targets = EnumSet.noneOf(Projection.class);
@@ -133,11 +143,22 @@ public final class PeftAdapterIo {
         Map<LoraKey, float[]> a = new LinkedHashMap<>();
         Map<LoraKey, float[]> b = new LinkedHashMap<>();
         try (SafetensorsReader reader = SafetensorsReader.open(dir.resolve(WEIGHTS))) {
+            // the layout used to be declared in adapter_config.json; now in the safetensors metadata
+            String layout = reader.metadata().getOrDefault(LAYOUT_KEY, cfg.path(LAYOUT_KEY).asText(null));
+            Set<String> consumed = new HashSet<>();
             for (int layer = 0; layer < c.numLayers(); layer++) {
                 for (Projection p : targets) {
                     LoraKey key = LoraKey.of(c, layer, p);
-                    readKey(reader, c, key, r, a, b);
+                    readKey(new Tensors(reader, consumed), c, key, r, layout, a, b);
                 }
+            }
+            List<String> unused = reader.names().stream()
+                    .filter(n -> n.contains("lora_") && !consumed.contains(n)).sorted().toList();
+            if (!unused.isEmpty()) {
+                throw new EngineException(dir.resolve(WEIGHTS) + " has LoRA tensors this " + c.modelType()
+                        + " base and target_modules " + targets + " do not use (wrong base or target list?): "
+                        + (unused.size() > 8 ? unused.subList(0, 8) + " and " + (unused.size() - 8) + " more"
+                        : unused));
             }
         }
         if (a.isEmpty()) {
@@ -147,49 +168,92 @@ public final class PeftAdapterIo {
         return new LoraWeights(r, alpha, cfg.path("use_rslora").asBoolean(false), targets, a, b);
     }
 
-    private static void readKey(SafetensorsReader reader, ModelConfig c, LoraKey key, int r,
+    private static void readKey(Tensors reader, ModelConfig c, LoraKey key, int r, String layout,
                                 Map<LoraKey, float[]> a, Map<LoraKey, float[]> b) {
         int in = key.inDim(c);
         int out = key.outDim(c);
         if (!key.expert()) {
             String module = PREFIX + key.projection().modulePath(c, key.layer(), -1);
             if (reader.contains(module + ".lora_A.weight")) {
-                a.put(key, BaseModel.transpose(read(reader, module + ".lora_A.weight", r, in), r, in));
-                b.put(key, BaseModel.transpose(read(reader, module + ".lora_B.weight", out, r), out, r));
+                a.put(key, BaseModel.transpose(reader.read(module + ".lora_A.weight", r, in), r, in));
+                b.put(key, BaseModel.transpose(reader.read(module + ".lora_B.weight", out, r), out, r));
             }
             return;
         }
         int e = c.numExperts();
         String packed = packedName(c, key);
-        if (reader.contains(packed + ".lora_A.packed")) {
-            a.put(key, read(reader, packed + ".lora_A.packed", e, in, r));
-            b.put(key, read(reader, packed + ".lora_B.packed", e, r, out));
+        boolean hasPacked = reader.contains(packed + ".lora_A.packed");
+        boolean hasPerExpert = reader.contains(PREFIX + key.projection().modulePath(c, key.layer(), 0)
+                + ".lora_A.weight");
+        if (layout != null && (layout.equals("packed") ? hasPerExpert : hasPacked)) {
+            throw new EngineException(reader.path() + " declares " + LAYOUT_KEY + "=" + layout + " but holds "
+                    + (hasPacked ? "packed" : "per-expert") + " tensors for " + key);
+        }
+        if (hasPacked) {
+            a.put(key, reader.read(packed + ".lora_A.packed", e, in, r));
+            b.put(key, reader.read(packed + ".lora_B.packed", e, r, out));
             return;
         }
-        if (!reader.contains(PREFIX + key.projection().modulePath(c, key.layer(), 0) + ".lora_A.weight")) {
+        if (!hasPerExpert) {
             return;
         }
         float[] fa = new float[e * in * r];
         float[] fb = new float[e * r * out];
         for (int x = 0; x < e; x++) {
             String module = PREFIX + key.projection().modulePath(c, key.layer(), x);
-            System.arraycopy(BaseModel.transpose(read(reader, module + ".lora_A.weight", r, in), r, in), 0, fa,
+            System.arraycopy(BaseModel.transpose(reader.read(module + ".lora_A.weight", r, in), r, in), 0, fa,
                     x * in * r, in * r);
-            System.arraycopy(BaseModel.transpose(read(reader, module + ".lora_B.weight", out, r), out, r), 0, fb,
+            System.arraycopy(BaseModel.transpose(reader.read(module + ".lora_B.weight", out, r), out, r), 0, fb,
                     x * r * out, r * out);
         }
         a.put(key, fa);
         b.put(key, fb);
     }
 
-    private static float[] read(SafetensorsReader reader, String name, long... shape) {
-        HostTensor t = reader.read(name);
-        if (!java.util.Arrays.equals(t.shape(), shape) || !t.isFloating()) {
-            throw new EngineException(reader.path() + " tensor '" + name + "' has shape "
-                    + java.util.Arrays.toString(t.shape()) + ", the base and adapter_config.json imply "
-                    + java.util.Arrays.toString(shape));
+    /** The adapter file, recording which tensors were read so that leftovers can be reported. */
+    private record Tensors(SafetensorsReader reader, Set<String> consumed) {
+        boolean contains(String name) {
+            return reader.contains(name);
         }
-        return t.floats();
+
+        Path path() {
+            return reader.path();
+        }
+
+        float[] read(String name, long... shape) {
+            HostTensor t = reader.read(name);
+            if (!java.util.Arrays.equals(t.shape(), shape) || !t.isFloating()) {
+                throw new EngineException(reader.path() + " tensor '" + name + "' has shape "
+                        + java.util.Arrays.toString(t.shape()) + ", the base and adapter_config.json imply "
+                        + java.util.Arrays.toString(shape));
+            }
+            consumed.add(name);
+            return t.floats();
+        }
+    }
+
+    /** PEFT options that change what the tensors mean; loading them as plain LoRA would be silently wrong. */
+    private static void rejectUnsupported(Path file, JsonNode cfg) {
+        List<String> wrong = new ArrayList<>();
+        if (cfg.path("use_dora").asBoolean(false)) {
+            wrong.add("use_dora=true");
+        }
+        if (cfg.path("fan_in_fan_out").asBoolean(false)) {
+            wrong.add("fan_in_fan_out=true");
+        }
+        if (!cfg.path("bias").asText("none").equals("none")) {
+            wrong.add("bias=" + cfg.get("bias").asText());
+        }
+        for (String key : List.of("layers_to_transform", "modules_to_save", "rank_pattern", "alpha_pattern")) {
+            JsonNode v = cfg.path(key);
+            if (!v.isMissingNode() && !v.isNull() && !(v.isContainerNode() && v.isEmpty())) {
+                wrong.add(key + "=" + v);
+            }
+        }
+        if (!wrong.isEmpty()) {
+            throw new EngineException(file + " uses PEFT options this engine does not implement: "
+                    + String.join(", ", wrong) + " (plain LoRA only)");
+        }
     }
 
     static String packedName(ModelConfig c, LoraKey key) {

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.mint.engine.lora.LoraDelta;
 
 /**
- * Grouped-query self-attention with rotary positions and optional q/k/v bias. Query heads are grouped under their
+ * Grouped-query self-attention with rotary positions and optional q/k/v (and Llama's o) bias. Query heads are grouped under their
  * key/value head by a reshape to [B, Hkv, G, T, D], so keys and values are never repeated in memory.
  */
 final class Attention {
@@ -48,6 +48,6 @@ final class Attention {
         NDArray attn = scores.softmax(-1).matMul(v5);            // [B, Hkv, G, T, D]
         NDArray merged = attn.reshape(b, c.numHeads(), t, d).transpose(0, 2, 1, 3)
                 .reshape(b, t, (long) c.numHeads() * d);         // [B, T, Hq*D]
-        return Linear.apply(merged, w.o(), null, lora, layer, Projection.O);
+        return Linear.apply(merged, w.o(), w.oBias(), lora, layer, Projection.O);
     }
 }

@@ -43,6 +43,7 @@ public final class BaseModel implements AutoCloseable {
     public static BaseModel fromHost(ModelConfig c, Map<String, HostTensor> t, Device device) {
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
         try {
+            requireBiases(c, t);
             Builder b = new Builder(c, t, manager);
             NDArray embed = b.plain("model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
             List<LayerWeights> layers = new ArrayList<>();
@@ -58,6 +59,27 @@ public final class BaseModel implements AutoCloseable {
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /** Every bias tensor the config implies must be present; all missing ones are named at once. */
+    private static void requireBiases(ModelConfig c, Map<String, HostTensor> t) {
+        if (!c.attentionBias()) {
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < c.numLayers(); i++) {
+            for (String proj : c.outputBias() ? List.of("q", "k", "v", "o") : List.of("q", "k", "v")) {
+                String name = "model.layers." + i + ".self_attn." + proj + "_proj.bias";
+                if (!t.containsKey(name)) {
+                    missing.add(name);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            String why = c.modelType().startsWith("qwen2") ? c.modelType() + " has q/k/v bias"
+                    : "attention_bias=true implies q/k/v/o bias";
+            throw new EngineException("checkpoint lacks bias tensors (" + why + "): " + missing);
         }
     }
 
@@ -117,7 +139,7 @@ public final class BaseModel implements AutoCloseable {
             int kvd = c.numKvHeads() * c.headDim();
             String p = "model.layers." + i + ".";
             String attn = p + "self_attn.";
-            boolean bias = t.containsKey(attn + "q_proj.bias");
+            boolean bias = c.attentionBias();
             NDArray[] dense = {null, null, null};
             NDArray router = null;
             NDArray[] experts = {null, null, null};
@@ -150,7 +172,8 @@ public final class BaseModel implements AutoCloseable {
                     bias ? vector(attn + "k_proj.bias", kvd) : null,
                     bias ? vector(attn + "v_proj.bias", kvd) : null,
                     dense[0], dense[1], dense[2], router, experts[0], experts[1], experts[2],
-                    shared[0], shared[1], shared[2], sharedGate);
+                    shared[0], shared[1], shared[2], sharedGate,
+                    c.outputBias() ? vector(attn + "o_proj.bias", h) : null);
         }
 
         /** All experts' weights for one projection, transposed and stacked: [E, in, out]. */

@@ -56,6 +56,9 @@ public final class BaseModelInitializer {
                 normal(t, rnd, p + "self_attn.k_proj.bias", kvd);
                 normal(t, rnd, p + "self_attn.v_proj.bias", kvd);
             }
+            if (c.outputBias()) {
+                normal(t, rnd, p + "self_attn.o_proj.bias", h);
+            }
             if (!c.isMoe()) {
                 normal(t, rnd, p + "mlp.gate_proj.weight", c.intermediateSize(), h);
                 normal(t, rnd, p + "mlp.up_proj.weight", c.intermediateSize(), h);

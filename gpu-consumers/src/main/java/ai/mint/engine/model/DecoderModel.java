@@ -26,8 +26,8 @@ public final class DecoderModel {
     public DecoderModel(BaseModel base) {
         this.base = base;
         ModelConfig c = base.config();
-        this.rotary = new RotaryEmbedding(base.manager(), c.headDim(), c.ropeTheta(), Math.min(c.maxPositions(),
-                1 << 15));
+        this.rotary = new RotaryEmbedding(base.manager(), c.headDim(),
+                c.ropeScaling().inverseFrequencies(c.headDim(), c.ropeTheta()), Math.min(c.maxPositions(), 1 << 15));
         this.attention = new Attention(c);
         this.moe = c.isMoe() ? new MoeBlock(c) : null;
     }
@@ -38,6 +38,24 @@ public final class DecoderModel {
 
     public ModelConfig config() {
         return base.config();
+    }
+
+    /**
+     * The number of positions this model can encode: max_position_embeddings, capped by the rotary table kept
+     * resident. A prompt plus its new tokens must fit in it.
+     */
+    public int maxPositions() {
+        return rotary.maxPositions();
+    }
+
+    /** Throws a clear error when a sequence of {@code promptLength + maxNewTokens} would not fit. */
+    public void checkFits(int promptLength, int maxNewTokens) {
+        long needed = (long) promptLength + maxNewTokens;
+        if (needed > maxPositions()) {
+            throw new ai.mint.engine.EngineException("prompt of " + promptLength + " tokens plus max_tokens "
+                    + maxNewTokens + " needs " + needed + " positions but this model encodes at most "
+                    + maxPositions() + " (max_position_embeddings " + config().maxPositions() + ")");
+        }
     }
 
     /**

@@ -16,7 +16,8 @@ public record LayerWeights(
         NDArray router,                               // MoE: [H, E]
         NDArray expertGate, NDArray expertUp, NDArray expertDown,  // MoE: [E, H, I], [E, H, I], [E, I, H]
         NDArray sharedGate, NDArray sharedUp, NDArray sharedDown,  // Qwen2-MoE shared expert or null
-        NDArray sharedExpertGate) {                   // [H, 1] or null
+        NDArray sharedExpertGate,                     // [H, 1] or null
+        NDArray oBias) {                              // [H] (Llama attention_bias) or null
 
     public boolean isMoe() {
         return router != null;

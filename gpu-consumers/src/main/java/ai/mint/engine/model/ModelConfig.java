@@ -8,10 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The architecture of a Llama/Qwen2-style decoder as Hugging Face's {@code config.json} describes it, dense or MoE
- * (Qwen2-MoE and Mixtral key names). {@code numExperts == 0} means a dense model.
+ * (Qwen2-MoE and Mixtral key names). {@code numExperts == 0} means a dense model. {@code eosTokenId} is the first of
+ * {@code eosTokenIds} (config.json may list several; generation stops on any). Settings that would change the maths
+ * in a way this engine does not implement are rejected by key name when reading config.json.
  */
 public record ModelConfig(
         String modelType,
@@ -33,17 +37,55 @@ public record ModelConfig(
         int sharedExpertIntermediateSize,
         boolean normTopkProb,
         int bosTokenId,
-        int eosTokenId) {
+        int eosTokenId,
+        RopeScaling ropeScaling,
+        List<Integer> eosTokenIds,
+        String nameOrPath) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public ModelConfig {
+        ropeScaling = ropeScaling == null ? RopeScaling.NONE : ropeScaling;
+        eosTokenIds = eosTokenIds == null || eosTokenIds.isEmpty()
+                ? (eosTokenId >= 0 ? List.of(eosTokenId) : List.of()) : List.copyOf(eosTokenIds);
+        require(eosTokenIds.isEmpty() || eosTokenIds.get(0) == eosTokenId,
+                "eos_token_id " + eosTokenId + " must be the first of " + eosTokenIds);
         require(vocabSize > 0 && hiddenSize > 0 && numLayers > 0 && numHeads > 0, "sizes must be positive");
         require(numKvHeads > 0 && numHeads % numKvHeads == 0,
                 "num_attention_heads " + numHeads + " must be a multiple of num_key_value_heads " + numKvHeads);
         require(headDim > 0 && headDim % 2 == 0, "head_dim " + headDim + " must be positive and even (rotary)");
         require(numExperts == 0 || (numExpertsPerTok > 0 && numExpertsPerTok <= numExperts),
                 "num_experts_per_tok " + numExpertsPerTok + " must be in 1.." + numExperts);
+    }
+
+    /** The configuration without rope scaling and with a single end-of-sequence id (the original signature). */
+    public ModelConfig(String modelType, int vocabSize, int hiddenSize, int intermediateSize, int numLayers,
+                       int numHeads, int numKvHeads, int headDim, double rmsNormEps, double ropeTheta,
+                       int maxPositions, boolean tieWordEmbeddings, boolean attentionBias, int numExperts,
+                       int numExpertsPerTok, int moeIntermediateSize, int sharedExpertIntermediateSize,
+                       boolean normTopkProb, int bosTokenId, int eosTokenId) {
+        this(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim, rmsNormEps,
+                ropeTheta, maxPositions, tieWordEmbeddings, attentionBias, numExperts, numExpertsPerTok,
+                moeIntermediateSize, sharedExpertIntermediateSize, normTopkProb, bosTokenId, eosTokenId,
+                RopeScaling.NONE, null, null);
+    }
+
+    /** This configuration naming its origin: the base directory, or config.json's {@code _name_or_path}. */
+    public ModelConfig withNameOrPath(String name) {
+        return new ModelConfig(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
+                headDim, rmsNormEps, ropeTheta, maxPositions, tieWordEmbeddings, attentionBias, numExperts,
+                numExpertsPerTok, moeIntermediateSize, sharedExpertIntermediateSize, normTopkProb, bosTokenId,
+                eosTokenId, ropeScaling, eosTokenIds, name);
+    }
+
+    /** True when o_proj has a bias too: Llama's attention_bias covers q/k/v/o, Qwen2's built-in bias only q/k/v. */
+    public boolean outputBias() {
+        return attentionBias && !modelType.startsWith("qwen2");
+    }
+
+    /** True if {@code token} is any of the end-of-sequence ids. */
+    public boolean isEos(int token) {
+        return eosTokenIds.contains(token);
     }
 
     public boolean isMoe() {
@@ -62,7 +104,9 @@ public record ModelConfig(
 
     public static ModelConfig read(Path configJson) {
         try {
-            return fromJson(JSON.readTree(Files.readAllBytes(configJson)));
+            ModelConfig c = fromJson(JSON.readTree(Files.readAllBytes(configJson)));
+            // the directory is what a PEFT adapter's base_model_name_or_path should point back to
+            return c.withNameOrPath(configJson.toAbsolutePath().getParent().toString());
         } catch (IOException e) {
             throw new EngineException("cannot read model config " + configJson + ": " + e.getMessage(), e);
         } catch (EngineException e) {
@@ -77,6 +121,13 @@ public record ModelConfig(
             throw new EngineException("model_type '" + type + "' is not supported (llama, mistral, qwen2, qwen2_moe,"
                     + " mixtral)");
         }
+        rejectUnsupported(n, type);
+        List<Integer> eos = new ArrayList<>();
+        if (n.path("eos_token_id").isArray()) {
+            n.get("eos_token_id").forEach(id -> eos.add(id.asInt()));
+        } else if (n.path("eos_token_id").canConvertToInt()) {
+            eos.add(n.get("eos_token_id").asInt());
+        }
         int hidden = need(n, "hidden_size");
         int heads = need(n, "num_attention_heads");
         int experts = n.has("num_experts") ? n.get("num_experts").asInt() : n.path("num_local_experts").asInt(0);
@@ -90,7 +141,7 @@ public record ModelConfig(
                 n.has("head_dim") && !n.get("head_dim").isNull() ? n.get("head_dim").asInt() : hidden / heads,
                 n.path("rms_norm_eps").asDouble(1e-6),
                 n.path("rope_theta").asDouble(10000.0),
-                n.path("max_position_embeddings").asInt(4096),
+                maxPositions(n, type),
                 n.path("tie_word_embeddings").asBoolean(false),
                 // Qwen2 always carries q/k/v bias; Llama says so with attention_bias
                 type.startsWith("qwen2") || n.path("attention_bias").asBoolean(false),
@@ -100,9 +151,49 @@ public record ModelConfig(
                 moe ? n.path("shared_expert_intermediate_size").asInt(0) : 0,
                 // Mixtral always renormalises the top-k weights; Qwen2-MoE says so with norm_topk_prob
                 type.equals("mixtral") || n.path("norm_topk_prob").asBoolean(false),
-                n.path("bos_token_id").asInt(-1),
-                n.path("eos_token_id").isArray() ? n.get("eos_token_id").get(0).asInt()
-                        : n.path("eos_token_id").asInt(-1));
+                n.path("bos_token_id").canConvertToInt() ? n.get("bos_token_id").asInt() : -1,
+                eos.isEmpty() ? -1 : eos.get(0),
+                RopeScaling.fromJson(n.get("rope_scaling")),
+                eos,
+                n.hasNonNull("_name_or_path") ? n.get("_name_or_path").asText() : null);
+    }
+
+    /**
+     * A sliding window only masks keys further back than the window, so a model whose window is active is exact
+     * here up to the window's length: positions beyond it are refused like positions beyond the table.
+     */
+    private static int maxPositions(JsonNode n, String type) {
+        int max = n.path("max_position_embeddings").asInt(4096);
+        boolean windowed = type.equals("mistral") || type.equals("mixtral");
+        if (windowed && n.path("sliding_window").canConvertToInt() && n.get("sliding_window").asInt() > 0) {
+            return Math.min(max, n.get("sliding_window").asInt());
+        }
+        return max;
+    }
+
+    /** Keys whose non-default values change the computation in ways this engine does not implement. */
+    private static void rejectUnsupported(JsonNode n, String type) {
+        String act = n.has("hidden_act") ? n.get("hidden_act").asText() : n.path("hidden_activation").asText("silu");
+        if (!act.equals("silu")) {
+            throw new EngineException("hidden_act '" + act + "' is not supported (only silu)");
+        }
+        if (n.path("mlp_bias").asBoolean(false)) {
+            throw new EngineException("mlp_bias=true is not supported (MLP projections without bias only)");
+        }
+        if (n.path("use_sliding_window").asBoolean(false)) {
+            throw new EngineException("use_sliding_window=true is not supported (full causal attention only)");
+        }
+        if (type.equals("qwen2_moe")) {
+            JsonNode only = n.path("mlp_only_layers");
+            if (only.isArray() && !only.isEmpty()) {
+                throw new EngineException("mlp_only_layers " + only + " is not supported (every layer must be MoE)");
+            }
+            int step = n.path("decoder_sparse_step").asInt(1);
+            if (step != 1) {
+                throw new EngineException("decoder_sparse_step " + step + " is not supported (only 1: every layer"
+                        + " is MoE)");
+            }
+        }
     }
 
     public ObjectNode toJson() {
@@ -140,8 +231,13 @@ public record ModelConfig(
                 n.put("decoder_sparse_step", 1);
             }
         }
+        ropeScaling.writeTo(n);
         n.put("bos_token_id", bosTokenId);
-        n.put("eos_token_id", eosTokenId);
+        if (eosTokenIds.size() > 1) {
+            eosTokenIds.forEach(n.putArray("eos_token_id")::add);
+        } else {
+            n.put("eos_token_id", eosTokenId);
+        }
         n.put("torch_dtype", "float32");
         return n;
     }

@@ -1,7 +1,6 @@
 package ai.mint.engine.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
 import ai.mint.engine.lora.LoraDelta;
 
@@ -40,11 +39,11 @@ final class MoeBlock {
 
     /** Router logits [B, T, E] to mixing weights [B, T, E], zero outside each token's top-k. */
     NDArray routingWeights(NDArray logits) {
-        int e = c.numExperts();
-        int k = c.numExpertsPerTok();
         NDArray probs = logits.softmax(-1);
-        NDArray kth = probs.sort(-1).get(new NDIndex("..., {}:{}", e - k, e - k + 1)); // [B, T, 1]
-        NDArray chosen = probs.mul(probs.gte(kth).toType(probs.getDataType(), false));
+        // exactly k experts even when probabilities tie (a threshold test would take every tied expert)
+        NDArray indices = probs.topK(c.numExpertsPerTok(), -1).get(1);                  // [B, T, k]
+        NDArray mask = indices.oneHot(c.numExperts(), probs.getDataType()).sum(new int[] {-2}); // [B, T, E]
+        NDArray chosen = probs.mul(mask);
         return c.normTopkProb() ? chosen.div(chosen.sum(new int[] {-1}, true)) : chosen;
     }
 

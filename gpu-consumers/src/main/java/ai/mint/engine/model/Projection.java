@@ -20,6 +20,11 @@ public enum Projection {
         return peftName;
     }
 
+    /** The module name PEFT's target_modules uses on base {@code c}: Mixtral's experts are w1 (gate), w3 (up), w2. */
+    public String targetName(ModelConfig c) {
+        return c.mixtralNames() && c.isMoe() && !isAttention() ? mixtralExpertName : peftName;
+    }
+
     public boolean isAttention() {
         return ordinal() <= O.ordinal();
     }

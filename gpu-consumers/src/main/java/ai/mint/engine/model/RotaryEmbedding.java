@@ -15,15 +15,26 @@ public final class RotaryEmbedding {
     private final NDArray cos; // [P, D]
     private final NDArray sin; // [P, D]
     private final int half;
+    private final int maxPositions;
 
     public RotaryEmbedding(NDManager manager, int headDim, double theta, int maxPositions) {
+        this(manager, headDim, RopeScaling.NONE.inverseFrequencies(headDim, theta), maxPositions);
+    }
+
+    /** Tables for explicit inverse frequencies [headDim / 2] (e.g. from {@link RopeScaling}). */
+    public RotaryEmbedding(NDManager manager, int headDim, double[] inverseFrequencies, int maxPositions) {
         this.half = headDim / 2;
+        this.maxPositions = maxPositions;
+        if (inverseFrequencies.length != half) {
+            throw new IllegalArgumentException("need " + half + " inverse frequencies, got "
+                    + inverseFrequencies.length);
+        }
         float[] c = new float[maxPositions * headDim];
         float[] s = new float[maxPositions * headDim];
         for (int pos = 0; pos < maxPositions; pos++) {
             for (int i = 0; i < half; i++) {
                 // same float32 arithmetic as transformers: inv_freq in float32, times the position
-                float invFreq = (float) (1.0 / Math.pow(theta, (2.0 * i) / headDim));
+                float invFreq = (float) inverseFrequencies[i];
                 float angle = pos * invFreq;
                 float cv = (float) Math.cos(angle);
                 float sv = (float) Math.sin(angle);
@@ -35,6 +46,11 @@ public final class RotaryEmbedding {
         }
         this.cos = manager.create(c, new Shape(maxPositions, headDim));
         this.sin = manager.create(s, new Shape(maxPositions, headDim));
+    }
+
+    /** Positions 0 .. maxPositions-1 have a table row; a position beyond that cannot be encoded. */
+    public int maxPositions() {
+        return maxPositions;
     }
 
     /** Tables for one batch: cos and sin, each [B, 1, T, D], attached to the positions' manager. */

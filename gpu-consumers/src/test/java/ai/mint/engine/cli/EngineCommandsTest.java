@@ -49,8 +49,9 @@ class EngineCommandsTest {
         ObjectMapper json = new ObjectMapper();
         JsonNode plain = json.readTree(run(new GenerateCommand(), "--base", base.toString(), "--prompt", "Hi there",
                 "--max-tokens", "5", "--temperature", "0.8", "--seed", "3", "--json"));
-        assertThat(plain.get("prompt_token_ids")).hasSize(8);
-        assertThat(plain.get("prompt_token_ids").get(0).asInt()).isEqualTo('H');
+        assertThat(plain.get("prompt_token_ids")).as("BOS from config.json, then 8 bytes").hasSize(9);
+        assertThat(plain.get("prompt_token_ids").get(0).asInt()).isEqualTo(c.bosTokenId());
+        assertThat(plain.get("prompt_token_ids").get(1).asInt()).isEqualTo('H');
         assertThat(plain.get("token_ids").size()).isBetween(1, 5);
         assertThat(plain.get("logprobs").size()).isEqualTo(plain.get("token_ids").size());
         plain.get("logprobs").forEach(lp -> assertThat(lp.asDouble()).isLessThanOrEqualTo(0));
@@ -61,5 +62,19 @@ class EngineCommandsTest {
                 dir.resolve("adapter").toString(), "--prompt", "Hi there", "--max-tokens", "5", "--temperature",
                 "0.8", "--seed", "3", "--json"));
         assertThat(adapted.get("logprobs")).isNotEqualTo(plain.get("logprobs"));
+    }
+
+    @Test
+    void presetIsCaseInsensitiveAndABadDtypeIsReportedOnPicocliErrorStream() {
+        String init = run(new BaseCommand(), "init", dir.resolve("t").toString(), "--preset", "TiNy");
+        assertThat(init).contains("wrote tiny base");
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(new BaseCommand());
+        cli.setErr(new java.io.PrintWriter(err));
+        assertThat(cli.execute("init", dir.resolve("u").toString(), "--dtype", "I64")).isEqualTo(2);
+        assertThat(err.toString()).contains("'I64' is not F32, F16 or BF16");
+        assertThat(cli.execute("init", dir.resolve("u").toString(), "--preset", "huge")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown preset 'huge'");
+        assertThat(dir.resolve("u")).doesNotExist();
     }
 }

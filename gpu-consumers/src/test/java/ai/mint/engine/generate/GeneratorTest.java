@@ -106,4 +106,24 @@ class GeneratorTest {
             return java.util.Arrays.copyOfRange(all, all.length - v, all.length);
         }
     }
+
+    /** With max_position_embeddings 16 the rotary table has rows 0..15: 10 + 6 fits, 10 + 7 must be refused. */
+    @Test
+    void promptPlusMaxTokensBeyondThePositionTableIsAClearError(@TempDir Path small) {
+        var c = ai.mint.engine.model.ModelConfig.fromJson(TestModels.microDense().toJson()
+                .put("max_position_embeddings", 16));
+        DecoderModel shortModel = TestModels.create(small, c, 3);
+        try {
+            Generator g = new Generator(shortModel, ByteLevelTokenizerFile.PAD);
+            int[] prompt = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+            assertThat(g.generate(List.of(prompt), List.of(new SamplingParams(6, 1.0, 1.0, 1, Set.of())), null,
+                    new long[] {0}).get(0).tokens()).hasSize(6);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> g.generate(List.of(prompt),
+                            List.of(new SamplingParams(7, 1.0, 1.0, 1, Set.of())), null, new long[] {0}))
+                    .isInstanceOf(ai.mint.engine.EngineException.class)
+                    .hasMessageContaining("17 positions").hasMessageContaining("max_position_embeddings 16");
+        } finally {
+            shortModel.base().close();
+        }
+    }
 }
