@@ -25,13 +25,13 @@ class MintCliTest {
     @Test
     void shouldListEveryOwnCommandInTheRootHelp() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("up", "topics", "produce", "consume", "bench", "quickstart");
+        assertThat(out.toString()).contains("up", "topics", "produce", "consume", "bench", "quickstart", "smoke");
     }
 
     @Test
     void shouldAnswerHelpOnEachCommand() {
         for (List<String> command : List.of(List.of("up"), List.of("topics"), List.of("produce"),
-                List.of("consume"), List.of("bench"), List.of("quickstart"))) {
+                List.of("consume"), List.of("bench"), List.of("quickstart"), List.of("smoke"))) {
             StringWriter help = new StringWriter();
             var cli = MintCli.commandLine(new ByteArrayInputStream(new byte[0]), new PrintWriter(help, true),
                     new PrintWriter(err, true));

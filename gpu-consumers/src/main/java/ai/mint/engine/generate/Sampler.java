@@ -16,7 +16,9 @@ final class Sampler {
 
     Sampler(SamplingParams params) {
         this.params = params;
-        this.random = new Random(params.seed());
+        // java.util.Random's first draws for consecutive seeds are nearly equal; scramble the seed so that rows seeded
+        // s, s+1, ... sample independently
+        this.random = new Random(scramble(params.seed()));
     }
 
     /** Returns {token, Float.floatToIntBits(logProb)} packed as a long pair via {@link Choice}. */
@@ -81,5 +83,13 @@ final class Sampler {
             sum += Math.exp(l[off + i] - max);
         }
         return (float) (l[off + token] - max - Math.log(sum));
+    }
+
+    /** SplitMix64's finaliser: spreads consecutive seeds over the whole 64-bit range. */
+    static long scramble(long seed) {
+        long z = seed + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 }

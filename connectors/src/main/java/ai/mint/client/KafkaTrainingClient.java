@@ -1,0 +1,102 @@
+package ai.mint.client;
+
+import ai.mint.events.AdamParams;
+import ai.mint.events.EvalRequest;
+import ai.mint.events.EvalResult;
+import ai.mint.events.EvalSpec;
+import ai.mint.events.ExportRequest;
+import ai.mint.events.ExportResult;
+import ai.mint.events.InferenceResponse;
+import ai.mint.events.RolloutRequest;
+import ai.mint.events.RolloutResult;
+import ai.mint.events.SamplingParams;
+import ai.mint.events.Trajectory;
+import ai.mint.events.UpdateRequest;
+import ai.mint.events.UpdateResult;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Trains one policy by hand over Kafka, shaped like Tinker's training client but driven through the lifecycle topics:
+ * every call publishes a request with a fresh correlation id and returns a future of the worker's result (failing
+ * after the client's timeout). {@link #sample} draws rollouts, {@link #optimStep} is Tinker's forward_backward +
+ * optim_step with the GRPO loss on those rollouts (the worker saves the trainer state, returned as state_uri, after
+ * every step), {@link #saveWeightsForSampler} exports the adapter alone, {@link #evaluate} scores it, and
+ * {@link #samplingClient} samples a fixed revision. Use it for policies created without a training spec: those with
+ * one are driven by the orchestrator.
+ */
+public final class KafkaTrainingClient {
+
+    private final MintClient client;
+    private final TrainingChannels channels;
+    private final String policyId;
+
+    KafkaTrainingClient(MintClient client, TrainingChannels channels, String policyId) {
+        this.client = client;
+        this.channels = channels;
+        this.policyId = policyId;
+    }
+
+    public String policyId() {
+        return policyId;
+    }
+
+    /** Samples {@code groupSize} completions of each prompt from {@code revision} (the base model's id: no adapter). */
+    public CompletableFuture<RolloutResult> sample(String revision, List<String> prompts, int groupSize,
+                                                   SamplingParams sampling) {
+        String correlation = UUID.randomUUID().toString();
+        CompletableFuture<RolloutResult> reply = channels.rollouts.expect(correlation);
+        client.publish(ai.mint.topics.Topics.ROLLOUT_REQUESTS.name(), policyId, RolloutRequest.newBuilder()
+                .setEventId(UUID.randomUUID().toString()).setPolicyId(policyId).setTime(Instant.now())
+                .setCorrelationId(correlation).setProducedBy(client.clientId()).setRevision(revision)
+                .setPrompts(prompts).setGroupSize(groupSize).setSampling(sampling).build());
+        return client.within(reply, "rollout of " + policyId + "@" + revision);
+    }
+
+    /** One GRPO step on {@code trajectories} from {@code baseRevision}; the result names the new revision. */
+    public CompletableFuture<UpdateResult> optimStep(String baseRevision, List<Trajectory> trajectories,
+                                                     AdamParams adam, int step) {
+        String correlation = UUID.randomUUID().toString();
+        CompletableFuture<UpdateResult> reply = channels.updates.expect(correlation);
+        client.publish(ai.mint.topics.Topics.UPDATE_REQUESTS.name(), policyId, UpdateRequest.newBuilder()
+                .setEventId(UUID.randomUUID().toString()).setPolicyId(policyId).setTime(Instant.now())
+                .setCorrelationId(correlation).setProducedBy(client.clientId()).setBaseRevision(baseRevision)
+                .setTrajectories(trajectories).setLossFn("grpo").setAdam(adam).setStep(step).build());
+        return client.within(reply, "update step " + step + " of " + policyId);
+    }
+
+    /** Exports the revision's adapter alone (PEFT layout, sha-256) for sampling and serving. */
+    public CompletableFuture<ExportResult> saveWeightsForSampler(UpdateResult trained) {
+        String correlation = UUID.randomUUID().toString();
+        CompletableFuture<ExportResult> reply = channels.exports.expect(correlation);
+        client.publish(ai.mint.topics.Topics.EXPORT_REQUESTS.name(), policyId, ExportRequest.newBuilder()
+                .setEventId(UUID.randomUUID().toString()).setPolicyId(policyId).setTime(Instant.now())
+                .setCorrelationId(correlation).setProducedBy(client.clientId()).setRevision(trained.getNewRevision())
+                .setStateUri(trained.getStateUri()).build());
+        return client.within(reply, "export of " + policyId + "@" + trained.getNewRevision());
+    }
+
+    /** Scores an exported revision; the catalog applies the policy's promotion gate to the result. */
+    public CompletableFuture<EvalResult> evaluate(ExportResult exported, EvalSpec eval) {
+        String correlation = UUID.randomUUID().toString();
+        CompletableFuture<EvalResult> reply = channels.evals.expect(correlation);
+        client.publish(ai.mint.topics.Topics.EVAL_REQUESTS.name(), policyId, EvalRequest.newBuilder()
+                .setEventId(UUID.randomUUID().toString()).setPolicyId(policyId).setTime(Instant.now())
+                .setCorrelationId(correlation).setProducedBy(client.clientId()).setRevision(exported.getRevision())
+                .setAdapterUri(exported.getAdapterUri()).setSha256(exported.getSha256()).setEval(eval).build());
+        return client.within(reply, "eval of " + policyId + "@" + exported.getRevision());
+    }
+
+    /** Samples exactly {@code revision} through the serving path (Tinker's sampling client). */
+    public SamplingClient samplingClient(String revision) {
+        return (prompt, sampling) -> client.sample(policyId, prompt, sampling, revision);
+    }
+
+    /** Samples one fixed revision of a policy. */
+    @FunctionalInterface
+    public interface SamplingClient {
+        CompletableFuture<InferenceResponse> sample(String prompt, SamplingParams sampling);
+    }
+}

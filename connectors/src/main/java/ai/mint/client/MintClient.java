@@ -1,0 +1,224 @@
+package ai.mint.client;
+
+import ai.mint.events.CatalogEntry;
+import ai.mint.events.InferenceRequest;
+import ai.mint.events.InferenceResponse;
+import ai.mint.events.PointerMove;
+import ai.mint.events.PolicySpec;
+import ai.mint.events.PolicyStatus;
+import ai.mint.events.RollbackRequest;
+import ai.mint.events.RollbackResult;
+import ai.mint.events.SamplingParams;
+import ai.mint.events.ServeRequest;
+import ai.mint.events.ServeResult;
+import ai.mint.events.TrainingSpec;
+import ai.mint.registry.SchemaRegistryClient;
+import ai.mint.registry.SchemaRegistryClients;
+import ai.mint.serde.AvroEventSerializer;
+import ai.mint.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The platform as a Java API over Kafka: every call publishes an Avro event keyed by policy id and returns a future
+ * completed by the matching reply (by correlation id, or request id for inference), or by the catalog once it shows
+ * the change; each future fails with a {@link java.util.concurrent.TimeoutException} after the client's timeout.
+ * Policies are read from the compacted catalog topic. External systems can do the same with any Kafka client.
+ */
+public final class MintClient implements AutoCloseable {
+
+    private final String clientId;
+    private final Duration timeout;
+    private final KafkaProducer<String, SpecificRecord> producer;
+    private final CatalogView catalog = new CatalogView();
+    private final String bootstrapServers;
+    private final SchemaRegistryClient registry;
+    private final TopicFollower<CatalogEntry> catalogFollower;
+    private final ReplyChannel<ServeResult> promotions;
+    private final ReplyChannel<RollbackResult> rollbacks;
+    private final ReplyChannel<InferenceResponse> samples;
+    private TrainingChannels training;
+
+    public MintClient(String bootstrapServers, String registryUrl, Duration timeout) {
+        this.clientId = "mint-client-" + UUID.randomUUID().toString().substring(0, 8);
+        this.timeout = timeout;
+        this.bootstrapServers = bootstrapServers;
+        this.registry = SchemaRegistryClients.fromUrl(registryUrl);
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, clientId,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new AvroEventSerializer<>(registry));
+        this.catalogFollower = new TopicFollower<>(bootstrapServers, registry, Topics.CATALOG.name(),
+                CatalogEntry.class, true, clientId + "-catalog", catalog::accept);
+        this.promotions = new ReplyChannel<>(bootstrapServers, registry, Topics.SERVE_RESULTS.name(), ServeResult.class,
+                ServeResult::getCorrelationId, clientId + "-serve");
+        this.rollbacks = new ReplyChannel<>(bootstrapServers, registry, Topics.ROLLBACK_RESULTS.name(),
+                RollbackResult.class, RollbackResult::getCorrelationId, clientId + "-rollback");
+        this.samples = new ReplyChannel<>(bootstrapServers, registry, Topics.INFERENCE_RESPONSES.name(),
+                InferenceResponse.class, InferenceResponse::getRequestId, clientId + "-inference");
+    }
+
+    /** Waits until the client has read the whole catalog as it was when the client started. */
+    public MintClient awaitCatalog() {
+        try {
+            catalogFollower.caughtUp().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return this;
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new MintClientException("could not read the catalog topic within " + timeout.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MintClientException("interrupted while reading the catalog", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new MintClientException("cannot read the catalog: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** The catalog as this client has read it so far. */
+    public CatalogView catalog() {
+        return catalog;
+    }
+
+    /** Publishes a policy spec; completes when the catalog holds it (refused specs go to the dead-letter topic). */
+    public CompletableFuture<CatalogEntry> createPolicy(PolicySpec spec) {
+        PolicySpec stamped = PolicySpec.newBuilder(spec).setEventId(newId()).setTime(Instant.now()).build();
+        publish(Topics.POLICY_SPECS.name(), stamped.getPolicyId(), stamped);
+        return within(catalog.when(stamped.getPolicyId(),
+                e -> e.getSpec().getEventId().equals(stamped.getEventId())), "policy " + stamped.getPolicyId()
+                + " to appear in the catalog (a refused spec is in mint.deadletter)");
+    }
+
+    /** Policies, sorted by id. */
+    public List<CatalogEntry> listPolicies() {
+        return catalog.all();
+    }
+
+    public Optional<CatalogEntry> policy(String policyId) {
+        return catalog.get(policyId);
+    }
+
+    /** Every move of the policy's serving pointer, oldest first. */
+    public List<PointerMove> history(String policyId) {
+        return policy(policyId).map(CatalogEntry::getHistory).orElseThrow(() -> unknown(policyId));
+    }
+
+    /** Trains the policy {@code moreSteps} steps beyond what it has done: republishes its spec, active. */
+    public CompletableFuture<CatalogEntry> train(String policyId, int moreSteps) {
+        if (moreSteps < 1) {
+            throw new MintClientException("steps must be >= 1, got " + moreSteps);
+        }
+        CatalogEntry entry = policy(policyId).orElseThrow(() -> unknown(policyId));
+        PolicySpec spec = entry.getSpec();
+        if (spec.getTraining() == null) {
+            throw new MintClientException("policy " + policyId + " has no training spec; create it with one");
+        }
+        int done = entry.getRevisions().stream().mapToInt(r -> r.getStep()).max().orElse(0);
+        TrainingSpec training = TrainingSpec.newBuilder(spec.getTraining()).setSteps(done + moreSteps).build();
+        return createPolicy(PolicySpec.newBuilder(spec).setTraining(training).setStatus(PolicyStatus.ACTIVE).build());
+    }
+
+    /** Stops the policy's training loop (its serving revision keeps serving). */
+    public CompletableFuture<CatalogEntry> stop(String policyId) {
+        PolicySpec spec = policy(policyId).orElseThrow(() -> unknown(policyId)).getSpec();
+        return createPolicy(PolicySpec.newBuilder(spec).setStatus(PolicyStatus.STOPPED).build());
+    }
+
+    /** Asks the catalog to serve {@code revision}; the result says whether the pointer moved and why. */
+    public CompletableFuture<ServeResult> promote(String policyId, String revision, String reason) {
+        String correlation = newId();
+        CompletableFuture<ServeResult> future = promotions.expect(correlation);
+        publish(Topics.SERVE_REQUESTS.name(), policyId, ServeRequest.newBuilder()
+                .setEventId(newId()).setPolicyId(policyId).setTime(Instant.now()).setCorrelationId(correlation)
+                .setProducedBy(clientId).setRevision(revision).setReason(reason).setRequestedBy(user()).build());
+        return within(future, "the promotion of " + policyId + "@" + revision);
+    }
+
+    /** Moves the pointer back to {@code targetRevision} (null: the latest good revision before the serving one). */
+    public CompletableFuture<RollbackResult> rollback(String policyId, String targetRevision, String reason) {
+        String correlation = newId();
+        CompletableFuture<RollbackResult> future = rollbacks.expect(correlation);
+        publish(Topics.ROLLBACK_REQUESTS.name(), policyId, RollbackRequest.newBuilder()
+                .setEventId(newId()).setPolicyId(policyId).setTime(Instant.now()).setCorrelationId(correlation)
+                .setProducedBy(clientId).setTargetRevision(targetRevision).setReason(reason).setRequestedBy(user())
+                .build());
+        return within(future, "the rollback of " + policyId);
+    }
+
+    /** Samples a completion from the policy's serving revision ({@code revision} pins another one). */
+    public CompletableFuture<InferenceResponse> sample(String policyId, String prompt, SamplingParams sampling,
+                                                       String revision) {
+        String requestId = newId();
+        CompletableFuture<InferenceResponse> future = samples.expect(requestId);
+        publish(Topics.INFERENCE_REQUESTS.name(), policyId, InferenceRequest.newBuilder()
+                .setEventId(newId()).setPolicyId(policyId).setTime(Instant.now()).setRequestId(requestId)
+                .setRevision(revision).setPrompt(prompt).setSampling(sampling).build());
+        return within(future, "a completion from " + policyId);
+    }
+
+    /** A Tinker-shaped client that trains {@code policyId} by hand through the lifecycle topics. */
+    public synchronized KafkaTrainingClient training(String policyId) {
+        if (training == null) {
+            training = new TrainingChannels(bootstrapServers, registry, clientId);
+        }
+        return new KafkaTrainingClient(this, training, policyId);
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    void publish(String topic, String key, SpecificRecord event) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, event)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MintClientException("interrupted while publishing to " + topic, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new MintClientException("cannot publish to " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    <T> CompletableFuture<T> within(CompletableFuture<T> future, String what) {
+        return future.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        e instanceof java.util.concurrent.TimeoutException
+                                ? new MintClientException("no answer within " + timeout.toSeconds() + " s waiting for "
+                                + what + "; is the platform (catalog app, workers) running?", e) : e));
+    }
+
+    private static MintClientException unknown(String policyId) {
+        return new MintClientException("unknown policy '" + policyId + "' (not in the catalog)");
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    private static String user() {
+        return System.getProperty("user.name", "unknown");
+    }
+
+    @Override
+    public void close() {
+        catalogFollower.close();
+        promotions.close();
+        rollbacks.close();
+        samples.close();
+        synchronized (this) {
+            if (training != null) {
+                training.close();
+            }
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,158 @@
+package ai.mint.worker;
+
+import ai.mint.events.CatalogEntry;
+import ai.mint.events.PolicyStatus;
+import ai.mint.events.RevisionInfo;
+import ai.mint.serde.AvroEventDeserializer;
+import ai.mint.registry.SchemaRegistryClient;
+import ai.mint.topics.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the compacted catalog topic from its beginning on a thread of its own and keeps the latest entry of every
+ * policy: its spec (reward, LoRA shape), its revisions (adapter URIs and checksums) and its serving pointer. Serving
+ * reads the pointer once per request, so a pointer move switches new requests atomically while requests already
+ * running finish on the revision they resolved. An entry that cannot be decoded is skipped with a warning.
+ */
+public final class CatalogFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogFollower.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final AvroEventDeserializer<CatalogEntry> decoder;
+    private final Map<String, CatalogEntry> entries = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean caughtUp;
+
+    public CatalogFollower(String bootstrapServers, SchemaRegistryClient registry, String clientId) {
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+        this.decoder = new AvroEventDeserializer<>(registry, CatalogEntry.class);
+        this.thread = new Thread(this::run, clientId);
+        this.thread.setDaemon(true);
+    }
+
+    public CatalogFollower start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CATALOG.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    apply(r);
+                }
+                if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp = true;
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("catalog follower stopped: {}", e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            entries.remove(r.key());
+            return;
+        }
+        try {
+            accept(decoder.deserialize(r.topic(), r.value()));
+        } catch (RuntimeException e) {
+            LOG.warn("skipping undecodable catalog record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+        }
+    }
+
+    /** Takes in one catalog entry (from the topic; tests hand entries in directly). */
+    void accept(CatalogEntry entry) {
+        CatalogEntry before = entries.put(entry.getPolicyId(), entry);
+        if (before == null || !java.util.Objects.equals(before.getServingRevision(), entry.getServingRevision())) {
+            LOG.debug("policy {} now serves {}", entry.getPolicyId(), entry.getServingRevision());
+        }
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    /** Whether everything that was on the catalog topic at start has been read. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** The policy's latest entry, if the catalog has one. */
+    public Optional<CatalogEntry> entry(String policyId) {
+        return Optional.ofNullable(entries.get(policyId));
+    }
+
+    /** The policy's entry, waiting up to {@code wait} for it to appear (the catalog may be a moment behind). */
+    public Optional<CatalogEntry> awaitEntry(String policyId, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (this) {
+            while (!entries.containsKey(policyId) && running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return entry(policyId);
+    }
+
+    /** The revision a request for this policy should use now: its serving pointer. */
+    public Optional<String> servingRevision(String policyId) {
+        return entry(policyId).map(CatalogEntry::getServingRevision);
+    }
+
+    public Optional<RevisionInfo> revision(String policyId, String revision) {
+        return entry(policyId).flatMap(e -> e.getRevisions().stream()
+                .filter(r -> r.getRevision().equals(revision)).findFirst());
+    }
+
+    public boolean isActive(String policyId) {
+        return entry(policyId).map(e -> e.getSpec().getStatus() == PolicyStatus.ACTIVE).orElse(false);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package ai.mint.worker;
+
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.model.DecoderModel;
+import ai.mint.engine.model.Projection;
+import ai.mint.events.PolicySpec;
+import ai.mint.events.UpdateResult;
+import ai.mint.training.checkpoint.TrainingStateFile;
+import ai.mint.training.step.PolicyState;
+import ai.mint.worker.store.AdapterStore;
+import ai.mint.worker.store.StoredArtifact;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+/**
+ * The trainer state of the policies this worker updates: LoRA factors, Adam moments, step and RNG, kept in memory for
+ * the policies whose updates keep arriving here and saved to the {@link AdapterStore} after every step as
+ * {@code mint://POLICY/state/REVISION}, together with the update's result. A worker that takes over a policy (its
+ * partition moved, or the previous owner died) continues from the saved state of the request's base revision; a
+ * request whose result is already saved (redelivered after a restart) gets that result again instead of a second step.
+ * Call only under {@link ModelRuntime#withModel}.
+ */
+public final class PolicyTrainers implements AutoCloseable {
+
+    static final String RESULT_FILE = "update-result.avro";
+    private static final Set<Projection> DEFAULT_TARGETS = EnumSet.of(Projection.Q, Projection.V);
+
+    private final AdapterStore store;
+    private final ModelRuntime runtime;
+    private final Map<String, Loaded> loaded = new HashMap<>();
+
+    private record Loaded(String revision, PolicyState state) {
+    }
+
+    public PolicyTrainers(AdapterStore store, ModelRuntime runtime) {
+        this.store = store;
+        this.runtime = runtime;
+    }
+
+    /** The saved result of the update that produced {@code revision}, if that update already ran. */
+    public Optional<UpdateResult> savedResult(String policyId, String revision) {
+        String uri = store.uriOf(policyId, "state", revision);
+        if (!store.contains(uri)) {
+            return Optional.empty();
+        }
+        Path file = store.open(uri, null).resolve(RESULT_FILE);
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return Optional.of(new SpecificDatumReader<>(UpdateResult.class)
+                    .read(null, DecoderFactory.get().binaryDecoder(bytes, null)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read saved update result " + file, e);
+        }
+    }
+
+    /**
+     * The trainer state at {@code baseRevision}: in memory if this worker produced it last, else loaded from the store
+     * (weights, Adam moments, RNG), else a fresh adapter when the base revision is the base model.
+     */
+    public PolicyState stateAt(DecoderModel model, PolicySpec spec, String baseRevision) {
+        String policy = spec.getPolicyId();
+        Loaded current = loaded.get(policy);
+        if (current != null && current.revision().equals(baseRevision)) {
+            return current.state();
+        }
+        PolicyState fresh = new PolicyState(policy, model.config(), initialWeights(model, spec),
+                model.base().manager(), seed(spec));
+        if (!runtime.isBaseRevision(baseRevision)) {
+            String uri = store.uriOf(policy, "state", baseRevision);
+            if (!store.contains(uri)) {
+                fresh.close();
+                throw new RejectedWorkException("policy '" + policy + "': no saved trainer state for base revision '"
+                        + baseRevision + "' (" + uri + ")");
+            }
+            try {
+                TrainingStateFile.read(fresh, store.open(uri, null), true);
+            } catch (RuntimeException e) {
+                fresh.close();
+                throw e;
+            }
+        }
+        replace(policy, new Loaded(baseRevision, fresh));
+        return fresh;
+    }
+
+    /** Saves the state after a step as {@code newRevision}, with its result, and remembers it as current. */
+    public StoredArtifact save(PolicyState state, String newRevision, UpdateResult result) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempDirectory("mint-state-");
+            TrainingStateFile.write(state, tmp);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
+            new SpecificDatumWriter<>(UpdateResult.class).write(result, enc);
+            enc.flush();
+            Files.write(tmp.resolve(RESULT_FILE), bytes.toByteArray());
+            StoredArtifact stored = store.put(state.policyId(), "state", newRevision, tmp);
+            loaded.put(state.policyId(), new Loaded(newRevision, state));
+            return stored;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save trainer state of " + state.policyId(), e);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** The adapter weights of {@code revision}: from memory if current, else from its saved state. */
+    public LoraWeights weightsAt(DecoderModel model, PolicySpec spec, String revision) {
+        return stateAt(model, spec, revision).snapshot();
+    }
+
+    private void replace(String policy, Loaded next) {
+        Loaded old = loaded.put(policy, next);
+        if (old != null && old.state() != next.state()) {
+            old.state().close();
+        }
+    }
+
+    static LoraWeights initialWeights(DecoderModel model, PolicySpec spec) {
+        Set<Projection> targets = targets(spec.getLora().getTargetModules());
+        return LoraWeights.random(model.config(), targets, spec.getLora().getRank(),
+                (float) spec.getLora().getAlpha(), seed(spec), false);
+    }
+
+    static Set<Projection> targets(List<String> names) {
+        if (names.isEmpty()) {
+            return DEFAULT_TARGETS;
+        }
+        Set<Projection> targets = EnumSet.noneOf(Projection.class);
+        for (String name : names) {
+            try {
+                targets.add(Projection.fromPeftName(name));
+            } catch (RuntimeException e) {
+                throw new RejectedWorkException("unknown LoRA target module '" + name + "': " + e.getMessage(), e);
+            }
+        }
+        return targets;
+    }
+
+    private static long seed(PolicySpec spec) {
+        return spec.getTraining() != null ? spec.getTraining().getSeed() : spec.getPolicyId().hashCode();
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temporary directory is harmless
+        }
+    }
+
+    @Override
+    public void close() {
+        loaded.values().forEach(l -> l.state().close());
+        loaded.clear();
+    }
+}

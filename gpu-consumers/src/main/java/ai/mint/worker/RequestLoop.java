@@ -1,0 +1,153 @@
+package ai.mint.worker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One consumer-group member on a thread of its own: polls its request topics as raw bytes (so that a record that does
+ * not decode becomes a dead letter instead of a poll that throws), hands each poll's records to a processor, and
+ * commits their offsets once the processor has published every result. Work is therefore done at least once; the
+ * handlers make a repeat harmless (derived event ids, saved update results).
+ */
+public final class RequestLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestLoop.class);
+    private static final long RETRY_PAUSE_MS = 1000;
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Consumer<List<ConsumerRecord<String, byte[]>>> processor;
+    private final Collection<String> topics;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile int queueDepth;
+
+    public RequestLoop(String name, String bootstrapServers, String groupId, String clientId, Collection<String> topics,
+                       int maxPollRecords, Consumer<List<ConsumerRecord<String, byte[]>>> processor) {
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, groupId,
+                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords,
+                // one training step of a large batch may take minutes on a CPU
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        this.topics = List.copyOf(topics);
+        this.processor = processor;
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    public RequestLoop start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(topics, new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    LOG.info("{} gives up {}", thread.getName(), partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    LOG.info("{} now owns {}", thread.getName(), partitions);
+                }
+            });
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
+                records.forEach(batch::add);
+                queueDepth = batch.size();
+                try {
+                    processor.accept(batch);
+                    consumer.commitSync();
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // not the input's fault (bad input is answered and dead-lettered): broker or disk trouble.
+                    // Take the batch again from the last commit after a pause, rather than stop taking work.
+                    LOG.error("{}: batch failed, retrying from the last commit: {}", thread.getName(), e.toString(), e);
+                    rewindToCommitted();
+                    Thread.sleep(RETRY_PAUSE_MS);
+                }
+                queueDepth = 0;
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("{} stopped: {}", thread.getName(), e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void rewindToCommitted() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+        for (TopicPartition p : assigned) {
+            OffsetAndMetadata at = committed.get(p);
+            if (at != null) {
+                consumer.seek(p, at);
+            } else {
+                consumer.seekToBeginning(List.of(p));
+            }
+        }
+    }
+
+    /** Records taken but not yet finished. */
+    public int queueDepth() {
+        return queueDepth;
+    }
+
+    /** Stops after the batch in hand: its results are published and its offsets committed. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            consumer.wakeup();
+        }
+    }
+
+    /** Stops at once without committing what is in hand, as a crash would (tests of redelivery). */
+    public void abort() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

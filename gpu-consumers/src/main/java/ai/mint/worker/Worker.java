@@ -1,0 +1,115 @@
+package ai.mint.worker;
+
+import ai.mint.registry.SchemaRegistryClient;
+import ai.mint.registry.SchemaRegistryClients;
+import ai.mint.topics.TopicSpec;
+import ai.mint.worker.store.AdapterStore;
+import ai.mint.worker.store.FilesystemAdapterStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker process: a resident base model, the roles its config names, and the threads that do the work: a
+ * consumer-group member for lifecycle requests (rollout, update, export, eval), one for inference requests (serve), a
+ * follower of the catalog topic, and a heartbeat. Work is keyed by policy id, so one policy's requests reach one member
+ * at a time, and its trainer state is saved after every step for whichever member owns it next.
+ */
+public final class Worker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+    private final WorkerConfig config;
+    private final ModelRuntime runtime;
+    private final CatalogFollower catalog;
+    private final WorkContext context;
+    private final WorkerOutputs outputs;
+    private final PolicyTrainers trainers;
+    private final List<RequestLoop> loops = new ArrayList<>();
+    private final Heartbeat heartbeat;
+
+    private Worker(WorkerConfig config, AdapterStore store) {
+        this.config = config;
+        SchemaRegistryClient registry = SchemaRegistryClients.fromUrl(config.registryUrl);
+        this.runtime = ModelRuntime.open(config.baseDir, config.device, store, config.baseModel);
+        this.catalog = new CatalogFollower(config.bootstrapServers, registry, config.workerId + "-catalog").start();
+        this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs));
+        this.outputs = new WorkerOutputs(config.bootstrapServers, registry, config.workerId);
+        this.trainers = new PolicyTrainers(store, runtime);
+        List<TopicSpec> lifecycle = config.roles.stream().filter(r -> r != WorkerRole.SERVE)
+                .map(WorkerRole::requests).toList();
+        if (!lifecycle.isEmpty()) {
+            LifecycleProcessor processor = new LifecycleProcessor(outputs, registry, lifecycle,
+                    new RolloutHandler(context), new UpdateHandler(context, trainers),
+                    new ExportHandler(context, trainers), new EvalHandler(context));
+            loops.add(new RequestLoop(config.workerId + "-lifecycle", config.bootstrapServers,
+                    config.groupId + "-lifecycle", config.workerId + "-lifecycle",
+                    lifecycle.stream().map(TopicSpec::name).toList(), 8, processor));
+        }
+        if (config.roles.contains(WorkerRole.SERVE)) {
+            ServeProcessor processor = new ServeProcessor(outputs, registry, new ServeHandler(context),
+                    config.serveBatch);
+            loops.add(new RequestLoop(config.workerId + "-serve", config.bootstrapServers, config.groupId + "-serve",
+                    config.workerId + "-serve", List.of(WorkerRole.SERVE.requests().name()), config.serveBatch,
+                    processor));
+        }
+        this.heartbeat = new Heartbeat(outputs, config, runtime,
+                () -> loops.stream().mapToInt(RequestLoop::queueDepth).sum());
+    }
+
+    /** Starts a worker with the filesystem adapter store under the configured root. */
+    public static Worker start(WorkerConfig config) {
+        return start(config, new FilesystemAdapterStore(config.storeRoot));
+    }
+
+    /** Starts a worker with the given adapter store (e.g. an S3-compatible one). */
+    public static Worker start(WorkerConfig config, AdapterStore store) {
+        Worker worker = new Worker(config, store);
+        worker.loops.forEach(RequestLoop::start);
+        worker.heartbeat.start();
+        LOG.info("worker {} started: roles {}, base {} on {}", config.workerId, config.roles, config.baseModel,
+                config.device);
+        return worker;
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    public ModelRuntime runtime() {
+        return runtime;
+    }
+
+    /** Stops taking work, finishes and commits the batch in hand, then releases the model. */
+    @Override
+    public void close() {
+        stop(false);
+    }
+
+    /** Stops like a crash: the batch in hand is not committed, so another worker receives it again. */
+    public void kill() {
+        stop(true);
+    }
+
+    private void stop(boolean abort) {
+        heartbeat.close();
+        for (RequestLoop loop : loops) {
+            if (abort) {
+                loop.abort();
+            } else {
+                loop.close();
+            }
+        }
+        catalog.close();
+        outputs.close();
+        runtime.withModel(model -> {
+            trainers.close();
+            return null;
+        });
+        context.close();
+        runtime.close();
+        LOG.info("worker {} stopped", config.workerId);
+    }
+}

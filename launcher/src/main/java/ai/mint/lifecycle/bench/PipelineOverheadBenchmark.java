@@ -1,0 +1,176 @@
+package ai.mint.lifecycle.bench;
+
+import ai.mint.catalog.CatalogApp;
+import ai.mint.catalog.CatalogConfig;
+import ai.mint.catalog.RunningCatalog;
+import ai.mint.client.MintClient;
+import ai.mint.common.bench.BenchReport;
+import ai.mint.common.cli.MintBenchmark;
+import ai.mint.engine.GenerationRequest;
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.lora.PeftAdapterIo;
+import ai.mint.engine.model.BaseModelInitializer;
+import ai.mint.engine.model.ModelConfig;
+import ai.mint.engine.model.ModelPreset;
+import ai.mint.engine.model.Projection;
+import ai.mint.engine.safetensors.DType;
+import ai.mint.events.InferenceResponse;
+import ai.mint.events.SamplingParams;
+import ai.mint.platform.EmbeddedPlatform;
+import ai.mint.platform.PlatformOptions;
+import ai.mint.worker.Worker;
+import ai.mint.worker.WorkerConfig;
+import ai.mint.worker.store.StoredArtifact;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mint bench pipeline-overhead}: what the topics cost a sampling request. The same greedy request is timed as
+ * a direct call into the worker's engine and as a round trip through the platform (client -> inference topic ->
+ * worker -> response topic -> client) on the embedded broker; "ratio" is p50 through Kafka over p50 direct. Also the
+ * handoff latency: from publishing an exported, evaluated revision to the first response that revision serves
+ * (catalog promotion, catalog topic, the worker's pointer switch, adapter load).
+ */
+@Command(name = "pipeline-overhead", description = "Sampling through the topics vs a direct engine call; handoff latency.")
+public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<Integer> {
+
+    private static final String POLICY = "bench-policy";
+    private static final String PROMPT = "The answer is ";
+
+    @Option(names = "--quick", description = "Fewer requests and handoffs.")
+    boolean quick;
+
+    @Override
+    public Integer call() throws Exception {
+        int requests = quick ? 20 : 200;
+        int handoffs = quick ? 2 : 5;
+        Path work = Files.createTempDirectory("mint-bench-pipeline-");
+        Path base = work.resolve("tiny");
+        BaseModelInitializer.write(base, ModelPreset.TINY.config(false), 42L, DType.F32);
+        ModelConfig config = ModelPreset.TINY.config(false);
+        try (EmbeddedPlatform platform = EmbeddedPlatform.start(PlatformOptions.embedded(work.resolve("platform")));
+             RunningCatalog catalog = CatalogApp.start(new CatalogConfig(Map.of(
+                     CatalogConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                     CatalogConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                     CatalogConfig.STATE_DIR, work.resolve("catalog").toString(),
+                     CatalogConfig.HTTP_PORT, 0)));
+             Worker worker = Worker.start(new WorkerConfig(Map.of(
+                     WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                     WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                     WorkerConfig.WORKER_ID, "bench-worker",
+                     WorkerConfig.ROLES, "serve",
+                     WorkerConfig.BASE_DIR, base.toString(),
+                     WorkerConfig.STORE_ROOT, work.resolve("adapters").toString())));
+             MintClient client = new MintClient(platform.bootstrapServers(), platform.schemaRegistryUrl(),
+                     Duration.ofSeconds(60));
+             RevisionPublisher revisions = new RevisionPublisher(platform.bootstrapServers(),
+                     platform.schemaRegistryUrl(), "tiny")) {
+            client.createPolicy(RevisionPublisher.spec(POLICY, "tiny")).get(60, TimeUnit.SECONDS);
+            publishRevision(worker, revisions, config, work, 1);
+            awaitServing(client, "rev-1");
+
+            SamplingParams sampling = SamplingParams.newBuilder().setMaxTokens(8).setTemperature(0).build();
+            // warm both paths (adapter load, JIT, producer metadata)
+            for (int i = 0; i < 3; i++) {
+                direct(worker, sampling);
+                client.sample(POLICY, PROMPT, sampling, null).get(60, TimeUnit.SECONDS);
+            }
+            double[] directMs = new double[requests];
+            double[] kafkaMs = new double[requests];
+            for (int i = 0; i < requests; i++) {
+                directMs[i] = direct(worker, sampling);
+                long t = System.nanoTime();
+                InferenceResponse r = client.sample(POLICY, PROMPT, sampling, null).get(60, TimeUnit.SECONDS);
+                kafkaMs[i] = (System.nanoTime() - t) / 1e6;
+                if (r.getError() != null) {
+                    throw new IllegalStateException("sampling failed: " + r.getError());
+                }
+            }
+            double[] handoffMs = new double[handoffs];
+            for (int h = 0; h < handoffs; h++) {
+                int rev = h + 2;
+                long t = System.nanoTime();
+                publishRevision(worker, revisions, config, work, rev);
+                String wanted = "rev-" + rev;
+                while (!wanted.equals(client.sample(POLICY, PROMPT, sampling, null).get(60, TimeUnit.SECONDS)
+                        .getRevision())) {
+                    if (System.nanoTime() - t > TimeUnit.SECONDS.toNanos(60)) {
+                        throw new IllegalStateException(wanted + " was not served within 60 s");
+                    }
+                }
+                handoffMs[h] = (System.nanoTime() - t) / 1e6;
+            }
+            double p50Direct = percentile(directMs, 50);
+            double p50Kafka = percentile(kafkaMs, 50);
+            BenchReport report = new BenchReport("pipeline-overhead",
+                    "one greedy 8-token sample from a rank-8 adapter on the tiny base, " + requests + " requests each")
+                    .columns("path", "p50 ms", "p99 ms", "requests")
+                    .row("direct engine call in the worker", p50Direct, percentile(directMs, 99), requests)
+                    .row("through the topics (client -> worker -> client)", p50Kafka, percentile(kafkaMs, 99), requests)
+                    .row("handoff: exported revision -> first response by it", percentile(handoffMs, 50),
+                            percentile(handoffMs, 99), handoffs);
+            report.figure("p50_direct_ms", p50Direct);
+            report.figure("p50_kafka_ms", p50Kafka);
+            report.figure("p99_direct_ms", percentile(directMs, 99));
+            report.figure("p99_kafka_ms", percentile(kafkaMs, 99));
+            report.figure("handoff_p50_ms", percentile(handoffMs, 50));
+            report.ratio(p50Kafka / p50Direct, "p50 latency through Kafka over p50 of the direct engine call");
+            report.note("embedded single broker on loopback, acks=all; the handoff includes the catalog app's "
+                    + "exactly-once commit, the compacted catalog topic, the worker's pointer switch and adapter load");
+            report.publish();
+            return 0;
+        } finally {
+            try (var paths = Files.walk(work)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Stores a new random adapter as revision {@code rev-N} and publishes its update, export and eval results. */
+    private static void publishRevision(Worker worker, RevisionPublisher revisions, ModelConfig config, Path work,
+                                        int n) throws Exception {
+        LoraWeights weights = LoraWeights.random(config, EnumSet.of(Projection.Q, Projection.V), 8, 16f, n, true);
+        Path dir = work.resolve("export-" + n);
+        PeftAdapterIo.write(dir, weights, config);
+        StoredArtifact stored = worker.runtime().store().put(POLICY, "sampler", "rev-" + n, dir);
+        revisions.publish(POLICY, n, stored);
+    }
+
+    private static double direct(Worker worker, SamplingParams sampling) {
+        // the revision the Kafka path is served by during the timed requests
+        String adapter = worker.runtime().adapterFor(POLICY, "rev-1", null, null);
+        int[] tokens = worker.runtime().encode(PROMPT);
+        long t = System.nanoTime();
+        worker.runtime().generate(List.of(new GenerationRequest(adapter, tokens,
+                new ai.mint.engine.SamplingParams(sampling.getMaxTokens(), 0, 1, 0,
+                        Set.of(worker.runtime().eosToken())))));
+        return (System.nanoTime() - t) / 1e6;
+    }
+
+    private static void awaitServing(MintClient client, String revision) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!revision.equals(client.policy(POLICY).map(e -> e.getServingRevision()).orElse(null))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(revision + " was not promoted within 60 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    static double percentile(double[] values, double p) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+}

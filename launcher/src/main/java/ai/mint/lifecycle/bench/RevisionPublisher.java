@@ -1,0 +1,79 @@
+package ai.mint.lifecycle.bench;
+
+import ai.mint.events.EvalResult;
+import ai.mint.events.ExportResult;
+import ai.mint.events.LoraSpec;
+import ai.mint.events.PolicySpec;
+import ai.mint.events.PromotionGate;
+import ai.mint.events.UpdateResult;
+import ai.mint.registry.SchemaRegistryClients;
+import ai.mint.serde.AvroEventSerializer;
+import ai.mint.topics.Topics;
+import ai.mint.worker.store.StoredArtifact;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes a stored adapter as a trained, exported and evaluated revision (the events the update, export and eval
+ * workers would publish), so that a benchmark can hand revisions to serving without training them.
+ */
+final class RevisionPublisher implements AutoCloseable {
+
+    private final KafkaProducer<String, SpecificRecord> producer;
+    private final String baseModel;
+
+    RevisionPublisher(String bootstrap, String registryUrl, String baseModel) {
+        this.baseModel = baseModel;
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(),
+                new AvroEventSerializer<>(SchemaRegistryClients.fromUrl(registryUrl)));
+    }
+
+    /** A policy without training whose every evaluated revision is promoted at once. */
+    static PolicySpec spec(String policy, String baseModel) {
+        return PolicySpec.newBuilder().setEventId("set-by-client").setPolicyId(policy).setTime(Instant.now())
+                .setBaseModel(baseModel)
+                .setLora(LoraSpec.newBuilder().setRank(8).setAlpha(16).setTargetModules(List.of("q_proj", "v_proj")).build())
+                .setRewardSpec("{\"type\":\"contains\",\"text\":\"7\"}")
+                .setGate(PromotionGate.newBuilder().setMetric("reward").setMinScore(-1e9).setMinImprovement(-1e9).build())
+                .build();
+    }
+
+    /** Revision {@code rev-N} (parent {@code rev-(N-1)}), its adapter already in the store. */
+    void publish(String policy, int n, StoredArtifact adapter) throws Exception {
+        String revision = "rev-" + n;
+        String parent = n == 1 ? baseModel : "rev-" + (n - 1);
+        send(policy, Topics.UPDATE_RESULTS.name(), UpdateResult.newBuilder().setEventId(id()).setPolicyId(policy)
+                .setTime(Instant.now()).setCorrelationId(id()).setProducedBy("bench").setBaseRevision(parent)
+                .setNewRevision(revision).setStep(n).setLoss(0).setMeanReward(0).setRewardStd(0).setGradNorm(0)
+                .setKl(0).setStateUri("").build());
+        send(policy, Topics.EXPORT_RESULTS.name(), ExportResult.newBuilder().setEventId(id()).setPolicyId(policy)
+                .setTime(Instant.now()).setCorrelationId(id()).setProducedBy("bench").setRevision(revision)
+                .setParentRevision(n == 1 ? null : parent).setStep(n).setBaseModel(baseModel)
+                .setAdapterUri(adapter.uri()).setSha256(adapter.sha256()).setBytes(adapter.bytes()).setRank(8)
+                .setAlpha(16).setTargetModules(List.of("q_proj", "v_proj")).build());
+        send(policy, Topics.EVAL_RESULTS.name(), EvalResult.newBuilder().setEventId(id()).setPolicyId(policy)
+                .setTime(Instant.now()).setCorrelationId(id()).setProducedBy("bench").setRevision(revision)
+                .setScores(Map.of("reward", 1.0)).setSamples(1).build());
+    }
+
+    private void send(String policy, String topic, SpecificRecord event) throws Exception {
+        producer.send(new ProducerRecord<>(topic, policy, event)).get();
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,118 @@
+package ai.mint.orchestration;
+
+import ai.mint.events.CatalogEntry;
+import ai.mint.events.EvalResult;
+import ai.mint.events.ExportResult;
+import ai.mint.events.Metric;
+import ai.mint.events.RolloutResult;
+import ai.mint.events.UpdateResult;
+import ai.mint.registry.SchemaRegistryClient;
+import ai.mint.registry.SchemaRegistryClients;
+import ai.mint.serde.AvroEventDeserializer;
+import ai.mint.serde.AvroEventSerializer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The orchestrator: a Kafka Streams app that drives every policy's continuous training loop by choreography. It reads
+ * the catalog topic (specs, serving pointers) and the stage results, keeps one loop state per policy in a changelogged
+ * store, and publishes the next stage's request ({@link LoopRules}). Streams rather than a plain consumer because the
+ * loop state must survive restarts together with the input offsets: with exactly_once_v2 a request is published if and
+ * only if the state that expects its result is stored. All inputs are keyed by policy id with the same partition
+ * count, so one task owns a policy's whole loop.
+ */
+public final class OrchestratorApp {
+
+    public static final String LOOP_STORE = "orchestrator-loops";
+    static final String PROCESSOR = "orchestrator-loop";
+    static final String SINK_ROLLOUT = "sink-rollout-requests";
+    static final String SINK_UPDATE = "sink-update-requests";
+    static final String SINK_EXPORT = "sink-export-requests";
+    static final String SINK_EVAL = "sink-eval-requests";
+    static final String SINK_ROLLBACK = "sink-rollback-requests";
+    static final String SINK_DEAD_LETTER = "sink-dead-letters";
+
+    private OrchestratorApp() {
+    }
+
+    /** The topology; {@code persistent} false uses an in-memory store (TopologyTestDriver). */
+    public static Topology buildTopology(OrchestratorTopics topics, SchemaRegistryClient registry, String appName,
+                                         boolean persistent) {
+        Map<String, Deserializer<? extends SpecificRecord>> decoders = new LinkedHashMap<>();
+        decoders.put(topics.catalog(), new AvroEventDeserializer<>(registry, CatalogEntry.class));
+        decoders.put(topics.rolloutResults(), new AvroEventDeserializer<>(registry, RolloutResult.class));
+        decoders.put(topics.updateResults(), new AvroEventDeserializer<>(registry, UpdateResult.class));
+        decoders.put(topics.exportResults(), new AvroEventDeserializer<>(registry, ExportResult.class));
+        decoders.put(topics.evalResults(), new AvroEventDeserializer<>(registry, EvalResult.class));
+        decoders.put(topics.metrics(), new AvroEventDeserializer<>(registry, Metric.class));
+
+        Topology topology = new Topology();
+        String[] sources = decoders.keySet().stream().map(t -> "source-" + t).toArray(String[]::new);
+        for (String topic : decoders.keySet()) {
+            topology.addSource("source-" + topic, new StringDeserializer(), new ByteArrayDeserializer(), topic);
+        }
+        topology.addProcessor(PROCESSOR, () -> new LoopProcessor(appName, decoders), sources);
+        KeyValueBytesStoreSupplier supplier = persistent ? Stores.persistentKeyValueStore(LOOP_STORE)
+                : Stores.inMemoryKeyValueStore(LOOP_STORE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(supplier, Serdes.String(), LoopStateSerde.serde())
+                .withLoggingEnabled(Map.of()), PROCESSOR);
+        StringSerializer keys = new StringSerializer();
+        Serializer<SpecificRecord> values = new AvroEventSerializer<>(registry);
+        topology.addSink(SINK_ROLLOUT, topics.rolloutRequests(), keys, values, PROCESSOR);
+        topology.addSink(SINK_UPDATE, topics.updateRequests(), keys, values, PROCESSOR);
+        topology.addSink(SINK_EXPORT, topics.exportRequests(), keys, values, PROCESSOR);
+        topology.addSink(SINK_EVAL, topics.evalRequests(), keys, values, PROCESSOR);
+        topology.addSink(SINK_ROLLBACK, topics.rollbackRequests(), keys, values, PROCESSOR);
+        topology.addSink(SINK_DEAD_LETTER, topics.deadLetter(), keys, values, PROCESSOR);
+        return topology;
+    }
+
+    public static Properties streamsConfig(OrchestratorConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // the loop waits on each result, so commit often: a result turns into the next request within ~100 ms
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        return props;
+    }
+
+    /** The orchestrator, not started yet (so that a state listener can be set). */
+    public static KafkaStreams create(OrchestratorConfig config) {
+        SchemaRegistryClient registry = SchemaRegistryClients.fromUrl(config.registryUrl);
+        KafkaStreams streams = new KafkaStreams(
+                buildTopology(OrchestratorTopics.defaults(), registry, config.applicationId, true), streamsConfig(config));
+        // a failure that is not the input's fault (registry or broker down) kills the thread; replace it and go on
+        streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);
+        return streams;
+    }
+
+    /** Starts the orchestrator; stop it with {@link #stop}. */
+    public static KafkaStreams start(OrchestratorConfig config) {
+        KafkaStreams streams = create(config);
+        streams.start();
+        return streams;
+    }
+
+    /** Closes a started orchestrator, waiting for its last commit. */
+    public static void stop(KafkaStreams streams) {
+        streams.close(Duration.ofSeconds(30));
+    }
+}
