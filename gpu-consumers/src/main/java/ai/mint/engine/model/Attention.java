@@ -43,8 +43,11 @@ final class Attention {
         NDArray q5 = q.reshape(b, kv, groups, t, d);             // [B, Hkv, G, T, D]
         NDArray k5 = k.expandDims(2);                             // [B, Hkv, 1, S, D]
         NDArray v5 = v.expandDims(2);
+        // The scale is an array kept in q's manager, not a Java float: DJL wraps a float operand in a temporary
+        // array it closes at once, while autograd keeps it for backward (a GC in between corrupts the gradients).
+        NDArray scale = q.getManager().create(1.0f / (float) Math.sqrt(d));
         NDArray scores = q5.matMul(k5.transpose(0, 1, 2, 4, 3))  // [B, Hkv, G, T, S]
-                .mul(1.0f / (float) Math.sqrt(d)).add(mask);
+                .mul(scale).add(mask);
         NDArray attn = scores.softmax(-1).matMul(v5);            // [B, Hkv, G, T, D]
         NDArray merged = attn.reshape(b, c.numHeads(), t, d).transpose(0, 2, 1, 3)
                 .reshape(b, t, (long) c.numHeads() * d);         // [B, T, Hq*D]

@@ -44,7 +44,10 @@ public final class PolicyLoss {
             }
         }
         if (config.klBeta() > 0) {
-            loss = loss.add(klK3(in).mul(config.klBeta()));
+            // not mul(Number): DJL makes that scalar from a Java buffer and frees it at once, while autograd keeps
+            // it for backward; a garbage collection in between then scales the gradient by whatever reused the memory
+            NDArray beta = weights.getManager().create((float) config.klBeta());
+            loss = loss.add(klK3(in).mul(beta));
         }
         return loss.mul(weights);
     }

@@ -12,6 +12,7 @@ import ai.mint.training.reward.RewardScorer;
 import ai.mint.training.rollout.RolloutRequest;
 import ai.mint.training.rollout.RolloutSampler;
 import ai.mint.training.rollout.Trajectory;
+import ai.mint.training.step.MicroBatchBudget;
 import ai.mint.training.step.MultiPolicyStep;
 import ai.mint.training.step.PolicyBatch;
 import ai.mint.training.step.PolicyOptimizer;
@@ -22,20 +23,35 @@ import java.util.List;
 
 /**
  * One GRPO step for K policies over the shared base: rollout of all K in one generation batch, rewards, group
- * advantages, one batched forward/backward for all K, then each policy's own optimizer step. Samples whose reward
- * failed are masked out of the loss (weight 0) and out of their group's statistics; a policy whose samples all failed
- * skips its update for this step.
+ * advantages, one batched forward/backward for all K (run in micro-batches that may mix policies, see
+ * {@link MultiPolicyStep}), then each policy's own optimizer step. Samples whose reward failed are masked out of the
+ * loss (weight 0) and out of their group's statistics; a policy whose samples all failed skips its update.
  */
 public final class GrpoTrainer {
 
     private final DecoderModel model;
     private final RolloutSampler sampler;
     private final RewardScorer scorer;
+    private final MicroBatchBudget microBatch;
 
+    /** A trainer whose forward/backward runs in micro-batches of {@link MicroBatchBudget#DEFAULT}. */
     public GrpoTrainer(DecoderModel model, RolloutSampler sampler, RewardScorer scorer) {
+        this(model, sampler, scorer, MicroBatchBudget.DEFAULT);
+    }
+
+    /**
+     * @param microBatch how many rows/tokens of the step's K policies one forward/backward pass may hold; it bounds
+     *                   the step's peak memory and does not change the update (beyond float round-off)
+     */
+    public GrpoTrainer(DecoderModel model, RolloutSampler sampler, RewardScorer scorer, MicroBatchBudget microBatch) {
         this.model = model;
         this.sampler = sampler;
         this.scorer = scorer;
+        this.microBatch = java.util.Objects.requireNonNull(microBatch, "microBatch");
+    }
+
+    public MicroBatchBudget microBatch() {
+        return microBatch;
     }
 
     /** Runs one step for all {@code policies} together; reports come back in the same order. */
@@ -61,7 +77,7 @@ public final class GrpoTrainer {
                 workIndex.add(k);
             }
         }
-        List<PolicyStepResult> results = MultiPolicyStep.forwardBackward(model, work);
+        List<PolicyStepResult> results = MultiPolicyStep.forwardBackward(model, work, microBatch);
 
         List<GrpoStepReport> reports = new ArrayList<>();
         for (int k = 0; k < policies.size(); k++) {

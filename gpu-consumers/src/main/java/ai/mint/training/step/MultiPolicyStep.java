@@ -26,17 +26,34 @@ import java.util.Map;
  * policy's token-mean loss ({@link PolicyLoss}), so the gradient in slot k is exactly policy k's own gradient; it is
  * sliced out, cropped to the policy's rank and added to that policy's accumulated gradient.
  *
- * <p>Everything of a step (the bank, inputs, activations) lives in one sub-manager that is closed only after the
- * gradients have been copied out. Closing a sub-manager earlier, mid-step, was seen to corrupt gradients read
- * afterwards now and then (a native buffer released while still in use), so the step is not split into passes.
+ * <p>The rows are packed into micro-batches ({@link MicroBatchBudget}): each runs its own forward and backward in a
+ * sub-manager that is closed right after its backward, so only one micro-batch's activations are alive at a time.
+ * Row losses are scaled by their policy's step-wide token count, so the micro-batches' gradients, which PyTorch adds
+ * up in the bank's gradient, sum to the full-batch gradient.
+ *
+ * <p>Lifetime rule (the cause of gradients of 1e9..1e14 seen earlier): on a CPU, DJL's {@code create(float[])}
+ * wraps a Java direct buffer without copying ({@code torch::from_blob}), and that memory lives only as long as the
+ * Java array object; closing its manager lets the garbage collector free it even where a native tensor (a view, or a
+ * tensor autograd saved for backward) still points at it. So a micro-batch's manager is closed only after its
+ * backward has run and released the graph, nothing created in it is kept, and the bank (the autograd leaves and
+ * their gradients, all in libtorch-owned memory) lives in the step's manager until the gradients are copied out.
  */
 public final class MultiPolicyStep {
 
     private MultiPolicyStep() {
     }
 
-    /** Runs the step; results come back in the order of {@code work}. Policies must be distinct. */
+    /** Runs the step with {@link MicroBatchBudget#DEFAULT}; results come back in the order of {@code work}. */
     public static List<PolicyStepResult> forwardBackward(DecoderModel model, List<PolicyBatch> work) {
+        return forwardBackward(model, work, MicroBatchBudget.DEFAULT);
+    }
+
+    /**
+     * Runs the step in micro-batches of at most {@code budget}; results come back in the order of {@code work}.
+     * Policies must be distinct.
+     */
+    public static List<PolicyStepResult> forwardBackward(DecoderModel model, List<PolicyBatch> work,
+                                                         MicroBatchBudget budget) {
         if (work.isEmpty()) {
             return List.of();
         }
@@ -48,44 +65,52 @@ public final class MultiPolicyStep {
         PaddedBatch batch = new PaddedBatch(work);
         PolicyLoss.RowScales scales = PolicyLoss.RowScales.of(batch.rowWeightSums, batch.rowPolicy, k);
         float[] logprobs = new float[batch.rows * batch.length];
+        double[] loss = new double[k];
+        double[] kl = new double[k];
         List<LoraWeights> adapters = new ArrayList<>(k);
         for (PolicyBatch pb : work) {
             adapters.add(pb.policy().snapshot());
         }
-        PolicyLoss.Result result;
         try (NDManager step = model.base().manager().newSubManager()) {
             LoraBank bank = LoraBank.of(step, model.config(), adapters);
             bank.setRequiresGradient(true);
-            result = forwardAndBackward(model, work, batch, bank, scales, step, needBase, logprobs);
-            Map<String, NDArray> grads = new LinkedHashMap<>();
-            collectGradients(bank, grads, step);
-            distributeGradients(work, grads, bank.rank());
+            for (MicroBatch mb : MicroBatch.plan(batch.rowLength, budget)) {
+                try (NDManager pass = step.newSubManager()) {
+                    PolicyLoss.Result r = forwardAndBackward(model, work, batch, mb, bank, scales, pass, needBase,
+                            logprobs);
+                    addInto(loss, r.perPolicyLoss());
+                    addInto(kl, r.perPolicyKl());
+                } // the pass's backward has run: its graph, inputs and activations can go
+            }
+            distributeGradients(work, gradients(bank, step), bank.rank());
         }
-        return results(work, batch, result.perPolicyLoss(), needBase ? result.perPolicyKl() : null,
-                scales.tokensPerPolicy(), logprobs);
+        return results(work, batch, loss, needBase ? kl : null, scales.tokensPerPolicy(), logprobs);
     }
 
     private static PolicyLoss.Result forwardAndBackward(DecoderModel model, List<PolicyBatch> work, PaddedBatch batch,
-                                                        LoraBank bank, PolicyLoss.RowScales scales, NDManager m,
-                                                        boolean needBase, float[] logprobsOut) {
-        PaddedBatch.Rows rows = batch.rows(m, 0, batch.rows);
+                                                        MicroBatch mb, LoraBank bank, PolicyLoss.RowScales scales,
+                                                        NDManager m, boolean needBase, float[] logprobsOut) {
+        PaddedBatch.Rows rows = batch.rows(m, mb);
         NDArray baseLogprobs = null;
         if (needBase) { // the KL reference: same rows, adapter disabled, outside the collector (no gradient needed)
             baseLogprobs = DecoderModel.tokenLogProbs(model.forward(rows.tokens(), rows.positions(), null, null, null),
                     rows.targets());
         }
-        long[] slots = new long[batch.rows];
-        int[] rowPolicy = batch.rowPolicy;
+        int[] rowPolicy = Arrays.copyOfRange(batch.rowPolicy, mb.from(), mb.to());
+        long[] slots = new long[rowPolicy.length];
         for (int r = 0; r < slots.length; r++) {
             slots[r] = rowPolicy[r] + 1L; // slot 0 is the bank's zero adapter
         }
+        // step-wide token counts, this micro-batch's rows: the passes' losses add up to the full-batch token means
+        PolicyLoss.RowScales passScales = new PolicyLoss.RowScales(scales.slice(mb.from(), mb.to()),
+                scales.tokensPerPolicy());
         PolicyLoss.Result result;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray logits = model.forward(rows.tokens(), rows.positions(), null, bank.bind(m.create(slots)), null);
-            NDArray logprobs = DecoderModel.tokenLogProbs(logits, rows.targets()); // [rows, T]
-            result = lossOf(work, rows, rowPolicy, logprobs, baseLogprobs, scales);
-            collector.backward(result.total());
-            System.arraycopy(logprobs.toFloatArray(), 0, logprobsOut, 0, logprobsOut.length);
+            NDArray logprobs = DecoderModel.tokenLogProbs(logits, rows.targets()); // [rows, width]
+            result = lossOf(work, rows, rowPolicy, logprobs, baseLogprobs, passScales);
+            collector.backward(result.total()); // adds this pass's gradient to the bank's (PyTorch accumulates)
+            batch.storeLogprobs(mb, logprobs.toFloatArray(), logprobsOut);
         }
         return result;
     }
@@ -119,17 +144,24 @@ public final class MultiPolicyStep {
         return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
     }
 
-    private static void collectGradients(LoraBank bank, Map<String, NDArray> sums, NDManager step) {
-        for (Map.Entry<String, NDArray> e : bank.parameters().entrySet()) {
-            try (NDArray g = e.getValue().getGradient()) { // a new handle each call
-                NDArray sum = sums.get(e.getKey());
-                if (sum == null) {
-                    NDArray copy = g.duplicate();
-                    copy.attach(step);
-                    sums.put(e.getKey(), copy);
-                } else {
-                    sum.addi(g);
-                }
+    /**
+     * The bank's gradients (summed over all passes), as handles owned by the step's manager. Read only after the last
+     * backward, and sliced per policy before the step's manager closes.
+     */
+    private static Map<String, NDArray> gradients(LoraBank bank, NDManager step) {
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        bank.parameters().forEach((name, parameter) -> {
+            NDArray g = parameter.getGradient(); // a new handle each call
+            g.attach(step);
+            grads.put(name, g);
+        });
+        return grads;
+    }
+
+    private static void addInto(double[] sum, double[] part) {
+        if (part != null) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += part[i];
             }
         }
     }

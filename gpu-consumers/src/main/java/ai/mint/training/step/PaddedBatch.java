@@ -4,12 +4,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.mint.training.api.Datum;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The rows of a multi-policy step laid out right-padded to one length T, in Java memory; {@link #rows(NDManager,
- * int, int)} makes the tensors of a range of rows. Right padding needs no attention mask for a causal decoder (real
+ * MicroBatch)} makes the tensors of one micro-batch of rows. Right padding needs no attention mask for a causal decoder (real
  * tokens never attend to later positions), and padded positions carry weight 0.
  */
 final class PaddedBatch {
@@ -27,7 +26,7 @@ final class PaddedBatch {
     private final float[] samplingLogprobs; // zeros where a policy's loss has none
     private final float[] advantages;
 
-    /** The tensors of rows {@code from..to-1}, each [to - from, T]. */
+    /** The tensors of one micro-batch, each [rows, width]. */
     record Rows(ai.djl.ndarray.NDArray tokens, ai.djl.ndarray.NDArray targets, ai.djl.ndarray.NDArray positions,
                 ai.djl.ndarray.NDArray weights, ai.djl.ndarray.NDArray samplingLogprobs,
                 ai.djl.ndarray.NDArray advantages) {
@@ -78,13 +77,37 @@ final class PaddedBatch {
         policyFirstRow[work.size()] = r;
     }
 
-    Rows rows(NDManager m, int from, int to) {
-        Shape shape = new Shape(to - from, length);
-        int a = from * length;
-        int b = to * length;
-        return new Rows(m.create(Arrays.copyOfRange(tokens, a, b), shape), m.create(Arrays.copyOfRange(targets, a, b), shape),
-                m.create(Arrays.copyOfRange(positions, a, b), shape), m.create(Arrays.copyOfRange(weights, a, b), shape),
-                m.create(Arrays.copyOfRange(samplingLogprobs, a, b), shape),
-                m.create(Arrays.copyOfRange(advantages, a, b), shape));
+    /**
+     * The tensors of one micro-batch's rows, each [rows, width]: trailing columns beyond the micro-batch's longest
+     * row are padding of every row in it, and dropping them changes nothing for a causal decoder.
+     */
+    Rows rows(NDManager m, MicroBatch mb) {
+        Shape shape = new Shape(mb.rows(), mb.width());
+        return new Rows(m.create(crop(tokens, mb), shape), m.create(crop(targets, mb), shape),
+                m.create(crop(positions, mb), shape), m.create(crop(weights, mb), shape),
+                m.create(crop(samplingLogprobs, mb), shape), m.create(crop(advantages, mb), shape));
+    }
+
+    /** The per-token log-probs of a micro-batch [rows, width] copied into {@code flat} at the step's layout. */
+    void storeLogprobs(MicroBatch mb, float[] micro, float[] flat) {
+        for (int i = 0; i < mb.rows(); i++) {
+            System.arraycopy(micro, i * mb.width(), flat, (mb.from() + i) * length, mb.width());
+        }
+    }
+
+    private long[] crop(long[] all, MicroBatch mb) {
+        long[] out = new long[mb.rows() * mb.width()];
+        for (int i = 0; i < mb.rows(); i++) {
+            System.arraycopy(all, (mb.from() + i) * length, out, i * mb.width(), mb.width());
+        }
+        return out;
+    }
+
+    private float[] crop(float[] all, MicroBatch mb) {
+        float[] out = new float[mb.rows() * mb.width()];
+        for (int i = 0; i < mb.rows(); i++) {
+            System.arraycopy(all, (mb.from() + i) * length, out, i * mb.width(), mb.width());
+        }
+        return out;
     }
 }

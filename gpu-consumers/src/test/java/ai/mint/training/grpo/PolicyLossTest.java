@@ -91,6 +91,47 @@ class PolicyLossTest {
         }
     }
 
+    /**
+     * DJL's {@code mul(Number)} wraps the scalar in a Java buffer that it frees right after the op although autograd
+     * kept it for backward; a garbage collection between forward and backward then let other data overwrite the KL
+     * weight (gradients of 1e9 and more). Here the collector runs, and new arrays reuse freed memory, before backward.
+     */
+    @Test
+    void shouldKeepTheKlGradientWhenMemoryIsCollectedBetweenForwardAndBackward() throws InterruptedException {
+        LossConfig config = new LossConfig(0.2, 0.2, 0.5);
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] reference = klLossGradient(m, config, false);
+            for (int run = 0; run < 5; run++) {
+                float[] collected = klLossGradient(m, config, true);
+                for (int i = 0; i < reference.length; i++) {
+                    assertThat(collected[i]).as("run %d, element %d", run, i).isCloseTo(reference[i], offset(1e-7f));
+                }
+            }
+        }
+    }
+
+    private static float[] klLossGradient(NDManager m, LossConfig config, boolean collectFirst)
+            throws InterruptedException {
+        try (NDManager step = m.newSubManager()) {
+            NDArray logp = step.create(LOGP);
+            logp.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = PolicyLoss.perToken(LossFunction.GRPO, config, inputs(step, logp, 0, 4)).sum();
+                if (collectFirst) {
+                    for (int i = 0; i < 3; i++) {
+                        System.gc();
+                        Thread.sleep(5); // the cleaner thread frees unreachable direct buffers
+                    }
+                    for (int i = 0; i < 2000; i++) {
+                        step.create((float) i).close();
+                    }
+                }
+                gc.backward(loss);
+            }
+            return logp.getGradient().toFloatArray();
+        }
+    }
+
     @Test
     void shouldRejectPolicyGradientLossWithoutSamplingLogprobs() {
         try (NDManager m = NDManager.newBaseManager()) {
