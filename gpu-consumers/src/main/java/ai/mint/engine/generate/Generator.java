@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.mint.engine.EngineException;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.SamplingParams;
 import ai.mint.engine.lora.LoraBank;
@@ -16,57 +17,69 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Autoregressive generation for a batch of rows with different adapters: prompts are left-padded to one length, one
+ * Autoregressive generation for a batch of rows with different adapters: prompts are left-padded to one length, a
  * prefill fills the {@link KvCache}, then each step feeds one token per row. Finished rows keep a place in the batch
  * (their extra tokens are discarded) so the cache stays rectangular.
+ *
+ * <p>The prefill runs in chunks of at most {@code prefillRows} rows, each in its own manager, and copies each chunk's
+ * keys/values into the batch cache: its activations (the [rows, Hkv, G, T, T] attention scores, the [rows, T, V]
+ * logits, the rows' gathered LoRA factors) then scale with the chunk, not with the batch, so a batch of K policies
+ * peaks near one policy's prefill. Every row is padded to the batch's prompt length in every chunk, so the tokens are
+ * those of one unchunked prefill.
  */
 public final class Generator {
 
+    /** Rows per prefill chunk unless told otherwise: one policy's rollout group (4 prompts x 8 samples). */
+    public static final int DEFAULT_PREFILL_ROWS = 32;
+
     private final DecoderModel model;
     private final int padToken;
+    private final int prefillRows;
 
     public Generator(DecoderModel model, int padToken) {
+        this(model, padToken, DEFAULT_PREFILL_ROWS);
+    }
+
+    /** @param prefillRows most rows per prefill forward; {@code Integer.MAX_VALUE} prefills the batch at once */
+    public Generator(DecoderModel model, int padToken, int prefillRows) {
+        if (prefillRows < 1) {
+            throw new EngineException("prefill rows per chunk must be >= 1, got " + prefillRows);
+        }
         this.model = model;
         this.padToken = padToken;
+        this.prefillRows = prefillRows;
+    }
+
+    public int prefillRows() {
+        return prefillRows;
     }
 
     /**
      * @param prompts  token ids per row
      * @param bank     adapters of this batch, or null for the base alone
      * @param rowSlots each row's slot in {@code bank} (0 = no adapter)
-     * @throws ai.mint.engine.EngineException if a row's prompt plus its max tokens exceeds the model's positions
+     * @throws ai.mint.engine.EngineException if the lists differ in length, a prompt is empty, or a row's prompt plus
+     *                                        its max tokens exceeds the model's positions
      */
     public List<GenerationResult> generate(List<int[]> prompts, List<SamplingParams> params, LoraBank bank,
                                            long[] rowSlots) {
         int b = prompts.size();
+        if (b == 0 || params.size() != b || rowSlots.length != b) {
+            throw new EngineException("generate needs one sampling params and one slot per prompt and at least one "
+                    + "prompt; got " + b + " prompts, " + params.size() + " params, " + rowSlots.length + " slots");
+        }
         for (int r = 0; r < b; r++) {
+            if (prompts.get(r).length == 0) {
+                throw new EngineException("prompt of row " + r + " is empty");
+            }
             // a position past the rotary table would otherwise surface as a native index error mid-batch
             model.checkFits(prompts.get(r).length, params.get(r).maxTokens());
         }
         int len = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
         int maxNew = params.stream().mapToInt(SamplingParams::maxTokens).max().orElseThrow();
-        int vocab = model.config().vocabSize();
-        Sampler[] samplers = new Sampler[b];
-        List<List<Integer>> tokens = new ArrayList<>();
-        List<List<Float>> logProbs = new ArrayList<>();
-        String[] finish = new String[b];
+        Rows rows = new Rows(params);
         long[] nextPos = new long[b];
         List<long[]> keyMaskCols = new ArrayList<>(); // one column [B] per cached position
-        long[] input = new long[b * len];
-        long[] pos = new long[b * len];
-        for (int r = 0; r < b; r++) {
-            samplers[r] = new Sampler(params.get(r));
-            tokens.add(new ArrayList<>());
-            logProbs.add(new ArrayList<>());
-            int[] p = prompts.get(r);
-            int pad = len - p.length;
-            Arrays.fill(input, r * len, r * len + pad, padToken);
-            for (int j = 0; j < p.length; j++) {
-                input[r * len + pad + j] = p[j];
-                pos[r * len + pad + j] = j;
-            }
-            nextPos[r] = p.length;
-        }
         for (int j = 0; j < len; j++) {
             long[] col = new long[b];
             for (int r = 0; r < b; r++) {
@@ -74,56 +87,71 @@ public final class Generator {
             }
             keyMaskCols.add(col);
         }
+        for (int r = 0; r < b; r++) {
+            nextPos[r] = prompts.get(r).length;
+        }
         try (NDManager gen = model.base().manager().newSubManager(); KvCache cache = new KvCache(gen,
                 model.config().numLayers())) {
-            LoraDelta lora = bank == null ? null : bank.bind(gen.create(rowSlots));
-            int stepLen = len;
-            for (int step = 0; step < maxNew; step++) {
-                float[] last;
-                try (NDManager s = gen.newSubManager()) {
-                    NDArray logits = model.forward(s.create(input, new Shape(b, stepLen)),
-                            s.create(pos, new Shape(b, stepLen)), keyMask(s, keyMaskCols, b), lora, cache);
-                    last = logits.get(new NDIndex(":, -1, :")).toFloatArray(); // [B, V]
-                }
-                boolean allDone = true;
-                input = new long[b];
-                pos = new long[b];
+            float[] last = prefill(gen, cache, new PaddedBatch(prompts, len, padToken), bank, rowSlots);
+            LoraDelta lora = null;
+            for (int step = 0; ; step++) {
+                long[] input = new long[b];
+                long[] pos = new long[b];
+                boolean allDone = rows.sample(last, padToken, input);
                 for (int r = 0; r < b; r++) {
-                    if (finish[r] == null) {
-                        Sampler.Choice c = samplers[r].next(last, r * vocab, vocab);
-                        tokens.get(r).add(c.token());
-                        logProbs.get(r).add(c.logProb());
-                        if (params.get(r).stopTokens().contains(c.token())) {
-                            finish[r] = "stop";
-                        } else if (tokens.get(r).size() >= params.get(r).maxTokens()) {
-                            finish[r] = "length";
-                        }
-                        input[r] = c.token();
-                    } else {
-                        input[r] = padToken;
-                    }
-                    allDone &= finish[r] != null;
                     pos[r] = nextPos[r]++;
                 }
-                if (allDone) {
+                if (allDone || step + 1 >= maxNew) {
                     break;
                 }
                 long[] ones = new long[b];
                 Arrays.fill(ones, 1);
                 keyMaskCols.add(ones);
-                stepLen = 1;
+                if (lora == null && bank != null) {
+                    // gathered once for the whole decode (every step needs every row's factors)
+                    lora = bank.bind(gen.create(rowSlots));
+                }
+                // each step's activations live in their own manager and are freed before the next step
+                try (NDManager s = gen.newSubManager()) {
+                    NDArray logits = model.forward(s.create(input, new Shape(b, 1)), s.create(pos, new Shape(b, 1)),
+                            keyMask(s, keyMaskCols, b), lora, cache);
+                    last = logits.get(new NDIndex(":, -1, :")).toFloatArray(); // [B, V]
+                }
             }
         }
-        List<GenerationResult> results = new ArrayList<>();
-        for (int r = 0; r < b; r++) {
-            int[] t = tokens.get(r).stream().mapToInt(Integer::intValue).toArray();
-            float[] lp = new float[t.length];
-            for (int i = 0; i < lp.length; i++) {
-                lp[i] = logProbs.get(r).get(i);
-            }
-            results.add(new GenerationResult(t, lp, finish[r] == null ? "length" : finish[r]));
+        return rows.results();
+    }
+
+    /** Last-position logits [B * V] of every row after filling {@code cache} with the prompts, chunk by chunk. */
+    private float[] prefill(NDManager gen, KvCache cache, PaddedBatch batch, LoraBank bank, long[] rowSlots) {
+        int b = batch.rows();
+        if (b <= prefillRows) {
+            return lastLogits(gen, cache, batch, 0, b, bank, rowSlots);
         }
-        return results;
+        int vocab = model.config().vocabSize();
+        float[] last = new float[b * vocab];
+        for (int from = 0; from < b; from += prefillRows) {
+            int to = Math.min(b, from + prefillRows);
+            try (NDManager chunk = gen.newSubManager(); KvCache part = new KvCache(chunk,
+                    model.config().numLayers())) {
+                float[] l = lastLogits(chunk, part, batch, from, to, bank, rowSlots);
+                System.arraycopy(l, 0, last, from * vocab, l.length);
+                cache.putRows(part, from, b);
+            }
+        }
+        return last;
+    }
+
+    /** One prefill forward of rows [from, to) into {@code cache}; its activations die with a sub-manager. */
+    private float[] lastLogits(NDManager parent, KvCache cache, PaddedBatch batch, int from, int to, LoraBank bank,
+                               long[] rowSlots) {
+        try (NDManager s = parent.newSubManager()) {
+            Shape shape = new Shape(to - from, batch.length());
+            LoraDelta lora = bank == null ? null : bank.bind(s.create(Arrays.copyOfRange(rowSlots, from, to)));
+            NDArray logits = model.forward(s.create(batch.tokens(from, to), shape),
+                    s.create(batch.positions(from, to), shape), s.create(batch.keyMask(from, to), shape), lora, cache);
+            return logits.get(new NDIndex(":, -1, :")).toFloatArray(); // [rows, V]
+        }
     }
 
     private static NDArray keyMask(NDManager m, List<long[]> cols, int b) {
