@@ -1,10 +1,10 @@
 package ai.mint.worker;
 
+import ai.mint.common.deadletter.DeadLetters;
 import ai.mint.events.DeadLetter;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.serde.AvroEventSerializer;
 import ai.mint.topics.Topics;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -61,19 +61,12 @@ public final class WorkerOutputs implements AutoCloseable {
 
     /** Publishes a dead letter for {@code source}, naming why it could not be processed. */
     public void deadLetter(ConsumerRecord<String, byte[]> source, String policyId, Throwable error, String reason) {
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setEventId(EventIds.derived(source.topic() + "-" + source.partition() + "-" + source.offset(), "dlq"))
-                .setPolicyId(policyId == null ? "" : policyId)
-                .setTime(Instant.now())
-                .setSourceTopic(source.topic())
-                .setSourcePartition(source.partition())
-                .setSourceOffset(source.offset())
-                .setKey(source.key() == null ? null : ByteBuffer.wrap(source.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                .setValue(source.value() == null ? null : ByteBuffer.wrap(source.value()))
-                .setErrorClass(error == null ? "Rejected" : error.getClass().getName())
-                .setReason(reason)
-                .setApp(workerId)
-                .build();
+        DeadLetter letter = DeadLetters.of(
+                EventIds.derived(source.topic() + "-" + source.partition() + "-" + source.offset(), "dlq"),
+                Instant.now(),
+                new DeadLetters.Source(source.topic(), source.partition(), source.offset(),
+                        DeadLetters.keyBytes(source.key()), source.value()),
+                policyId, error == null ? "Rejected" : error.getClass().getName(), reason, workerId);
         LOG.warn("dead letter from {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
         sendAndWait(Topics.DEAD_LETTER.name(), source.key() == null ? "" : source.key(), letter);
     }

@@ -1,5 +1,6 @@
 package ai.mint.orchestration;
 
+import ai.mint.common.deadletter.DeadLetters;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.DeadLetter;
 import ai.mint.events.EvalRequest;
@@ -12,8 +13,6 @@ import ai.mint.events.RolloutRequest;
 import ai.mint.events.RolloutResult;
 import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -133,22 +132,13 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
     }
 
     private void deadLetter(Record<String, byte[]> record, String topic, String errorClass, String reason) {
-        var meta = context.recordMetadata();
+        int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+        long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
         String key = record.key() == null ? "" : record.key();
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setEventId(LoopRules.derived(topic + "-" + meta.map(RecordMetadata::partition).orElse(-1) + "-"
-                        + meta.map(RecordMetadata::offset).orElse(-1L), "dlq"))
-                .setPolicyId(key)
-                .setTime(Instant.ofEpochMilli(record.timestamp()))
-                .setSourceTopic(topic)
-                .setSourcePartition(meta.map(RecordMetadata::partition).orElse(-1))
-                .setSourceOffset(meta.map(RecordMetadata::offset).orElse(-1L))
-                .setKey(ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)))
-                .setValue(ByteBuffer.wrap(record.value()))
-                .setErrorClass(errorClass)
-                .setReason(reason == null ? errorClass : reason)
-                .setApp(appName)
-                .build();
+        DeadLetter letter = DeadLetters.of(LoopRules.derived(topic + "-" + partition + "-" + offset, "dlq"),
+                Instant.ofEpochMilli(record.timestamp()),
+                new DeadLetters.Source(topic, partition, offset, DeadLetters.keyBytes(key), record.value()),
+                key, errorClass, reason == null ? errorClass : reason, appName);
         context.forward(record.withKey(key).withValue((SpecificRecord) letter), OrchestratorApp.SINK_DEAD_LETTER);
     }
 }

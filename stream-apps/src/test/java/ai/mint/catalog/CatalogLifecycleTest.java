@@ -9,31 +9,12 @@ import ai.mint.events.PointerMoveKind;
 import ai.mint.events.RevisionInfo;
 import ai.mint.events.RevisionState;
 import ai.mint.events.ServeResult;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The lifecycle from spec to serving, through the whole topology: output topics and store contents. */
-class CatalogLifecycleTest {
+class CatalogLifecycleTest extends CatalogDriverFixture {
 
     private static final String P = "policy-a";
-
-    @TempDir
-    Path stateDir;
-    private CatalogDriver catalog;
-    private final Events events = new Events();
-
-    @BeforeEach
-    void start() {
-        catalog = new CatalogDriver(stateDir);
-    }
-
-    @AfterEach
-    void stop() {
-        catalog.close();
-    }
 
     private static RevisionInfo revision(CatalogEntry entry, String revision) {
         return entry.getRevisions().stream().filter(r -> r.getRevision().equals(revision)).findFirst().orElseThrow();

@@ -9,31 +9,12 @@ import ai.mint.events.ServeResult;
 import ai.mint.events.UpdateResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input of every kind: it lands in the dead-letter topic with a reason, changes nothing, and never stops the app. */
-class CatalogRobustnessTest {
+class CatalogRobustnessTest extends CatalogDriverFixture {
 
     private static final String P = "policy-b";
-
-    @TempDir
-    Path stateDir;
-    private CatalogDriver catalog;
-    private final Events events = new Events();
-
-    @BeforeEach
-    void start() {
-        catalog = new CatalogDriver(stateDir);
-    }
-
-    @AfterEach
-    void stop() {
-        catalog.close();
-    }
 
     private static byte[] bytes(ByteBuffer buffer) {
         byte[] out = new byte[buffer.remaining()];

@@ -8,29 +8,21 @@ import ai.mint.events.PointerMove;
 import ai.mint.events.PointerMoveKind;
 import ai.mint.events.RevisionState;
 import ai.mint.events.RollbackResult;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rollbacks. Every test starts from the same policy: r1 served, r2 exported only, r3 failed eval, r4 serving
  * (gate: mean_reward >= 0.5, +0.05 over serving).
  */
-class CatalogRollbackTest {
+class CatalogRollbackTest extends CatalogDriverFixture {
 
     private static final String P = "policy-r";
 
-    @TempDir
-    Path stateDir;
-    private CatalogDriver catalog;
-    private final Events events = new Events();
     private CatalogEntry before;
 
     @BeforeEach
-    void start() {
-        catalog = new CatalogDriver(stateDir);
+    void buildPolicyWithFourRevisions() {
         catalog.specs.pipeInput(P, events.spec(P, Events.gate(0.5, 0.05)));
         catalog.updates.pipeInput(P, events.update(P, "", "r1", 1));
         catalog.exports.pipeInput(P, events.export(P, "r1", 1));
@@ -47,11 +39,6 @@ class CatalogRollbackTest {
         assertThat(before.getServingRevision()).isEqualTo("r4");
         catalog.serveResults.readValuesToList();
         catalog.drainCatalog();
-    }
-
-    @AfterEach
-    void stop() {
-        catalog.close();
     }
 
     private void assertRefused(String expectedReasonPart, String expectedErrorClass) {

@@ -24,6 +24,12 @@ import picocli.CommandLine.Parameters;
                 PolicyCommand.History.class, PolicyCommand.Stop.class})
 public final class PolicyCommand implements MintSubcommand {
 
+    /** The policy's catalog entry once the client has caught up with the catalog; an error naming it when unknown. */
+    static CatalogEntry knownPolicy(MintClient client, String policyId) {
+        return client.awaitCatalog().policy(policyId)
+                .orElseThrow(() -> new MintClientException("unknown policy '" + policyId + "'"));
+    }
+
     /** {@code mint policy create}: publishes a policy spec and waits for the catalog to accept it. */
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create (or re-spec) a policy; with --steps it starts training at once.")
@@ -109,8 +115,7 @@ public final class PolicyCommand implements MintSubcommand {
         @Override
         public Integer call() {
             try (MintClient c = client.connect()) {
-                CatalogPrinter.show(c.awaitCatalog().policy(policyId)
-                        .orElseThrow(() -> new MintClientException("unknown policy '" + policyId + "'")), System.out);
+                CatalogPrinter.show(knownPolicy(c, policyId), System.out);
                 return 0;
             }
         }
@@ -125,8 +130,7 @@ public final class PolicyCommand implements MintSubcommand {
         @Override
         public Integer call() {
             try (MintClient c = client.connect()) {
-                CatalogPrinter.history(c.awaitCatalog().policy(policyId)
-                        .orElseThrow(() -> new MintClientException("unknown policy '" + policyId + "'")), System.out);
+                CatalogPrinter.history(knownPolicy(c, policyId), System.out);
                 return 0;
             }
         }

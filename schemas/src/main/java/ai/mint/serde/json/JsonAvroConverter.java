@@ -3,11 +3,13 @@ package ai.mint.serde.json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.IndexedRecord;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -50,6 +52,14 @@ public final class JsonAvroConverter {
     /** Writes a record (generic or generated) as one line of natural JSON. */
     public String toJson(GenericRecord record) {
         return AvroJsonWriter.write(record).toString();
+    }
+
+    /**
+     * The same natural JSON as {@link #toJson}, as a tree, for callers that add fields or embed it in a larger
+     * document (the catalog's HTTP answers).
+     */
+    public ObjectNode toJsonTree(IndexedRecord record) {
+        return (ObjectNode) AvroJsonWriter.write(record);
     }
 
     private Object convert(JsonNode node, Schema schema, String path) {

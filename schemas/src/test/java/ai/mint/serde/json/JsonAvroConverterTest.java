@@ -49,6 +49,20 @@ class JsonAvroConverterTest {
         assertThat(genericBytes(parsed)).isEqualTo(specificBytes(sample));
     }
 
+    @ParameterizedTest
+    @MethodSource("topics")
+    void shouldGiveTheSameDocumentAsTreeAndAsLine(TopicSpec topic) {
+        SpecificRecord sample = SampleEvents.sample(topic, "policy-t");
+
+        var tree = converter.toJsonTree(sample);
+
+        List<String> names = new java.util.ArrayList<>();
+        tree.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactlyElementsOf(
+                sample.getSchema().getFields().stream().map(Schema.Field::name).toList());
+        assertThat(tree.toString()).isEqualTo(converter.toJson((GenericRecord) sample));
+    }
+
     @Test
     void shouldWriteUnionsPlainEnumsAsSymbolsAndTimestampsAsInstants() {
         PolicySpec sample = (PolicySpec) SampleEvents.sample(Topics.POLICY_SPECS, "policy-a");

@@ -98,7 +98,7 @@ public final class CatalogProcessor implements Processor<String, Object, String,
 
     private void deadLetter(Record<String, Object> record, Decoded decoded, Rejection rejection) {
         String key = record.key() == null ? "" : record.key();
-        var letter = DeadLetters.of(context, key, decoded.rawKey(), decoded.rawValue(), rejection, appName,
+        var letter = SourceDeadLetters.of(context, key, decoded.rawKey(), decoded.rawValue(), rejection, appName,
                 record.timestamp());
         context.forward(record.withKey(key).withValue((Object) letter), CatalogNodes.SINK_DEAD_LETTER);
     }

@@ -56,7 +56,7 @@ public final class DecodeProcessor<T extends SpecificRecord> implements Processo
     }
 
     private void reject(Record<byte[], byte[]> record, String key, Rejection rejection) {
-        var letter = DeadLetters.of(context, key, record.key(), record.value(), rejection, appName, record.timestamp());
+        var letter = SourceDeadLetters.of(context, key, record.key(), record.value(), rejection, appName, record.timestamp());
         context.forward(record.withKey(key == null ? "" : key).withValue((Object) letter), CatalogNodes.SINK_DEAD_LETTER);
     }
 
