@@ -116,8 +116,8 @@ public final class GrpoConcurrencyBenchmark implements MintBenchmark, Callable<I
             int maxTokens = Integer.parseInt(args[3]);
             MicroBatchBudget budget = new MicroBatchBudget(Integer.parseInt(args[4]), Long.parseLong(args[5]));
             DecoderModel model = HfModelLoader.load(base, Device.cpu());
-            TokenText text = TokenText.open(base);
-            try (RewardScorer scorer = new RewardScorer(Duration.ofSeconds(10))) {
+            try (TokenText text = TokenText.open(base);
+                 RewardScorer scorer = new RewardScorer(Duration.ofSeconds(10))) {
                 GrpoTrainer trainer = new GrpoTrainer(model, new RolloutSampler(model, text), scorer, budget);
                 List<GrpoPolicy> policies = new ArrayList<>();
                 for (int k = 0; k < 4; k++) {
@@ -136,8 +136,9 @@ public final class GrpoConcurrencyBenchmark implements MintBenchmark, Callable<I
                 result.put("peak_rss_bytes", TrainingBenchSupport.peakRssBytes());
                 result.put("final_mean_reward", last.stream().mapToDouble(GrpoStepReport::meanReward).average().orElse(0));
                 TrainingBenchSupport.emit(result);
+            } finally {
+                model.base().close();
             }
-            model.base().close();
         }
 
         private static List<GrpoStepReport> runStep(GrpoTrainer trainer, List<GrpoPolicy> policies, boolean together) {

@@ -68,10 +68,10 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
         Path base = TrainingBenchSupport.base(p);
         Path work = TrainingBenchSupport.workDir("rl-step-handoff");
         DecoderModel trainerModel = HfModelLoader.load(base, Device.cpu());
-        TokenText text = TokenText.open(base);
         Phases adapterOnly;
         Phases merged;
-        try (RewardScorer scorer = new RewardScorer(Duration.ofSeconds(10))) {
+        try (TokenText text = TokenText.open(base);
+             RewardScorer scorer = new RewardScorer(Duration.ofSeconds(10))) {
             adapterOnly = run(new AdapterHandoff(base, work, trainerModel), trainerModel, text, scorer, s);
             merged = run(new MergedHandoff(base, work, trainerModel), trainerModel, text, scorer, s);
         } finally {

@@ -21,10 +21,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /** Shared pieces of the training benchmarks: bases on disk, the policy workload, peak RSS and child JVMs. */
 final class TrainingBenchSupport {
@@ -92,11 +94,22 @@ final class TrainingBenchSupport {
         }
     }
 
+    /** How long a benchmark child may run before it is killed. */
+    static final Duration CHILD_TIMEOUT = Duration.ofMinutes(30);
+
     /**
      * Runs {@code mainClass} in a fresh JVM with this JVM's class path (so peak memory is that variant's alone) and
      * returns the JSON it emitted.
      */
     static JsonNode runChild(Class<?> mainClass, List<String> args) {
+        return runChild(mainClass, args, CHILD_TIMEOUT);
+    }
+
+    /**
+     * As {@link #runChild(Class, List)}, killing the child if it runs past {@code timeout}, if this thread is
+     * interrupted, or if reading its output fails: a benchmark never leaves a JVM behind.
+     */
+    static JsonNode runChild(Class<?> mainClass, List<String> args, Duration timeout) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx3g", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_threads=" + Runtime.getRuntime().availableProcessors(),
@@ -107,23 +120,42 @@ final class TrainingBenchSupport {
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE"); // spinning OpenMP threads starve a shared box
+        String what = "benchmark child " + mainClass.getSimpleName() + " " + args;
+        Process p = null;
+        Path log = null;
         try {
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int rc = p.waitFor();
+            // output to a file, not a pipe: waiting on a pipe cannot time out and cannot be interrupted
+            log = Files.createTempFile("mint-bench-child", ".log");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE"); // spinning OpenMP threads starve a shared box
+            p = pb.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new TrainingException(what + " did not finish within " + timeout + "; killed it:\n"
+                        + tail(Files.readString(log, StandardCharsets.UTF_8)));
+            }
+            int rc = p.exitValue();
+            String out = Files.readString(log, StandardCharsets.UTF_8);
             String line = out.lines().filter(l -> l.startsWith(RESULT_PREFIX)).reduce((a, b) -> b).orElse(null);
             if (rc != 0 || line == null) {
-                throw new TrainingException("benchmark child " + mainClass.getSimpleName() + " " + args + " failed (exit "
-                        + rc + "):\n" + tail(out));
+                throw new TrainingException(what + " failed (exit " + rc + "):\n" + tail(out));
             }
             return JSON.readTree(line.substring(RESULT_PREFIX.length()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start benchmark child JVM: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot run " + what + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TrainingException("interrupted while waiting for a benchmark child", e);
+            throw new TrainingException("interrupted while waiting for " + what + "; killed it", e);
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+            }
+            if (log != null) {
+                try {
+                    Files.deleteIfExists(log);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            }
         }
     }
 

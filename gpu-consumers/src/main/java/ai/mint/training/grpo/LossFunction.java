@@ -6,8 +6,9 @@ import java.util.stream.Collectors;
 
 /**
  * The loss functions a training step can apply, named as in Tinker's {@code forward_backward(data, loss_fn)}.
- * GRPO is PPO with group-relative advantages; the advantages are computed before the step, so the per-token loss is
- * the same as {@link #PPO}.
+ * {@link #GRPO} is an alias of {@link #PPO}, not a loss of its own: GRPO is PPO on group-relative advantages, and
+ * those are computed before the step, so the per-token loss is PPO's. It stays a constant because {@code "grpo"} is a
+ * wire name (the default {@code loss_fn} of an update request); code that computes a loss uses {@link #canonical()}.
  */
 public enum LossFunction {
     /** Supervised: minus the log-probability of each target token, times its weight. */
@@ -16,13 +17,29 @@ public enum LossFunction {
     IMPORTANCE_SAMPLING("importance_sampling"),
     /** PPO's clipped surrogate objective against the sampling log-probs. */
     PPO("ppo"),
-    /** {@link #PPO} on group-relative advantages. */
-    GRPO("grpo");
+    /** Alias of {@link #PPO}: the advantages it is given are group-relative, the loss is the same. */
+    GRPO("grpo", PPO);
 
     private final String wireName;
+    private final LossFunction aliasOf;
 
     LossFunction(String wireName) {
+        this(wireName, null);
+    }
+
+    LossFunction(String wireName, LossFunction aliasOf) {
         this.wireName = wireName;
+        this.aliasOf = aliasOf;
+    }
+
+    /** The loss this name stands for: itself, or for an alias such as {@link #GRPO} the loss it aliases. */
+    public LossFunction canonical() {
+        return aliasOf == null ? this : aliasOf;
+    }
+
+    /** Whether this name is an alias of another loss. */
+    public boolean isAlias() {
+        return aliasOf != null;
     }
 
     public String wireName() {
@@ -31,7 +48,7 @@ public enum LossFunction {
 
     /** Whether the loss needs the log-probs the samples were drawn with. */
     public boolean needsSamplingLogprobs() {
-        return this != CROSS_ENTROPY;
+        return canonical() != CROSS_ENTROPY;
     }
 
     /** Looks a loss up by its Tinker name, e.g. {@code "ppo"}. */

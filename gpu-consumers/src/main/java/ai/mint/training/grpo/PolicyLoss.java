@@ -28,6 +28,7 @@ public final class PolicyLoss {
     public static NDArray perToken(LossFunction fn, LossConfig config, TokenLossInputs in) {
         NDArray weights = in.weights();
         NDArray loss;
+        fn = fn.canonical(); // GRPO is PPO by definition, so it cannot drift from it
         if (fn == LossFunction.CROSS_ENTROPY) {
             loss = in.logprobs().neg();
         } else {

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The training API in process: one resident base, any number of LoRA policies trained over it, all model work on one
@@ -36,13 +38,37 @@ public final class LocalServiceClient implements ServiceClient {
     private final RolloutSampler sampler;
     private final CheckpointStore store;
     private final Map<String, PolicyState> policies = new ConcurrentHashMap<>();
+    private final AtomicLong policyCounter = new AtomicLong();
+    private final TokenText ownedText; // closed with the service; null when the caller owns the tokenizer
+    private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** A service over {@code model} using {@code text}; the caller keeps ownership of both and closes them. */
     public LocalServiceClient(String baseModel, DecoderModel model, TokenText text, Path checkpointRoot) {
+        this(baseModel, model, text, checkpointRoot, false);
+    }
+
+    private LocalServiceClient(String baseModel, DecoderModel model, TokenText text, Path checkpointRoot,
+                               boolean ownsText) {
         this.baseModel = baseModel;
         this.model = model;
         this.worker = new TrainerWorker(model);
         this.sampler = new RolloutSampler(model, text);
         this.store = new CheckpointStore(checkpointRoot);
+        this.ownedText = ownsText ? text : null;
+    }
+
+    /**
+     * A service that opens the tokenizer of {@code modelDir} itself and closes it in {@link #close()}; the caller
+     * still owns the model.
+     */
+    public static LocalServiceClient open(String baseModel, DecoderModel model, Path modelDir, Path checkpointRoot) {
+        TokenText text = TokenText.open(modelDir);
+        try {
+            return new LocalServiceClient(baseModel, model, text, checkpointRoot, true);
+        } catch (RuntimeException e) {
+            text.close();
+            throw e;
+        }
     }
 
     @Override
@@ -52,7 +78,11 @@ public final class LocalServiceClient implements ServiceClient {
 
     @Override
     public TrainingClient createLoraTrainingClient(String base, LoraConfig lora) {
-        return createLoraTrainingClient(base, lora, "policy-" + (policies.size() + 1));
+        String id;
+        do { // skips ids a caller chose explicitly; the counter keeps concurrent callers apart
+            id = "policy-" + policyCounter.incrementAndGet();
+        } while (policies.containsKey(id));
+        return createLoraTrainingClient(base, lora, id);
     }
 
     /** As {@link #createLoraTrainingClient(String, LoraConfig)}, with the policy's id chosen by the caller. */
@@ -90,13 +120,23 @@ public final class LocalServiceClient implements ServiceClient {
         return worker;
     }
 
+    /** Closes every policy and stops the worker (and closes the tokenizer if {@link #open} opened it). Idempotent. */
     @Override
     public void close() {
-        worker.call(() -> {
-            policies.values().forEach(PolicyState::close);
-            return null;
-        });
-        policies.clear();
-        worker.close();
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            worker.call(() -> {
+                policies.values().forEach(PolicyState::close);
+                return null;
+            });
+            policies.clear();
+            worker.close();
+        } finally {
+            if (ownedText != null) {
+                ownedText.close();
+            }
+        }
     }
 }

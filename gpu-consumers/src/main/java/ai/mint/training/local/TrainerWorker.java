@@ -26,6 +26,7 @@ import java.util.function.Supplier;
 final class TrainerWorker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerWorker.class);
+    static final String CLOSED = "service closed";
 
     private sealed interface Task permits ForwardBackward, Other, Stop {
     }
@@ -42,6 +43,7 @@ final class TrainerWorker implements AutoCloseable {
     private final DecoderModel model;
     private final BlockingDeque<Task> queue = new LinkedBlockingDeque<>();
     private final Thread thread;
+    private volatile boolean closed;
     private volatile long mergedSteps;
     private volatile long maxPoliciesPerStep;
 
@@ -54,15 +56,29 @@ final class TrainerWorker implements AutoCloseable {
 
     CompletableFuture<PolicyStepResult> forwardBackward(PolicyBatch batch) {
         CompletableFuture<PolicyStepResult> f = new CompletableFuture<>();
-        queue.add(new ForwardBackward(batch, f));
+        enqueue(new ForwardBackward(batch, f), f);
         return f;
     }
 
     @SuppressWarnings("unchecked")
     <T> CompletableFuture<T> submit(Supplier<T> work) {
         CompletableFuture<Object> f = new CompletableFuture<>();
-        queue.add(new Other((Supplier<Object>) work, f));
+        enqueue(new Other((Supplier<Object>) work, f), f);
         return (CompletableFuture<T>) f;
+    }
+
+    /**
+     * Queues a task unless the worker is closed. The check and the add hold the same lock as {@link #close()}'s
+     * Stop, so no task can land behind the Stop, where nothing would ever complete it.
+     */
+    private void enqueue(Task task, CompletableFuture<?> result) {
+        synchronized (queue) {
+            if (!closed) {
+                queue.add(task);
+                return;
+            }
+        }
+        result.completeExceptionally(new IllegalStateException(CLOSED));
     }
 
     /** Steps that merged more than one policy, and the most policies one step held (for tests and metrics). */
@@ -79,21 +95,37 @@ final class TrainerWorker implements AutoCloseable {
             Task task;
             try {
                 task = queue.take();
-            } catch (InterruptedException e) {
+            } catch (InterruptedException e) { // nobody else interrupts this thread; treat it as a close
+                synchronized (queue) {
+                    closed = true;
+                }
+                failPending();
                 return;
             }
             if (task instanceof Stop) {
+                failPending();
                 return;
             }
             if (task instanceof Other o) {
                 try {
                     o.result().complete(o.work().get());
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // an Error too: the caller must hear of it, and the worker must go on
                     o.result().completeExceptionally(e);
                 }
                 continue;
             }
             runMerged((ForwardBackward) task);
+        }
+    }
+
+    /** Fails whatever is still queued once the worker stops, so that no caller waits forever. */
+    private void failPending() {
+        for (Task left; (left = queue.poll()) != null; ) {
+            CompletableFuture<?> result = left instanceof ForwardBackward fb ? fb.result()
+                    : left instanceof Other o ? o.result() : null;
+            if (result != null) {
+                result.completeExceptionally(new IllegalStateException(CLOSED));
+            }
         }
     }
 
@@ -113,7 +145,7 @@ final class TrainerWorker implements AutoCloseable {
             for (int i = 0; i < merged.size(); i++) {
                 merged.get(i).result().complete(results.get(i));
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: otherwise the thread dies and every later future hangs
             LOG.warn("forward/backward of {} policies failed: {}", merged.size(), e.toString());
             merged.forEach(m -> m.result().completeExceptionally(e));
         }
@@ -124,9 +156,19 @@ final class TrainerWorker implements AutoCloseable {
         return this.<T>submit(work).join();
     }
 
+    /**
+     * Stops the worker after the tasks queued so far; later submissions, and anything still queued if the thread is
+     * gone, fail with "service closed". Idempotent.
+     */
     @Override
     public void close() {
-        queue.add(new Stop());
+        synchronized (queue) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(new Stop());
+        }
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

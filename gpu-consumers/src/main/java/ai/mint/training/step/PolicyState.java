@@ -27,6 +27,7 @@ public final class PolicyState implements AutoCloseable {
     private final ModelConfig config;
     private final int rank;
     private final float alpha;
+    private final boolean rsLora;
     private final Set<Projection> targets;
     private final NDManager manager;
     private final Map<LoraKey, NDArray[]> factors = new LinkedHashMap<>(); // key -> {A, B}
@@ -42,6 +43,7 @@ public final class PolicyState implements AutoCloseable {
         this.config = config;
         this.rank = initial.rank();
         this.alpha = initial.alpha();
+        this.rsLora = initial.rsLora();
         this.targets = initial.targets();
         this.manager = parent.newSubManager();
         for (LoraKey key : initial.a().keySet()) {
@@ -80,6 +82,11 @@ public final class PolicyState implements AutoCloseable {
         return alpha;
     }
 
+    /** Whether the adapter scales by alpha / sqrt(rank) (rsLoRA) instead of alpha / rank. */
+    public boolean rsLora() {
+        return rsLora;
+    }
+
     public Set<Projection> targets() {
         return targets;
     }
@@ -95,6 +102,11 @@ public final class PolicyState implements AutoCloseable {
 
     Map<LoraKey, NDArray[]> factors() {
         return factors;
+    }
+
+    /** The projections this policy adapts, one key per layer and target (no device-to-host copy). */
+    public Set<LoraKey> loraKeys() {
+        return Collections.unmodifiableSet(factors.keySet());
     }
 
     /** Adds {@code grad} (same shape as the named factor) to the gradient accumulated since the last step. */
@@ -114,7 +126,8 @@ public final class PolicyState implements AutoCloseable {
         return Collections.unmodifiableMap(gradSum);
     }
 
-    void clearGradients() {
+    /** Drops the gradients accumulated since the last optimizer step (after a step, or when a checkpoint is loaded). */
+    public void clearGradients() {
         gradSum.values().forEach(NDArray::close);
         gradSum.clear();
     }
@@ -158,7 +171,7 @@ public final class PolicyState implements AutoCloseable {
             a.put(key, ab[0].toFloatArray());
             b.put(key, ab[1].toFloatArray());
         });
-        return new LoraWeights(rank, alpha, false, targets, a, b);
+        return new LoraWeights(rank, alpha, rsLora, targets, a, b);
     }
 
     /** Overwrites the factors with {@code w} (same rank and targets), e.g. when loading a checkpoint. */

@@ -47,6 +47,7 @@ class LocalServiceClientTest {
     @AfterEach
     void close() {
         service.close();
+        text.close();
         model.base().close();
     }
 
@@ -148,5 +149,53 @@ class LocalServiceClientTest {
         assertThatThrownBy(() -> client.loadState("mint://err/state/missing").join()).hasMessageContaining("no training state");
         assertThatThrownBy(() -> service.createLoraTrainingClient("tiny", LoraConfig.of(2, 0), "err"))
                 .hasMessageContaining("already has a training client");
+    }
+
+    @Test
+    void shouldFailOnlyTheCallerWhoseDatumHasATokenOutsideTheVocabulary() {
+        TrainingClient good = service.createLoraTrainingClient("tiny", LoraConfig.of(2, 1), "good");
+        TrainingClient bad = service.createLoraTrainingClient("tiny", LoraConfig.of(2, 2), "bad");
+        int vocab = model.config().vocabSize();
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Object> hold = service.worker().submit(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        // both queued behind the hold, so without validation at entry they would share one batched forward
+        CompletableFuture<ForwardBackwardOutput> fine = good.forwardBackward(sft("q", "a"), LossFunction.CROSS_ENTROPY);
+        CompletableFuture<ForwardBackwardOutput> broken = bad.forwardBackward(
+                List.of(Datum.supervised(new int[]{72, 105, vocab + 5, 33}, 1)), LossFunction.CROSS_ENTROPY);
+        release.countDown();
+        hold.join();
+        assertThat(fine.join().loss()).isPositive();
+        assertThatThrownBy(broken::join).hasMessageContaining("token " + (vocab + 5))
+                .hasMessageContaining("inputTokens[2]").hasMessageContaining("vocabulary [0, " + vocab + ")");
+    }
+
+    @Test
+    void shouldGiveConcurrentCallersDistinctPolicyIds() throws Exception {
+        service.createLoraTrainingClient("tiny", LoraConfig.of(2, 0), "policy-2"); // a caller-chosen id is skipped
+        int callers = 6;
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<String>> ids = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            long seed = i;
+            ids.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return service.createLoraTrainingClient("tiny", LoraConfig.of(2, seed)).policyId();
+            }, runnable -> new Thread(runnable).start()));
+        }
+        go.countDown();
+        List<String> got = ids.stream().map(CompletableFuture::join).toList();
+        assertThat(got).doesNotHaveDuplicates().hasSize(callers).doesNotContain("policy-2")
+                .allMatch(id -> id.matches("policy-\\d+"));
     }
 }

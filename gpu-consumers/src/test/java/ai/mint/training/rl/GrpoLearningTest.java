@@ -46,6 +46,7 @@ class GrpoLearningTest {
     @AfterAll
     static void close() {
         scorer.close();
+        text.close();
         model.base().close();
     }
 

@@ -52,6 +52,7 @@ class GrpoResumeTest {
     @AfterAll
     static void close() {
         scorer.close();
+        text.close();
         model.base().close();
     }
 

@@ -1,0 +1,70 @@
+package ai.mint.training.step;
+
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.model.DecoderModel;
+import ai.mint.engine.model.Projection;
+import ai.mint.engine.model.TestModels;
+import ai.mint.training.grpo.LossConfig;
+import ai.mint.training.grpo.LossFunction;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** An rsLoRA policy (scale alpha / sqrt(r)) must train at that scale, not at plain LoRA's alpha / r. */
+class RsLoraStepTest {
+
+    @TempDir
+    static Path dir;
+    static DecoderModel model;
+
+    @BeforeAll
+    static void load() {
+        model = TestModels.create(dir, TestModels.microDense(), 11L);
+    }
+
+    @AfterAll
+    static void close() {
+        model.base().close();
+    }
+
+    private static PolicyState policy(LoraWeights factors, float alpha, boolean rsLora) {
+        LoraWeights w = new LoraWeights(factors.rank(), alpha, rsLora, factors.targets(), factors.a(), factors.b());
+        return new PolicyState(rsLora ? "rs" : "plain", model.config(), w, model.base().manager(), 7);
+    }
+
+    private static PolicyStepResult step(PolicyState p) {
+        return MultiPolicyStep.forwardBackward(model, List.of(new PolicyBatch(p, StepFixtures.rollouts(5, 3),
+                LossFunction.CROSS_ENTROPY, LossConfig.DEFAULT))).get(0);
+    }
+
+    @Test
+    void shouldTrainAnRsLoraPolicyAtAlphaOverSqrtRank() {
+        LoraWeights factors = LoraWeights.random(model.config(), EnumSet.of(Projection.Q, Projection.V), 4, 8f, 3, true);
+        // rank 4: rsLoRA alpha 8 scales by 8/2 = 4, exactly like plain LoRA with alpha 16 (16/4); plain alpha 8 is 2
+        try (PolicyState rs = policy(factors, 8f, true);
+             PolicyState samePlain = policy(factors, 16f, false);
+             PolicyState halfPlain = policy(factors, 8f, false)) {
+            assertThat(rs.rsLora()).isTrue();
+            assertThat(rs.snapshot().rsLora()).isTrue();
+            assertThat(rs.snapshot().scale()).isEqualTo(4f);
+
+            PolicyStepResult rsResult = step(rs);
+            PolicyStepResult sameResult = step(samePlain);
+            PolicyStepResult halfResult = step(halfPlain);
+            assertThat(rsResult.loss()).isCloseTo(sameResult.loss(), Offset.offset(1e-6));
+            for (int row = 0; row < rsResult.logprobs().length; row++) {
+                assertThat(rsResult.logprobs()[row]).containsExactly(sameResult.logprobs()[row], Offset.offset(1e-6f));
+            }
+            // and the scale does matter here, so the equality above is not vacuous
+            assertThat(Math.abs(rsResult.loss() - halfResult.loss())).isGreaterThan(1e-4);
+        }
+    }
+}
