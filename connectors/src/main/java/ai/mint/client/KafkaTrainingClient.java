@@ -1,12 +1,19 @@
 package ai.mint.client;
 
+import ai.mint.client.tinker.Datum;
+import ai.mint.client.tinker.ForwardBackwardOutput;
+import ai.mint.client.tinker.LossConfig;
+import ai.mint.client.tinker.LossFunction;
+import ai.mint.client.tinker.OptimStepResult;
+import ai.mint.client.tinker.SampleResponse;
+import ai.mint.client.tinker.SavedCheckpoint;
+import ai.mint.client.tinker.TrainingClient;
 import ai.mint.events.AdamParams;
 import ai.mint.events.EvalRequest;
 import ai.mint.events.EvalResult;
 import ai.mint.events.EvalSpec;
 import ai.mint.events.ExportRequest;
 import ai.mint.events.ExportResult;
-import ai.mint.events.InferenceResponse;
 import ai.mint.events.RolloutRequest;
 import ai.mint.events.RolloutResult;
 import ai.mint.events.SamplingParams;
@@ -17,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Trains one policy by hand over Kafka, shaped like Tinker's training client but driven through the lifecycle topics:
@@ -26,12 +34,19 @@ import java.util.concurrent.CompletableFuture;
  * every step), {@link #saveWeightsForSampler} exports the adapter alone, {@link #evaluate} scores it, and
  * {@link #samplingClient} samples a fixed revision. Use it for policies created without a training spec: those with
  * one are driven by the orchestrator.
+ *
+ * <p>It is also a {@link TrainingClient}, so code written against that interface runs on it as on the in-process
+ * one. Over Kafka it honours {@link #policyId()}, {@link #saveWeightsForSampler(String)} and
+ * {@link #saveWeightsAndGetSamplingClient(String)} (both export the revision of the last {@code optimStep} made
+ * through this client); the other interface methods have no lifecycle event yet and return a failed future with an
+ * {@link UnsupportedOperationException} that names what is missing and the call to use instead.
  */
-public final class KafkaTrainingClient {
+public final class KafkaTrainingClient implements TrainingClient {
 
     private final MintClient client;
     private final TrainingChannels channels;
     private final String policyId;
+    private final AtomicReference<UpdateResult> lastUpdate = new AtomicReference<>();
 
     KafkaTrainingClient(MintClient client, TrainingChannels channels, String policyId) {
         this.client = client;
@@ -39,6 +54,7 @@ public final class KafkaTrainingClient {
         this.policyId = policyId;
     }
 
+    @Override
     public String policyId() {
         return policyId;
     }
@@ -64,7 +80,11 @@ public final class KafkaTrainingClient {
                 .setEventId(UUID.randomUUID().toString()).setPolicyId(policyId).setTime(Instant.now())
                 .setCorrelationId(correlation).setProducedBy(client.clientId()).setBaseRevision(baseRevision)
                 .setTrajectories(trajectories).setLossFn("grpo").setAdam(adam).setStep(step).build());
-        return client.within(reply, "update step " + step + " of " + policyId);
+        return client.within(reply, "update step " + step + " of " + policyId).whenComplete((result, error) -> {
+            if (result != null && result.getError() == null) {
+                lastUpdate.set(result);
+            }
+        });
     }
 
     /** Exports the revision's adapter alone (PEFT layout, sha-256) for sampling and serving. */
@@ -90,13 +110,87 @@ public final class KafkaTrainingClient {
     }
 
     /** Samples exactly {@code revision} through the serving path (Tinker's sampling client). */
-    public SamplingClient samplingClient(String revision) {
-        return (prompt, sampling) -> client.sample(policyId, prompt, sampling, revision);
+    public KafkaSamplingClient samplingClient(String revision) {
+        return new KafkaSamplingClient(client, policyId, revision);
     }
 
-    /** Samples one fixed revision of a policy. */
-    @FunctionalInterface
-    public interface SamplingClient {
-        CompletableFuture<InferenceResponse> sample(String prompt, SamplingParams sampling);
+    /**
+     * Exports the revision of the last {@code optimStep} made through this client. Kafka exports are addressed by
+     * revision, so {@code name} only labels the call: the adapter's address is the one the export worker returns.
+     */
+    @Override
+    public CompletableFuture<SavedCheckpoint> saveWeightsForSampler(String name) {
+        UpdateResult trained = lastUpdate.get();
+        return trained == null ? noUpdateYet(name) : exportCheckpoint(trained);
+    }
+
+    /** Exports as {@link #saveWeightsForSampler(String)} does and returns a {@link KafkaSamplingClient} pinned to it. */
+    @Override
+    public CompletableFuture<ai.mint.client.tinker.SamplingClient> saveWeightsAndGetSamplingClient(String name) {
+        UpdateResult trained = lastUpdate.get();
+        return trained == null ? noUpdateYet(name)
+                : exportCheckpoint(trained).thenApply(saved -> samplingClient(trained.getNewRevision()));
+    }
+
+    private CompletableFuture<SavedCheckpoint> exportCheckpoint(UpdateResult trained) {
+        return saveWeightsForSampler(trained).thenCompose(exported -> exported.getError() != null
+                ? CompletableFuture.failedFuture(new MintClientException("export of " + policyId + "@"
+                + exported.getRevision() + " failed: " + exported.getError()))
+                : CompletableFuture.completedFuture(new SavedCheckpoint(exported.getAdapterUri(),
+                SavedCheckpoint.Kind.SAMPLER_WEIGHTS, exported.getBytes(), exported.getSha256())));
+    }
+
+    private <T> CompletableFuture<T> noUpdateYet(String name) {
+        return CompletableFuture.failedFuture(new IllegalStateException("saveWeightsForSampler(\"" + name
+                + "\") over Kafka exports the revision of the last optimStep(baseRevision, trajectories, adam, step)"
+                + " made through this client, and none has succeeded for policy " + policyId
+                + "; to export another revision use saveWeightsForSampler(UpdateResult)"));
+    }
+
+    @Override
+    public CompletableFuture<ForwardBackwardOutput> forwardBackward(List<Datum> batch, LossFunction lossFn,
+                                                                    LossConfig config) {
+        return unsupported("forwardBackward(batch, " + lossFn + ") over Kafka: no lifecycle event carries a "
+                + "datum-level batch with a chosen loss (mint.update.requests takes GRPO trajectories and runs "
+                + "forward_backward and optim_step as one step); use optimStep(baseRevision, trajectories, adam, step) "
+                + "with a GRPO rollout batch from sample(revision, prompts, groupSize, sampling)");
+    }
+
+    @Override
+    public CompletableFuture<OptimStepResult> optimStep(ai.mint.client.tinker.AdamParams params) {
+        return unsupported("optimStep(AdamParams) over Kafka: it applies gradients accumulated by forwardBackward, "
+                + "and no event carries those; use optimStep(baseRevision, trajectories, adam, step), which sends a "
+                + "GRPO rollout batch and the Adam settings in one update request");
+    }
+
+    @Override
+    public CompletableFuture<SampleResponse> sample(int[] promptTokens, int numSamples,
+                                                    ai.mint.client.tinker.SamplingParams params) {
+        return unsupported("sample(tokens, ...) over Kafka: rollout and inference requests carry text prompts (the "
+                + "tokenizer lives in the worker), so there is no event for a token-id prompt; use "
+                + "sample(revision, prompts, groupSize, sampling) or samplingClient(revision).sample(prompt, sampling)");
+    }
+
+    @Override
+    public CompletableFuture<SavedCheckpoint> saveState(String name) {
+        return unsupported("saveState(\"" + name + "\") over Kafka: there is no save-state event; the update worker "
+                + "saves the trainer state (adapter, Adam moments, step, RNG) after every step and returns its "
+                + "address as UpdateResult.state_uri of optimStep(baseRevision, trajectories, adam, step)");
+    }
+
+    @Override
+    public CompletableFuture<Void> loadState(String uri) {
+        return unsupported("loadState(" + uri + ") over Kafka: there is no load-state event; the worker that owns "
+                + "the policy resumes it from its last saved state (UpdateResult.state_uri) by itself");
+    }
+
+    @Override
+    public CompletableFuture<Void> loadStateWithOptimizer(String uri) {
+        return unsupported("loadStateWithOptimizer(" + uri + ") over Kafka: there is no load-state event; the worker "
+                + "that owns the policy resumes it, optimizer included, from its last saved state by itself");
+    }
+
+    private static <T> CompletableFuture<T> unsupported(String what) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(what));
     }
 }

@@ -1,5 +1,9 @@
 package ai.mint.worker;
 
+import ai.mint.client.tinker.AdamParams;
+import ai.mint.client.tinker.Datum;
+import ai.mint.client.tinker.LossConfig;
+import ai.mint.client.tinker.LossFunction;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.PolicySpec;
@@ -7,12 +11,8 @@ import ai.mint.events.Trajectory;
 import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
 import ai.mint.topics.Topics;
-import ai.mint.training.api.Datum;
 import ai.mint.training.grpo.AdamOptimizer;
-import ai.mint.training.grpo.AdamParams;
 import ai.mint.training.grpo.GroupAdvantages;
-import ai.mint.training.grpo.LossConfig;
-import ai.mint.training.grpo.LossFunction;
 import ai.mint.training.reward.RewardOutcome;
 import ai.mint.training.step.MultiPolicyStep;
 import ai.mint.training.step.PolicyBatch;

@@ -1,6 +1,8 @@
 package ai.mint.training.bench;
 
 import ai.djl.Device;
+import ai.mint.client.tinker.Datum;
+import ai.mint.client.tinker.LossFunction;
 import ai.mint.common.bench.BenchReport;
 import ai.mint.common.cli.MintBenchmark;
 import ai.mint.engine.EngineConfig;
@@ -13,8 +15,6 @@ import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.HfModelLoader;
 import ai.mint.engine.model.ModelPreset;
-import ai.mint.training.api.Datum;
-import ai.mint.training.grpo.LossFunction;
 import ai.mint.training.reward.RewardInput;
 import ai.mint.training.reward.RewardOutcome;
 import ai.mint.training.reward.RewardScorer;

@@ -1,8 +1,8 @@
 package ai.mint.training.checkpoint;
 
+import ai.mint.client.tinker.SavedCheckpoint;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.training.TrainingException;
-import ai.mint.training.api.SavedCheckpoint;
 import ai.mint.training.step.PolicyState;
 
 import java.io.IOException;

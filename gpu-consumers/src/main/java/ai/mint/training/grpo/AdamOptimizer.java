@@ -2,6 +2,7 @@ package ai.mint.training.grpo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.mint.client.tinker.AdamParams;
 
 import java.util.Map;
 

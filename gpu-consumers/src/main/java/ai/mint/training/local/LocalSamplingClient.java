@@ -1,11 +1,11 @@
 package ai.mint.training.local;
 
+import ai.mint.client.tinker.SampleResponse;
+import ai.mint.client.tinker.SampledSequence;
+import ai.mint.client.tinker.SamplingClient;
+import ai.mint.client.tinker.SamplingParams;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.lora.LoraWeights;
-import ai.mint.training.api.SampleResponse;
-import ai.mint.training.api.SampledSequence;
-import ai.mint.training.api.SamplingClient;
-import ai.mint.training.api.SamplingParams;
 import ai.mint.training.rollout.RolloutSampler;
 
 import java.util.List;

@@ -1,14 +1,14 @@
 package ai.mint.training.local;
 
+import ai.mint.client.tinker.LoraConfig;
+import ai.mint.client.tinker.SamplingClient;
+import ai.mint.client.tinker.ServiceClient;
+import ai.mint.client.tinker.TrainingClient;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;
 import ai.mint.training.TrainingException;
-import ai.mint.training.api.LoraConfig;
-import ai.mint.training.api.SamplingClient;
-import ai.mint.training.api.ServiceClient;
-import ai.mint.training.api.TrainingClient;
 import ai.mint.training.checkpoint.CheckpointStore;
 import ai.mint.training.checkpoint.CheckpointUri;
 import ai.mint.training.rollout.RolloutSampler;

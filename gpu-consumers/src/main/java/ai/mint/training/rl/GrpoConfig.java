@@ -1,8 +1,8 @@
 package ai.mint.training.rl;
 
-import ai.mint.training.grpo.AdamParams;
+import ai.mint.client.tinker.AdamParams;
+import ai.mint.client.tinker.LossConfig;
 import ai.mint.training.grpo.GroupAdvantages;
-import ai.mint.training.grpo.LossConfig;
 import ai.mint.training.grpo.LrSchedule;
 
 /**

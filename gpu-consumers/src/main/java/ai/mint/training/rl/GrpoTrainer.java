@@ -1,11 +1,11 @@
 package ai.mint.training.rl;
 
+import ai.mint.client.tinker.AdamParams;
+import ai.mint.client.tinker.Datum;
+import ai.mint.client.tinker.LossFunction;
 import ai.mint.engine.model.DecoderModel;
-import ai.mint.training.api.Datum;
 import ai.mint.training.grpo.AdamOptimizer;
-import ai.mint.training.grpo.AdamParams;
 import ai.mint.training.grpo.GroupAdvantages;
-import ai.mint.training.grpo.LossFunction;
 import ai.mint.training.reward.RewardInput;
 import ai.mint.training.reward.RewardOutcome;
 import ai.mint.training.reward.RewardScorer;

@@ -2,7 +2,7 @@ package ai.mint.training.step;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.mint.training.api.Datum;
+import ai.mint.client.tinker.Datum;
 
 import java.util.List;
 

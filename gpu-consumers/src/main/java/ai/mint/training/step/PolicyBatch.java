@@ -1,8 +1,8 @@
 package ai.mint.training.step;
 
-import ai.mint.training.api.Datum;
-import ai.mint.training.grpo.LossConfig;
-import ai.mint.training.grpo.LossFunction;
+import ai.mint.client.tinker.Datum;
+import ai.mint.client.tinker.LossConfig;
+import ai.mint.client.tinker.LossFunction;
 
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package ai.mint.training.step;
 
+import ai.mint.client.tinker.AdamParams;
 import ai.mint.training.grpo.AdamOptimizer;
-import ai.mint.training.grpo.AdamParams;
 
 /**
  * Applies one policy's accumulated gradients with its own Adam state, clears them and advances its revision. Runs

@@ -1,5 +1,9 @@
 package ai.mint.training.checkpoint;
 
+import ai.mint.client.tinker.AdamParams;
+import ai.mint.client.tinker.Datum;
+import ai.mint.client.tinker.LossConfig;
+import ai.mint.client.tinker.LossFunction;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;
@@ -8,10 +12,6 @@ import ai.mint.engine.safetensors.HostTensor;
 import ai.mint.engine.safetensors.SafetensorsReader;
 import ai.mint.engine.safetensors.SafetensorsWriter;
 import ai.mint.training.TrainingException;
-import ai.mint.training.api.Datum;
-import ai.mint.training.grpo.AdamParams;
-import ai.mint.training.grpo.LossConfig;
-import ai.mint.training.grpo.LossFunction;
 import ai.mint.training.step.MultiPolicyStep;
 import ai.mint.training.step.PolicyBatch;
 import ai.mint.training.step.PolicyOptimizer;

@@ -3,6 +3,7 @@ package ai.mint.training.grpo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.mint.client.tinker.AdamParams;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

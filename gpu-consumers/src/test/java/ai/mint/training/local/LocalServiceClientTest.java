@@ -1,17 +1,17 @@
 package ai.mint.training.local;
 
+import ai.mint.client.tinker.AdamParams;
+import ai.mint.client.tinker.Datum;
+import ai.mint.client.tinker.ForwardBackwardOutput;
+import ai.mint.client.tinker.LoraConfig;
+import ai.mint.client.tinker.LossFunction;
+import ai.mint.client.tinker.SampleResponse;
+import ai.mint.client.tinker.SamplingClient;
+import ai.mint.client.tinker.SamplingParams;
+import ai.mint.client.tinker.SavedCheckpoint;
+import ai.mint.client.tinker.TrainingClient;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.training.TinyTrainingBase;
-import ai.mint.training.api.Datum;
-import ai.mint.training.api.ForwardBackwardOutput;
-import ai.mint.training.api.LoraConfig;
-import ai.mint.training.api.SampleResponse;
-import ai.mint.training.api.SamplingClient;
-import ai.mint.training.api.SamplingParams;
-import ai.mint.training.api.SavedCheckpoint;
-import ai.mint.training.api.TrainingClient;
-import ai.mint.training.grpo.AdamParams;
-import ai.mint.training.grpo.LossFunction;
 import ai.mint.training.rollout.TokenText;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,13 +1,13 @@
 package ai.mint.training.rl;
 
 import ai.djl.ndarray.NDArray;
+import ai.mint.client.tinker.SavedCheckpoint;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;
 import ai.mint.training.TinyTrainingBase;
 import ai.mint.training.TrainingException;
-import ai.mint.training.api.SavedCheckpoint;
 import ai.mint.training.checkpoint.CheckpointStore;
 import ai.mint.training.reward.RewardScorer;
 import ai.mint.training.reward.RewardSpecs;

@@ -1,9 +1,9 @@
 package ai.mint.training.step;
 
 import ai.djl.ndarray.NDManager;
+import ai.mint.client.tinker.AdamParams;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.TestModels;
-import ai.mint.training.grpo.AdamParams;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

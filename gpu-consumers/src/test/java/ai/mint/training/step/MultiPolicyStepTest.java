@@ -1,11 +1,11 @@
 package ai.mint.training.step;
 
+import ai.mint.client.tinker.AdamParams;
+import ai.mint.client.tinker.Datum;
+import ai.mint.client.tinker.LossConfig;
+import ai.mint.client.tinker.LossFunction;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.TestModels;
-import ai.mint.training.api.Datum;
-import ai.mint.training.grpo.AdamParams;
-import ai.mint.training.grpo.LossConfig;
-import ai.mint.training.grpo.LossFunction;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,11 +1,11 @@
 package ai.mint.training.step;
 
+import ai.mint.client.tinker.LossConfig;
+import ai.mint.client.tinker.LossFunction;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;
 import ai.mint.engine.model.TestModels;
-import ai.mint.training.grpo.LossConfig;
-import ai.mint.training.grpo.LossFunction;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

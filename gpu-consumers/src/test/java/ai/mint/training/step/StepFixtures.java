@@ -1,12 +1,12 @@
 package ai.mint.training.step;
 
 import ai.djl.ndarray.NDArray;
+import ai.mint.client.tinker.Datum;
+import ai.mint.client.tinker.LossConfig;
+import ai.mint.client.tinker.LossFunction;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;
-import ai.mint.training.api.Datum;
-import ai.mint.training.grpo.LossConfig;
-import ai.mint.training.grpo.LossFunction;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

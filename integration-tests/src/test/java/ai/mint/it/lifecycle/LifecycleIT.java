@@ -206,6 +206,17 @@ class LifecycleIT {
                 .sample("ab", SamplingParams.newBuilder().setMaxTokens(3).setTemperature(0).build())
                 .get(60, TimeUnit.SECONDS);
         assertThat(pinned.getRevision()).isEqualTo("step-0001");
+
+        // A caller holding the Tinker interface gets the same adapter as the Avro-level export above.
+        ai.mint.client.tinker.TrainingClient tinker = training;
+        ai.mint.client.tinker.SavedCheckpoint viaInterface = tinker.saveWeightsForSampler("by-hand")
+                .get(60, TimeUnit.SECONDS);
+        assertThat(viaInterface.sha256()).isEqualTo(exported.getSha256());
+        assertThat(viaInterface.bytes()).isEqualTo(exported.getBytes());
+        assertThat(tinker.forwardBackward(List.of(), ai.mint.client.tinker.LossFunction.PPO))
+                .failsWithin(java.time.Duration.ofSeconds(1))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test

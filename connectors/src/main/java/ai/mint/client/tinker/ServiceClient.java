@@ -1,4 +1,4 @@
-package ai.mint.training.api;
+package ai.mint.client.tinker;
 
 import java.util.List;
 

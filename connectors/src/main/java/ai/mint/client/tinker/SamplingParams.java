@@ -1,4 +1,4 @@
-package ai.mint.training.api;
+package ai.mint.client.tinker;
 
 /**
  * How to sample, as in Tinker's {@code SamplingParams}: at most {@code maxTokens} new tokens at {@code temperature};

@@ -1,4 +1,4 @@
-package ai.mint.training.grpo;
+package ai.mint.client.tinker;
 
 /**
  * Knobs of the policy-gradient losses: the PPO clip range around ratio 1 and the weight of the KL penalty to the

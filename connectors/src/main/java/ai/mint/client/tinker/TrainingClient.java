@@ -1,8 +1,5 @@
-package ai.mint.training.api;
+package ai.mint.client.tinker;
 
-import ai.mint.training.grpo.AdamParams;
-import ai.mint.training.grpo.LossConfig;
-import ai.mint.training.grpo.LossFunction;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,8 +7,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Trains one LoRA policy over the shared base, shaped like Tinker's {@code TrainingClient}. Every call returns a
  * future; calls on one client take effect in the order they were made. {@code forwardBackward} accumulates gradients
- * until the next {@code optimStep}. Nothing here names a transport: the local implementation runs in process, the
- * lifecycle issue puts the same interface behind Kafka.
+ * until the next {@code optimStep}. Nothing here names a transport: gpu-consumers' {@code LocalServiceClient} runs it
+ * in process, {@link ai.mint.client.KafkaTrainingClient} over the lifecycle topics (where a call has no event yet, its
+ * future fails with an {@link UnsupportedOperationException} naming the Kafka call to use instead).
  */
 public interface TrainingClient {
 

@@ -1,4 +1,4 @@
-package ai.mint.training.grpo;
+package ai.mint.client.tinker;
 
 /**
  * Hyper-parameters of one optimizer step, as in Tinker's {@code AdamParams}: learning rate, betas, epsilon, decoupled

@@ -1,4 +1,4 @@
-package ai.mint.training.api;
+package ai.mint.client.tinker;
 
 /**
  * A saved checkpoint: its {@code mint://} address, whether it holds the optimizer state (save_state) or only the

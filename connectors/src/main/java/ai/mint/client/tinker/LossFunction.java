@@ -1,4 +1,4 @@
-package ai.mint.training.grpo;
+package ai.mint.client.tinker;
 
 import java.util.Arrays;
 import java.util.Locale;

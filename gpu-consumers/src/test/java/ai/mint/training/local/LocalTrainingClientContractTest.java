@@ -1,0 +1,55 @@
+package ai.mint.training.local;
+
+import ai.mint.client.tinker.AdamParams;
+import ai.mint.client.tinker.Datum;
+import ai.mint.client.tinker.LoraConfig;
+import ai.mint.client.tinker.LossFunction;
+import ai.mint.client.tinker.ServiceClient;
+import ai.mint.client.tinker.TrainingClient;
+import ai.mint.client.tinker.TrainingClientContract;
+import ai.mint.engine.model.DecoderModel;
+import ai.mint.training.TinyTrainingBase;
+import ai.mint.training.rollout.TokenText;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The connectors' {@link TrainingClientContract}, run against the in-process implementation on the tiny base. */
+class LocalTrainingClientContractTest extends TrainingClientContract {
+
+    @TempDir
+    Path dir;
+    DecoderModel model;
+    TokenText text;
+    ServiceClient service;
+
+    @BeforeEach
+    void open() {
+        model = TinyTrainingBase.create(dir.resolve("base"), 5L);
+        text = TokenText.open(dir.resolve("base"));
+        service = new LocalServiceClient("tiny", model, text, dir.resolve("checkpoints"));
+    }
+
+    @AfterEach
+    void close() {
+        service.close();
+        text.close();
+        model.base().close();
+    }
+
+    @Override
+    protected TrainingClient trainedClient() {
+        TrainingClient client = service.createLoraTrainingClient("tiny", LoraConfig.of(4, 1));
+        int[] prompt = text.encode("2+2=");
+        int[] answer = text.encode("4, four");
+        int[] sequence = new int[prompt.length + answer.length];
+        System.arraycopy(prompt, 0, sequence, 0, prompt.length);
+        System.arraycopy(answer, 0, sequence, prompt.length, answer.length);
+        client.forwardBackward(List.of(Datum.supervised(sequence, prompt.length)), LossFunction.CROSS_ENTROPY).join();
+        client.optimStep(AdamParams.of(1e-2)).join();
+        return client;
+    }
+}
