@@ -12,14 +12,18 @@ import java.nio.file.Path;
 import java.util.function.LongSupplier;
 
 /** Shared set-up of the engine benchmarks: a base model made once under target/bench-work, and timing. */
-final class BenchSupport {
+public final class BenchSupport {
 
     private BenchSupport() {
     }
 
     /** The small preset (or tiny with --quick) in target/bench-work, written on first use. */
     static Path base(boolean quick, boolean moe) {
-        ModelPreset preset = quick ? ModelPreset.TINY : ModelPreset.SMALL;
+        return base(quick ? ModelPreset.TINY : ModelPreset.SMALL, moe);
+    }
+
+    /** A base of {@code preset} in target/bench-work, written on first use (seed 0, F32), shared by all benchmarks. */
+    public static Path base(ModelPreset preset, boolean moe) {
         Path dir = Path.of("target", "bench-work", preset.name().toLowerCase() + (moe ? "-moe" : "-dense"));
         if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
             BaseModelInitializer.write(dir, preset.config(moe), 0, DType.F32);
@@ -42,7 +46,8 @@ final class BenchSupport {
         return ms[runs / 2];
     }
 
-    static Path workDir(String name) {
+    /** {@code target/bench-work/NAME}, created if missing. */
+    public static Path workDir(String name) {
         try {
             return Files.createDirectories(Path.of("target", "bench-work", name));
         } catch (IOException e) {

@@ -31,7 +31,7 @@ public final class HandoffBenchmark implements MintBenchmark, Callable<Integer> 
         ModelConfig c = BenchSupport.config(quick, false);
         Path base = BenchSupport.base(quick, false);
         Path work = BenchSupport.workDir("handoff" + (quick ? "-quick" : ""));
-        int runs = quick ? 3 : 3;
+        int runs = 3;
         LoraWeights revision = LoraWeights.random(c, EnumSet.allOf(Projection.class), 8, 16f, 5, true);
         double adapterMs;
         double mergedMs;

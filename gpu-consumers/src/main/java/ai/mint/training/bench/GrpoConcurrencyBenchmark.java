@@ -1,5 +1,6 @@
 package ai.mint.training.bench;
 
+import ai.mint.engine.bench.BenchSupport;
 import ai.djl.Device;
 import ai.mint.common.bench.BenchReport;
 import ai.mint.common.cli.MintBenchmark;
@@ -66,7 +67,7 @@ public final class GrpoConcurrencyBenchmark implements MintBenchmark, Callable<I
         MicroBatchBudget budget = new MicroBatchBudget(microBatchRows == 0 ? Integer.MAX_VALUE : microBatchRows,
                 microBatchTokens == 0 ? Long.MAX_VALUE : microBatchTokens);
         System.out.println(NAME + ": forward/backward micro-batch budget " + budget.describe());
-        Path base = TrainingBenchSupport.base(p);
+        Path base = BenchSupport.base(p, false);
         List<String> common = List.of(base.toString(), Integer.toString(s), Integer.toString(maxTokens),
                 Integer.toString(budget.maxRows()), Long.toString(budget.maxTokens()));
         List<String> seqArgs = new ArrayList<>(List.of("sequential"));

@@ -1,5 +1,6 @@
 package ai.mint.training.bench;
 
+import ai.mint.engine.bench.BenchSupport;
 import ai.djl.Device;
 import ai.mint.client.tinker.Datum;
 import ai.mint.client.tinker.LossFunction;
@@ -65,8 +66,8 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
     public Integer call() {
         ModelPreset p = preset != null ? preset : quick ? ModelPreset.TINY : ModelPreset.SMALL;
         int s = steps != null ? steps : quick ? 2 : 3;
-        Path base = TrainingBenchSupport.base(p);
-        Path work = TrainingBenchSupport.workDir("rl-step-handoff");
+        Path base = BenchSupport.base(p, false);
+        Path work = BenchSupport.workDir("rl-step-handoff");
         DecoderModel trainerModel = HfModelLoader.load(base, Device.cpu());
         Phases adapterOnly;
         Phases merged;

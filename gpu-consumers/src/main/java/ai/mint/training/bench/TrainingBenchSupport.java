@@ -1,10 +1,7 @@
 package ai.mint.training.bench;
 
 import ai.mint.engine.lora.LoraWeights;
-import ai.mint.engine.model.BaseModelInitializer;
-import ai.mint.engine.model.ModelPreset;
 import ai.mint.engine.model.Projection;
-import ai.mint.engine.safetensors.DType;
 import ai.mint.training.TrainingException;
 import ai.mint.training.reward.RewardSpecs;
 import ai.mint.training.rl.GrpoConfig;
@@ -25,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /** Shared pieces of the training benchmarks: bases on disk, the policy workload, peak RSS and child JVMs. */
@@ -38,23 +34,6 @@ final class TrainingBenchSupport {
     static final List<String> REWARDS = List.of("[0-9]", "[aeiou]", "[A-Z]", "[!-/]");
 
     private TrainingBenchSupport() {
-    }
-
-    /** A base of {@code preset} in target/bench-work, written on first use (dense, seeded). */
-    static Path base(ModelPreset preset) {
-        Path dir = Path.of("target", "bench-work", "training-" + preset.name().toLowerCase(Locale.ROOT));
-        if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
-            BaseModelInitializer.write(dir, preset.config(false), 0, DType.F32);
-        }
-        return dir;
-    }
-
-    static Path workDir(String name) {
-        try {
-            return Files.createDirectories(Path.of("target", "bench-work", name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Policy {@code k} of the benchmark workload: rank 8 on the attention projections, its own regex reward. */
