@@ -3,7 +3,7 @@ package ai.mint.engine;
 /**
  * One prompt to continue, with the adapter to apply ({@code null} for the base model alone) and how to sample.
  */
-public record GenerationRequest(String adapterId, int[] promptTokens, SamplingParams sampling) {
+public record GenerationRequest(String adapterId, int[] promptTokens, GenerationParams sampling) {
 
     public GenerationRequest {
         if (promptTokens == null || promptTokens.length == 0) {

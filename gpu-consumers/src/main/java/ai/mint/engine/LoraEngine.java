@@ -4,10 +4,10 @@ import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.mint.engine.generate.Generator;
 import ai.mint.engine.lora.AdapterSlots;
-import ai.mint.engine.lora.AdapterStore;
+import ai.mint.engine.lora.AdapterCache;
 import ai.mint.engine.lora.LoraBank;
 import ai.mint.engine.lora.PeftAdapterIo;
-import ai.mint.engine.lora.ResidentAdapter;
+import ai.mint.engine.lora.DeviceAdapter;
 import ai.mint.engine.model.ByteLevelTokenizerFile;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.HfModelLoader;
@@ -28,12 +28,12 @@ import java.util.Set;
 public final class LoraEngine implements Engine {
 
     private final DecoderModel model;
-    private final AdapterStore store;
+    private final AdapterCache store;
     private final AdapterSlots slots;
     private final HuggingFaceTokenizer tokenizer;
     private final Generator generator;
 
-    private LoraEngine(DecoderModel model, AdapterStore store, AdapterSlots slots, HuggingFaceTokenizer tokenizer) {
+    private LoraEngine(DecoderModel model, AdapterCache store, AdapterSlots slots, HuggingFaceTokenizer tokenizer) {
         this.model = model;
         this.store = store;
         this.slots = slots;
@@ -61,7 +61,7 @@ public final class LoraEngine implements Engine {
                 throw new EngineException("cannot load " + tok + ": " + e.getMessage(), e);
             }
         }
-        AdapterStore store = new AdapterStore(model.config(), config.cpuCacheBytes());
+        AdapterCache store = new AdapterCache(model.config(), config.cpuCacheBytes());
         AdapterSlots slots = new AdapterSlots(model.config(), model.base().manager(), store,
                 config.adapterBudgetBytes());
         return new LoraEngine(model, store, slots, tokenizer);
@@ -91,7 +91,7 @@ public final class LoraEngine implements Engine {
             }
             model.checkFits(r.promptTokens().length, r.sampling().maxTokens());
         }
-        List<ResidentAdapter> adapters = slots.acquire(slotOf.keySet());
+        List<DeviceAdapter> adapters = slots.acquire(slotOf.keySet());
         try (LoraBank bank = adapters.isEmpty() ? null
                 : LoraBank.stack(model.base().manager(), model.config(), adapters)) {
             long[] rowSlots = batch.stream()

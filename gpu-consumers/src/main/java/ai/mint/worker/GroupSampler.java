@@ -2,7 +2,7 @@ package ai.mint.worker;
 
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
-import ai.mint.engine.SamplingParams;
+import ai.mint.engine.GenerationParams;
 import ai.mint.training.reward.RewardFunction;
 import ai.mint.training.reward.RewardInput;
 import ai.mint.training.reward.RewardOutcome;
@@ -61,7 +61,7 @@ public final class GroupSampler {
             for (int g = 0; g < perPrompt; g++) {
                 long sampleSeed = sampleSeed(seed, (long) i * perPrompt + g);
                 batch.add(new GenerationRequest(adapterId, tokens,
-                        new SamplingParams(maxTokens, temperature, topP, sampleSeed, Set.of(eos))));
+                        new GenerationParams(maxTokens, temperature, topP, sampleSeed, Set.of(eos))));
             }
         }
         List<GenerationResult> generated = ctx.runtime().generate(batch);

@@ -1,9 +1,9 @@
 package ai.mint.worker;
 
-import ai.mint.client.tinker.AdamParams;
-import ai.mint.client.tinker.Datum;
-import ai.mint.client.tinker.LossConfig;
-import ai.mint.client.tinker.LossFunction;
+import ai.mint.api.AdamConfig;
+import ai.mint.api.Datum;
+import ai.mint.api.LossConfig;
+import ai.mint.api.LossFunction;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.PolicySpec;
@@ -50,7 +50,7 @@ public final class UpdateHandler {
 
     /** One request checked and turned into training data, or answered already (a redelivery). */
     private record Prepared(UpdateRequest request, PolicySpec spec, String newRevision, UpdateResult done,
-                            List<Datum> data, LossFunction loss, LossConfig lossConfig, AdamParams adam,
+                            List<Datum> data, LossFunction loss, LossConfig lossConfig, AdamConfig adam,
                             double[] rewardStats) {
     }
 
@@ -143,7 +143,7 @@ public final class UpdateHandler {
             return new Prepared(q, entry.getSpec(), newRevision, done.get(), null, null, null, null, null);
         }
         LossFunction loss = parseLoss(q.getLossFn());
-        AdamParams adam = adamOf(q);
+        AdamConfig adam = adamOf(q);
         List<Trajectory> trajectories = q.getTrajectories();
         List<RewardOutcome> outcomes = new ArrayList<>();
         int[] groups = new int[trajectories.size()];
@@ -232,10 +232,10 @@ public final class UpdateHandler {
         }
     }
 
-    private static AdamParams adamOf(UpdateRequest q) {
+    private static AdamConfig adamOf(UpdateRequest q) {
         var a = q.getAdam();
         try {
-            return new AdamParams(a.getLearningRate(), a.getBeta1(), a.getBeta2(), a.getEps(), a.getWeightDecay(),
+            return new AdamConfig(a.getLearningRate(), a.getBeta1(), a.getBeta2(), a.getEps(), a.getWeightDecay(),
                     a.getGradClip());
         } catch (IllegalArgumentException e) {
             throw new RejectedWorkException(e.getMessage(), e);

@@ -38,7 +38,7 @@ public final class Worker implements AutoCloseable {
         this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs));
         this.outputs = new WorkerOutputs(config.bootstrapServers, registry, config.workerId);
         this.trainers = new PolicyTrainers(store, runtime);
-        List<TopicSpec> lifecycle = config.roles.stream().filter(r -> r != WorkerRole.SERVE)
+        List<TopicSpec> lifecycle = config.roles.stream().filter(r -> r != WorkerRole.INFERENCE)
                 .map(WorkerRole::requests).toList();
         if (!lifecycle.isEmpty()) {
             LifecycleProcessor processor = new LifecycleProcessor(outputs, registry, lifecycle,
@@ -48,11 +48,11 @@ public final class Worker implements AutoCloseable {
                     config.groupId + "-lifecycle", config.workerId + "-lifecycle",
                     lifecycle.stream().map(TopicSpec::name).toList(), 8, processor));
         }
-        if (config.roles.contains(WorkerRole.SERVE)) {
-            ServeProcessor processor = new ServeProcessor(outputs, registry, new ServeHandler(context),
-                    config.serveBatch);
-            loops.add(new RequestLoop(config.workerId + "-serve", config.bootstrapServers, config.groupId + "-serve",
-                    config.workerId + "-serve", List.of(WorkerRole.SERVE.requests().name()), config.serveBatch,
+        if (config.roles.contains(WorkerRole.INFERENCE)) {
+            InferenceProcessor processor = new InferenceProcessor(outputs, registry, new InferenceHandler(context),
+                    config.inferenceBatch);
+            loops.add(new RequestLoop(config.workerId + "-inference", config.bootstrapServers, config.groupId + "-inference",
+                    config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()), config.inferenceBatch,
                     processor));
         }
         this.heartbeat = new Heartbeat(outputs, config, runtime,

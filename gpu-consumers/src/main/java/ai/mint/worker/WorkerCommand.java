@@ -25,10 +25,10 @@ public final class WorkerCommand implements MintSubcommand, Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file of worker settings (see --list-settings).")
     Path configFile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One worker setting, e.g. --set worker.roles=serve.")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One worker setting, e.g. --set worker.roles=inference.")
     Map<String, String> settings = new HashMap<>();
 
-    @Option(names = "--roles", paramLabel = "ROLE[,ROLE]", description = "rollout, update, export, eval, serve (default: all).")
+    @Option(names = "--roles", paramLabel = "ROLE[,ROLE]", description = "rollout, update, export, eval, inference (default: all).")
     String roles;
 
     @Option(names = "--base", paramLabel = "DIR", description = "Base model directory (e.g. from `mint base init`).")

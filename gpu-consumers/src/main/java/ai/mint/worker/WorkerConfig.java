@@ -30,7 +30,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String DEVICE = "device";
     public static final String HEARTBEAT_MS = "heartbeat.interval.ms";
     public static final String CATALOG_WAIT_MS = "catalog.wait.ms";
-    public static final String SERVE_BATCH = "serve.max.batch";
+    public static final String INFERENCE_BATCH = "inference.max.batch";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", Importance.HIGH, "Kafka brokers (host:port,...).")
@@ -39,10 +39,10 @@ public final class WorkerConfig extends AbstractConfig {
             .define(WORKER_ID, Type.STRING, "worker-" + ManagementFactory.getRuntimeMXBean().getPid(),
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "This worker's id: produced_by of its results, key of its heartbeats.")
-            .define(ROLES, Type.LIST, "rollout,update,export,eval,serve", Importance.HIGH,
-                    "Work this worker takes: any of rollout, update, export, eval, serve.")
+            .define(ROLES, Type.LIST, "rollout,update,export,eval,inference", Importance.HIGH,
+                    "Work this worker takes: any of rollout, update, export, eval, inference.")
             .define(GROUP_ID, Type.STRING, "mint-workers", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-                    "Consumer group prefix; workers with the same prefix share the work (-lifecycle and -serve groups).")
+                    "Consumer group prefix; workers with the same prefix share the work (-lifecycle and -inference groups).")
             .define(BASE_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Directory of the resident base model (config.json, model.safetensors, tokenizer.json).")
             .define(BASE_MODEL, Type.STRING, "", Importance.MEDIUM,
@@ -54,7 +54,7 @@ public final class WorkerConfig extends AbstractConfig {
                     "How often the worker publishes its status to mint.worker.status.")
             .define(CATALOG_WAIT_MS, Type.INT, 30_000, Range.atLeast(0), Importance.LOW,
                     "How long a request waits for its policy to appear in the followed catalog before it is refused.")
-            .define(SERVE_BATCH, Type.INT, 32, Range.atLeast(1), Importance.LOW,
+            .define(INFERENCE_BATCH, Type.INT, 32, Range.atLeast(1), Importance.LOW,
                     "Most inference requests answered in one batched generate call.");
 
     public final String bootstrapServers = getString(BOOTSTRAP_SERVERS);
@@ -69,7 +69,7 @@ public final class WorkerConfig extends AbstractConfig {
     public final String device = getString(DEVICE);
     public final int heartbeatMs = getInt(HEARTBEAT_MS);
     public final int catalogWaitMs = getInt(CATALOG_WAIT_MS);
-    public final int serveBatch = getInt(SERVE_BATCH);
+    public final int inferenceBatch = getInt(INFERENCE_BATCH);
 
     /** Validates the settings; a missing or bad value throws a ConfigException naming it. */
     public WorkerConfig(Map<String, ?> values) {

@@ -11,7 +11,7 @@ public enum WorkerRole {
     UPDATE(Topics.UPDATE_REQUESTS),
     EXPORT(Topics.EXPORT_REQUESTS),
     EVAL(Topics.EVAL_REQUESTS),
-    SERVE(Topics.INFERENCE_REQUESTS);
+    INFERENCE(Topics.INFERENCE_REQUESTS);
 
     private final TopicSpec requests;
 

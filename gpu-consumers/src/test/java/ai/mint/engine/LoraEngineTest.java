@@ -40,7 +40,7 @@ class LoraEngineTest {
 
     /** Three new tokens: a prefill and two single-token steps that append to the KV cache. */
     private static GenerationRequest request(String adapter, int... prompt) {
-        return new GenerationRequest(adapter, prompt, SamplingParams.greedy(3));
+        return new GenerationRequest(adapter, prompt, GenerationParams.greedy(3));
     }
 
     @Test
@@ -109,7 +109,7 @@ class LoraEngineTest {
         PeftAdapterIo.write(dir.resolve("v2"), v2, c);
         try (LoraEngine e = engine(c, 1L << 20)) {
             e.registerAdapter("p", dir.resolve("v1"));
-            SamplingParams six = SamplingParams.greedy(6);
+            GenerationParams six = GenerationParams.greedy(6);
             int[] prompt = {10, 20, 30};
             GenerationResult base = e.generate(List.of(new GenerationRequest(null, prompt, six))).get(0);
             GenerationResult withV1 = e.generate(List.of(new GenerationRequest("p", prompt, six))).get(0);
@@ -125,7 +125,7 @@ class LoraEngineTest {
     void leftPaddingDoesNotChangeARowsResult() {
         ModelConfig c = TestModels.microMoe();
         try (LoraEngine e = engine(c, 1L << 20)) {
-            SamplingParams p = SamplingParams.greedy(5);
+            GenerationParams p = GenerationParams.greedy(5);
             int[] shortPrompt = {7, 8};
             GenerationResult alone = e.generate(List.of(new GenerationRequest(null, shortPrompt, p))).get(0);
             GenerationResult padded = e.generate(List.of(new GenerationRequest(null, new int[] {1, 2, 3, 4, 5, 6, 7},
@@ -157,7 +157,7 @@ class LoraEngineTest {
             e.registerAdapter("p", dir.resolve("w0"));
             e.registerAdapter("q", dir.resolve("w1"));
             GenerationRequest longBatch = new GenerationRequest("p", new int[] {10, 20, 30},
-                    SamplingParams.greedy(400));
+                    GenerationParams.greedy(400));
             GenerationResult onV1 = e.generate(List.of(longBatch)).get(0);
             e.evictAdapter("p");
             assertThat(ResourceCounts.recursive(root)).isEqualTo(baseline);
@@ -200,7 +200,7 @@ class LoraEngineTest {
         PeftAdapterIo.write(dir.resolve("big"), tooBig, c);
         try (LoraEngine e = engine(c, 2 * v1.byteSize())) {
             e.registerAdapter("p", dir.resolve("v1"));
-            GenerationRequest req = new GenerationRequest("p", new int[] {1, 2}, SamplingParams.greedy(4));
+            GenerationRequest req = new GenerationRequest("p", new int[] {1, 2}, GenerationParams.greedy(4));
             GenerationResult before = e.generate(List.of(req)).get(0);
             assertThatThrownBy(() -> e.replaceAdapter("p", dir.resolve("big")))
                     .isInstanceOf(EngineException.class).hasMessageContaining("budget");
@@ -215,7 +215,7 @@ class LoraEngineTest {
         ModelConfig c = ModelConfig.fromJson(TestModels.microDense().toJson().put("max_position_embeddings", 8));
         try (LoraEngine e = engine(c, 1L << 20)) {
             assertThatThrownBy(() -> e.generate(List.of(new GenerationRequest(null, new int[] {1, 2, 3, 4, 5},
-                    SamplingParams.greedy(4))))).isInstanceOf(EngineException.class)
+                    GenerationParams.greedy(4))))).isInstanceOf(EngineException.class)
                     .hasMessageContaining("max_position_embeddings 8");
             assertThat(e.slots().pinnedCount()).isZero();
         }

@@ -8,7 +8,6 @@ import ai.mint.registry.SchemaRegistryClients;
 import ai.mint.serde.AvroSerdes;
 import ai.mint.serde.WireFormat;
 import ai.mint.serde.json.JsonAvroConverter;
-import ai.mint.topics.SampleEvents;
 import ai.mint.topics.TopicSpec;
 import ai.mint.topics.TopicTypes;
 import ai.mint.topics.Topics;
@@ -93,7 +92,7 @@ public final class SmokeCommand implements Callable<Integer> {
         Map<String, SpecificRecord> sent = new LinkedHashMap<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientConfigs.producer(bootstrap))) {
             for (TopicSpec topic : LIFECYCLE_TOPICS) {
-                SpecificRecord event = SampleEvents.sample(topic, POLICY);
+                SpecificRecord event = SmokeSamples.sample(topic);
                 byte[] value = serialize(TopicTypes.valueClass(topic), event, topic.name(), registry);
                 producer.send(new ProducerRecord<>(topic.name(), POLICY, value)).get();
                 sent.put(topic.name(), event);

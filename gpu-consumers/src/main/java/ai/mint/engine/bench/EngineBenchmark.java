@@ -5,7 +5,7 @@ import ai.mint.common.cli.MintBenchmark;
 import ai.mint.engine.EngineConfig;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.LoraEngine;
-import ai.mint.engine.SamplingParams;
+import ai.mint.engine.GenerationParams;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.ModelConfig;
@@ -60,7 +60,7 @@ public final class EngineBenchmark implements MintBenchmark, Callable<Integer> {
                         for (int t = 0; t < prompt.length; t++) {
                             prompt[t] = (id * 31 + t * 7) % 256;
                         }
-                        rows.add(new GenerationRequest("a" + id, prompt, SamplingParams.greedy(newTokens)));
+                        rows.add(new GenerationRequest("a" + id, prompt, GenerationParams.greedy(newTokens)));
                     }
                     work2.add(rows);
                 }

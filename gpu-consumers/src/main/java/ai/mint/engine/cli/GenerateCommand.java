@@ -5,7 +5,7 @@ import ai.mint.engine.EngineConfig;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.LoraEngine;
-import ai.mint.engine.SamplingParams;
+import ai.mint.engine.GenerationParams;
 import ai.mint.engine.model.ModelConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -68,7 +68,7 @@ public final class GenerateCommand implements MintSubcommand, Callable<Integer> 
             }
             Set<Integer> stops = new java.util.HashSet<>();
             config.eosTokenIds().stream().filter(id -> id >= 0).forEach(stops::add);  // stop on any of them
-            SamplingParams sampling = new SamplingParams(maxTokens, temperature, topP, seed, stops);
+            GenerationParams sampling = new GenerationParams(maxTokens, temperature, topP, seed, stops);
             GenerationResult r = engine.generate(List.of(new GenerationRequest(adapterId, ids, sampling))).get(0);
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();

@@ -6,7 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.mint.engine.EngineException;
 import ai.mint.engine.GenerationResult;
-import ai.mint.engine.SamplingParams;
+import ai.mint.engine.GenerationParams;
 import ai.mint.engine.lora.LoraBank;
 import ai.mint.engine.lora.LoraDelta;
 import ai.mint.engine.model.DecoderModel;
@@ -61,7 +61,7 @@ public final class Generator {
      * @throws ai.mint.engine.EngineException if the lists differ in length, a prompt is empty, or a row's prompt plus
      *                                        its max tokens exceeds the model's positions
      */
-    public List<GenerationResult> generate(List<int[]> prompts, List<SamplingParams> params, LoraBank bank,
+    public List<GenerationResult> generate(List<int[]> prompts, List<GenerationParams> params, LoraBank bank,
                                            long[] rowSlots) {
         int b = prompts.size();
         if (b == 0 || params.size() != b || rowSlots.length != b) {
@@ -76,7 +76,7 @@ public final class Generator {
             model.checkFits(prompts.get(r).length, params.get(r).maxTokens());
         }
         int len = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
-        int maxNew = params.stream().mapToInt(SamplingParams::maxTokens).max().orElseThrow();
+        int maxNew = params.stream().mapToInt(GenerationParams::maxTokens).max().orElseThrow();
         Rows rows = new Rows(params);
         long[] nextPos = new long[b];
         List<long[]> keyMaskCols = new ArrayList<>(); // one column [B] per cached position
@@ -92,7 +92,7 @@ public final class Generator {
         }
         try (NDManager gen = model.base().manager().newSubManager(); KvCache cache = new KvCache(gen,
                 model.config().numLayers())) {
-            float[] last = prefill(gen, cache, new PaddedBatch(prompts, len, padToken), bank, rowSlots);
+            float[] last = prefill(gen, cache, new PromptBatch(prompts, len, padToken), bank, rowSlots);
             LoraDelta lora = null;
             for (int step = 0; ; step++) {
                 long[] input = new long[b];
@@ -123,7 +123,7 @@ public final class Generator {
     }
 
     /** Last-position logits [B * V] of every row after filling {@code cache} with the prompts, chunk by chunk. */
-    private float[] prefill(NDManager gen, KvCache cache, PaddedBatch batch, LoraBank bank, long[] rowSlots) {
+    private float[] prefill(NDManager gen, KvCache cache, PromptBatch batch, LoraBank bank, long[] rowSlots) {
         int b = batch.rows();
         if (b <= prefillRows) {
             return lastLogits(gen, cache, batch, 0, b, bank, rowSlots);
@@ -143,7 +143,7 @@ public final class Generator {
     }
 
     /** One prefill forward of rows [from, to) into {@code cache}; its activations die with a sub-manager. */
-    private float[] lastLogits(NDManager parent, KvCache cache, PaddedBatch batch, int from, int to, LoraBank bank,
+    private float[] lastLogits(NDManager parent, KvCache cache, PromptBatch batch, int from, int to, LoraBank bank,
                                long[] rowSlots) {
         try (NDManager s = parent.newSubManager()) {
             Shape shape = new Shape(to - from, batch.length());

@@ -1,7 +1,7 @@
 package ai.mint.engine.generate;
 
 import ai.mint.engine.GenerationResult;
-import ai.mint.engine.SamplingParams;
+import ai.mint.engine.GenerationParams;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,13 +12,13 @@ import java.util.List;
  */
 final class Rows {
 
-    private final List<SamplingParams> params;
+    private final List<GenerationParams> params;
     private final Sampler[] samplers;
     private final List<List<Integer>> tokens = new ArrayList<>();
     private final List<List<Float>> logProbs = new ArrayList<>();
     private final String[] finish;
 
-    Rows(List<SamplingParams> params) {
+    Rows(List<GenerationParams> params) {
         this.params = params;
         int b = params.size();
         this.samplers = new Sampler[b];

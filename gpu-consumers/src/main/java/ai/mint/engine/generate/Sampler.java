@@ -1,6 +1,6 @@
 package ai.mint.engine.generate;
 
-import ai.mint.engine.SamplingParams;
+import ai.mint.engine.GenerationParams;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -11,10 +11,10 @@ import java.util.Random;
  */
 final class Sampler {
 
-    private final SamplingParams params;
+    private final GenerationParams params;
     private final Random random;
 
-    Sampler(SamplingParams params) {
+    Sampler(GenerationParams params) {
         this.params = params;
         // java.util.Random's first draws for consecutive seeds are nearly equal; scramble the seed so that rows seeded
         // s, s+1, ... sample independently

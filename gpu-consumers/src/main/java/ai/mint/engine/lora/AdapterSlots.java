@@ -21,15 +21,15 @@ public final class AdapterSlots implements AutoCloseable {
 
     private final ModelConfig config;
     private final NDManager parent;
-    private final AdapterStore store;
+    private final AdapterCache store;
     private final long budgetBytes;
-    private final LinkedHashMap<String, ResidentAdapter> resident = new LinkedHashMap<>(16, 0.75f, true);
-    private final Map<ResidentAdapter, Integer> pins = new HashMap<>();
-    private final List<ResidentAdapter> retired = new ArrayList<>();
+    private final LinkedHashMap<String, DeviceAdapter> resident = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<DeviceAdapter, Integer> pins = new HashMap<>();
+    private final List<DeviceAdapter> retired = new ArrayList<>();
     private long loads;
     private long evictions;
 
-    public AdapterSlots(ModelConfig config, NDManager parent, AdapterStore store, long budgetBytes) {
+    public AdapterSlots(ModelConfig config, NDManager parent, AdapterCache store, long budgetBytes) {
         this.config = config;
         this.parent = parent;
         this.store = store;
@@ -37,7 +37,7 @@ public final class AdapterSlots implements AutoCloseable {
     }
 
     /** Makes the adapters resident (evicting others as the planner says) and pins them for one batch. */
-    public synchronized List<ResidentAdapter> acquire(Collection<String> ids) {
+    public synchronized List<DeviceAdapter> acquire(Collection<String> ids) {
         Map<String, Long> wanted = new LinkedHashMap<>();
         Map<String, LoraWeights> decoded = new HashMap<>();
         for (String id : ids) {
@@ -53,12 +53,12 @@ public final class AdapterSlots implements AutoCloseable {
                 budgetBytes - retiredBytes());
         plan.evict().forEach(this::evict);
         for (String id : plan.load()) {
-            resident.put(id, ResidentAdapter.upload(id, decoded.get(id), config, parent));
+            resident.put(id, DeviceAdapter.upload(id, decoded.get(id), config, parent));
             loads++;
         }
-        List<ResidentAdapter> out = new ArrayList<>();
+        List<DeviceAdapter> out = new ArrayList<>();
         for (String id : ids) {
-            ResidentAdapter r = resident.get(id);
+            DeviceAdapter r = resident.get(id);
             pins.merge(r, 1, Integer::sum);
             out.add(r);
         }
@@ -66,8 +66,8 @@ public final class AdapterSlots implements AutoCloseable {
     }
 
     /** Unpins adapters of a finished batch; closes those evicted or replaced meanwhile. */
-    public synchronized void release(Collection<ResidentAdapter> adapters) {
-        for (ResidentAdapter r : adapters) {
+    public synchronized void release(Collection<DeviceAdapter> adapters) {
+        for (DeviceAdapter r : adapters) {
             if (pins.merge(r, -1, Integer::sum) <= 0) {
                 pins.remove(r);
                 if (retired.remove(r)) {
@@ -84,7 +84,7 @@ public final class AdapterSlots implements AutoCloseable {
 
     /** Removes {@code id} from the device; its memory is freed now, or when the batches using it finish. */
     public synchronized void evict(String id) {
-        ResidentAdapter r = resident.remove(id);
+        DeviceAdapter r = resident.remove(id);
         if (r == null) {
             return;
         }
@@ -105,7 +105,7 @@ public final class AdapterSlots implements AutoCloseable {
     /** Like {@link #replace(String, LoraWeights)}, also re-registering {@code id}'s files once the revision fits. */
     public synchronized void replace(String id, LoraWeights revision, java.nio.file.Path source) {
         revision.checkFits(config);
-        ResidentAdapter old = resident.get(id);
+        DeviceAdapter old = resident.get(id);
         boolean oldStaysPinned = old != null && pins.containsKey(old);
         long unavailable = retiredBytes() + (oldStaysPinned ? old.byteSize() : 0);
         WorkingSetPlanner.Plan plan = WorkingSetPlanner.plan(residentSizes(id), pinnedIds(id),
@@ -115,7 +115,7 @@ public final class AdapterSlots implements AutoCloseable {
             store.register(id, source);
         }
         store.put(id, revision);
-        ResidentAdapter fresh = ResidentAdapter.upload(id, revision, config, parent);
+        DeviceAdapter fresh = DeviceAdapter.upload(id, revision, config, parent);
         resident.put(id, fresh);
         loads++;
         if (old != null) {
@@ -145,10 +145,10 @@ public final class AdapterSlots implements AutoCloseable {
     }
 
     private long retiredBytes() {
-        return retired.stream().mapToLong(ResidentAdapter::byteSize).sum();
+        return retired.stream().mapToLong(DeviceAdapter::byteSize).sum();
     }
 
-    private void retire(ResidentAdapter r) {
+    private void retire(DeviceAdapter r) {
         if (pins.containsKey(r)) {
             retired.add(r);
         } else {
@@ -161,7 +161,7 @@ public final class AdapterSlots implements AutoCloseable {
     }
 
     public synchronized long residentBytes() {
-        return resident.values().stream().mapToLong(ResidentAdapter::byteSize).sum();
+        return resident.values().stream().mapToLong(DeviceAdapter::byteSize).sum();
     }
 
     /** Device bytes in use: resident adapters plus evicted or replaced ones that running batches still pin. */
@@ -193,8 +193,8 @@ public final class AdapterSlots implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        resident.values().forEach(ResidentAdapter::close);
-        retired.forEach(ResidentAdapter::close);
+        resident.values().forEach(DeviceAdapter::close);
+        retired.forEach(DeviceAdapter::close);
         resident.clear();
         retired.clear();
         pins.clear();

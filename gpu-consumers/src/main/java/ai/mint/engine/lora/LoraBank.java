@@ -91,10 +91,10 @@ public final class LoraBank implements AutoCloseable {
      * A bank for one batch, stacked on the device from resident adapters: slot 0 is zero ("no adapter"), slot i+1
      * holds {@code adapters.get(i)}, zero-padded to the largest rank among them. Device-to-device copies only.
      */
-    public static LoraBank stack(NDManager parent, ModelConfig c, List<ResidentAdapter> adapters) {
+    public static LoraBank stack(NDManager parent, ModelConfig c, List<DeviceAdapter> adapters) {
         Set<Projection> targets = EnumSet.noneOf(Projection.class);
         int rank = 1;
-        for (ResidentAdapter r : adapters) {
+        for (DeviceAdapter r : adapters) {
             r.a().keySet().forEach(k -> targets.add(k.projection()));
             rank = Math.max(rank, r.rank());
         }
@@ -110,7 +110,7 @@ public final class LoraBank implements AutoCloseable {
                 NDList bs = new NDList();
                 as.add(m.zeros(bank.shapeA(key).slice(1)));
                 bs.add(m.zeros(bank.shapeB(key).slice(1)));
-                for (ResidentAdapter r : adapters) {
+                for (DeviceAdapter r : adapters) {
                     as.add(padRank(m, r.a().get(key), bank.shapeA(key).slice(1), -1, rank));
                     bs.add(padRank(m, r.b().get(key), bank.shapeB(key).slice(1), -2, rank));
                 }

@@ -2,15 +2,15 @@ package ai.mint.training.bench;
 
 import ai.mint.engine.bench.BenchSupport;
 import ai.djl.Device;
-import ai.mint.client.tinker.Datum;
-import ai.mint.client.tinker.LossFunction;
+import ai.mint.api.Datum;
+import ai.mint.api.LossFunction;
 import ai.mint.common.bench.BenchReport;
 import ai.mint.common.cli.MintBenchmark;
 import ai.mint.engine.EngineConfig;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.LoraEngine;
-import ai.mint.engine.SamplingParams;
+import ai.mint.engine.GenerationParams;
 import ai.mint.engine.lora.LoraMerger;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.DecoderModel;
@@ -23,7 +23,7 @@ import ai.mint.training.rl.GrpoPolicy;
 import ai.mint.training.rl.GrpoTrainer;
 import ai.mint.training.rollout.Prompt;
 import ai.mint.training.rollout.TokenText;
-import ai.mint.training.rollout.Trajectory;
+import ai.mint.training.rollout.RolloutSample;
 import ai.mint.training.step.MultiPolicyStep;
 import ai.mint.training.step.PolicyBatch;
 import ai.mint.training.step.PolicyOptimizer;
@@ -117,16 +117,16 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
         List<GenerationRequest> requests = new ArrayList<>();
         for (Prompt prompt : policy.prompts()) {
             for (int g = 0; g < policy.config().groupSize(); g++) {
-                requests.add(new GenerationRequest(handoff.adapterId(), prompt.tokens(), new SamplingParams(
+                requests.add(new GenerationRequest(handoff.adapterId(), prompt.tokens(), new GenerationParams(
                         policy.config().maxTokens(), 1.0, 1.0, policy.state().rng().nextLong(), Set.of())));
             }
         }
         List<GenerationResult> generated = handoff.engine().generate(requests);
-        List<Trajectory> trajectories = new ArrayList<>();
+        List<RolloutSample> trajectories = new ArrayList<>();
         for (int i = 0; i < generated.size(); i++) {
             GenerationResult r = generated.get(i);
             int pi = i / policy.config().groupSize();
-            trajectories.add(new Trajectory(policy.state().policyId(), policy.state().revision(), pi,
+            trajectories.add(new RolloutSample(policy.state().policyId(), policy.state().revision(), pi,
                     i % policy.config().groupSize(), policy.prompts().get(pi).tokens(), r.tokens(), r.logProbs(),
                     handoff.engine().decode(r.tokens()), r.finishReason()));
         }

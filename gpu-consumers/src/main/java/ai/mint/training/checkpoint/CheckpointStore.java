@@ -1,6 +1,6 @@
 package ai.mint.training.checkpoint;
 
-import ai.mint.client.tinker.SavedCheckpoint;
+import ai.mint.api.SavedCheckpoint;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.training.TrainingException;
 import ai.mint.training.step.PolicyState;

@@ -2,7 +2,7 @@ package ai.mint.training.grpo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.mint.client.tinker.AdamParams;
+import ai.mint.api.AdamConfig;
 
 import java.util.Map;
 
@@ -25,7 +25,7 @@ public final class AdamOptimizer {
      * off (outside a GradientCollector). A non-finite gradient norm skips the update and leaves the state untouched,
      * so one bad batch cannot turn the adapter into NaN.
      */
-    public static StepStats step(AdamState state, Map<String, NDArray> params, Map<String, NDArray> grads, AdamParams p) {
+    public static StepStats step(AdamState state, Map<String, NDArray> params, Map<String, NDArray> grads, AdamConfig p) {
         if (!params.keySet().equals(grads.keySet())) {
             throw new IllegalArgumentException("parameters " + params.keySet() + " and gradients " + grads.keySet() + " differ");
         }

@@ -3,8 +3,8 @@ package ai.mint.training.grpo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.Shape;
-import ai.mint.client.tinker.LossConfig;
-import ai.mint.client.tinker.LossFunction;
+import ai.mint.api.LossConfig;
+import ai.mint.api.LossFunction;
 
 /**
  * Computes the training loss of a batch whose rows belong to several policies. Each policy's loss is the

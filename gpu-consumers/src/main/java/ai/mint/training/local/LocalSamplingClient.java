@@ -1,9 +1,9 @@
 package ai.mint.training.local;
 
-import ai.mint.client.tinker.SampleResponse;
-import ai.mint.client.tinker.SampledSequence;
-import ai.mint.client.tinker.SamplingClient;
-import ai.mint.client.tinker.SamplingParams;
+import ai.mint.api.SampleResponse;
+import ai.mint.api.SampledSequence;
+import ai.mint.api.SamplingClient;
+import ai.mint.api.SamplingConfig;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.training.rollout.RolloutSampler;
@@ -32,12 +32,12 @@ final class LocalSamplingClient implements SamplingClient {
     }
 
     @Override
-    public CompletableFuture<SampleResponse> sample(int[] promptTokens, int numSamples, SamplingParams params) {
+    public CompletableFuture<SampleResponse> sample(int[] promptTokens, int numSamples, SamplingConfig params) {
         return sample(worker, sampler, adapter, revision, promptTokens, numSamples, params);
     }
 
     static CompletableFuture<SampleResponse> sample(TrainerWorker worker, RolloutSampler sampler, LoraWeights adapter,
-                                                    long revision, int[] prompt, int n, SamplingParams params) {
+                                                    long revision, int[] prompt, int n, SamplingConfig params) {
         if (n < 1) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("numSamples must be >= 1, got " + n));
         }

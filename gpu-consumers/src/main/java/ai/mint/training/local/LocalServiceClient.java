@@ -1,9 +1,9 @@
 package ai.mint.training.local;
 
-import ai.mint.client.tinker.LoraConfig;
-import ai.mint.client.tinker.SamplingClient;
-import ai.mint.client.tinker.ServiceClient;
-import ai.mint.client.tinker.TrainingClient;
+import ai.mint.api.LoraConfig;
+import ai.mint.api.SamplingClient;
+import ai.mint.api.ServiceClient;
+import ai.mint.api.TrainingClient;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.DecoderModel;

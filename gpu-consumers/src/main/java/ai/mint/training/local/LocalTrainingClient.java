@@ -1,16 +1,16 @@
 package ai.mint.training.local;
 
-import ai.mint.client.tinker.AdamParams;
-import ai.mint.client.tinker.Datum;
-import ai.mint.client.tinker.ForwardBackwardOutput;
-import ai.mint.client.tinker.LossConfig;
-import ai.mint.client.tinker.LossFunction;
-import ai.mint.client.tinker.OptimStepResult;
-import ai.mint.client.tinker.SampleResponse;
-import ai.mint.client.tinker.SamplingClient;
-import ai.mint.client.tinker.SamplingParams;
-import ai.mint.client.tinker.SavedCheckpoint;
-import ai.mint.client.tinker.TrainingClient;
+import ai.mint.api.AdamConfig;
+import ai.mint.api.Datum;
+import ai.mint.api.ForwardBackwardOutput;
+import ai.mint.api.LossConfig;
+import ai.mint.api.LossFunction;
+import ai.mint.api.OptimStepResult;
+import ai.mint.api.SampleResponse;
+import ai.mint.api.SamplingClient;
+import ai.mint.api.SamplingConfig;
+import ai.mint.api.SavedCheckpoint;
+import ai.mint.api.TrainingClient;
 import ai.mint.training.checkpoint.CheckpointStore;
 import ai.mint.training.grpo.AdamOptimizer;
 import ai.mint.training.rollout.RolloutSampler;
@@ -57,7 +57,7 @@ final class LocalTrainingClient implements TrainingClient {
     }
 
     @Override
-    public CompletableFuture<OptimStepResult> optimStep(AdamParams params) {
+    public CompletableFuture<OptimStepResult> optimStep(AdamConfig params) {
         return worker.submit(() -> {
             AdamOptimizer.StepStats s = PolicyOptimizer.step(policy, params);
             return new OptimStepResult(s.step(), s.gradNorm(), s.learningRate());
@@ -65,7 +65,7 @@ final class LocalTrainingClient implements TrainingClient {
     }
 
     @Override
-    public CompletableFuture<SampleResponse> sample(int[] promptTokens, int numSamples, SamplingParams params) {
+    public CompletableFuture<SampleResponse> sample(int[] promptTokens, int numSamples, SamplingConfig params) {
         // the snapshot is taken on the worker, after every update submitted before this call
         record Pinned(ai.mint.engine.lora.LoraWeights adapter, long revision) {
         }

@@ -1,7 +1,7 @@
 package ai.mint.training.rl;
 
-import ai.mint.client.tinker.AdamParams;
-import ai.mint.client.tinker.LossConfig;
+import ai.mint.api.AdamConfig;
+import ai.mint.api.LossConfig;
 import ai.mint.training.grpo.GroupAdvantages;
 import ai.mint.training.grpo.LrSchedule;
 
@@ -9,7 +9,7 @@ import ai.mint.training.grpo.LrSchedule;
  * Per-policy GRPO settings: completions per prompt, completion length, sampling temperature, the PPO clip and KL
  * weight, Adam (the peak learning rate) and its schedule, and the epsilon of the group normalisation.
  */
-public record GrpoConfig(int groupSize, int maxTokens, double temperature, LossConfig loss, AdamParams adam,
+public record GrpoConfig(int groupSize, int maxTokens, double temperature, LossConfig loss, AdamConfig adam,
                          LrSchedule schedule, double advantageEpsilon) {
 
     public GrpoConfig {
@@ -20,7 +20,7 @@ public record GrpoConfig(int groupSize, int maxTokens, double temperature, LossC
     }
 
     public static GrpoConfig of(int groupSize, int maxTokens, double learningRate) {
-        return new GrpoConfig(groupSize, maxTokens, 1.0, LossConfig.DEFAULT, AdamParams.of(learningRate),
+        return new GrpoConfig(groupSize, maxTokens, 1.0, LossConfig.DEFAULT, AdamConfig.of(learningRate),
                 LrSchedule.CONSTANT, GroupAdvantages.DEFAULT_EPSILON);
     }
 

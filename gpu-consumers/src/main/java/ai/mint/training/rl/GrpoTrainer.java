@@ -1,17 +1,17 @@
 package ai.mint.training.rl;
 
-import ai.mint.client.tinker.AdamParams;
-import ai.mint.client.tinker.Datum;
-import ai.mint.client.tinker.LossFunction;
+import ai.mint.api.AdamConfig;
+import ai.mint.api.Datum;
+import ai.mint.api.LossFunction;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.training.grpo.AdamOptimizer;
 import ai.mint.training.grpo.GroupAdvantages;
 import ai.mint.training.reward.RewardInput;
 import ai.mint.training.reward.RewardOutcome;
 import ai.mint.training.reward.RewardScorer;
-import ai.mint.training.rollout.RolloutRequest;
+import ai.mint.training.rollout.PolicyRollout;
 import ai.mint.training.rollout.RolloutSampler;
-import ai.mint.training.rollout.Trajectory;
+import ai.mint.training.rollout.RolloutSample;
 import ai.mint.training.step.MicroBatchBudget;
 import ai.mint.training.step.MultiPolicyStep;
 import ai.mint.training.step.PolicyBatch;
@@ -56,16 +56,16 @@ public final class GrpoTrainer {
 
     /** Runs one step for all {@code policies} together; reports come back in the same order. */
     public List<GrpoStepReport> step(List<GrpoPolicy> policies) {
-        List<RolloutRequest> requests = policies.stream().map(p -> new RolloutRequest(p.state(), p.prompts(),
+        List<PolicyRollout> requests = policies.stream().map(p -> new PolicyRollout(p.state(), p.prompts(),
                 p.config().groupSize(), p.config().maxTokens(), p.config().temperature())).toList();
-        List<List<Trajectory>> rollouts = sampler.sample(requests);
+        List<List<RolloutSample>> rollouts = sampler.sample(requests);
 
         List<PolicyBatch> work = new ArrayList<>();
         List<Integer> workIndex = new ArrayList<>();
         List<List<RewardOutcome>> outcomes = new ArrayList<>();
         for (int k = 0; k < policies.size(); k++) {
             GrpoPolicy policy = policies.get(k);
-            List<Trajectory> trajectories = rollouts.get(k);
+            List<RolloutSample> trajectories = rollouts.get(k);
             List<RewardOutcome> rewards = scorer.scoreAll(policy.reward(), trajectories.stream()
                     .map(t -> new RewardInput(policy.prompts().get(t.promptIndex()).text(), t.text(),
                             t.completion().length, policy.prompts().get(t.promptIndex()).reference()))
@@ -89,7 +89,7 @@ public final class GrpoTrainer {
             if (w >= 0) {
                 loss = results.get(w).loss();
                 GrpoConfig c = policy.config();
-                AdamParams adam = c.adam().withLearningRate(
+                AdamConfig adam = c.adam().withLearningRate(
                         c.schedule().learningRate(c.adam().learningRate(), policy.state().adam().step()));
                 stats = PolicyOptimizer.step(policy.state(), adam);
             }
@@ -102,12 +102,12 @@ public final class GrpoTrainer {
      * Turns scored trajectories into policy-gradient examples with group-relative advantages (groups = prompts);
      * failed and empty samples are left out.
      */
-    public static List<Datum> toData(List<Trajectory> trajectories, List<RewardOutcome> rewards, double epsilon) {
-        int[] group = trajectories.stream().mapToInt(Trajectory::promptIndex).toArray();
+    public static List<Datum> toData(List<RolloutSample> trajectories, List<RewardOutcome> rewards, double epsilon) {
+        int[] group = trajectories.stream().mapToInt(RolloutSample::promptIndex).toArray();
         double[] advantages = GroupAdvantages.compute(rewards, group, epsilon);
         List<Datum> data = new ArrayList<>();
         for (int i = 0; i < trajectories.size(); i++) {
-            Trajectory t = trajectories.get(i);
+            RolloutSample t = trajectories.get(i);
             if (rewards.get(i).failed() || t.completion().length == 0) {
                 continue; // no reward, no signal: left out of the batch entirely
             }

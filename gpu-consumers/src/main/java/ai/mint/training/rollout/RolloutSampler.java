@@ -1,7 +1,7 @@
 package ai.mint.training.rollout;
 
 import ai.mint.engine.GenerationResult;
-import ai.mint.engine.SamplingParams;
+import ai.mint.engine.GenerationParams;
 import ai.mint.engine.generate.Generator;
 import ai.mint.engine.lora.LoraBank;
 import ai.mint.engine.lora.LoraWeights;
@@ -34,19 +34,19 @@ public final class RolloutSampler {
     }
 
     /** One list of trajectories per request, prompt-major: prompt 0's group, then prompt 1's, ... */
-    public List<List<Trajectory>> sample(List<RolloutRequest> requests) {
+    public List<List<RolloutSample>> sample(List<PolicyRollout> requests) {
         List<LoraWeights> adapters = new ArrayList<>();
         List<int[]> prompts = new ArrayList<>();
-        List<SamplingParams> params = new ArrayList<>();
+        List<GenerationParams> params = new ArrayList<>();
         List<Long> slots = new ArrayList<>();
         Set<Integer> stop = eos >= 0 ? Set.of(eos) : Set.of();
         for (int k = 0; k < requests.size(); k++) {
-            RolloutRequest req = requests.get(k);
+            PolicyRollout req = requests.get(k);
             adapters.add(req.policy().snapshot());
             for (Prompt p : req.prompts()) {
                 for (int g = 0; g < req.groupSize(); g++) {
                     prompts.add(p.tokens());
-                    params.add(new SamplingParams(req.maxTokens(), req.temperature(), 1.0,
+                    params.add(new GenerationParams(req.maxTokens(), req.temperature(), 1.0,
                             req.policy().rng().nextLong(), stop));
                     slots.add(k + 1L);
                 }
@@ -56,15 +56,15 @@ public final class RolloutSampler {
         try (LoraBank bank = LoraBank.of(model.base().manager(), model.config(), adapters)) {
             generated = generator.generate(prompts, params, bank, slots.stream().mapToLong(Long::longValue).toArray());
         }
-        List<List<Trajectory>> out = new ArrayList<>();
+        List<List<RolloutSample>> out = new ArrayList<>();
         int row = 0;
-        for (RolloutRequest req : requests) {
+        for (PolicyRollout req : requests) {
             PolicyState policy = req.policy();
-            List<Trajectory> mine = new ArrayList<>();
+            List<RolloutSample> mine = new ArrayList<>();
             for (int pi = 0; pi < req.prompts().size(); pi++) {
                 for (int g = 0; g < req.groupSize(); g++) {
                     GenerationResult r = generated.get(row++);
-                    mine.add(new Trajectory(policy.policyId(), policy.revision(), pi, g, req.prompts().get(pi).tokens(),
+                    mine.add(new RolloutSample(policy.policyId(), policy.revision(), pi, g, req.prompts().get(pi).tokens(),
                             r.tokens(), r.logProbs(), text.decode(withoutStop(r.tokens())), r.finishReason()));
                 }
             }
@@ -81,10 +81,10 @@ public final class RolloutSampler {
                                               double temperature, long seed) {
         Set<Integer> stop = eos >= 0 ? Set.of(eos) : Set.of();
         List<int[]> prompts = new ArrayList<>();
-        List<SamplingParams> params = new ArrayList<>();
+        List<GenerationParams> params = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             prompts.add(prompt);
-            params.add(new SamplingParams(maxTokens, temperature, 1.0, seed + i, stop));
+            params.add(new GenerationParams(maxTokens, temperature, 1.0, seed + i, stop));
         }
         long[] slots = new long[n];
         if (adapter == null) {

@@ -62,7 +62,7 @@ public final class MultiPolicyStep {
         }
         int k = work.size();
         boolean needBase = work.stream().anyMatch(pb -> pb.config().klBeta() > 0);
-        PaddedBatch batch = new PaddedBatch(work);
+        TrainingRows batch = new TrainingRows(work);
         PolicyLoss.RowScales scales = PolicyLoss.RowScales.of(batch.rowWeightSums, batch.rowPolicy, k);
         float[] logprobs = new float[batch.rows * batch.length];
         double[] loss = new double[k];
@@ -87,10 +87,10 @@ public final class MultiPolicyStep {
         return results(work, batch, loss, needBase ? kl : null, scales.tokensPerPolicy(), logprobs);
     }
 
-    private static PolicyLoss.Result forwardAndBackward(DecoderModel model, List<PolicyBatch> work, PaddedBatch batch,
+    private static PolicyLoss.Result forwardAndBackward(DecoderModel model, List<PolicyBatch> work, TrainingRows batch,
                                                         MicroBatch mb, LoraBank bank, PolicyLoss.RowScales scales,
                                                         NDManager m, boolean needBase, float[] logprobsOut) {
-        PaddedBatch.Rows rows = batch.rows(m, mb);
+        TrainingRows.Rows rows = batch.rows(m, mb);
         NDArray baseLogprobs = null;
         if (needBase) { // the KL reference: same rows, adapter disabled, outside the collector (no gradient needed)
             baseLogprobs = DecoderModel.tokenLogProbs(model.forward(rows.tokens(), rows.positions(), null, null, null),
@@ -115,7 +115,7 @@ public final class MultiPolicyStep {
         return result;
     }
 
-    private static PolicyLoss.Result lossOf(List<PolicyBatch> work, PaddedBatch.Rows rows, int[] rowPolicy,
+    private static PolicyLoss.Result lossOf(List<PolicyBatch> work, TrainingRows.Rows rows, int[] rowPolicy,
                                             NDArray logprobs, NDArray baseLogprobs, PolicyLoss.RowScales scales) {
         // each policy may use its own loss function: per-token losses are computed per run of rows and re-joined
         NDList perToken = new NDList();
@@ -185,7 +185,7 @@ public final class MultiPolicyStep {
         }
     }
 
-    private static List<PolicyStepResult> results(List<PolicyBatch> work, PaddedBatch batch, double[] loss, double[] kl,
+    private static List<PolicyStepResult> results(List<PolicyBatch> work, TrainingRows batch, double[] loss, double[] kl,
                                                   double[] tokens, float[] flat) {
         List<PolicyStepResult> out = new ArrayList<>(work.size());
         for (int k = 0; k < work.size(); k++) {

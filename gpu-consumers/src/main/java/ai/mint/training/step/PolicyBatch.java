@@ -1,8 +1,8 @@
 package ai.mint.training.step;
 
-import ai.mint.client.tinker.Datum;
-import ai.mint.client.tinker.LossConfig;
-import ai.mint.client.tinker.LossFunction;
+import ai.mint.api.Datum;
+import ai.mint.api.LossConfig;
+import ai.mint.api.LossFunction;
 
 import java.util.List;
 

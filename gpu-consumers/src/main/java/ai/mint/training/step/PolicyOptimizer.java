@@ -1,6 +1,6 @@
 package ai.mint.training.step;
 
-import ai.mint.client.tinker.AdamParams;
+import ai.mint.api.AdamConfig;
 import ai.mint.training.grpo.AdamOptimizer;
 
 /**
@@ -12,7 +12,7 @@ public final class PolicyOptimizer {
     private PolicyOptimizer() {
     }
 
-    public static AdamOptimizer.StepStats step(PolicyState policy, AdamParams params) {
+    public static AdamOptimizer.StepStats step(PolicyState policy, AdamConfig params) {
         if (policy.accumulatedGradients().isEmpty()) {
             throw new IllegalStateException("policy " + policy.policyId()
                     + ": optimizer step without a forward/backward since the last one");

@@ -3,7 +3,7 @@ package ai.mint.engine.generate;
 import ai.mint.engine.EngineException;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.ResourceCounts;
-import ai.mint.engine.SamplingParams;
+import ai.mint.engine.GenerationParams;
 import ai.mint.engine.lora.LoraBank;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.model.ByteLevelTokenizerFile;
@@ -59,11 +59,11 @@ class ChunkedPrefillTest {
         model.base().close();
     }
 
-    static List<SamplingParams> params() {
-        List<SamplingParams> p = new ArrayList<>();
+    static List<GenerationParams> params() {
+        List<GenerationParams> p = new ArrayList<>();
         for (int r = 0; r < PROMPTS.size(); r++) {
             // mixed lengths, greedy and hot rows; the seeds make the sampled rows repeatable
-            p.add(r % 2 == 0 ? SamplingParams.greedy(4 + r) : new SamplingParams(3 + r, 1.2, 0.9, 100 + r, Set.of()));
+            p.add(r % 2 == 0 ? GenerationParams.greedy(4 + r) : new GenerationParams(3 + r, 1.2, 0.9, 100 + r, Set.of()));
         }
         return p;
     }

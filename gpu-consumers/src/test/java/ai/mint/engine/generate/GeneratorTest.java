@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.mint.engine.GenerationResult;
-import ai.mint.engine.SamplingParams;
+import ai.mint.engine.GenerationParams;
 import ai.mint.engine.lora.LoraBank;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.model.ByteLevelTokenizerFile;
@@ -50,8 +50,8 @@ class GeneratorTest {
         List<int[]> prompts = List.of(new int[] {5, 6, 7, 8, 9}, new int[] {40, 41}, new int[] {100, 3, 77});
         long[] slots = {1, 0, 2};
         int steps = 6;
-        List<SamplingParams> greedy = List.of(SamplingParams.greedy(steps), SamplingParams.greedy(steps),
-                SamplingParams.greedy(steps));
+        List<GenerationParams> greedy = List.of(GenerationParams.greedy(steps), GenerationParams.greedy(steps),
+                GenerationParams.greedy(steps));
         try (LoraBank bank = LoraBank.of(model.base().manager(), c, adapters)) {
             List<GenerationResult> out = new Generator(model, ByteLevelTokenizerFile.PAD)
                     .generate(prompts, greedy, bank, slots);
@@ -77,14 +77,14 @@ class GeneratorTest {
 
     @Test
     void sameSeedSameSampleAndStopTokenEndsTheRow() {
-        SamplingParams hot = new SamplingParams(12, 1.5, 0.9, 42, Set.of());
+        GenerationParams hot = new GenerationParams(12, 1.5, 0.9, 42, Set.of());
         Generator g = new Generator(model, ByteLevelTokenizerFile.PAD);
         int[] prompt = {1, 2, 3};
         GenerationResult first = g.generate(List.of(prompt), List.of(hot), null, new long[] {0}).get(0);
         GenerationResult again = g.generate(List.of(prompt), List.of(hot), null, new long[] {0}).get(0);
         assertThat(again.tokens()).containsExactly(first.tokens());
         int stopAt = first.tokens()[3];
-        SamplingParams stopping = new SamplingParams(12, 1.5, 0.9, 42, Set.of(stopAt));
+        GenerationParams stopping = new GenerationParams(12, 1.5, 0.9, 42, Set.of(stopAt));
         GenerationResult stopped = g.generate(List.of(prompt), List.of(stopping), null, new long[] {0}).get(0);
         assertThat(stopped.finishReason()).isEqualTo("stop");
         assertThat(stopped.tokens()[stopped.tokens().length - 1]).isEqualTo(stopAt);
@@ -116,10 +116,10 @@ class GeneratorTest {
         try {
             Generator g = new Generator(shortModel, ByteLevelTokenizerFile.PAD);
             int[] prompt = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-            assertThat(g.generate(List.of(prompt), List.of(new SamplingParams(6, 1.0, 1.0, 1, Set.of())), null,
+            assertThat(g.generate(List.of(prompt), List.of(new GenerationParams(6, 1.0, 1.0, 1, Set.of())), null,
                     new long[] {0}).get(0).tokens()).hasSize(6);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> g.generate(List.of(prompt),
-                            List.of(new SamplingParams(7, 1.0, 1.0, 1, Set.of())), null, new long[] {0}))
+                            List.of(new GenerationParams(7, 1.0, 1.0, 1, Set.of())), null, new long[] {0}))
                     .isInstanceOf(ai.mint.engine.EngineException.class)
                     .hasMessageContaining("17 positions").hasMessageContaining("max_position_embeddings 16");
         } finally {

@@ -1,9 +1,9 @@
 package ai.mint.training.checkpoint;
 
-import ai.mint.client.tinker.AdamParams;
-import ai.mint.client.tinker.Datum;
-import ai.mint.client.tinker.LossConfig;
-import ai.mint.client.tinker.LossFunction;
+import ai.mint.api.AdamConfig;
+import ai.mint.api.Datum;
+import ai.mint.api.LossConfig;
+import ai.mint.api.LossFunction;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;
@@ -108,7 +108,7 @@ class TrainingStateFileTest {
             TrainingStateFile.read(p, saved, false);
             assertThat(p.accumulatedGradients()).isEmpty();
             // so a step right after the load is refused instead of applying stale gradients to the loaded weights
-            assertThatThrownBy(() -> PolicyOptimizer.step(p, AdamParams.of(1e-2)))
+            assertThatThrownBy(() -> PolicyOptimizer.step(p, AdamConfig.of(1e-2)))
                     .hasMessageContaining("without a forward/backward");
         }
     }
@@ -118,7 +118,7 @@ class TrainingStateFileTest {
         Path saved = dir.resolve("adam");
         try (PolicyState p = policy("p", false, 5); PolicyState target = policy("t", false, 6)) {
             forwardBackward(p);
-            PolicyOptimizer.step(p, AdamParams.of(1e-2));
+            PolicyOptimizer.step(p, AdamConfig.of(1e-2));
             TrainingStateFile.write(p, mkdirs(saved));
             Path damaged = copyWithout(saved, dir.resolve("adam-damaged"),
                     Set.of("adam.m.1.v_proj.A", "adam.v.1.v_proj.A"), Set.of());

@@ -3,7 +3,7 @@ package ai.mint.training.grpo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.mint.client.tinker.AdamParams;
+import ai.mint.api.AdamConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -16,7 +16,7 @@ class AdamOptimizerTest {
     private static final float[][] GRADS = {{0.5f, -2f, 0.1f}, {3f, 1f, -0.2f}, {-0.3f, 0.4f, 5f}};
 
     /** The textbook AdamW update on plain doubles, as an independent check. */
-    private static double[] reference(double[] w, AdamParams p, int steps) {
+    private static double[] reference(double[] w, AdamConfig p, int steps) {
         double[] m = new double[w.length];
         double[] v = new double[w.length];
         for (int t = 1; t <= steps; t++) {
@@ -39,7 +39,7 @@ class AdamOptimizerTest {
         return w;
     }
 
-    private static void run(NDManager manager, AdamState state, NDArray w, AdamParams p, int fromStep, int toStep) {
+    private static void run(NDManager manager, AdamState state, NDArray w, AdamConfig p, int fromStep, int toStep) {
         for (int t = fromStep; t < toStep; t++) {
             try (NDManager stepScope = manager.newSubManager()) {
                 NDArray g = stepScope.create(GRADS[t % GRADS.length]);
@@ -50,7 +50,7 @@ class AdamOptimizerTest {
 
     @Test
     void shouldMatchTheTextbookUpdateWithClippingAndDecay() {
-        AdamParams p = new AdamParams(0.01, 0.9, 0.95, 1e-8, 0.1, 2.0);
+        AdamConfig p = new AdamConfig(0.01, 0.9, 0.95, 1e-8, 0.1, 2.0);
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray w = manager.create(new float[]{1f, -1f, 0.5f});
             AdamState state = new AdamState(manager);
@@ -66,7 +66,7 @@ class AdamOptimizerTest {
 
     @Test
     void shouldContinueFromRestoredStateExactlyAsWithoutTheRestart() {
-        AdamParams p = AdamParams.of(0.05);
+        AdamConfig p = AdamConfig.of(0.05);
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray straight = manager.create(new float[]{1f, 2f, 3f});
             run(manager, new AdamState(manager), straight, p, 0, 6);
@@ -89,7 +89,7 @@ class AdamOptimizerTest {
             NDArray w = manager.create(new float[]{1f, 2f});
             AdamState state = new AdamState(manager);
             AdamOptimizer.StepStats stats = AdamOptimizer.step(state, Map.of("w", w),
-                    Map.of("w", manager.create(new float[]{Float.NaN, 1f})), AdamParams.of(0.1));
+                    Map.of("w", manager.create(new float[]{Float.NaN, 1f})), AdamConfig.of(0.1));
             assertThat(stats.clipScale()).isZero();
             assertThat(state.step()).isZero();
             assertThat(w.toFloatArray()).containsExactly(1f, 2f);

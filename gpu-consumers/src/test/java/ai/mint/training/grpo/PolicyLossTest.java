@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
-import ai.mint.client.tinker.LossConfig;
-import ai.mint.client.tinker.LossFunction;
+import ai.mint.api.LossConfig;
+import ai.mint.api.LossFunction;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,15 +1,15 @@
 package ai.mint.training.local;
 
-import ai.mint.client.tinker.AdamParams;
-import ai.mint.client.tinker.Datum;
-import ai.mint.client.tinker.ForwardBackwardOutput;
-import ai.mint.client.tinker.LoraConfig;
-import ai.mint.client.tinker.LossFunction;
-import ai.mint.client.tinker.SampleResponse;
-import ai.mint.client.tinker.SamplingClient;
-import ai.mint.client.tinker.SamplingParams;
-import ai.mint.client.tinker.SavedCheckpoint;
-import ai.mint.client.tinker.TrainingClient;
+import ai.mint.api.AdamConfig;
+import ai.mint.api.Datum;
+import ai.mint.api.ForwardBackwardOutput;
+import ai.mint.api.LoraConfig;
+import ai.mint.api.LossFunction;
+import ai.mint.api.SampleResponse;
+import ai.mint.api.SamplingClient;
+import ai.mint.api.SamplingConfig;
+import ai.mint.api.SavedCheckpoint;
+import ai.mint.api.TrainingClient;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.training.TinyTrainingBase;
 import ai.mint.training.rollout.TokenText;
@@ -67,7 +67,7 @@ class LocalServiceClientTest {
         List<Double> losses = new ArrayList<>();
         for (int i = 0; i < 15; i++) {
             CompletableFuture<ForwardBackwardOutput> fb = client.forwardBackward(batch, LossFunction.CROSS_ENTROPY);
-            CompletableFuture<?> step = client.optimStep(AdamParams.of(2e-2)); // queued behind fb, no join between
+            CompletableFuture<?> step = client.optimStep(AdamConfig.of(2e-2)); // queued behind fb, no join between
             losses.add(fb.join().loss());
             step.join();
         }
@@ -112,7 +112,7 @@ class LocalServiceClientTest {
         TrainingClient client = service.createLoraTrainingClient("tiny", LoraConfig.of(4, 3), "saver");
         List<Datum> batch = sft("hello", " world");
         client.forwardBackward(batch, LossFunction.CROSS_ENTROPY).join();
-        client.optimStep(AdamParams.of(1e-2)).join();
+        client.optimStep(AdamConfig.of(1e-2)).join();
         SavedCheckpoint state = client.saveState("after-1").join();
         assertThat(state.uri()).isEqualTo("mint://saver/state/after-1");
         assertThat(state.sha256()).hasSize(64);
@@ -123,12 +123,12 @@ class LocalServiceClientTest {
         double originalLoss = client.forwardBackward(batch, LossFunction.CROSS_ENTROPY).join().loss();
         double copyLoss = copy.forwardBackward(batch, LossFunction.CROSS_ENTROPY).join().loss();
         assertThat(copyLoss).isEqualTo(originalLoss);
-        assertThat(copy.optimStep(AdamParams.of(1e-2)).join().step()).isEqualTo(2);
+        assertThat(copy.optimStep(AdamConfig.of(1e-2)).join().step()).isEqualTo(2);
 
         // the exported revision samples exactly like the trainer's current weights, given the same seed
-        SamplingParams params = new SamplingParams(6, 1.0, 42L);
+        SamplingConfig params = new SamplingConfig(6, 1.0, 42L);
         int[] prompt = text.encode("hi");
-        client.optimStep(AdamParams.of(1e-2)).join();
+        client.optimStep(AdamConfig.of(1e-2)).join();
         SamplingClient sampler = client.saveWeightsAndGetSamplingClient("rev-2").join();
         SampleResponse fromTrainer = client.sample(prompt, 3, params).join();
         SampleResponse fromExport = sampler.sample(prompt, 3, params).join();
@@ -142,7 +142,7 @@ class LocalServiceClientTest {
     void shouldFailFuturesWithClearReasons() {
         assertThatThrownBy(() -> service.createLoraTrainingClient("llama-70b", 4)).hasMessageContaining("not resident");
         TrainingClient client = service.createLoraTrainingClient("tiny", LoraConfig.of(2, 0), "err");
-        assertThatThrownBy(() -> client.optimStep(AdamParams.of(1e-3)).join()).isInstanceOf(CompletionException.class)
+        assertThatThrownBy(() -> client.optimStep(AdamConfig.of(1e-3)).join()).isInstanceOf(CompletionException.class)
                 .hasMessageContaining("without a forward/backward");
         assertThatThrownBy(() -> client.forwardBackward(sft("a", "b"), LossFunction.PPO).join())
                 .hasMessageContaining("lacks the sampling log-probs");

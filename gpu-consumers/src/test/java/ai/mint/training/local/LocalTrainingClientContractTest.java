@@ -1,12 +1,12 @@
 package ai.mint.training.local;
 
-import ai.mint.client.tinker.AdamParams;
-import ai.mint.client.tinker.Datum;
-import ai.mint.client.tinker.LoraConfig;
-import ai.mint.client.tinker.LossFunction;
-import ai.mint.client.tinker.ServiceClient;
-import ai.mint.client.tinker.TrainingClient;
-import ai.mint.client.tinker.TrainingClientContract;
+import ai.mint.api.AdamConfig;
+import ai.mint.api.Datum;
+import ai.mint.api.LoraConfig;
+import ai.mint.api.LossFunction;
+import ai.mint.api.ServiceClient;
+import ai.mint.api.TrainingClient;
+import ai.mint.api.TrainingClientContract;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.training.TinyTrainingBase;
 import ai.mint.training.rollout.TokenText;
@@ -49,7 +49,7 @@ class LocalTrainingClientContractTest extends TrainingClientContract {
         System.arraycopy(prompt, 0, sequence, 0, prompt.length);
         System.arraycopy(answer, 0, sequence, prompt.length, answer.length);
         client.forwardBackward(List.of(Datum.supervised(sequence, prompt.length)), LossFunction.CROSS_ENTROPY).join();
-        client.optimStep(AdamParams.of(1e-2)).join();
+        client.optimStep(AdamConfig.of(1e-2)).join();
         return client;
     }
 }

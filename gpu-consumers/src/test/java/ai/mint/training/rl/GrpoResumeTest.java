@@ -1,7 +1,7 @@
 package ai.mint.training.rl;
 
 import ai.djl.ndarray.NDArray;
-import ai.mint.client.tinker.SavedCheckpoint;
+import ai.mint.api.SavedCheckpoint;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.DecoderModel;

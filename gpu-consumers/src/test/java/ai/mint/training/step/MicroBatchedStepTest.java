@@ -1,7 +1,7 @@
 package ai.mint.training.step;
 
 import ai.djl.ndarray.NDManager;
-import ai.mint.client.tinker.AdamParams;
+import ai.mint.api.AdamConfig;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.TestModels;
 import org.assertj.core.data.Offset;
@@ -76,7 +76,7 @@ class MicroBatchedStepTest {
     @MethodSource("budgets")
     void shouldEqualTheSameStepInOnePass(MicroBatchBudget budget) {
         List<PolicyState> probe = fourPolicies(model);
-        PaddedBatch batch = new PaddedBatch(work(probe, 0));
+        TrainingRows batch = new TrainingRows(work(probe, 0));
         probe.forEach(PolicyState::close);
         assertThat(batch.rows).isEqualTo(18);
         assertThat(MicroBatch.plan(batch.rowLength, budget)).as("the budget really splits the step").hasSizeGreaterThan(2);
@@ -118,7 +118,7 @@ class MicroBatchedStepTest {
     void shouldLeaveNoArraysBehindOverRepeatedSteps() {
         NDManager base = model.base().manager();
         List<PolicyState> policies = fourPolicies(model);
-        AdamParams adam = AdamParams.of(1e-2);
+        AdamConfig adam = AdamConfig.of(1e-2);
         List<Integer> arrays = new ArrayList<>();
         for (int step = 0; step < 6; step++) {
             MultiPolicyStep.forwardBackward(model, work(policies, step), new MicroBatchBudget(5, 4096));

@@ -1,9 +1,9 @@
 package ai.mint.training.step;
 
-import ai.mint.client.tinker.AdamParams;
-import ai.mint.client.tinker.Datum;
-import ai.mint.client.tinker.LossConfig;
-import ai.mint.client.tinker.LossFunction;
+import ai.mint.api.AdamConfig;
+import ai.mint.api.Datum;
+import ai.mint.api.LossConfig;
+import ai.mint.api.LossFunction;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.TestModels;
 import org.assertj.core.data.Offset;
@@ -49,7 +49,7 @@ class MultiPolicyStepTest {
     void shouldGiveEachPolicyTheSameUpdateAsTrainingItAlone() {
         List<PolicyState> together = fourPolicies(model);
         List<PolicyState> alone = fourPolicies(model);
-        AdamParams adam = AdamParams.of(1e-2);
+        AdamConfig adam = AdamConfig.of(1e-2);
         for (int step = 0; step < 2; step++) {
             List<PolicyBatch> joint = work(together, step);
             List<PolicyStepResult> jointResults = MultiPolicyStep.forwardBackward(model, joint, MIXED);
@@ -83,7 +83,7 @@ class MultiPolicyStepTest {
     @Test
     void shouldRefuseAnOptimizerStepWithoutGradientsAndAPolicyTwiceInOneStep() {
         PolicyState p = fourPolicies(model).get(0);
-        assertThatThrownBy(() -> PolicyOptimizer.step(p, AdamParams.of(1e-3))).hasMessageContaining("without a forward/backward");
+        assertThatThrownBy(() -> PolicyOptimizer.step(p, AdamConfig.of(1e-3))).hasMessageContaining("without a forward/backward");
         PolicyBatch b = new PolicyBatch(p, rollouts(1, 2), LossFunction.PPO, LossConfig.DEFAULT);
         assertThatThrownBy(() -> MultiPolicyStep.forwardBackward(model, List.of(b, b))).hasMessageContaining("twice");
         assertThatThrownBy(() -> new PolicyBatch(p, List.of(Datum.supervised(new int[]{1, 2, 3}, 1)), LossFunction.PPO,

@@ -1,7 +1,7 @@
 package ai.mint.training.step;
 
-import ai.mint.client.tinker.LossConfig;
-import ai.mint.client.tinker.LossFunction;
+import ai.mint.api.LossConfig;
+import ai.mint.api.LossFunction;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;

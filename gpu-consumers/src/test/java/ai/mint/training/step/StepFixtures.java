@@ -1,9 +1,9 @@
 package ai.mint.training.step;
 
 import ai.djl.ndarray.NDArray;
-import ai.mint.client.tinker.Datum;
-import ai.mint.client.tinker.LossConfig;
-import ai.mint.client.tinker.LossFunction;
+import ai.mint.api.Datum;
+import ai.mint.api.LossConfig;
+import ai.mint.api.LossFunction;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;

@@ -3,8 +3,8 @@ package ai.mint.it.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mint.client.KafkaTrainingClient;
-import ai.mint.client.tinker.TrainingClient;
-import ai.mint.client.tinker.TrainingClientContract;
+import ai.mint.api.TrainingClient;
+import ai.mint.api.TrainingClientContract;
 import ai.mint.events.AdamParams;
 import ai.mint.events.PolicySpec;
 import ai.mint.events.RolloutResult;

@@ -208,12 +208,12 @@ class LifecycleIT {
         assertThat(pinned.getRevision()).isEqualTo("step-0001");
 
         // A caller holding the Tinker interface gets the same adapter as the Avro-level export above.
-        ai.mint.client.tinker.TrainingClient tinker = training;
-        ai.mint.client.tinker.SavedCheckpoint viaInterface = tinker.saveWeightsForSampler("by-hand")
+        ai.mint.api.TrainingClient tinker = training;
+        ai.mint.api.SavedCheckpoint viaInterface = tinker.saveWeightsForSampler("by-hand")
                 .get(60, TimeUnit.SECONDS);
         assertThat(viaInterface.sha256()).isEqualTo(exported.getSha256());
         assertThat(viaInterface.bytes()).isEqualTo(exported.getBytes());
-        assertThat(tinker.forwardBackward(List.of(), ai.mint.client.tinker.LossFunction.PPO))
+        assertThat(tinker.forwardBackward(List.of(), ai.mint.api.LossFunction.PPO))
                 .failsWithin(java.time.Duration.ofSeconds(1))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .withCauseInstanceOf(UnsupportedOperationException.class);
@@ -265,7 +265,7 @@ class LifecycleIT {
                 Topics.WORKER_STATUS.name(), ai.mint.events.WorkerStatus.class,
                 w -> w.getWorkerId().equals(workerId)), l -> !l.isEmpty());
         var last = statuses.get(statuses.size() - 1);
-        assertThat(last.getRoles()).containsExactlyInAnyOrder("rollout", "update", "export", "eval", "serve");
+        assertThat(last.getRoles()).containsExactlyInAnyOrder("rollout", "update", "export", "eval", "inference");
         assertThat(last.getBaseModel()).isEqualTo(LifecycleHarness.BASE);
         assertThat(last.getCapacityBytes()).isPositive();
     }

@@ -68,7 +68,7 @@ public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<
                      WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                      WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
                      WorkerConfig.WORKER_ID, "bench-worker",
-                     WorkerConfig.ROLES, "serve",
+                     WorkerConfig.ROLES, "inference",
                      WorkerConfig.BASE_DIR, base.toString(),
                      WorkerConfig.STORE_ROOT, work.resolve("adapters").toString())));
              MintClient client = new MintClient(platform.bootstrapServers(), platform.schemaRegistryUrl(),
@@ -152,7 +152,7 @@ public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<
         int[] tokens = worker.runtime().encode(PROMPT);
         long t = System.nanoTime();
         worker.runtime().generate(List.of(new GenerationRequest(adapter, tokens,
-                new ai.mint.engine.SamplingParams(sampling.getMaxTokens(), 0, 1, 0,
+                new ai.mint.engine.GenerationParams(sampling.getMaxTokens(), 0, 1, 0,
                         Set.of(worker.runtime().eosToken())))));
         return (System.nanoTime() - t) / 1e6;
     }

@@ -1,5 +1,0 @@
-package ai.mint.client.tinker;
-
-/** One sampled completion: its token ids, the log-prob of each under the sampling revision, and why it stopped. */
-public record SampledSequence(int[] tokens, float[] logprobs, String stopReason) {
-}

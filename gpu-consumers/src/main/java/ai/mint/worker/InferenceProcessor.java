@@ -1,0 +1,78 @@
+package ai.mint.worker;
+
+import ai.mint.events.InferenceRequest;
+import ai.mint.registry.SchemaRegistryClient;
+import ai.mint.serde.AvroEventDeserializer;
+import ai.mint.topics.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Processes a poll of inference requests: each is decoded and resolved to its revision on its own (a bad one is
+ * answered with an error and dead-lettered), then all good ones are answered in one batched generate call.
+ */
+public final class InferenceProcessor implements Consumer<List<ConsumerRecord<String, byte[]>>> {
+
+    private final WorkerOutputs outputs;
+    private final InferenceHandler handler;
+    private final AvroEventDeserializer<InferenceRequest> decoder;
+    private final int maxBatch;
+
+    public InferenceProcessor(WorkerOutputs outputs, SchemaRegistryClient registry, InferenceHandler handler, int maxBatch) {
+        this.outputs = outputs;
+        this.handler = handler;
+        this.decoder = new AvroEventDeserializer<>(registry, InferenceRequest.class);
+        this.maxBatch = maxBatch;
+    }
+
+    @Override
+    public void accept(List<ConsumerRecord<String, byte[]>> records) {
+        List<InferenceHandler.Resolved> ready = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            InferenceRequest q;
+            try {
+                q = decoder.deserialize(record.topic(), record.value());
+                if (q == null) {
+                    throw new IllegalArgumentException("record has no value");
+                }
+            } catch (RuntimeException e) {
+                outputs.deadLetter(record, record.key(), e, "cannot decode " + Topics.INFERENCE_REQUESTS.name()
+                        + " record: " + e.getMessage());
+                continue;
+            }
+            try {
+                ready.add(handler.resolve(q));
+            } catch (RuntimeException e) {
+                String reason = e instanceof RejectedWorkException ? e.getMessage() : e.toString();
+                Reply failure = handler.failure(q, reason);
+                outputs.sendAndWait(failure.topic(), failure.key(), failure.event());
+                outputs.deadLetter(record, q.getPolicyId(), e, reason);
+            }
+        }
+        for (int from = 0; from < ready.size(); from += maxBatch) {
+            List<InferenceHandler.Resolved> batch = ready.subList(from, Math.min(ready.size(), from + maxBatch));
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            List<Reply> replies;
+            try {
+                replies = handler.answer(batch);
+            } catch (RuntimeException e) {
+                replies = batch.stream().map(r -> handler.failure(r.request(), "generation failed: " + e)).toList();
+            }
+            for (Reply reply : replies) {
+                sent.add(outputs.send(reply.topic(), reply.key(), reply.event()));
+            }
+            outputs.flush();
+            for (Future<RecordMetadata> f : sent) {
+                try {
+                    f.get();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot publish inference responses: " + e, e);
+                }
+            }
+        }
+    }
+}

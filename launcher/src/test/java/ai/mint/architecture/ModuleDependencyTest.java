@@ -1,0 +1,93 @@
+package ai.mint.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The allowed arrows between modules and features, checked on the compiled main classes of every module (the launcher
+ * sees them all). A wrong import fails here with the offending class and line, before it can creep into a design.
+ *
+ * <pre>
+ *   launcher ──> client ──> api
+ *      │           └──────> common ──> schemas
+ *      ├──> stream-apps ──> common
+ *      └──> gpu-consumers ──> api, common
+ * </pre>
+ */
+class ModuleDependencyTest {
+
+    private static final String SCHEMAS = "Schemas";
+    private static final String COMMON = "Common";
+    private static final String API = "Api";
+    private static final String CLIENT = "Client";
+    private static final String STREAM_APPS = "StreamApps";
+    private static final String GPU_CONSUMERS = "GpuConsumers";
+    private static final String LAUNCHER = "Launcher";
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("ai.mint");
+    }
+
+    @Test
+    void modulesDependOnlyOnTheModulesBelowThem() {
+        ArchRule rule = layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer(SCHEMAS).definedBy("ai.mint.events..", "ai.mint.topics..", "ai.mint.registry..",
+                        "ai.mint.serde..", "ai.mint.schemas..")
+                .layer(COMMON).definedBy("ai.mint.common..")
+                .layer(API).definedBy("ai.mint.api..")
+                .layer(CLIENT).definedBy("ai.mint.client..")
+                .layer(STREAM_APPS).definedBy("ai.mint.catalog..", "ai.mint.orchestration..")
+                .layer(GPU_CONSUMERS).definedBy("ai.mint.engine..", "ai.mint.training..", "ai.mint.worker..")
+                .layer(LAUNCHER).definedBy("ai.mint.cli..", "ai.mint.platform..", "ai.mint.quickstart..",
+                        "ai.mint.lifecycle..")
+                .whereLayer(LAUNCHER).mayNotBeAccessedByAnyLayer()
+                .whereLayer(CLIENT).mayOnlyBeAccessedByLayers(LAUNCHER)
+                .whereLayer(STREAM_APPS).mayOnlyBeAccessedByLayers(LAUNCHER)
+                .whereLayer(GPU_CONSUMERS).mayOnlyBeAccessedByLayers(LAUNCHER)
+                .whereLayer(API).mayOnlyBeAccessedByLayers(CLIENT, GPU_CONSUMERS, LAUNCHER)
+                .whereLayer(COMMON).mayOnlyBeAccessedByLayers(CLIENT, STREAM_APPS, GPU_CONSUMERS, LAUNCHER)
+                .whereLayer(SCHEMAS).mayOnlyBeAccessedByLayers(COMMON, CLIENT, STREAM_APPS, GPU_CONSUMERS, LAUNCHER);
+        rule.check(classes);
+    }
+
+    @Test
+    void theApiContractDependsOnNothingButTheJdk() {
+        noClasses().that().resideInAPackage("ai.mint.api..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("java..", "ai.mint.api..")
+                .because("training and the client share it; it must not pull either's dependencies into the other")
+                .check(classes);
+    }
+
+    @Test
+    void theClientNeverTouchesTheModelEngine() {
+        noClasses().that().resideInAPackage("ai.mint.client..")
+                .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "org.apache.kafka.streams..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheEngineAndTrainingTouchDjl() {
+        noClasses().that().resideOutsideOfPackages("ai.mint.engine..", "ai.mint.training..")
+                .should().dependOnClassesThat().resideInAPackage("ai.djl..")
+                .because("the rest of the project uses the engine through its own small interface")
+                .check(classes);
+    }
+
+    @Test
+    void featuresDoNotFormCycles() {
+        slices().matching("ai.mint.(*)..").should().beFreeOfCycles().check(classes);
+    }
+}
