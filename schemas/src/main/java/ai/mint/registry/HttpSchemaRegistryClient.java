@@ -17,6 +17,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -25,7 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A client of any schema registry that speaks the Confluent Schema Registry REST API (Confluent, Apicurio's
  * {@code /apis/ccompat/v7}, Karapace, Redpanda). Registrations, lookups and schemas by id are cached: ids are
- * immutable, so after the first call per schema the serdes never touch the network.
+ * immutable, so after the first call per schema the serdes never touch the network. Credentials ({@code USER:PASSWORD},
+ * given explicitly or as the URL's user info) are sent as HTTP basic auth. A registry that cannot be reached or answers
+ * 5xx / 429 is reported as {@link RegistryUnavailableException} (retriable); other refusals as
+ * {@link SchemaRegistryException}.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -36,6 +40,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
+    private final String authorization;
     private final Duration timeout;
     private final HttpClient http;
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
@@ -50,17 +55,42 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * @param timeout limit on connecting and on each call
      */
     public HttpSchemaRegistryClient(String baseUrl, Duration timeout) {
+        this(baseUrl, null, timeout);
+    }
+
+    /**
+     * @param baseUrl  the Confluent-API base URL; user info in it ({@code https://USER:PASSWORD@host/...}) is taken as
+     *                 the credentials when {@code userInfo} is null
+     * @param userInfo {@code USER:PASSWORD} for HTTP basic auth, or null
+     * @param timeout  limit on connecting and on each call
+     */
+    public HttpSchemaRegistryClient(String baseUrl, String userInfo, Duration timeout) {
         if (baseUrl == null || !(baseUrl.startsWith("http://") || baseUrl.startsWith("https://"))) {
             throw new IllegalArgumentException("schema.registry.url must start with http:// or https://, got '"
                     + baseUrl + "'");
         }
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        URI uri = URI.create(baseUrl);
+        // explicit credentials are taken as they are; those in the URL are percent-encoded there
+        String credentials = userInfo != null && !userInfo.isBlank() ? userInfo
+                : uri.getRawUserInfo() == null ? null : decodePercent(uri.getRawUserInfo());
+        String withoutUserInfo = uri.getRawUserInfo() == null ? baseUrl
+                : baseUrl.replace(uri.getRawUserInfo() + "@", "");
+        this.baseUrl = withoutUserInfo.endsWith("/")
+                ? withoutUserInfo.substring(0, withoutUserInfo.length() - 1) : withoutUserInfo;
+        this.authorization = credentials == null || credentials.isBlank() ? null : "Basic " + Base64.getEncoder()
+                .encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
+    /** The base URL without credentials. */
     public String baseUrl() {
         return baseUrl;
+    }
+
+    /** Whether calls carry basic-auth credentials. */
+    public boolean authenticates() {
+        return authorization != null;
     }
 
     @Override
@@ -145,6 +175,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         String url = baseUrl + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         if (body != null) {
             request.header("Content-Type", CONTENT_TYPE)
                     .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -153,7 +186,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(method + " " + url, response.statusCode(), response.body());
+            Response answer = new Response(method + " " + url, response.statusCode(), response.body());
+            if (answer.status() / 100 == 5 || answer.status() == 429) {
+                // the registry is there but cannot serve now (restarting, overloaded): retrying later may succeed
+                throw new RegistryUnavailableException(baseUrl, "HTTP " + answer.status() + " "
+                        + answer.errorMessage() + " on " + answer.request(), null);
+            }
+            return answer;
         } catch (HttpTimeoutException e) {
             throw new RegistryUnavailableException(baseUrl, "no answer within " + timeout.toMillis() + " ms", e);
         } catch (ConnectException e) {
@@ -187,6 +226,10 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             throw new SchemaRegistryException("registry " + baseUrl + " returned an unreadable Avro schema for "
                     + what + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String decodePercent(String userInfo) {
+        return java.net.URLDecoder.decode(userInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static String encode(String subject) {

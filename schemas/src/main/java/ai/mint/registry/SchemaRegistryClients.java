@@ -22,6 +22,14 @@ public final class SchemaRegistryClients {
 
     /** The client for this URL; clients are shared per URL so their caches are too. */
     public static SchemaRegistryClient fromUrl(String url) {
+        return fromUrl(url, (String) null);
+    }
+
+    /**
+     * The client for this URL sending {@code userInfo} ({@code USER:PASSWORD}, or null for none) as basic auth;
+     * shared per URL and credentials.
+     */
+    public static SchemaRegistryClient fromUrl(String url, String userInfo) {
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("schema.registry.url is not set; `./mint up` prints the URL to use"
                     + " (http://HOST:PORT/apis/ccompat/v7), or use mock://NAME in tests");
@@ -31,7 +39,10 @@ public final class SchemaRegistryClients {
             String name = trimmed.substring(MOCK_SCHEME.length());
             return MOCKS.computeIfAbsent(name, n -> new InMemorySchemaRegistry(MOCK_SCHEME + n));
         }
-        return HTTP.computeIfAbsent(trimmed, HttpSchemaRegistryClient::new);
+        String credentials = userInfo == null || userInfo.isBlank() ? null : userInfo;
+        // the key holds the credentials only in memory, so that two users of one registry get separate clients
+        return HTTP.computeIfAbsent(credentials == null ? trimmed : credentials + "@" + trimmed,
+                key -> new HttpSchemaRegistryClient(trimmed, credentials, HttpSchemaRegistryClient.DEFAULT_TIMEOUT));
     }
 
     /** A fresh HTTP client with its own timeout (not shared). */

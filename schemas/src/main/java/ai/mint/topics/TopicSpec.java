@@ -49,10 +49,14 @@ public record TopicSpec(
         return name + "-key";
     }
 
-    /** The topic configs the platform sets and checks for drift. */
+    /** The topic config that bounds the size of one record batch. */
+    public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+
+    /** The topic configs the platform sets and checks for drift; records are bounded by {@link Topics#MAX_RECORD_BYTES}. */
     public Map<String, String> configs() {
         String retentionMs = retention == null ? "-1" : Long.toString(retention.toMillis());
-        return Map.of("cleanup.policy", cleanup.configValue(), "retention.ms", retentionMs);
+        return Map.of("cleanup.policy", cleanup.configValue(), "retention.ms", retentionMs,
+                MAX_MESSAGE_BYTES, Integer.toString(Topics.MAX_RECORD_BYTES));
     }
 
     /** The same topic with another replication factor, e.g. 1 on the embedded single broker. */

@@ -17,6 +17,15 @@ public final class Topics {
     private static final Duration WEEK = Duration.ofDays(7);
     private static final Duration MONTH = Duration.ofDays(30);
 
+    /**
+     * The largest record (serialized key + value + headers, before compression) any topic accepts: every topic is
+     * created with {@code max.message.bytes} at this value and every producer with {@code max.request.size} at it, so
+     * a producer refuses what a broker would refuse, with a message naming the size. 8 MiB holds the largest event
+     * (an update request carrying a rollout batch) with room; a dead letter keeps only a bounded prefix of the record
+     * it refuses, so it always fits.
+     */
+    public static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
     public static final TopicSpec POLICY_SPECS = compacted("mint.policy.specs", "PolicySpec",
             "Policy definitions: base model, LoRA shape, reward, training, eval and promotion gate; latest per policy.");
 

@@ -143,14 +143,55 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
-    void shouldReportOtherRegistryErrorsWithTheStatus() throws Exception {
-        HttpSchemaRegistryClient client = clientOf(exchange -> answer(exchange, 500,
-                "{\"error_code\":50001,\"message\":\"storage failure\"}"));
+    void shouldReportServerErrorsAsUnavailableSoCallersRetry() throws Exception {
+        HttpSchemaRegistryClient client = clientOf(exchange -> answer(exchange, 503,
+                "{\"error_code\":50301,\"message\":\"storage failure\"}"));
+
+        assertThatThrownBy(() -> client.subjects())
+                .isInstanceOf(RegistryUnavailableException.class)
+                .hasMessageContaining("HTTP 503 storage failure")
+                .hasMessageContaining("GET " + client.baseUrl() + "/subjects");
+    }
+
+    @Test
+    void shouldReportOtherRegistryErrorsWithTheStatusAsNotRetriable() throws Exception {
+        HttpSchemaRegistryClient client = clientOf(exchange -> answer(exchange, 422,
+                "{\"error_code\":42201,\"message\":\"invalid schema\"}"));
 
         assertThatThrownBy(() -> client.subjects())
                 .isInstanceOf(SchemaRegistryException.class)
-                .hasMessageContaining("HTTP 500 storage failure")
+                .isNotInstanceOf(RegistryUnavailableException.class)
+                .hasMessageContaining("HTTP 422 invalid schema")
                 .hasMessageContaining("GET " + client.baseUrl() + "/subjects");
+    }
+
+    @Test
+    void shouldSendCredentialsAsBasicAuthAndKeepThemOutOfTheUrl() throws Exception {
+        List<String> authorizations = new CopyOnWriteArrayList<>();
+        clientOf(exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            answer(exchange, 200, "[]");
+        });
+        String port = Integer.toString(server.getAddress().getPort());
+        HttpSchemaRegistryClient explicit = new HttpSchemaRegistryClient("http://127.0.0.1:" + port
+                + "/apis/ccompat/v7", "reader:s%cret", Duration.ofSeconds(5));
+        HttpSchemaRegistryClient inUrl = new HttpSchemaRegistryClient("http://writer:p%40ss@127.0.0.1:" + port
+                + "/apis/ccompat/v7", null, Duration.ofSeconds(5));
+        HttpSchemaRegistryClient anonymous = new HttpSchemaRegistryClient("http://127.0.0.1:" + port
+                + "/apis/ccompat/v7", Duration.ofSeconds(5));
+
+        explicit.subjects();
+        inUrl.subjects();
+        anonymous.subjects();
+
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        assertThat(authorizations).containsExactly(
+                "Basic " + base64.encodeToString("reader:s%cret".getBytes(StandardCharsets.UTF_8)),
+                "Basic " + base64.encodeToString("writer:p@ss".getBytes(StandardCharsets.UTF_8)),
+                "null");
+        assertThat(inUrl.baseUrl()).isEqualTo("http://127.0.0.1:" + port + "/apis/ccompat/v7").doesNotContain("p%40ss");
+        assertThat(explicit.authenticates()).isTrue();
+        assertThat(anonymous.authenticates()).isFalse();
     }
 
     @Test

@@ -51,6 +51,52 @@ class DeadLettersTest {
         assertThat(DeadLetters.keyBytes(null)).isNull();
     }
 
+    @Test
+    void shouldKeepABoundedPrefixAndTheCoordinatesOfAnOversizedRecord() {
+        byte[] value = new byte[Topics.MAX_RECORD_BYTES + 1];
+        new java.util.Random(7).nextBytes(value);
+        byte[] hugeKey = new byte[DeadLetters.MAX_KEY_BYTES * 4];
+        java.util.Arrays.fill(hugeKey, (byte) 'k');
+        String longReason = "x".repeat(DeadLetters.MAX_REASON_CHARS * 3);
+
+        DeadLetter letter = DeadLetters.of("id-3", T, new DeadLetters.Source("mint.rollout.results", 2, 991L,
+                hugeKey, value), new String(hugeKey, java.nio.charset.StandardCharsets.UTF_8), "UNDESERIALIZABLE",
+                longReason, "orchestrator");
+        Serde<DeadLetter> serde = AvroSerdes.specific(DeadLetter.class, new InMemorySchemaRegistry());
+        byte[] wire = serde.serializer().serialize(Topics.DEAD_LETTER.name(), letter);
+        DeadLetter read = serde.deserializer().deserialize(Topics.DEAD_LETTER.name(), wire);
+
+        assertThat(bytes(read.getValue())).isEqualTo(java.util.Arrays.copyOf(value, DeadLetters.DEFAULT_MAX_VALUE_BYTES));
+        assertThat(read.getValueTruncatedFrom()).isEqualTo((long) value.length);
+        assertThat(read.getSourceTopic()).isEqualTo("mint.rollout.results");
+        assertThat(read.getSourcePartition()).isEqualTo(2);
+        assertThat(read.getSourceOffset()).isEqualTo(991L);
+        assertThat(bytes(read.getKey())).hasSize(DeadLetters.MAX_KEY_BYTES);
+        assertThat(read.getPolicyId()).hasSize(DeadLetters.MAX_KEY_BYTES);
+        assertThat(read.getReason().length()).isLessThan(DeadLetters.MAX_REASON_CHARS + 100);
+        assertThat(read.getReason()).startsWith("xxx").endsWith(" characters)");
+        // the whole dead letter, key included, fits far inside the bound the record it refuses broke
+        assertThat(wire.length + DeadLetters.recordKey(read.getPolicyId()).length())
+                .isLessThan(DeadLetters.DEFAULT_MAX_VALUE_BYTES + 8 * 1024);
+    }
+
+    @Test
+    void shouldKeepAWholeValueUpToTheBoundAndHonourASmallerBound() {
+        byte[] value = new byte[100];
+        DeadLetters.Source source = new DeadLetters.Source("t", 0, 5L, null, value);
+
+        DeadLetter whole = DeadLetters.of("a", T, source, "p", "E", "r", "app", 100);
+        DeadLetter cut = DeadLetters.of("b", T, source, "p", "E", "r", "app", 10);
+
+        assertThat(whole.getValue().remaining()).isEqualTo(100);
+        assertThat(whole.getValueTruncatedFrom()).isNull();
+        assertThat(cut.getValue().remaining()).isEqualTo(10);
+        assertThat(cut.getValueTruncatedFrom()).isEqualTo(100L);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DeadLetters.of("c", T, source, "p", "E", "r", "app",
+                DeadLetters.LIMIT_MAX_VALUE_BYTES + 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxValueBytes");
+    }
+
     private static byte[] bytes(ByteBuffer buffer) {
         byte[] out = new byte[buffer.remaining()];
         buffer.duplicate().get(out);

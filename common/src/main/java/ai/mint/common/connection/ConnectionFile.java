@@ -1,0 +1,117 @@
+package ai.mint.common.connection;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The connection file {@code mint up} writes ({@code .mint/connection}) so that every other command and service of
+ * the machine finds the running platform. A properties file: {@code bootstrap.servers} and {@code schema.registry.url}
+ * always, then optionally {@code catalog.url}, {@code schema.registry.basic.auth.user.info} and {@code kafka.KEY}
+ * lines for Kafka client properties (e.g. {@code kafka.security.protocol=SASL_SSL}). Older files with only the first
+ * two lines read as before.
+ */
+public final class ConnectionFile {
+
+    /** Where {@code mint up} writes it, relative to the repository root the {@code ./mint} script passes. */
+    public static final String DEFAULT_PATH = "${sys:mint.home:-.}/.mint/connection";
+
+    private ConnectionFile() {
+    }
+
+    /** The connection a file holds, empty when there is no such file. */
+    public static Optional<PlatformConnection> read(Path file) {
+        if (file == null || !Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new ConnectionException("cannot read the connection file " + file + ": " + e.getMessage(), false, e);
+        }
+        String bootstrap = props.getProperty(PlatformConnection.BOOTSTRAP_SERVERS);
+        String registry = props.getProperty(PlatformConnection.SCHEMA_REGISTRY_URL);
+        if (bootstrap == null || bootstrap.isBlank() || registry == null || registry.isBlank()) {
+            throw new ConnectionException("the connection file " + file + " lacks "
+                    + PlatformConnection.BOOTSTRAP_SERVERS + " or " + PlatformConnection.SCHEMA_REGISTRY_URL
+                    + "; delete it and run ./mint up again");
+        }
+        Map<String, String> kafka = new TreeMap<>();
+        for (String name : props.stringPropertyNames()) {
+            if (name.startsWith(PlatformConnection.KAFKA_PREFIX)) {
+                kafka.put(name.substring(PlatformConnection.KAFKA_PREFIX.length()), props.getProperty(name).trim());
+            }
+        }
+        return Optional.of(new PlatformConnection(bootstrap, registry,
+                props.getProperty(PlatformConnection.SCHEMA_REGISTRY_USER_INFO),
+                props.getProperty(PlatformConnection.CATALOG_URL), kafka));
+    }
+
+    /**
+     * Writes the file atomically (readers never see half of it); readable by its owner only when it holds
+     * credentials.
+     */
+    public static void write(PlatformConnection connection, Path file) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, "connection", ".tmp");
+            if (holdsSecrets(connection)) {
+                restrictToOwner(temp);
+            }
+            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+                out.write("# written by 'mint up'; removed when it stops\n");
+                Map<String, String> settings = new TreeMap<>(connection.toSettings());
+                // the two addresses first, as people and scripts read them
+                writeLine(out, PlatformConnection.BOOTSTRAP_SERVERS,
+                        settings.remove(PlatformConnection.BOOTSTRAP_SERVERS));
+                String registry = settings.remove(PlatformConnection.SCHEMA_REGISTRY_URL);
+                if (registry != null) {
+                    writeLine(out, PlatformConnection.SCHEMA_REGISTRY_URL, registry);
+                }
+                for (Map.Entry<String, String> setting : settings.entrySet()) {
+                    writeLine(out, setting.getKey(), setting.getValue());
+                }
+            }
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the connection file " + file, e);
+        }
+    }
+
+    /** The two lines {@code mint up} prints: {@code bootstrap.servers=...} and {@code schema.registry.url=...}. */
+    public static String addressLines(PlatformConnection connection) {
+        return PlatformConnection.BOOTSTRAP_SERVERS + "=" + connection.bootstrapServers() + System.lineSeparator()
+                + PlatformConnection.SCHEMA_REGISTRY_URL + "=" + connection.requireSchemaRegistryUrl()
+                + System.lineSeparator();
+    }
+
+    /** {@code key=value}; only what {@link Properties#load} would misread is escaped (backslashes, line breaks). */
+    private static void writeLine(Writer out, String key, String value) throws IOException {
+        out.write(key + "=" + value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r") + "\n");
+    }
+
+    private static boolean holdsSecrets(PlatformConnection connection) {
+        return connection.registryUserInfo() != null
+                || connection.kafkaProperties().keySet().stream().anyMatch(PlatformConnection::isSecret);
+    }
+
+    private static void restrictToOwner(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the directory's own protection is all there is
+        }
+    }
+}

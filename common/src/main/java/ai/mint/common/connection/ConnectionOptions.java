@@ -1,0 +1,164 @@
+package ai.mint.common.connection;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import picocli.CommandLine.Option;
+
+/**
+ * The one way every {@code mint} command and service finds the platform ({@code @Mixin ConnectionOptions}). Each
+ * address comes from its option, else its environment variable, else the connection file {@code mint up} wrote. Kafka
+ * client properties (security and anything else) are merged from, lowest first: the connection file's
+ * {@code kafka.*} lines, the properties file of {@code --kafka-config} (else {@code $MINT_KAFKA_CONFIG}), then each
+ * {@code --kafka KEY=VALUE}. What the connection file says about security is used only with the address it gave: a
+ * command pointed elsewhere does not inherit the local platform's credentials.
+ */
+public final class ConnectionOptions {
+
+    public static final String ENV_BOOTSTRAP = "MINT_BOOTSTRAP_SERVERS";
+    public static final String ENV_REGISTRY = "MINT_SCHEMA_REGISTRY_URL";
+    public static final String ENV_REGISTRY_USER_INFO = "MINT_SCHEMA_REGISTRY_USER_INFO";
+    public static final String ENV_CATALOG = "MINT_CATALOG_URL";
+    public static final String ENV_KAFKA_CONFIG = "MINT_KAFKA_CONFIG";
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap.servers (default: $" + ENV_BOOTSTRAP + ", else the connection file)")
+    String bootstrapServers;
+
+    @Option(names = {"--schema-registry-url", "--registry-url"}, paramLabel = "URL",
+            description = "Confluent-API schema registry URL (default: $" + ENV_REGISTRY + ", else the connection "
+                    + "file); credentials from $" + ENV_REGISTRY_USER_INFO + " or "
+                    + PlatformConnection.SCHEMA_REGISTRY_USER_INFO + " in the --kafka-config file")
+    String schemaRegistryUrl;
+
+    @Option(names = "--catalog-url", paramLabel = "URL",
+            description = "the catalog's query API (default: $" + ENV_CATALOG + ", else the connection file)")
+    String catalogUrl;
+
+    @Option(names = "--connection-file", paramLabel = "FILE", defaultValue = ConnectionFile.DEFAULT_PATH,
+            description = "file written by 'mint up' (default: ${DEFAULT-VALUE})")
+    Path connectionFile;
+
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE",
+            description = "a Kafka client property for every client, e.g. --kafka security.protocol=SASL_SSL "
+                    + "(repeatable; wins over --kafka-config)")
+    Map<String, String> kafka = new LinkedHashMap<>();
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "properties file of Kafka client settings (security.protocol, sasl.*, ssl.*, ...) "
+                    + "(default: $" + ENV_KAFKA_CONFIG + ")")
+    Path kafkaConfig;
+
+    /** Kafka's and the registry's addresses, or an error that says how to give them. */
+    public PlatformConnection resolve() {
+        return resolve(System.getenv(), true);
+    }
+
+    /** Only Kafka's address is required (commands that never touch the registry). */
+    public PlatformConnection resolveKafkaOnly() {
+        return resolve(System.getenv(), false);
+    }
+
+    /**
+     * The resolution against a given environment (tests pass their own).
+     *
+     * @param registryRequired whether a missing registry URL is an error
+     */
+    public PlatformConnection resolve(Map<String, String> env, boolean registryRequired) {
+        Optional<PlatformConnection> file = ConnectionFile.read(connectionFile);
+        String bootstrap = first(bootstrapServers, env.get(ENV_BOOTSTRAP));
+        boolean kafkaFromFile = bootstrap == null && file.isPresent();
+        if (kafkaFromFile) {
+            bootstrap = file.get().bootstrapServers();
+        }
+        if (bootstrap == null) {
+            throw missing("Kafka bootstrap.servers", "--bootstrap-servers", ENV_BOOTSTRAP);
+        }
+        String registry = first(schemaRegistryUrl, env.get(ENV_REGISTRY));
+        boolean registryFromFile = registry == null && file.isPresent();
+        if (registryFromFile) {
+            registry = file.get().schemaRegistryUrl();
+        }
+        if (registry == null && registryRequired) {
+            throw missing("schema registry URL", "--schema-registry-url", ENV_REGISTRY);
+        }
+        String catalog = first(catalogUrl, env.get(ENV_CATALOG));
+        if (catalog == null && file.isPresent()) {
+            catalog = file.get().catalogUrl();
+        }
+
+        Map<String, String> properties = new TreeMap<>();
+        if (kafkaFromFile) {
+            properties.putAll(file.get().kafkaProperties());
+        }
+        String configFromEnv = first(env.get(ENV_KAFKA_CONFIG), null);
+        Path configFile = kafkaConfig != null ? kafkaConfig : configFromEnv == null ? null : Path.of(configFromEnv);
+        Map<String, String> fromConfigFile = configFile == null ? Map.of() : readKafkaConfig(configFile);
+        String userInfo = first(env.get(ENV_REGISTRY_USER_INFO),
+                fromConfigFile.get(PlatformConnection.SCHEMA_REGISTRY_USER_INFO));
+        if (userInfo == null && registryFromFile) {
+            userInfo = file.get().registryUserInfo();
+        }
+        fromConfigFile.forEach((k, v) -> {
+            if (!k.equals(PlatformConnection.SCHEMA_REGISTRY_USER_INFO)) {
+                properties.put(k, v);
+            }
+        });
+        properties.putAll(kafka);
+        return new PlatformConnection(bootstrap, registry, userInfo, catalog, properties);
+    }
+
+    /** The connection file this command reads. */
+    public Path connectionFile() {
+        return connectionFile;
+    }
+
+    /**
+     * A Kafka client properties file, as Kafka's own tools take with {@code --command-config}. Addresses are refused:
+     * they have their options, and two places for one address is how a command ends up on the wrong cluster.
+     */
+    static Map<String, String> readKafkaConfig(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConnectionException("--kafka-config " + file + ": no such file");
+        }
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new ConnectionException("cannot read the Kafka config file " + file + ": " + e.getMessage(), false, e);
+        }
+        Map<String, String> values = new TreeMap<>();
+        for (String name : props.stringPropertyNames()) {
+            String key = name.equals("basic.auth.user.info") ? PlatformConnection.SCHEMA_REGISTRY_USER_INFO : name;
+            if (key.equals(PlatformConnection.BOOTSTRAP_SERVERS) || key.equals(PlatformConnection.SCHEMA_REGISTRY_URL)) {
+                throw new ConnectionException("the Kafka config file " + file + " sets " + key + "; give addresses "
+                        + "with --bootstrap-servers / --schema-registry-url (or $" + ENV_BOOTSTRAP + " / $"
+                        + ENV_REGISTRY + ") and keep the file to client settings such as security.protocol");
+            }
+            values.put(key, props.getProperty(name).trim());
+        }
+        return values;
+    }
+
+    private static String first(String flag, String env) {
+        if (flag != null && !flag.isBlank()) {
+            return flag.trim();
+        }
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        return null;
+    }
+
+    private ConnectionException missing(String what, String option, String env) {
+        return new ConnectionException("no " + what + " known: start the platform with ./mint up (it writes "
+                + connectionFile + "), or pass " + option + " or set $" + env, true, null);
+    }
+}
