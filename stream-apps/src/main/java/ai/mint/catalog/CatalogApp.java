@@ -6,7 +6,8 @@ import ai.mint.catalog.internal.DecodeProcessor;
 import ai.mint.catalog.internal.RecentEventIds;
 import ai.mint.catalog.query.CatalogHttpServer;
 import ai.mint.catalog.query.StreamsCatalogReader;
-import ai.mint.registry.SchemaRegistryClients;
+import ai.mint.common.decode.DecodeConfig;
+import ai.mint.streams.StreamsDefaults;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.Stores;
@@ -42,6 +42,12 @@ public final class CatalogApp {
      * reach the dead-letter topic inside the same transaction as everything else.
      */
     public static Topology buildTopology(CatalogTopics topics, CatalogSerdes serdes, StoreKind storeKind, String appName) {
+        return buildTopology(topics, serdes, storeKind, appName, CatalogStores.RECENT_EVENT_IDS_PER_POLICY);
+    }
+
+    /** The catalog topology remembering {@code recentIdsPerPolicy} event ids per policy to drop duplicates. */
+    public static Topology buildTopology(CatalogTopics topics, CatalogSerdes serdes, StoreKind storeKind, String appName,
+                                         int recentIdsPerPolicy) {
         Topology topology = new Topology();
         Map<String, Serde<? extends SpecificRecord>> inputs = new LinkedHashMap<>();
         inputs.put(topics.policySpecs(), serdes.policySpec());
@@ -58,7 +64,7 @@ public final class CatalogApp {
                     CatalogNodes.source(topic));
         });
         topology.addProcessor(CatalogNodes.LIFECYCLE,
-                () -> new CatalogProcessor(appName, CatalogStores.RECENT_EVENT_IDS_PER_POLICY),
+                () -> new CatalogProcessor(appName, recentIdsPerPolicy),
                 decoders.toArray(String[]::new));
         topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.ENTRIES),
                 Serdes.String(), serdes.catalogEntry()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
@@ -80,19 +86,18 @@ public final class CatalogApp {
         return topology;
     }
 
-    /** Kafka Streams settings of one catalog instance, advertising {@code queryHost} to the other instances. */
+    /**
+     * Kafka Streams settings of one catalog instance, advertising {@code queryHost} to the other instances: the
+     * platform's base ({@link StreamsDefaults}) and the catalog's own, with the decode and dead-letter settings its
+     * processors read from the app configs.
+     */
     public static Properties streamsConfig(CatalogConfig config, HostInfo queryHost) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir.toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        Properties props = StreamsDefaults.base(config.connection, config.applicationId, config.stateDir,
+                config.internalReplication);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, queryHost.host() + ":" + queryHost.port());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads);
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.internalReplication);
-        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        // Sources read bytes, so this only guards keys/timestamps; bad values are dead-lettered by DecodeProcessor.
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs);
+        props.putAll(DecodeConfig.passOn(config.values()));
         return props;
     }
 
@@ -101,10 +106,12 @@ public final class CatalogApp {
      * then the streams app. Close the returned handle to stop both.
      */
     public static RunningCatalog start(CatalogConfig config) throws IOException {
-        CatalogSerdes serdes = CatalogSerdes.using(SchemaRegistryClients.fromUrl(config.registryUrl));
-        Topology topology = buildTopology(CatalogTopics.defaults(), serdes, config.storeKind, config.applicationId);
+        CatalogSerdes serdes = CatalogSerdes.using(config.connection.registry());
+        Topology topology = buildTopology(CatalogTopics.defaults(), serdes, config.storeKind, config.applicationId,
+                config.recentEventIdsPerPolicy);
         StreamsCatalogReader reader = new StreamsCatalogReader();
-        CatalogHttpServer http = CatalogHttpServer.start(reader, config.httpHost, config.httpPort);
+        CatalogHttpServer http = CatalogHttpServer.start(reader, config.httpHost, config.httpPort,
+                config.queryForwardTimeout);
         HostInfo self = new HostInfo(config.httpHost, http.port());
         KafkaStreams streams;
         try {
@@ -123,7 +130,7 @@ public final class CatalogApp {
         // A failure that is not the input's fault (registry or broker down) kills the thread; replace it and go on.
         streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);
         streams.start();
-        return new RunningCatalog(streams, http, stopped);
+        return new RunningCatalog(streams, http, stopped, config.shutdownTimeout);
     }
 
     /** Runs the catalog until the JVM is asked to stop. */

@@ -1,56 +1,66 @@
 package ai.mint.catalog;
 
 import ai.mint.common.cli.MintSubcommand;
+import ai.mint.common.config.SettingsOptions;
+import ai.mint.common.connection.ConnectionOptions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code mint catalog}: runs one instance of the catalog app until interrupted. */
+/**
+ * {@code mint catalog}: runs one instance of the catalog app until interrupted. It finds the platform like every
+ * command ({@link ConnectionOptions}); its settings are {@link CatalogConfig}'s, from {@code --config}, {@code --set}
+ * and the dedicated options.
+ */
 @Command(name = "catalog", mixinStandardHelpOptions = true,
         description = "Run the policy catalog (Kafka Streams) with its HTTP query API.")
 public final class CatalogCommand implements Callable<Integer>, MintSubcommand {
 
-    @Option(names = "--bootstrap-servers", defaultValue = CatalogConfig.BOOTSTRAP_SERVERS_DEFAULT,
-            description = CatalogConfig.BOOTSTRAP_SERVERS_DOC + " Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
+    @Mixin
+    ConnectionOptions connection;
 
-    @Option(names = "--registry-url", required = true, description = CatalogConfig.REGISTRY_URL_DOC)
-    String registryUrl;
+    @Mixin
+    SettingsOptions settings;
 
-    @Option(names = "--state-dir", defaultValue = "${sys:java.io.tmpdir}/mint-catalog",
-            description = CatalogConfig.STATE_DIR_DOC + " Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = CatalogConfig.STATE_DIR_DOC
+            + " (setting " + CatalogConfig.STATE_DIR + ")")
     String stateDir;
 
-    @Option(names = "--http-host", defaultValue = CatalogConfig.HTTP_HOST_DEFAULT,
-            description = CatalogConfig.HTTP_HOST_DOC + " Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--http-host", paramLabel = "HOST", description = CatalogConfig.HTTP_HOST_DOC
+            + " (setting " + CatalogConfig.HTTP_HOST + ")")
     String httpHost;
 
-    @Option(names = "--http-port", defaultValue = "" + CatalogConfig.HTTP_PORT_DEFAULT,
-            description = CatalogConfig.HTTP_PORT_DOC + " Default: ${DEFAULT-VALUE}.")
-    int httpPort;
+    @Option(names = "--http-port", paramLabel = "PORT", description = CatalogConfig.HTTP_PORT_DOC
+            + " (setting " + CatalogConfig.HTTP_PORT + ")")
+    Integer httpPort;
 
-    @Option(names = "--application-id", defaultValue = CatalogConfig.APPLICATION_ID_DEFAULT,
-            description = CatalogConfig.APPLICATION_ID_DOC + " Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--application-id", paramLabel = "ID", description = CatalogConfig.APPLICATION_ID_DOC
+            + " (setting " + CatalogConfig.APPLICATION_ID + ")")
     String applicationId;
 
-    /** The options as a validated config. */
-    CatalogConfig config() {
-        Map<String, Object> values = new HashMap<>();
-        values.put(CatalogConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-        values.put(CatalogConfig.REGISTRY_URL, registryUrl);
-        values.put(CatalogConfig.STATE_DIR, stateDir);
-        values.put(CatalogConfig.HTTP_HOST, httpHost);
-        values.put(CatalogConfig.HTTP_PORT, httpPort);
-        values.put(CatalogConfig.APPLICATION_ID, applicationId);
+    /** The settings this command line names, with the connection resolved against {@code env}. */
+    CatalogConfig config(Map<String, String> env) {
+        Map<String, Object> dedicated = new HashMap<>();
+        dedicated.put(CatalogConfig.STATE_DIR, stateDir);
+        dedicated.put(CatalogConfig.HTTP_HOST, httpHost);
+        dedicated.put(CatalogConfig.HTTP_PORT, httpPort);
+        dedicated.put(CatalogConfig.APPLICATION_ID, applicationId);
+        Map<String, Object> values = settings.collect(CatalogConfig.DEFINITION, dedicated);
+        values.putAll(connection.resolve(env, true).toSettings());
         return new CatalogConfig(values);
     }
 
     @Override
     public Integer call() throws Exception {
-        RunningCatalog catalog = CatalogApp.start(config());
+        if (settings.listRequested()) {
+            settings.list(CatalogConfig.DEFINITION);
+            return 0;
+        }
+        RunningCatalog catalog = CatalogApp.start(config(System.getenv()));
         Runtime.getRuntime().addShutdownHook(new Thread(catalog::close, "mint-catalog-shutdown"));
         System.out.println("mint catalog: queries at " + catalog.queryUrl() + "/policies");
         return catalog.stopped().get() == KafkaStreams.State.ERROR ? 1 : 0;

@@ -1,6 +1,11 @@
 package ai.mint.catalog;
 
+import ai.mint.common.connection.ConnectionConfig;
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.decode.DecodeConfig;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -10,18 +15,14 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 
 /**
- * Settings of the catalog app, defined once with names, defaults and docs ({@link #DEFINITION} prints them). Values are
- * validated and read into typed fields when the config is built.
+ * Every setting of the catalog app, defined once with names, defaults and docs ({@code mint catalog --list-settings}
+ * prints them): the connection, the decode and dead-letter path, and the app's own knobs. Values are validated and
+ * read into typed fields when the config is built.
  */
 public final class CatalogConfig extends AbstractConfig {
 
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    public static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers to connect to (host:port,...).";
-    public static final String BOOTSTRAP_SERVERS_DEFAULT = "127.0.0.1:9092";
-
-    public static final String REGISTRY_URL = "schema.registry.url";
-    public static final String REGISTRY_URL_DOC = "Schema registry speaking the Confluent REST API "
-            + "(mock://NAME for an in-process registry).";
+    public static final String BOOTSTRAP_SERVERS = PlatformConnection.BOOTSTRAP_SERVERS;
+    public static final String REGISTRY_URL = PlatformConnection.SCHEMA_REGISTRY_URL;
 
     public static final String APPLICATION_ID = "application.id";
     public static final String APPLICATION_ID_DOC = "Kafka Streams application id: consumer group, prefix of the "
@@ -53,10 +54,25 @@ public final class CatalogConfig extends AbstractConfig {
     public static final String INTERNAL_REPLICATION_DOC = "Replication of changelog topics; -1 takes the broker default.";
     public static final int INTERNAL_REPLICATION_DEFAULT = -1;
 
-    public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(BOOTSTRAP_SERVERS, Type.STRING, BOOTSTRAP_SERVERS_DEFAULT, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
-            .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, REGISTRY_URL_DOC)
+    public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+    public static final String COMMIT_INTERVAL_MS_DOC = "How often the app commits its transaction: what it decided "
+            + "becomes visible to read_committed readers (workers, clients) at most this much later.";
+    public static final int COMMIT_INTERVAL_MS_DEFAULT = 100;
+
+    public static final String RECENT_EVENT_IDS = "recent.event.ids.per.policy";
+    public static final String RECENT_EVENT_IDS_DOC = "Event ids remembered per policy to drop redelivered duplicates.";
+
+    public static final String QUERY_FORWARD_TIMEOUT_MS = "query.forward.timeout.ms";
+    public static final String QUERY_FORWARD_TIMEOUT_MS_DOC = "How long a query forwarded to the instance that owns "
+            + "the policy may take before it is answered 503.";
+    public static final int QUERY_FORWARD_TIMEOUT_MS_DEFAULT = 5000;
+
+    public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+    public static final String SHUTDOWN_TIMEOUT_MS_DOC = "How long stopping waits for the last commit and for leaving "
+            + "the group.";
+    public static final int SHUTDOWN_TIMEOUT_MS_DEFAULT = 30_000;
+
+    public static final ConfigDef DEFINITION = DecodeConfig.define(ConnectionConfig.define(new ConfigDef()))
             .define(APPLICATION_ID, Type.STRING, APPLICATION_ID_DEFAULT, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(STATE_DIR, Type.STRING, STATE_DIR_DEFAULT, Importance.MEDIUM, STATE_DIR_DOC)
@@ -68,17 +84,28 @@ public final class CatalogConfig extends AbstractConfig {
             .define(STREAM_THREADS, Type.INT, STREAM_THREADS_DEFAULT, Range.atLeast(1), Importance.LOW,
                     STREAM_THREADS_DOC)
             .define(INTERNAL_REPLICATION, Type.INT, INTERNAL_REPLICATION_DEFAULT, Range.atLeast(-1), Importance.LOW,
-                    INTERNAL_REPLICATION_DOC);
+                    INTERNAL_REPLICATION_DOC)
+            .define(COMMIT_INTERVAL_MS, Type.INT, COMMIT_INTERVAL_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
+                    COMMIT_INTERVAL_MS_DOC)
+            .define(RECENT_EVENT_IDS, Type.INT, CatalogStores.RECENT_EVENT_IDS_PER_POLICY, Range.atLeast(1),
+                    Importance.LOW, RECENT_EVENT_IDS_DOC)
+            .define(QUERY_FORWARD_TIMEOUT_MS, Type.INT, QUERY_FORWARD_TIMEOUT_MS_DEFAULT, Range.atLeast(1),
+                    Importance.LOW, QUERY_FORWARD_TIMEOUT_MS_DOC)
+            .define(SHUTDOWN_TIMEOUT_MS, Type.INT, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0), Importance.LOW,
+                    SHUTDOWN_TIMEOUT_MS_DOC);
 
-    public final String bootstrapServers = getString(BOOTSTRAP_SERVERS);
-    public final String registryUrl = getString(REGISTRY_URL);
+    public final PlatformConnection connection = ConnectionConfig.connection(this);
     public final String applicationId = getString(APPLICATION_ID);
     public final Path stateDir = Path.of(getString(STATE_DIR));
     public final String httpHost = getString(HTTP_HOST);
     public final int httpPort = getInt(HTTP_PORT);
-    public final StoreKind storeKind = StoreKind.valueOf(getString(STORE_KIND).toUpperCase(java.util.Locale.ROOT));
+    public final StoreKind storeKind = StoreKind.valueOf(getString(STORE_KIND).toUpperCase(Locale.ROOT));
     public final int streamThreads = getInt(STREAM_THREADS);
     public final int internalReplication = getInt(INTERNAL_REPLICATION);
+    public final int commitIntervalMs = getInt(COMMIT_INTERVAL_MS);
+    public final int recentEventIdsPerPolicy = getInt(RECENT_EVENT_IDS);
+    public final Duration queryForwardTimeout = Duration.ofMillis(getInt(QUERY_FORWARD_TIMEOUT_MS));
+    public final Duration shutdownTimeout = Duration.ofMillis(getInt(SHUTDOWN_TIMEOUT_MS));
 
     /** Validates the settings; a missing or bad value throws a ConfigException naming it. */
     public CatalogConfig(Map<String, ?> values) {

@@ -12,9 +12,10 @@ import org.apache.kafka.streams.KafkaStreams;
  * @param streams the running Kafka Streams app (state, metadata)
  * @param http    the query API
  * @param stopped completes with ERROR or NOT_RUNNING when the streams app stops
+ * @param closeTimeout how long {@link #close()} waits for the last commit
  */
-public record RunningCatalog(KafkaStreams streams, CatalogHttpServer http, CompletableFuture<KafkaStreams.State> stopped)
-        implements AutoCloseable {
+public record RunningCatalog(KafkaStreams streams, CatalogHttpServer http, CompletableFuture<KafkaStreams.State> stopped,
+                             Duration closeTimeout) implements AutoCloseable {
 
     /** Base URL of this instance's query API. */
     public String queryUrl() {
@@ -26,6 +27,6 @@ public record RunningCatalog(KafkaStreams streams, CatalogHttpServer http, Compl
         http.close();
         // leave the group, so that a planned restart hands the partitions over at once instead of after the
         // session timeout; a crash still waits, as it should
-        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(closeTimeout));
     }
 }

@@ -1,6 +1,11 @@
 package ai.mint.orchestration;
 
 import ai.mint.common.deadletter.DeadLetters;
+import ai.mint.common.decode.DecodeConfig;
+import ai.mint.common.decode.DecodeResult;
+import ai.mint.common.decode.Failures;
+import ai.mint.common.decode.TopicDecoders;
+import ai.mint.common.ids.EventIds;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.DeadLetter;
 import ai.mint.events.EvalRequest;
@@ -13,10 +18,10 @@ import ai.mint.events.RolloutRequest;
 import ai.mint.events.RolloutResult;
 import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
+import ai.mint.registry.SchemaRegistryClient;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,53 +33,66 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes each input record by its source topic, applies {@link LoopRules} to the policy's stored loop state, stores
  * the result and forwards the requests to their topics. A record that does not decode, or whose key is not its
- * policy, becomes a dead letter; the app goes on.
+ * policy, becomes a dead letter; the app goes on. A registry outage is not the record's fault: it is retried in place
+ * and, if it lasts, fails the task, which takes the record again from its last commit.
  */
 final class LoopProcessor implements Processor<String, byte[], String, SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoopProcessor.class);
 
-    private final LoopRules rules;
     private final String appName;
-    private final Map<String, Deserializer<? extends SpecificRecord>> decoders;
+    private final SchemaRegistryClient registry;
+    private final Map<String, Class<? extends SpecificRecord>> inputs;
+    private final String catalogTopic;
+    private LoopRules rules;
+    private TopicDecoders decoders;
+    private int deadLetterBytes;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, LoopState> loops;
 
-    LoopProcessor(String appName, Map<String, Deserializer<? extends SpecificRecord>> decoders) {
-        this.rules = new LoopRules(appName);
+    /**
+     * @param inputs       the event type of each input topic
+     * @param catalogTopic the compacted catalog topic, whose tombstones are ignored
+     */
+    LoopProcessor(String appName, SchemaRegistryClient registry, Map<String, Class<? extends SpecificRecord>> inputs,
+                  String catalogTopic) {
         this.appName = appName;
-        this.decoders = decoders;
+        this.registry = registry;
+        this.inputs = inputs;
+        this.catalogTopic = catalogTopic;
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.loops = context.getStateStore(OrchestratorApp.LOOP_STORE);
+        Map<String, Object> settings = context.appConfigs();
+        this.rules = new LoopRules(appName, OrchestratorConfig.stepMaxAttempts(settings));
+        this.decoders = new TopicDecoders(registry, inputs, DecodeConfig.retryPolicy(settings));
+        this.deadLetterBytes = DecodeConfig.deadLetterMaxValueBytes(settings);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
-        if (record.value() == null) {
+        if (record.value() == null && topic.equals(catalogTopic)) {
             return; // a tombstone on the compacted catalog: nothing to drive
         }
-        SpecificRecord event;
-        try {
-            event = decoders.get(topic).deserialize(topic, record.value());
-        } catch (RuntimeException e) {
-            deadLetter(record, topic, e.getClass().getName(), "cannot decode: " + e.getMessage());
+        DecodeResult<SpecificRecord> decoded = decoders.decode(topic, record.key(), record.headers(), record.value());
+        if (!decoded.ok()) {
+            deadLetter(record, topic, decoded.errorClass(), decoded.reason());
             return;
         }
-        String policy = String.valueOf(event.get(event.getSchema().getField("policy_id").pos()));
-        if (!policy.equals(record.key())) {
-            deadLetter(record, topic, "KeyMismatch", "record key '" + record.key() + "' is not its policy_id '" + policy + "'");
-            return;
-        }
+        SpecificRecord event = decoded.event();
+        String policy = record.key();
         LoopState current = loops.get(policy);
         LoopRules.Step step;
         try {
             step = apply(current, event);
         } catch (RuntimeException e) {
+            if (Failures.isRetriable(e)) {
+                throw e;
+            }
             LOG.warn("cannot apply {} to loop of {}", event.getSchema().getName(), policy, e);
             deadLetter(record, topic, e.getClass().getName(), e.getMessage());
             return;
@@ -134,11 +152,11 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
     private void deadLetter(Record<String, byte[]> record, String topic, String errorClass, String reason) {
         int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
         long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
-        String key = record.key() == null ? "" : record.key();
-        DeadLetter letter = DeadLetters.of(LoopRules.derived(topic + "-" + partition + "-" + offset, "dlq"),
+        String key = DeadLetters.recordKey(record.key());
+        DeadLetter letter = DeadLetters.of(EventIds.ofSource(topic, partition, offset),
                 Instant.ofEpochMilli(record.timestamp()),
-                new DeadLetters.Source(topic, partition, offset, DeadLetters.keyBytes(key), record.value()),
-                key, errorClass, reason == null ? errorClass : reason, appName);
+                new DeadLetters.Source(topic, partition, offset, DeadLetters.keyBytes(record.key()), record.value()),
+                key, errorClass, reason == null ? errorClass : reason, appName, deadLetterBytes);
         context.forward(record.withKey(key).withValue((SpecificRecord) letter), OrchestratorApp.SINK_DEAD_LETTER);
     }
 }

@@ -1,5 +1,6 @@
 package ai.mint.orchestration;
 
+import ai.mint.common.ids.EventIds;
 import ai.mint.events.AdamParams;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.EvalRequest;
@@ -16,13 +17,11 @@ import ai.mint.events.RolloutResult;
 import ai.mint.events.SamplingParams;
 import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -42,13 +41,23 @@ public final class LoopRules {
         }
     }
 
-    /** Tries of one step before its loop is given up. */
-    public static final int MAX_ATTEMPTS = 3;
+    /** Tries of one step before its loop is given up, unless configured otherwise. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
     private final String appName;
+    private final int maxAttempts;
 
     public LoopRules(String appName) {
+        this(appName, DEFAULT_MAX_ATTEMPTS);
+    }
+
+    /** @param maxAttempts tries of one step (its rollout, update, export and eval) before the loop is given up */
+    public LoopRules(String appName, int maxAttempts) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+        }
         this.appName = appName;
+        this.maxAttempts = maxAttempts;
     }
 
     /** A catalog entry: (re)starts, stops or re-specs the loop, and follows the serving pointer. */
@@ -88,7 +97,7 @@ public final class LoopRules {
         }
         String correlation = correlation(s, s.pendingStep(), "update");
         UpdateRequest q = UpdateRequest.newBuilder()
-                .setEventId(derived(r.getEventId(), "update-request"))
+                .setEventId(EventIds.derived(r.getEventId(), "update-request"))
                 .setPolicyId(s.policyId())
                 .setTime(Instant.now())
                 .setCorrelationId(correlation)
@@ -111,7 +120,7 @@ public final class LoopRules {
         }
         String correlation = correlation(s, s.pendingStep(), "export");
         ExportRequest q = ExportRequest.newBuilder()
-                .setEventId(derived(r.getEventId(), "export-request"))
+                .setEventId(EventIds.derived(r.getEventId(), "export-request"))
                 .setPolicyId(s.policyId())
                 .setTime(Instant.now())
                 .setCorrelationId(correlation)
@@ -135,7 +144,7 @@ public final class LoopRules {
         }
         String correlation = correlation(s, s.pendingStep(), "eval");
         EvalRequest q = EvalRequest.newBuilder()
-                .setEventId(derived(r.getEventId(), "eval-request"))
+                .setEventId(EventIds.derived(r.getEventId(), "eval-request"))
                 .setPolicyId(s.policyId())
                 .setTime(Instant.now())
                 .setCorrelationId(correlation)
@@ -179,7 +188,7 @@ public final class LoopRules {
                         + " is more than %.4f below the baseline %.4f", spec.guardMetric(), live, next.liveValues().size(),
                 s.servingRevision(), spec.guardMaxDrop(), baseline);
         RollbackRequest q = RollbackRequest.newBuilder()
-                .setEventId(derived(m.getEventId(), "rollback-request"))
+                .setEventId(EventIds.derived(m.getEventId(), "rollback-request"))
                 .setPolicyId(s.policyId())
                 .setTime(Instant.now())
                 .setCorrelationId(s.policyId() + "/guard/" + s.servingRevision())
@@ -193,11 +202,11 @@ public final class LoopRules {
 
     /**
      * A stage failed: start the step again from its rollout (a worker answers a repeated update or export from what it
-     * saved), up to {@link #MAX_ATTEMPTS} times, then give up on the loop with the reason.
+     * saved), up to {@code maxAttempts} times, then give up on the loop with the reason.
      */
     private Step retryOrFail(LoopState s, String reason, String causeEventId) {
-        if (s.attempt() + 1 >= MAX_ATTEMPTS) {
-            return Step.unchanged(s.settled(LoopPhase.FAILED, reason + " (after " + MAX_ATTEMPTS + " attempts)"));
+        if (s.attempt() + 1 >= maxAttempts) {
+            return Step.unchanged(s.settled(LoopPhase.FAILED, reason + " (after " + maxAttempts + " attempts)"));
         }
         return nextRollout(s.retried(), causeEventId);
     }
@@ -213,7 +222,7 @@ public final class LoopRules {
         int step = s.completedSteps() + 1;
         String correlation = correlation(s, step, "rollout");
         RolloutRequest q = RolloutRequest.newBuilder()
-                .setEventId(derived(causeEventId, "rollout-request-" + step + "-" + s.attempt()))
+                .setEventId(EventIds.derived(causeEventId, "rollout-request-" + step + "-" + s.attempt()))
                 .setPolicyId(s.policyId())
                 .setTime(Instant.now())
                 .setCorrelationId(correlation)
@@ -245,9 +254,5 @@ public final class LoopRules {
         }
         return entry.getRevisions().stream().filter(r -> r.getRevision().equals(revision)).findFirst()
                 .map(r -> r.getEvalScores().get(metric)).orElse(null);
-    }
-
-    static String derived(String eventId, String kind) {
-        return UUID.nameUUIDFromBytes((eventId + "/" + kind).getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

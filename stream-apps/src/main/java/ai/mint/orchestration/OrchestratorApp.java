@@ -1,5 +1,6 @@
 package ai.mint.orchestration;
 
+import ai.mint.common.decode.DecodeConfig;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.EvalResult;
 import ai.mint.events.ExportResult;
@@ -7,16 +8,14 @@ import ai.mint.events.Metric;
 import ai.mint.events.RolloutResult;
 import ai.mint.events.UpdateResult;
 import ai.mint.registry.SchemaRegistryClient;
-import ai.mint.registry.SchemaRegistryClients;
-import ai.mint.serde.AvroEventDeserializer;
 import ai.mint.serde.AvroEventSerializer;
+import ai.mint.streams.StreamsDefaults;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -53,20 +52,20 @@ public final class OrchestratorApp {
     /** The topology; {@code persistent} false uses an in-memory store (TopologyTestDriver). */
     public static Topology buildTopology(OrchestratorTopics topics, SchemaRegistryClient registry, String appName,
                                          boolean persistent) {
-        Map<String, Deserializer<? extends SpecificRecord>> decoders = new LinkedHashMap<>();
-        decoders.put(topics.catalog(), new AvroEventDeserializer<>(registry, CatalogEntry.class));
-        decoders.put(topics.rolloutResults(), new AvroEventDeserializer<>(registry, RolloutResult.class));
-        decoders.put(topics.updateResults(), new AvroEventDeserializer<>(registry, UpdateResult.class));
-        decoders.put(topics.exportResults(), new AvroEventDeserializer<>(registry, ExportResult.class));
-        decoders.put(topics.evalResults(), new AvroEventDeserializer<>(registry, EvalResult.class));
-        decoders.put(topics.metrics(), new AvroEventDeserializer<>(registry, Metric.class));
+        Map<String, Class<? extends SpecificRecord>> inputs = new LinkedHashMap<>();
+        inputs.put(topics.catalog(), CatalogEntry.class);
+        inputs.put(topics.rolloutResults(), RolloutResult.class);
+        inputs.put(topics.updateResults(), UpdateResult.class);
+        inputs.put(topics.exportResults(), ExportResult.class);
+        inputs.put(topics.evalResults(), EvalResult.class);
+        inputs.put(topics.metrics(), Metric.class);
 
         Topology topology = new Topology();
-        String[] sources = decoders.keySet().stream().map(t -> "source-" + t).toArray(String[]::new);
-        for (String topic : decoders.keySet()) {
+        String[] sources = inputs.keySet().stream().map(t -> "source-" + t).toArray(String[]::new);
+        for (String topic : inputs.keySet()) {
             topology.addSource("source-" + topic, new StringDeserializer(), new ByteArrayDeserializer(), topic);
         }
-        topology.addProcessor(PROCESSOR, () -> new LoopProcessor(appName, decoders), sources);
+        topology.addProcessor(PROCESSOR, () -> new LoopProcessor(appName, registry, inputs, topics.catalog()), sources);
         KeyValueBytesStoreSupplier supplier = persistent ? Stores.persistentKeyValueStore(LOOP_STORE)
                 : Stores.inMemoryKeyValueStore(LOOP_STORE);
         topology.addStateStore(Stores.keyValueStoreBuilder(supplier, Serdes.String(), LoopStateSerde.serde())
@@ -82,21 +81,23 @@ public final class OrchestratorApp {
         return topology;
     }
 
+    /**
+     * The orchestrator's Kafka Streams settings: the platform's base ({@link StreamsDefaults}), its commit interval,
+     * and the settings its processor reads from the app configs (decode retries, dead-letter bound, step attempts).
+     */
     public static Properties streamsConfig(OrchestratorConfig config) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir.toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        // the loop waits on each result, so commit often: a result turns into the next request within ~100 ms
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        Properties props = StreamsDefaults.base(config.connection, config.applicationId, config.stateDir,
+                config.internalReplication);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs);
+        props.putAll(DecodeConfig.passOn(config.values()));
+        props.put(OrchestratorConfig.STEP_MAX_ATTEMPTS, config.stepMaxAttempts);
         return props;
     }
 
     /** The orchestrator, not started yet (so that a state listener can be set). */
     public static KafkaStreams create(OrchestratorConfig config) {
-        SchemaRegistryClient registry = SchemaRegistryClients.fromUrl(config.registryUrl);
+        SchemaRegistryClient registry = config.connection.registry();
         KafkaStreams streams = new KafkaStreams(
                 buildTopology(OrchestratorTopics.defaults(), registry, config.applicationId, true), streamsConfig(config));
         // a failure that is not the input's fault (registry or broker down) kills the thread; replace it and go on
@@ -111,8 +112,13 @@ public final class OrchestratorApp {
         return streams;
     }
 
-    /** Closes a started orchestrator, waiting for its last commit. */
+    /** Closes a started orchestrator, waiting up to 30 s for its last commit. */
     public static void stop(KafkaStreams streams) {
-        streams.close(Duration.ofSeconds(30));
+        stop(streams, Duration.ofSeconds(30));
+    }
+
+    /** Closes a started orchestrator, waiting up to {@code timeout} for its last commit. */
+    public static void stop(KafkaStreams streams, Duration timeout) {
+        streams.close(timeout);
     }
 }

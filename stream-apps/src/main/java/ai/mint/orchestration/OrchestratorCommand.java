@@ -1,40 +1,59 @@
 package ai.mint.orchestration;
 
 import ai.mint.common.cli.MintSubcommand;
+import ai.mint.common.config.SettingsOptions;
+import ai.mint.common.connection.ConnectionOptions;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code mint orchestrator}: runs the training-loop orchestrator until interrupted. */
+/**
+ * {@code mint orchestrator}: runs the training-loop orchestrator until interrupted. It finds the platform like every
+ * command ({@link ConnectionOptions}); its settings are {@link OrchestratorConfig}'s, from {@code --config},
+ * {@code --set} and the dedicated options.
+ */
 @Command(name = "orchestrator", mixinStandardHelpOptions = true,
         description = "Run the orchestrator (Kafka Streams) that drives every policy's rollout/update/export/eval loop"
                 + " and its regression guard.")
 public final class OrchestratorCommand implements Callable<Integer>, MintSubcommand {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka brokers. Default: ${DEFAULT-VALUE}.")
-    String bootstrapServers;
+    @Mixin
+    ConnectionOptions connection;
 
-    @Option(names = "--registry-url", required = true, description = "Schema registry (Confluent REST API) URL.")
-    String registryUrl;
+    @Mixin
+    SettingsOptions settings;
 
-    @Option(names = "--state-dir", defaultValue = "${sys:java.io.tmpdir}/mint-orchestrator",
-            description = "Directory of the loop-state store. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Directory of the loop-state store (setting " + OrchestratorConfig.STATE_DIR + ").")
     String stateDir;
 
-    @Option(names = "--application-id", defaultValue = "mint-orchestrator",
-            description = "Kafka Streams application id. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--application-id", paramLabel = "ID",
+            description = "Kafka Streams application id (setting " + OrchestratorConfig.APPLICATION_ID + ").")
     String applicationId;
+
+    /** The settings this command line names, with the connection resolved against {@code env}. */
+    OrchestratorConfig config(Map<String, String> env) {
+        Map<String, Object> dedicated = new HashMap<>();
+        dedicated.put(OrchestratorConfig.STATE_DIR, stateDir);
+        dedicated.put(OrchestratorConfig.APPLICATION_ID, applicationId);
+        Map<String, Object> values = settings.collect(OrchestratorConfig.DEFINITION, dedicated);
+        values.putAll(connection.resolve(env, true).toSettings());
+        return new OrchestratorConfig(values);
+    }
 
     @Override
     public Integer call() throws Exception {
-        KafkaStreams streams = OrchestratorApp.create(new OrchestratorConfig(Map.of(
-                OrchestratorConfig.BOOTSTRAP_SERVERS, bootstrapServers,
-                OrchestratorConfig.REGISTRY_URL, registryUrl,
-                OrchestratorConfig.STATE_DIR, stateDir,
-                OrchestratorConfig.APPLICATION_ID, applicationId)));
+        if (settings.listRequested()) {
+            settings.list(OrchestratorConfig.DEFINITION);
+            return 0;
+        }
+        OrchestratorConfig config = config(System.getenv());
+        KafkaStreams streams = OrchestratorApp.create(config);
         CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
@@ -42,8 +61,9 @@ public final class OrchestratorCommand implements Callable<Integer>, MintSubcomm
             }
         });
         streams.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> OrchestratorApp.stop(streams), "mint-orchestrator-shutdown"));
-        System.out.println("mint orchestrator running (application id " + applicationId + "); Ctrl-C stops it");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> OrchestratorApp.stop(streams, config.shutdownTimeout),
+                "mint-orchestrator-shutdown"));
+        System.out.println("mint orchestrator running (application id " + config.applicationId + "); Ctrl-C stops it");
         return stopped.get() == KafkaStreams.State.ERROR ? 1 : 0;
     }
 }

@@ -59,6 +59,7 @@ public final class CatalogDriver implements AutoCloseable {
         serdes = CatalogSerdes.using(SchemaRegistryClients.fromUrl(registryUrl));
         CatalogConfig config = new CatalogConfig(Map.of(
                 CatalogConfig.REGISTRY_URL, registryUrl,
+                CatalogConfig.BOOTSTRAP_SERVERS, "unused:9092",
                 CatalogConfig.APPLICATION_ID, APP,
                 CatalogConfig.STATE_DIR, stateDir.toString(),
                 CatalogConfig.STORE_KIND, "in_memory"));

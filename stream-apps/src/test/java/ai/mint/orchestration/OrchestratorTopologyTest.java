@@ -1,7 +1,10 @@
 package ai.mint.orchestration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.mint.common.decode.DecodeConfig;
+import ai.mint.common.ids.EventIds;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.DeadLetter;
 import ai.mint.events.EvalRequest;
@@ -22,6 +25,7 @@ import ai.mint.events.RolloutResult;
 import ai.mint.events.TrainingSpec;
 import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
+import ai.mint.registry.OutageRegistry;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.registry.SchemaRegistryClients;
 import ai.mint.serde.AvroEventDeserializer;
@@ -56,10 +60,7 @@ class OrchestratorTopologyTest {
     void start() {
         registry = SchemaRegistryClients.fromUrl("mock://" + registryName);
         serializer = new AvroEventSerializer<>(registry);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "orchestrator-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(OrchestratorApp.buildTopology(topics, registry, "orchestrator", false), props);
+        driver = new TopologyTestDriver(OrchestratorApp.buildTopology(topics, registry, "orchestrator", false), props());
     }
 
     @AfterEach
@@ -128,7 +129,7 @@ class OrchestratorTopologyTest {
         assertThat(read(topics.rolloutRequests(), RolloutRequest.class)).isEmpty();
         LoopState state = driver.<String, LoopState>getKeyValueStore(OrchestratorApp.LOOP_STORE).get(P);
         assertThat(state.phase()).isEqualTo(LoopPhase.FAILED);
-        assertThat(state.failure()).contains("still no").contains(LoopRules.MAX_ATTEMPTS + " attempts");
+        assertThat(state.failure()).contains("still no").contains(LoopRules.DEFAULT_MAX_ATTEMPTS + " attempts");
     }
 
     @Test
@@ -197,6 +198,73 @@ class OrchestratorTopologyTest {
         List<DeadLetter> letters = read(topics.deadLetter(), DeadLetter.class);
         assertThat(letters).hasSize(1);
         assertThat(letters.get(0).getSourceTopic()).isEqualTo(topics.rolloutResults());
+        assertThat(letters.get(0).getErrorClass()).isEqualTo("UNDESERIALIZABLE");
+        assertThat(letters.get(0).getReason()).startsWith("record in " + topics.rolloutResults() + " does not decode");
+        assertThat(letters.get(0).getEventId()).isEqualTo(EventIds.ofSource(topics.rolloutResults(), 0, 0L));
+    }
+
+    @Test
+    void shouldDeadLetterAResultKeyedByAnotherPolicy() {
+        pipe(topics.catalog(), entry(spec(2, PolicyStatus.ACTIVE, null), List.of(), null));
+        RolloutRequest rollout = single(topics.rolloutRequests(), RolloutRequest.class);
+        driver.createInputTopic(topics.rolloutResults(), new StringSerializer(), serializer)
+                .pipeInput("other-policy", rolloutResult(rollout));
+
+        List<DeadLetter> letters = read(topics.deadLetter(), DeadLetter.class);
+        assertThat(letters).extracting(DeadLetter::getErrorClass).containsExactly("KEY_MISMATCH");
+        assertThat(letters.get(0).getReason()).contains("record key 'other-policy' is not its policy_id '" + P + "'");
+        assertThat(read(topics.updateRequests(), UpdateRequest.class)).isEmpty();
+    }
+
+    @Test
+    void shouldRetryARegistryOutageAndProcessTheRecordOnceTheRegistryIsBack() {
+        OutageRegistry outage = new OutageRegistry(registry);
+        restartWith(outage, 2_000);
+        byte[] entry = serializer.serialize(topics.catalog(), entry(spec(2, PolicyStatus.ACTIVE, null), List.of(), null));
+        outage.failNext(3);
+
+        pipeRaw(topics.catalog(), entry);
+
+        assertThat(outage.refused()).isEqualTo(3);
+        assertThat(read(topics.rolloutRequests(), RolloutRequest.class)).hasSize(1);
+        assertThat(read(topics.deadLetter(), DeadLetter.class)).isEmpty();
+    }
+
+    @Test
+    void shouldNeverDeadLetterValidInputWhileTheRegistryStaysDown() {
+        OutageRegistry outage = new OutageRegistry(registry);
+        restartWith(outage, 30);
+        byte[] entry = serializer.serialize(topics.catalog(), entry(spec(2, PolicyStatus.ACTIVE, null), List.of(), null));
+        outage.down();
+
+        // the task fails instead; Kafka Streams then takes the record again from the last commit
+        assertThatThrownBy(() -> pipeRaw(topics.catalog(), entry))
+                .hasRootCauseInstanceOf(ai.mint.registry.RegistryUnavailableException.class)
+                .satisfies(e -> assertThat(ai.mint.common.decode.Failures.isRetriable(e)).isTrue());
+        outage.up();
+        assertThat(read(topics.deadLetter(), DeadLetter.class)).isEmpty();
+        assertThat(read(topics.rolloutRequests(), RolloutRequest.class)).isEmpty();
+
+        pipeRaw(topics.catalog(), entry); // the redelivery
+        assertThat(read(topics.rolloutRequests(), RolloutRequest.class)).hasSize(1);
+        assertThat(read(topics.deadLetter(), DeadLetter.class)).isEmpty();
+    }
+
+    @Test
+    void shouldGiveUpALoopAfterTheConfiguredAttempts() {
+        driver.close();
+        Properties props = props();
+        props.put(OrchestratorConfig.STEP_MAX_ATTEMPTS, 1);
+        driver = new TopologyTestDriver(OrchestratorApp.buildTopology(topics, registry, "orchestrator", false), props);
+        pipe(topics.catalog(), entry(spec(2, PolicyStatus.ACTIVE, null), List.of(), null));
+        RolloutRequest rollout = single(topics.rolloutRequests(), RolloutRequest.class);
+
+        pipe(topics.rolloutResults(), RolloutResult.newBuilder(rolloutResult(rollout)).setError("no worker").build());
+
+        assertThat(read(topics.rolloutRequests(), RolloutRequest.class)).isEmpty();
+        LoopState state = driver.<String, LoopState>getKeyValueStore(OrchestratorApp.LOOP_STORE).get(P);
+        assertThat(state.phase()).isEqualTo(LoopPhase.FAILED);
+        assertThat(state.failure()).contains("after 1 attempts");
     }
 
     // ---- events ----
@@ -257,6 +325,27 @@ class OrchestratorTopologyTest {
     }
 
     // ---- plumbing ----
+
+    private Properties props() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "orchestrator-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        return props;
+    }
+
+    /** A driver whose topology reads through {@code through}, retrying registry failures for {@code retryMs}. */
+    private void restartWith(SchemaRegistryClient through, long retryMs) {
+        driver.close();
+        Properties props = props();
+        props.putAll(DecodeConfig.passOn(Map.of(DecodeConfig.RETRY_BACKOFF_MS, 1L, DecodeConfig.RETRY_BACKOFF_MAX_MS, 4L,
+                DecodeConfig.RETRY_TIMEOUT_MS, retryMs)));
+        driver = new TopologyTestDriver(OrchestratorApp.buildTopology(topics, through, "orchestrator", false), props);
+    }
+
+    private void pipeRaw(String topic, byte[] value) {
+        driver.createInputTopic(topic, new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())
+                .pipeInput(P, value);
+    }
 
     private void pipe(String topic, SpecificRecord event) {
         TestInputTopic<String, SpecificRecord> in = driver.createInputTopic(topic, new StringSerializer(), serializer);

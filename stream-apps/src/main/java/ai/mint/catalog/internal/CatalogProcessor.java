@@ -2,6 +2,7 @@ package ai.mint.catalog.internal;
 
 import ai.mint.catalog.CatalogStores;
 import ai.mint.catalog.internal.Rejection.Kind;
+import ai.mint.common.decode.Failures;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.RollbackResult;
 import ai.mint.events.ServeResult;
@@ -49,6 +50,9 @@ public final class CatalogProcessor implements Processor<String, Object, String,
         try {
             fold(record, decoded);
         } catch (RuntimeException e) {
+            if (Failures.isRetriable(e)) {
+                throw e; // the registry or the broker failed, not the record: the task retries it from its last commit
+            }
             LOG.warn("refusing record of {}: {}", record.key(), e.toString());
             deadLetter(record, decoded, new Rejection(Kind.PROCESSING_ERROR, e.getClass().getSimpleName() + ": "
                     + DecodeProcessor.rootMessage(e)));

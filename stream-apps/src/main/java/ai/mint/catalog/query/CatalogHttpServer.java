@@ -37,14 +37,21 @@ public final class CatalogHttpServer implements AutoCloseable {
     private final CatalogQueries queries;
     private final ObjectMapper json = new ObjectMapper();
 
-    private CatalogHttpServer(HttpServer server, ExecutorService executor, CatalogReader reader, String self) {
+    private CatalogHttpServer(HttpServer server, ExecutorService executor, CatalogReader reader, String self,
+                              Duration forwardTimeout) {
         this.server = server;
         this.executor = executor;
-        this.queries = new CatalogQueries(reader, new Forwarder(json, self, Duration.ofSeconds(5)), json);
+        this.queries = new CatalogQueries(reader, new Forwarder(json, self, forwardTimeout), json);
     }
 
-    /** Binds {@code host:port} (0 picks a free port) and starts serving. */
+    /** Binds {@code host:port} (0 picks a free port) and starts serving; forwarded queries may take 5 s. */
     public static CatalogHttpServer start(CatalogReader reader, String host, int port) throws IOException {
+        return start(reader, host, port, Duration.ofSeconds(5));
+    }
+
+    /** Binds {@code host:port} (0 picks a free port) and starts serving, giving forwarded queries {@code forwardTimeout}. */
+    public static CatalogHttpServer start(CatalogReader reader, String host, int port, Duration forwardTimeout)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
             Thread thread = new Thread(r, "mint-catalog-http");
@@ -52,7 +59,7 @@ public final class CatalogHttpServer implements AutoCloseable {
             return thread;
         });
         String self = "http://" + host + ":" + server.getAddress().getPort();
-        CatalogHttpServer api = new CatalogHttpServer(server, executor, reader, self);
+        CatalogHttpServer api = new CatalogHttpServer(server, executor, reader, self, forwardTimeout);
         server.createContext("/", api::handle);
         server.setExecutor(executor);
         server.start();
