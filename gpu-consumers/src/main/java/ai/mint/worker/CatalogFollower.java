@@ -1,9 +1,13 @@
 package ai.mint.worker;
 
+import ai.mint.common.decode.DecodeResult;
+import ai.mint.common.decode.EventDecoder;
+import ai.mint.common.decode.RetriableDecodeException;
+import ai.mint.common.decode.RetryPolicy;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.PolicyStatus;
 import ai.mint.events.RevisionInfo;
-import ai.mint.serde.AvroEventDeserializer;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.topics.Topics;
 import java.time.Duration;
@@ -11,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -25,26 +28,25 @@ import org.slf4j.LoggerFactory;
  * Follows the compacted catalog topic from its beginning on a thread of its own and keeps the latest entry of every
  * policy: its spec (reward, LoRA shape), its revisions (adapter URIs and checksums) and its serving pointer. Serving
  * reads the pointer once per request, so a pointer move switches new requests atomically while requests already
- * running finish on the revision they resolved. An entry that cannot be decoded is skipped with a warning.
+ * running finish on the revision they resolved. An entry that is bad input is skipped with a warning; one that cannot
+ * be decoded because the registry is down is read again once it is back, so that no policy goes missing.
  */
 public final class CatalogFollower implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatalogFollower.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final AvroEventDeserializer<CatalogEntry> decoder;
+    private final EventDecoder<CatalogEntry> decoder;
+    private final RetryPolicy retry;
     private final Map<String, CatalogEntry> entries = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean caughtUp;
 
-    public CatalogFollower(String bootstrapServers, SchemaRegistryClient registry, String clientId) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
-        this.decoder = new AvroEventDeserializer<>(registry, CatalogEntry.class);
+    public CatalogFollower(KafkaClients clients, SchemaRegistryClient registry, String clientId, RetryPolicy retry) {
+        this.consumer = clients.consumer(clientId, new StringDeserializer(), new ByteArrayDeserializer());
+        this.decoder = EventDecoder.of(registry, CatalogEntry.class, retry);
+        this.retry = retry;
         this.thread = new Thread(this::run, clientId);
         this.thread.setDaemon(true);
     }
@@ -63,7 +65,12 @@ public final class CatalogFollower implements AutoCloseable {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    apply(r);
+                    if (!apply(r)) {
+                        // the registry is down: read this record (and what follows it) again after a pause
+                        consumer.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
+                        Thread.sleep(retry.maxBackoff().toMillis());
+                        break;
+                    }
                 }
                 if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     caughtUp = true;
@@ -71,6 +78,8 @@ public final class CatalogFollower implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("catalog follower stopped: {}", e.toString(), e);
         } finally {
@@ -78,16 +87,26 @@ public final class CatalogFollower implements AutoCloseable {
         }
     }
 
-    private void apply(ConsumerRecord<String, byte[]> r) {
+    /** Takes in one record; false when it must be read again later (the registry could not be asked). */
+    private boolean apply(ConsumerRecord<String, byte[]> r) {
         if (r.value() == null) {
             entries.remove(r.key());
-            return;
+            return true;
         }
+        DecodeResult<CatalogEntry> decoded;
         try {
-            accept(decoder.deserialize(r.topic(), r.value()));
-        } catch (RuntimeException e) {
-            LOG.warn("skipping undecodable catalog record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            decoded = decoder.decode(r.topic(), r.key(), r.headers(), r.value());
+        } catch (RetriableDecodeException e) {
+            LOG.warn("catalog record at {}-{}@{} cannot be read now, will retry: {}", r.topic(), r.partition(),
+                    r.offset(), e.getMessage());
+            return false;
         }
+        if (decoded.ok()) {
+            accept(decoded.event());
+        } else {
+            LOG.warn("skipping catalog record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), decoded.reason());
+        }
+        return true;
     }
 
     /** Takes in one catalog entry (from the topic; tests hand entries in directly). */

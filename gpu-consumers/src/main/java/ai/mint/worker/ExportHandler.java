@@ -1,5 +1,6 @@
 package ai.mint.worker;
 
+import ai.mint.common.ids.EventIds;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.Projection;

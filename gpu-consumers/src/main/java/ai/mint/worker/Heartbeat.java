@@ -1,5 +1,6 @@
 package ai.mint.worker;
 
+import ai.mint.common.ids.EventIds;
 import ai.mint.events.AdapterTier;
 import ai.mint.events.ResidentAdapter;
 import ai.mint.events.WorkerStatus;

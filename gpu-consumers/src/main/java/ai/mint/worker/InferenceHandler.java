@@ -1,5 +1,6 @@
 package ai.mint.worker;
 
+import ai.mint.common.ids.EventIds;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.GenerationParams;

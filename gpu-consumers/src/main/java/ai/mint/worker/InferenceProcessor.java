@@ -1,9 +1,11 @@
 package ai.mint.worker;
 
+import ai.mint.common.decode.DecodeResult;
+import ai.mint.common.decode.EventDecoder;
+import ai.mint.common.decode.Failures;
+import ai.mint.common.decode.RetryPolicy;
 import ai.mint.events.InferenceRequest;
 import ai.mint.registry.SchemaRegistryClient;
-import ai.mint.serde.AvroEventDeserializer;
-import ai.mint.topics.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -13,40 +15,45 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Processes a poll of inference requests: each is decoded and resolved to its revision on its own (a bad one is
- * answered with an error and dead-lettered), then all good ones are answered in one batched generate call.
+ * answered with an error and dead-lettered), then all good ones are answered in one batched generate call. A registry
+ * outage while decoding is thrown before anything is answered, so {@link RequestLoop} takes the poll again: valid
+ * requests are never dead-lettered for it.
  */
 public final class InferenceProcessor implements Consumer<List<ConsumerRecord<String, byte[]>>> {
 
     private final WorkerOutputs outputs;
     private final InferenceHandler handler;
-    private final AvroEventDeserializer<InferenceRequest> decoder;
+    private final EventDecoder<InferenceRequest> decoder;
     private final int maxBatch;
 
-    public InferenceProcessor(WorkerOutputs outputs, SchemaRegistryClient registry, InferenceHandler handler, int maxBatch) {
+    public InferenceProcessor(WorkerOutputs outputs, SchemaRegistryClient registry, RetryPolicy retry,
+                              InferenceHandler handler, int maxBatch) {
         this.outputs = outputs;
         this.handler = handler;
-        this.decoder = new AvroEventDeserializer<>(registry, InferenceRequest.class);
+        this.decoder = EventDecoder.of(registry, InferenceRequest.class, retry);
         this.maxBatch = maxBatch;
     }
 
     @Override
     public void accept(List<ConsumerRecord<String, byte[]>> records) {
-        List<InferenceHandler.Resolved> ready = new ArrayList<>();
+        List<DecodeResult<InferenceRequest>> decoded = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
-            InferenceRequest q;
-            try {
-                q = decoder.deserialize(record.topic(), record.value());
-                if (q == null) {
-                    throw new IllegalArgumentException("record has no value");
-                }
-            } catch (RuntimeException e) {
-                outputs.deadLetter(record, record.key(), e, "cannot decode " + Topics.INFERENCE_REQUESTS.name()
-                        + " record: " + e.getMessage());
+            decoded.add(decoder.decode(record.topic(), record.key(), record.headers(), record.value()));
+        }
+        List<InferenceHandler.Resolved> ready = new ArrayList<>();
+        for (int r = 0; r < records.size(); r++) {
+            ConsumerRecord<String, byte[]> record = records.get(r);
+            if (!decoded.get(r).ok()) {
+                outputs.deadLetter(record, record.key(), decoded.get(r).errorClass(), decoded.get(r).reason());
                 continue;
             }
+            InferenceRequest q = decoded.get(r).event();
             try {
                 ready.add(handler.resolve(q));
             } catch (RuntimeException e) {
+                if (Failures.isRetriable(e)) {
+                    throw e;
+                }
                 String reason = e instanceof RejectedWorkException ? e.getMessage() : e.toString();
                 Reply failure = handler.failure(q, reason);
                 outputs.sendAndWait(failure.topic(), failure.key(), failure.event());

@@ -1,19 +1,22 @@
 package ai.mint.worker;
 
+import ai.mint.common.decode.DecodeResult;
+import ai.mint.common.decode.Failures;
+import ai.mint.common.decode.RetryPolicy;
+import ai.mint.common.decode.TopicDecoders;
 import ai.mint.events.EvalRequest;
 import ai.mint.events.ExportRequest;
 import ai.mint.events.RolloutRequest;
 import ai.mint.events.UpdateRequest;
 import ai.mint.registry.SchemaRegistryClient;
-import ai.mint.serde.AvroEventDeserializer;
 import ai.mint.topics.TopicSpec;
 import ai.mint.topics.TopicTypes;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,25 +26,31 @@ import org.slf4j.LoggerFactory;
 /**
  * Processes lifecycle requests (rollout, update, export, eval) one by one: decodes, checks the key, runs the role's
  * handler and publishes its result with the request's correlation id. Input that cannot be processed is answered with
- * an error result (when it decoded) and a dead letter naming the reason; nothing stops the worker.
+ * an error result (when it decoded) and a dead letter naming the reason; nothing stops the worker. A failure that is
+ * not the input's (the registry or the broker down) is thrown instead, so that {@link RequestLoop} takes the poll
+ * again from its last commit: valid work is never dead-lettered for it. The whole poll is decoded before any work
+ * starts, so such a retry redoes no finished work.
  */
 public final class LifecycleProcessor implements Consumer<List<ConsumerRecord<String, byte[]>>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleProcessor.class);
 
     private final WorkerOutputs outputs;
-    private final Map<String, AvroEventDeserializer<SpecificRecord>> decoders = new HashMap<>();
+    private final TopicDecoders decoders;
     private final RolloutHandler rollout;
     private final UpdateHandler update;
     private final ExportHandler export;
     private final EvalHandler eval;
 
-    public LifecycleProcessor(WorkerOutputs outputs, SchemaRegistryClient registry, List<TopicSpec> topics,
-                              RolloutHandler rollout, UpdateHandler update, ExportHandler export, EvalHandler eval) {
+    public LifecycleProcessor(WorkerOutputs outputs, SchemaRegistryClient registry, RetryPolicy retry,
+                              List<TopicSpec> topics, RolloutHandler rollout, UpdateHandler update,
+                              ExportHandler export, EvalHandler eval) {
         this.outputs = outputs;
+        Map<String, Class<? extends SpecificRecord>> types = new LinkedHashMap<>();
         for (TopicSpec t : topics) {
-            decoders.put(t.name(), new AvroEventDeserializer<>(registry, TopicTypes.valueClass(t)));
+            types.put(t.name(), TopicTypes.valueClass(t));
         }
+        this.decoders = new TopicDecoders(registry, types, retry);
         this.rollout = rollout;
         this.update = update;
         this.export = export;
@@ -54,11 +63,16 @@ public final class LifecycleProcessor implements Consumer<List<ConsumerRecord<St
      */
     @Override
     public void accept(List<ConsumerRecord<String, byte[]>> records) {
+        List<SpecificRecord> requests = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            requests.add(decode(record)); // a registry outage throws here, before any work of this poll
+        }
         List<ConsumerRecord<String, byte[]>> updateRecords = new ArrayList<>();
         List<UpdateRequest> updates = new ArrayList<>();
         Set<String> updatedPolicies = new HashSet<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            SpecificRecord request = decode(record);
+        for (int r = 0; r < records.size(); r++) {
+            ConsumerRecord<String, byte[]> record = records.get(r);
+            SpecificRecord request = requests.get(r);
             if (request == null) {
                 continue;
             }
@@ -85,23 +99,13 @@ public final class LifecycleProcessor implements Consumer<List<ConsumerRecord<St
 
     /** The decoded request, or null after dead-lettering a record that does not decode or is keyed wrongly. */
     private SpecificRecord decode(ConsumerRecord<String, byte[]> record) {
-        SpecificRecord request;
-        try {
-            request = decoders.get(record.topic()).deserialize(record.topic(), record.value());
-            if (request == null) {
-                throw new IllegalArgumentException("record has no value");
-            }
-        } catch (RuntimeException e) {
-            outputs.deadLetter(record, record.key(), e, "cannot decode " + record.topic() + " record: " + e.getMessage());
+        DecodeResult<SpecificRecord> decoded = decoders.decode(record.topic(), record.key(), record.headers(),
+                record.value());
+        if (!decoded.ok()) {
+            outputs.deadLetter(record, record.key(), decoded.errorClass(), decoded.reason());
             return null;
         }
-        String policy = String.valueOf(request.get(request.getSchema().getField("policy_id").pos()));
-        if (!policy.equals(record.key())) {
-            outputs.deadLetter(record, policy, null, "record key '" + record.key() + "' is not its policy_id '"
-                    + policy + "'; requests must be keyed by policy id");
-            return null;
-        }
-        return request;
+        return decoded.event();
     }
 
     private void process(ConsumerRecord<String, byte[]> record, SpecificRecord request) {
@@ -112,8 +116,11 @@ public final class LifecycleProcessor implements Consumer<List<ConsumerRecord<St
         }
     }
 
-    /** Answers with an error result and a dead letter naming the reason. */
+    /** Answers with an error result and a dead letter naming the reason; rethrows what is not the request's fault. */
     private void refuse(ConsumerRecord<String, byte[]> record, SpecificRecord request, RuntimeException e) {
+        if (Failures.isRetriable(e)) {
+            throw e; // the registry or the broker failed (e.g. publishing the result), not the request
+        }
         String policy = record.key();
         String reason = e instanceof RejectedWorkException ? e.getMessage()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();

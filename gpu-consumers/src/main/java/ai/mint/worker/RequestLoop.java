@@ -1,5 +1,6 @@
 package ai.mint.worker;
 
+import ai.mint.common.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,19 +39,14 @@ public final class RequestLoop implements AutoCloseable {
     private volatile boolean running = true;
     private volatile int queueDepth;
 
-    public RequestLoop(String name, String bootstrapServers, String groupId, String clientId, Collection<String> topics,
+    public RequestLoop(String name, KafkaClients clients, String groupId, String clientId, Collection<String> topics,
                        int maxPollRecords, Consumer<List<ConsumerRecord<String, byte[]>>> processor) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = clients.consumer(clientId, new StringDeserializer(), new ByteArrayDeserializer(), Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords,
                 // one training step of a large batch may take minutes on a CPU
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000),
-                new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000));
         this.topics = List.copyOf(topics);
         this.processor = processor;
         this.thread = new Thread(this::run, name);

@@ -1,5 +1,6 @@
 package ai.mint.worker;
 
+import ai.mint.common.ids.EventIds;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.RolloutRequest;
 import ai.mint.events.RolloutResult;

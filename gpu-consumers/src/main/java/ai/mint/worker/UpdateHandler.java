@@ -4,6 +4,7 @@ import ai.mint.api.AdamConfig;
 import ai.mint.api.Datum;
 import ai.mint.api.LossConfig;
 import ai.mint.api.LossFunction;
+import ai.mint.common.ids.EventIds;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.PolicySpec;

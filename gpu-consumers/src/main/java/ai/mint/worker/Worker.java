@@ -1,7 +1,7 @@
 package ai.mint.worker;
 
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.registry.SchemaRegistryClient;
-import ai.mint.registry.SchemaRegistryClients;
 import ai.mint.topics.TopicSpec;
 import ai.mint.worker.store.AdapterStore;
 import ai.mint.worker.store.FilesystemAdapterStore;
@@ -32,26 +32,27 @@ public final class Worker implements AutoCloseable {
 
     private Worker(WorkerConfig config, AdapterStore store) {
         this.config = config;
-        SchemaRegistryClient registry = SchemaRegistryClients.fromUrl(config.registryUrl);
+        SchemaRegistryClient registry = config.connection.registry();
+        KafkaClients clients = KafkaClients.of(config.connection);
         this.runtime = ModelRuntime.open(config.baseDir, config.device, store, config.baseModel);
-        this.catalog = new CatalogFollower(config.bootstrapServers, registry, config.workerId + "-catalog").start();
+        this.catalog = new CatalogFollower(clients, registry, config.workerId + "-catalog", config.decodeRetry).start();
         this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs));
-        this.outputs = new WorkerOutputs(config.bootstrapServers, registry, config.workerId);
+        this.outputs = new WorkerOutputs(clients, registry, config.workerId, config.deadLetterMaxValueBytes);
         this.trainers = new PolicyTrainers(store, runtime);
         List<TopicSpec> lifecycle = config.roles.stream().filter(r -> r != WorkerRole.INFERENCE)
                 .map(WorkerRole::requests).toList();
         if (!lifecycle.isEmpty()) {
-            LifecycleProcessor processor = new LifecycleProcessor(outputs, registry, lifecycle,
+            LifecycleProcessor processor = new LifecycleProcessor(outputs, registry, config.decodeRetry, lifecycle,
                     new RolloutHandler(context), new UpdateHandler(context, trainers),
                     new ExportHandler(context, trainers), new EvalHandler(context));
-            loops.add(new RequestLoop(config.workerId + "-lifecycle", config.bootstrapServers,
+            loops.add(new RequestLoop(config.workerId + "-lifecycle", clients,
                     config.groupId + "-lifecycle", config.workerId + "-lifecycle",
                     lifecycle.stream().map(TopicSpec::name).toList(), 8, processor));
         }
         if (config.roles.contains(WorkerRole.INFERENCE)) {
-            InferenceProcessor processor = new InferenceProcessor(outputs, registry, new InferenceHandler(context),
-                    config.inferenceBatch);
-            loops.add(new RequestLoop(config.workerId + "-inference", config.bootstrapServers, config.groupId + "-inference",
+            InferenceProcessor processor = new InferenceProcessor(outputs, registry, config.decodeRetry,
+                    new InferenceHandler(context), config.inferenceBatch);
+            loops.add(new RequestLoop(config.workerId + "-inference", clients, config.groupId + "-inference",
                     config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()), config.inferenceBatch,
                     processor));
         }

@@ -1,5 +1,9 @@
 package ai.mint.worker;
 
+import ai.mint.common.connection.ConnectionConfig;
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.decode.DecodeConfig;
+import ai.mint.common.decode.RetryPolicy;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -14,13 +18,14 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Settings of one worker process, defined once with names, defaults and docs ({@link #DEFINITION} prints them), read
- * into typed fields when the config is built.
+ * Settings of one worker process, defined once with names, defaults and docs ({@code mint worker --list-settings}
+ * prints them), read into typed fields when the config is built. The connection part (addresses, registry
+ * credentials, {@code kafka.*} pass-through) and the decode and dead-letter part are the same in every service.
  */
 public final class WorkerConfig extends AbstractConfig {
 
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    public static final String REGISTRY_URL = "schema.registry.url";
+    public static final String BOOTSTRAP_SERVERS = PlatformConnection.BOOTSTRAP_SERVERS;
+    public static final String REGISTRY_URL = PlatformConnection.SCHEMA_REGISTRY_URL;
     public static final String WORKER_ID = "worker.id";
     public static final String ROLES = "worker.roles";
     public static final String GROUP_ID = "group.id";
@@ -32,10 +37,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String CATALOG_WAIT_MS = "catalog.wait.ms";
     public static final String INFERENCE_BATCH = "inference.max.batch";
 
-    public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", Importance.HIGH, "Kafka brokers (host:port,...).")
-            .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "Schema registry speaking the Confluent REST API (mock://NAME in process).")
+    public static final ConfigDef DEFINITION = DecodeConfig.define(ConnectionConfig.define(new ConfigDef()))
             .define(WORKER_ID, Type.STRING, "worker-" + ManagementFactory.getRuntimeMXBean().getPid(),
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "This worker's id: produced_by of its results, key of its heartbeats.")
@@ -57,8 +59,9 @@ public final class WorkerConfig extends AbstractConfig {
             .define(INFERENCE_BATCH, Type.INT, 32, Range.atLeast(1), Importance.LOW,
                     "Most inference requests answered in one batched generate call.");
 
-    public final String bootstrapServers = getString(BOOTSTRAP_SERVERS);
-    public final String registryUrl = getString(REGISTRY_URL);
+    public final PlatformConnection connection = ConnectionConfig.connection(this);
+    public final RetryPolicy decodeRetry = DecodeConfig.retryPolicy(values());
+    public final int deadLetterMaxValueBytes = DecodeConfig.deadLetterMaxValueBytes(values());
     public final String workerId = getString(WORKER_ID);
     public final Set<WorkerRole> roles = parseRoles(getList(ROLES));
     public final String groupId = getString(GROUP_ID);

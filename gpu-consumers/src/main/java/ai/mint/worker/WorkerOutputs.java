@@ -1,6 +1,8 @@
 package ai.mint.worker;
 
 import ai.mint.common.deadletter.DeadLetters;
+import ai.mint.common.ids.EventIds;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.events.DeadLetter;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.serde.AvroEventSerializer;
@@ -12,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -21,25 +23,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything a worker publishes: results keyed by policy id, dead letters for input it cannot process, heartbeats and
- * metrics. One idempotent producer (acks=all) shared by the worker's threads.
+ * Everything a worker publishes: results keyed by policy id, dead letters for input it cannot process (bounded, see
+ * {@link DeadLetters}), heartbeats and metrics. One producer of the project's factory (acks=all, idempotent, records
+ * bounded) shared by the worker's threads.
  */
 public final class WorkerOutputs implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerOutputs.class);
 
-    private final KafkaProducer<String, SpecificRecord> producer;
+    private final Producer<String, SpecificRecord> producer;
     private final String workerId;
+    private final int deadLetterMaxValueBytes;
 
-    public WorkerOutputs(String bootstrapServers, SchemaRegistryClient registry, String workerId) {
+    public WorkerOutputs(KafkaClients clients, SchemaRegistryClient registry, String workerId,
+                         int deadLetterMaxValueBytes) {
+        // linger 1 ms: inference answers are latency-bound
+        this(clients.producer(workerId + "-out", new StringSerializer(), new AvroEventSerializer<>(registry),
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, 1)), workerId, deadLetterMaxValueBytes);
+    }
+
+    /** Over a given producer (tests pass Kafka's MockProducer). */
+    WorkerOutputs(Producer<String, SpecificRecord> producer, String workerId, int deadLetterMaxValueBytes) {
+        this.producer = producer;
         this.workerId = workerId;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, workerId + "-out",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1),
-                new StringSerializer(), new AvroEventSerializer<>(registry));
+        this.deadLetterMaxValueBytes = deadLetterMaxValueBytes;
     }
 
     /** Sends {@code event} keyed by {@code key}; the future completes when the broker has it. */
@@ -61,14 +68,18 @@ public final class WorkerOutputs implements AutoCloseable {
 
     /** Publishes a dead letter for {@code source}, naming why it could not be processed. */
     public void deadLetter(ConsumerRecord<String, byte[]> source, String policyId, Throwable error, String reason) {
-        DeadLetter letter = DeadLetters.of(
-                EventIds.derived(source.topic() + "-" + source.partition() + "-" + source.offset(), "dlq"),
+        deadLetter(source, policyId, error == null ? "Rejected" : error.getClass().getName(), reason);
+    }
+
+    /** Publishes a dead letter for {@code source} with an error class of its own (e.g. a decode rejection's). */
+    public void deadLetter(ConsumerRecord<String, byte[]> source, String policyId, String errorClass, String reason) {
+        DeadLetter letter = DeadLetters.of(EventIds.ofSource(source.topic(), source.partition(), source.offset()),
                 Instant.now(),
                 new DeadLetters.Source(source.topic(), source.partition(), source.offset(),
                         DeadLetters.keyBytes(source.key()), source.value()),
-                policyId, error == null ? "Rejected" : error.getClass().getName(), reason, workerId);
+                policyId, errorClass, reason, workerId, deadLetterMaxValueBytes);
         LOG.warn("dead letter from {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
-        sendAndWait(Topics.DEAD_LETTER.name(), source.key() == null ? "" : source.key(), letter);
+        sendAndWait(Topics.DEAD_LETTER.name(), DeadLetters.recordKey(source.key()), letter);
     }
 
     public void flush() {

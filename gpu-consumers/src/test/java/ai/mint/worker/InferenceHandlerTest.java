@@ -3,6 +3,9 @@ package ai.mint.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.decode.RetryPolicy;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.BaseModelInitializer;
@@ -67,7 +70,8 @@ class InferenceHandlerTest {
                     .setProducedBy("t").build());
         }
         runtime = ModelRuntime.open(baseDir, "cpu", store, BASE);
-        catalog = new CatalogFollower("127.0.0.1:1", SchemaRegistryClients.fromUrl("mock://serve-test"), "serve-test");
+        catalog = new CatalogFollower(KafkaClients.of(PlatformConnection.of("127.0.0.1:1", "mock://serve-test")),
+                SchemaRegistryClients.fromUrl("mock://serve-test"), "serve-test", RetryPolicy.DEFAULT);
         ctx = new WorkContext("w", runtime, catalog, Duration.ofMillis(10));
         serve = new InferenceHandler(ctx);
     }

@@ -2,6 +2,9 @@ package ai.mint.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.decode.RetryPolicy;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.TestModels;
@@ -59,8 +62,10 @@ class UpdateHandlerTest {
     /** A worker's update role: its own runtime, trainer states and followed catalog over the shared store. */
     private UpdateHandler newWorker(String... policies) {
         ModelRuntime runtime = ModelRuntime.open(baseDir, "cpu", store, BASE);
-        CatalogFollower catalog = new CatalogFollower("127.0.0.1:1", SchemaRegistryClients.fromUrl("mock://update-test"),
-                "update-test"); // never started: entries are handed in
+        CatalogFollower catalog = new CatalogFollower(
+                KafkaClients.of(PlatformConnection.of("127.0.0.1:1", "mock://update-test")),
+                SchemaRegistryClients.fromUrl("mock://update-test"), "update-test",
+                RetryPolicy.DEFAULT); // never started: entries are handed in
         for (String p : policies) {
             catalog.accept(entry(p));
         }
