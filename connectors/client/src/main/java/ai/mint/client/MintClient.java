@@ -1,5 +1,7 @@
 package ai.mint.client;
 
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.InferenceRequest;
 import ai.mint.events.InferenceResponse;
@@ -13,7 +15,6 @@ import ai.mint.events.ServeRequest;
 import ai.mint.events.ServeResult;
 import ai.mint.events.TrainingSpec;
 import ai.mint.registry.SchemaRegistryClient;
-import ai.mint.registry.SchemaRegistryClients;
 import ai.mint.serde.AvroEventSerializer;
 import ai.mint.topics.Topics;
 import java.time.Duration;
@@ -24,7 +25,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -39,9 +40,9 @@ public final class MintClient implements AutoCloseable {
 
     private final String clientId;
     private final Duration timeout;
-    private final KafkaProducer<String, SpecificRecord> producer;
+    private final Producer<String, SpecificRecord> producer;
     private final CatalogView catalog = new CatalogView();
-    private final String bootstrapServers;
+    private final KafkaClients clients;
     private final SchemaRegistryClient registry;
     private final TopicFollower<CatalogEntry> catalogFollower;
     private final ReplyChannel<ServeResult> promotions;
@@ -49,23 +50,27 @@ public final class MintClient implements AutoCloseable {
     private final ReplyChannel<InferenceResponse> samples;
     private TrainingChannels training;
 
+    /** A client of a platform with plain Kafka and an anonymous registry (embedded platforms, tests). */
     public MintClient(String bootstrapServers, String registryUrl, Duration timeout) {
+        this(PlatformConnection.of(bootstrapServers, registryUrl), timeout);
+    }
+
+    /** A client of the platform {@code connection} names, with its Kafka properties and registry credentials. */
+    public MintClient(PlatformConnection connection, Duration timeout) {
         this.clientId = "mint-client-" + UUID.randomUUID().toString().substring(0, 8);
         this.timeout = timeout;
-        this.bootstrapServers = bootstrapServers;
-        this.registry = SchemaRegistryClients.fromUrl(registryUrl);
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, clientId,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new AvroEventSerializer<>(registry));
-        this.catalogFollower = new TopicFollower<>(bootstrapServers, registry, Topics.CATALOG.name(),
+        this.clients = KafkaClients.of(connection);
+        this.registry = connection.registry();
+        // linger 0: a person waits on every call
+        this.producer = clients.producer(clientId, new StringSerializer(), new AvroEventSerializer<>(registry),
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
+        this.catalogFollower = new TopicFollower<>(clients, registry, Topics.CATALOG.name(),
                 CatalogEntry.class, true, clientId + "-catalog", catalog::accept);
-        this.promotions = new ReplyChannel<>(bootstrapServers, registry, Topics.SERVE_RESULTS.name(), ServeResult.class,
+        this.promotions = new ReplyChannel<>(clients, registry, Topics.SERVE_RESULTS.name(), ServeResult.class,
                 ServeResult::getCorrelationId, clientId + "-serve");
-        this.rollbacks = new ReplyChannel<>(bootstrapServers, registry, Topics.ROLLBACK_RESULTS.name(),
+        this.rollbacks = new ReplyChannel<>(clients, registry, Topics.ROLLBACK_RESULTS.name(),
                 RollbackResult.class, RollbackResult::getCorrelationId, clientId + "-rollback");
-        this.samples = new ReplyChannel<>(bootstrapServers, registry, Topics.INFERENCE_RESPONSES.name(),
+        this.samples = new ReplyChannel<>(clients, registry, Topics.INFERENCE_RESPONSES.name(),
                 InferenceResponse.class, InferenceResponse::getRequestId, clientId + "-inference");
     }
 
@@ -168,7 +173,7 @@ public final class MintClient implements AutoCloseable {
     /** A Tinker-shaped client that trains {@code policyId} by hand through the lifecycle topics. */
     public synchronized KafkaTrainingClient training(String policyId) {
         if (training == null) {
-            training = new TrainingChannels(bootstrapServers, registry, clientId);
+            training = new TrainingChannels(clients, registry, clientId);
         }
         return new KafkaTrainingClient(this, training, policyId);
     }

@@ -1,5 +1,6 @@
 package ai.mint.client;
 
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.registry.SchemaRegistryClient;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,9 +18,9 @@ final class ReplyChannel<T extends SpecificRecord> implements AutoCloseable {
     private final Map<String, CompletableFuture<T>> pending = new ConcurrentHashMap<>();
     private final TopicFollower<T> follower;
 
-    ReplyChannel(String bootstrap, SchemaRegistryClient registry, String topic, Class<T> type, Function<T, String> idOf,
-                 String clientId) {
-        this.follower = new TopicFollower<>(bootstrap, registry, topic, type, false, clientId, reply -> {
+    ReplyChannel(KafkaClients clients, SchemaRegistryClient registry, String topic, Class<T> type,
+                 Function<T, String> idOf, String clientId) {
+        this.follower = new TopicFollower<>(clients, registry, topic, type, false, clientId, reply -> {
             CompletableFuture<T> future = pending.get(idOf.apply(reply));
             if (future != null) {
                 future.complete(reply);

@@ -1,13 +1,16 @@
 package ai.mint.client;
 
+import ai.mint.common.decode.DecodeResult;
+import ai.mint.common.decode.EventDecoder;
+import ai.mint.common.decode.RetriableDecodeException;
+import ai.mint.common.decode.RetryPolicy;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.registry.SchemaRegistryClient;
-import ai.mint.serde.AvroEventDeserializer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -20,27 +23,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads every partition of one topic on a thread of its own, without a consumer group, from the beginning (state
  * topics) or from the end as it is when the follower is built (replies), and hands each decoded event to a callback.
- * Positions are fixed in the constructor, so nothing published after it returns can be missed.
+ * Positions are fixed in the constructor, so nothing published after it returns can be missed. Records that are bad
+ * input are skipped with a warning; a record that cannot be decoded because the registry is down is read again once it
+ * is back, so no reply or catalog entry is lost to an outage.
  */
 public final class TopicFollower<T extends SpecificRecord> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final AvroEventDeserializer<T> decoder;
+    private final EventDecoder<T> decoder;
     private final Consumer<T> sink;
     private final Thread thread;
     private final Map<TopicPartition, Long> endAtStart;
     private final java.util.concurrent.CompletableFuture<Void> caughtUp = new java.util.concurrent.CompletableFuture<>();
     private volatile boolean running = true;
 
-    public TopicFollower(String bootstrapServers, SchemaRegistryClient registry, String topic, Class<T> type,
-                  boolean fromBeginning, String clientId, Consumer<T> sink) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+    public TopicFollower(KafkaClients clients, SchemaRegistryClient registry, String topic, Class<T> type,
+                         boolean fromBeginning, String clientId, Consumer<T> sink) {
+        this.consumer = clients.consumer(clientId, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(partitions);
@@ -51,7 +52,7 @@ public final class TopicFollower<T extends SpecificRecord> implements AutoClosea
         }
         partitions.forEach(consumer::position); // resolve the positions now, not at the first poll
         this.endAtStart = consumer.endOffsets(partitions);
-        this.decoder = new AvroEventDeserializer<>(registry, type);
+        this.decoder = EventDecoder.of(registry, type, RetryPolicy.DEFAULT);
         this.sink = sink;
         this.thread = new Thread(this::run, clientId);
         this.thread.setDaemon(true);
@@ -66,10 +67,11 @@ public final class TopicFollower<T extends SpecificRecord> implements AutoClosea
                     if (r.value() == null) {
                         continue;
                     }
-                    try {
-                        sink.accept(decoder.deserialize(r.topic(), r.value()));
-                    } catch (RuntimeException e) {
-                        LOG.warn("skipping {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+                    if (!take(r)) {
+                        // the registry is down: read this record (and what follows it) again after a pause
+                        consumer.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
+                        Thread.sleep(RetryPolicy.DEFAULT.maxBackoff().toMillis());
+                        break;
                     }
                 }
                 if (!caughtUp.isDone() && endAtStart.entrySet().stream()
@@ -79,9 +81,32 @@ public final class TopicFollower<T extends SpecificRecord> implements AutoClosea
             }
         } catch (WakeupException e) {
             // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    /** Hands one record's event to the sink; false when it must be read again later (the registry is down). */
+    private boolean take(ConsumerRecord<String, byte[]> r) {
+        DecodeResult<T> decoded;
+        try {
+            decoded = decoder.decode(r.topic(), r.key(), r.headers(), r.value());
+        } catch (RetriableDecodeException e) {
+            LOG.warn("{}-{}@{} cannot be read now, will retry: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            return false;
+        }
+        if (!decoded.ok()) {
+            LOG.warn("skipping {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), decoded.reason());
+            return true;
+        }
+        try {
+            sink.accept(decoded.event());
+        } catch (RuntimeException e) {
+            LOG.warn("{}-{}@{} was read but not taken: {}", r.topic(), r.partition(), r.offset(), e.toString());
+        }
+        return true;
     }
 
     /** Completes once everything that was on the topic when the follower started has been read. */

@@ -1,5 +1,6 @@
 package ai.mint.client;
 
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.events.EvalResult;
 import ai.mint.events.ExportResult;
 import ai.mint.events.RolloutResult;
@@ -15,14 +16,14 @@ final class TrainingChannels implements AutoCloseable {
     final ReplyChannel<ExportResult> exports;
     final ReplyChannel<EvalResult> evals;
 
-    TrainingChannels(String bootstrap, SchemaRegistryClient registry, String clientId) {
-        rollouts = new ReplyChannel<>(bootstrap, registry, Topics.ROLLOUT_RESULTS.name(), RolloutResult.class,
+    TrainingChannels(KafkaClients clients, SchemaRegistryClient registry, String clientId) {
+        rollouts = new ReplyChannel<>(clients, registry, Topics.ROLLOUT_RESULTS.name(), RolloutResult.class,
                 RolloutResult::getCorrelationId, clientId + "-rollout");
-        updates = new ReplyChannel<>(bootstrap, registry, Topics.UPDATE_RESULTS.name(), UpdateResult.class,
+        updates = new ReplyChannel<>(clients, registry, Topics.UPDATE_RESULTS.name(), UpdateResult.class,
                 UpdateResult::getCorrelationId, clientId + "-update");
-        exports = new ReplyChannel<>(bootstrap, registry, Topics.EXPORT_RESULTS.name(), ExportResult.class,
+        exports = new ReplyChannel<>(clients, registry, Topics.EXPORT_RESULTS.name(), ExportResult.class,
                 ExportResult::getCorrelationId, clientId + "-export");
-        evals = new ReplyChannel<>(bootstrap, registry, Topics.EVAL_RESULTS.name(), EvalResult.class,
+        evals = new ReplyChannel<>(clients, registry, Topics.EVAL_RESULTS.name(), EvalResult.class,
                 EvalResult::getCorrelationId, clientId + "-eval");
     }
 

@@ -1,59 +1,34 @@
 package ai.mint.client.cli;
 
 import ai.mint.client.MintClient;
-import ai.mint.client.MintClientException;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import ai.mint.common.connection.ConnectionOptions;
+import ai.mint.common.connection.PlatformConnection;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Where the client commands find the platform: {@code --bootstrap-servers} / {@code --schema-registry-url}, else
- * {@code $MINT_BOOTSTRAP_SERVERS} / {@code $MINT_SCHEMA_REGISTRY_URL}, else the connection file {@code mint up} wrote.
+ * What the client commands share: where the platform is, found the one way every command finds it
+ * ({@link ConnectionOptions}: option, environment, connection file; Kafka security through {@code --kafka} /
+ * {@code --kafka-config}), and how long to wait for an answer.
  */
 public final class ClientOptions {
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap.servers.")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Confluent-API schema registry URL.")
-    String registryUrl;
-
-    @Option(names = "--connection-file", paramLabel = "FILE", defaultValue = "${sys:mint.home:-.}/.mint/connection",
-            description = "File written by `mint up` (default: ${DEFAULT-VALUE}).")
-    Path connectionFile;
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "How long to wait for an answer (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    /** A connected client; close it when done. */
-    public MintClient connect() {
-        Properties file = new Properties();
-        if (connectionFile != null && Files.isRegularFile(connectionFile)) {
-            try (Reader in = Files.newBufferedReader(connectionFile)) {
-                file.load(in);
-            } catch (IOException e) {
-                throw new MintClientException("cannot read " + connectionFile + ": " + e.getMessage(), e);
-            }
-        }
-        String bootstrap = first(bootstrapServers, System.getenv("MINT_BOOTSTRAP_SERVERS"),
-                file.getProperty("bootstrap.servers"), "--bootstrap-servers");
-        String registry = first(registryUrl, System.getenv("MINT_SCHEMA_REGISTRY_URL"),
-                file.getProperty("schema.registry.url"), "--schema-registry-url");
-        return new MintClient(bootstrap, registry, Duration.ofSeconds(timeoutSeconds));
+    /** The platform this command line names, resolved against {@code env}. */
+    PlatformConnection platform(Map<String, String> env) {
+        return connection.resolve(env, true);
     }
 
-    private String first(String flag, String env, String fromFile, String option) {
-        for (String v : new String[]{flag, env, fromFile}) {
-            if (v != null && !v.isBlank()) {
-                return v.trim();
-            }
-        }
-        throw new MintClientException("the platform's address is unknown: start it with ./mint up (it writes "
-                + connectionFile + "), or pass " + option);
+    /** A connected client; close it when done. */
+    public MintClient connect() {
+        return new MintClient(platform(System.getenv()), Duration.ofSeconds(timeoutSeconds));
     }
 }
