@@ -1,9 +1,9 @@
 package ai.mint.worker;
 
 import ai.mint.common.ids.EventIds;
+import ai.mint.engine.GenerationParams;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
-import ai.mint.engine.GenerationParams;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.InferenceRequest;
 import ai.mint.events.InferenceResponse;

@@ -3,7 +3,6 @@ package ai.mint.it;
 import ai.mint.cli.ExitCodes;
 import ai.mint.cli.MintCli;
 import ai.mint.platform.EmbeddedPlatform;
-import ai.mint.platform.KafkaClientConfigs;
 import ai.mint.serde.json.JsonAvroConverter;
 import ai.mint.topics.SampleEvents;
 import ai.mint.topics.Topics;
@@ -13,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -77,8 +78,8 @@ class CliProduceConsumeIT {
     void shouldReportUndecodableEventsWithTheirOffsetAndGoOn(EmbeddedPlatform platform) throws Exception {
         String policy = "garbage-" + UUID.randomUUID();
         String topic = Topics.ROLLBACK_RESULTS.name();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                KafkaClientConfigs.producer(platform.bootstrapServers()))) {
+        try (KafkaProducer<String, byte[]> producer = Events.clients(platform.bootstrapServers()).producer("it",
+                new StringSerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic, policy, new byte[] {7, 1, 2, 3, 4, 5})).get();
             producer.send(new ProducerRecord<>(topic, policy, new byte[] {0, 0x7f, 0, 0, 0, 2})).get();
         }

@@ -1,6 +1,7 @@
 package ai.mint.it;
 
-import ai.mint.platform.KafkaClientConfigs;
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.serde.AvroSerdes;
 import ai.mint.topics.TopicSpec;
@@ -12,6 +13,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +33,15 @@ final class Events {
     /** Serializes with the topic's generated class (registering its schema) and sends it, keyed by {@code key}. */
     static RecordMetadata send(String bootstrap, SchemaRegistryClient registry, TopicSpec topic, String key,
                                SpecificRecord event) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientConfigs.producer(bootstrap))) {
+        try (KafkaProducer<String, byte[]> producer = clients(bootstrap).producer("it-events", new StringSerializer(),
+                new ByteArraySerializer())) {
             return producer.send(new ProducerRecord<>(topic.name(), key, serialize(topic, event, registry))).get();
         }
+    }
+
+    /** The project's Kafka clients of a plaintext cluster at {@code bootstrap}. */
+    static KafkaClients clients(String bootstrap) {
+        return KafkaClients.of(PlatformConnection.of(bootstrap, null));
     }
 
     @SuppressWarnings("unchecked")
@@ -45,9 +56,13 @@ final class Events {
                 .deserialize(topic.name(), bytes);
     }
 
+    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+        return clients(bootstrap).consumer("it-events", new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
     /** The raw record at this partition and offset. */
     static ConsumerRecord<String, byte[]> readAt(String bootstrap, String topic, int partition, long offset) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientConfigs.consumer(bootstrap))) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
             TopicPartition tp = new TopicPartition(topic, partition);
             consumer.assign(List.of(tp));
             consumer.seek(tp, offset);
@@ -66,7 +81,7 @@ final class Events {
     /** Every raw record of the topic, from the beginning up to its current end, that matches {@code filter}. */
     static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic,
                                                         Predicate<ConsumerRecord<String, byte[]>> filter) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientConfigs.consumer(bootstrap))) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -1,7 +1,6 @@
 package ai.mint.it;
 
 import ai.mint.platform.EmbeddedPlatform;
-import ai.mint.platform.KafkaClientConfigs;
 import ai.mint.platform.ProvisionReport;
 import ai.mint.platform.TopicDrift;
 import ai.mint.platform.TopicProvisioner;
@@ -34,7 +33,7 @@ class TopicProvisioningIT {
 
     @BeforeEach
     void connect(EmbeddedPlatform platform) {
-        admin = Admin.create(KafkaClientConfigs.admin(platform.bootstrapServers()));
+        admin = Events.clients(platform.bootstrapServers()).admin("it-admin");
         provisioner = new TopicProvisioner(admin, Duration.ofSeconds(20));
     }
 
@@ -82,6 +81,8 @@ class TopicProvisioningIT {
         assertThat(checked.status(spec.name()).drifts()).extracting(TopicDrift::property)
                 .containsExactlyInAnyOrder("partitions", "cleanup.policy");
         assertThat(partitions(spec.name())).as("checking changes nothing").isEqualTo(1);
+        assertThat(config(spec.name(), TopicSpec.MAX_MESSAGE_BYTES)).as("the record bound is set, not reported")
+                .isEqualTo(Integer.toString(Topics.MAX_RECORD_BYTES));
 
         ProvisionReport grown = provisioner.provision(List.of(spec), true);
 

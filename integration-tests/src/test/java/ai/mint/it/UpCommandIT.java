@@ -2,7 +2,8 @@ package ai.mint.it;
 
 import ai.mint.cli.ExitCodes;
 import ai.mint.cli.MintCli;
-import ai.mint.platform.ConnectionSettings;
+import ai.mint.common.connection.ConnectionFile;
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.platform.LoopbackPorts;
 import org.junit.jupiter.api.Test;
@@ -57,8 +58,8 @@ class UpCommandIT {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() ->
                     stdout.size() >= 2 || !up.isAlive());
             assertThat(stdout).as("stdout of 'mint up'; stderr:%n%s", read(stderr)).hasSize(2);
-            ConnectionSettings printed = parse(stdout);
-            assertThat(ConnectionSettings.readFrom(connectionFile)).as("connection file").contains(printed);
+            PlatformConnection printed = parse(stdout);
+            assertThat(ConnectionFile.read(connectionFile)).as("connection file").contains(printed);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> REGISTRY_PID.matcher(read(stderr)).find());
             registries = up.toHandle().children().toList();
@@ -123,10 +124,10 @@ class UpCommandIT {
         return lines;
     }
 
-    private static ConnectionSettings parse(List<String> lines) {
-        assertThat(lines.get(0)).startsWith(ConnectionSettings.BOOTSTRAP_SERVERS + "=");
-        assertThat(lines.get(1)).startsWith(ConnectionSettings.SCHEMA_REGISTRY_URL + "=");
-        return new ConnectionSettings(lines.get(0).substring(lines.get(0).indexOf('=') + 1),
+    private static PlatformConnection parse(List<String> lines) {
+        assertThat(lines.get(0)).startsWith(PlatformConnection.BOOTSTRAP_SERVERS + "=");
+        assertThat(lines.get(1)).startsWith(PlatformConnection.SCHEMA_REGISTRY_URL + "=");
+        return PlatformConnection.of(lines.get(0).substring(lines.get(0).indexOf('=') + 1),
                 lines.get(1).substring(lines.get(1).indexOf('=') + 1));
     }
 

@@ -1,7 +1,9 @@
 package ai.mint.cli;
 
+import ai.mint.common.connection.ConnectionException;
 import ai.mint.registry.RegistryUnavailableException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 
 import java.io.UncheckedIOException;
@@ -28,6 +30,13 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (ex instanceof CliException cli) {
             return cli.exitCode();
         }
+        if (ex instanceof ConnectionException connection) {
+            // nobody named the platform: it is most likely not up; a wrong setting is a usage error
+            return connection.missing() ? ExitCodes.UNAVAILABLE : ExitCodes.USAGE;
+        }
+        if (ex instanceof ConfigException) {
+            return ExitCodes.USAGE;
+        }
         if (ex instanceof CommandLine.ParameterException) {
             return ExitCodes.USAGE;
         }
@@ -49,7 +58,7 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler {
                     + "bootstrap.servers right?";
         }
         if (ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException
-                || isMintException(ex.getClass())) {
+                || ex instanceof ConfigException || isMintException(ex.getClass())) {
             return ex.getMessage() == null || ex.getMessage().isBlank() ? describe(ex) : ex.getMessage();
         }
         if (ex instanceof UncheckedIOException io) {

@@ -1,10 +1,10 @@
 package ai.mint.cli;
 
-import ai.mint.platform.ConnectionSettings;
-import ai.mint.platform.KafkaClientConfigs;
+import ai.mint.common.connection.ConnectionOptions;
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.registry.RegistryUnavailableException;
 import ai.mint.registry.SchemaRegistryException;
-import ai.mint.registry.SchemaRegistryClients;
 import ai.mint.serde.AvroSerdes;
 import ai.mint.serde.json.JsonAvroConverter;
 import ai.mint.topics.TopicSpec;
@@ -16,7 +16,9 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,17 +76,16 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TopicSpec topic = Topics.require(topicName);
-        ConnectionSettings settings = connection.resolve();
+        PlatformConnection platform = connection.resolve();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         JsonAvroConverter json = new JsonAvroConverter();
         long printed = 0;
         long undecodable = 0;
         CountDownLatch closed = new CountDownLatch(1);
-        try (Deserializer<GenericRecord> deserializer = AvroSerdes.generic(
-                     SchemaRegistryClients.fromUrl(settings.schemaRegistryUrl())).deserializer();
-             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientConfigs.consumer(
-                     settings.bootstrapServers()))) {
+        try (Deserializer<GenericRecord> deserializer = AvroSerdes.generic(platform.registry()).deserializer();
+             KafkaConsumer<String, byte[]> consumer = KafkaClients.of(platform).consumer("mint-consume",
+                     new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = assign(consumer, topic);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             Thread wakeOnExit = new Thread(() -> {

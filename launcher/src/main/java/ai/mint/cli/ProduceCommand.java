@@ -1,9 +1,9 @@
 package ai.mint.cli;
 
-import ai.mint.platform.ConnectionSettings;
-import ai.mint.platform.KafkaClientConfigs;
+import ai.mint.common.connection.ConnectionOptions;
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.registry.SchemaRegistryClient;
-import ai.mint.registry.SchemaRegistryClients;
 import ai.mint.registry.SchemaRegistryException;
 import ai.mint.serde.AvroSerdes;
 import ai.mint.serde.json.JsonAvroConverter;
@@ -17,7 +17,9 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,16 +74,16 @@ public final class ProduceCommand implements Callable<Integer> {
             throw new CliException("key field '" + key + "' is not a field of " + schema.getFullName(),
                     ExitCodes.USAGE);
         }
-        ConnectionSettings settings = connection.resolve();
-        SchemaRegistryClient registry = SchemaRegistryClients.fromUrl(settings.schemaRegistryUrl());
+        PlatformConnection platform = connection.resolve();
+        SchemaRegistryClient registry = platform.registry();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         JsonAvroConverter json = new JsonAvroConverter();
         int rejected = 0;
         List<Future<?>> sends = new ArrayList<>();
         try (Serializer<GenericRecord> serializer = AvroSerdes.generic(registry).serializer();
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientConfigs.producer(
-                     settings.bootstrapServers()));
+             KafkaProducer<String, byte[]> producer = KafkaClients.of(platform).producer("mint-produce",
+                     new StringSerializer(), new ByteArraySerializer());
              BufferedReader in = new BufferedReader(new InputStreamReader(MintCli.root(spec).stdin(),
                      StandardCharsets.UTF_8))) {
             int lineNumber = 0;

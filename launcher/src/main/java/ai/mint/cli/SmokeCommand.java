@@ -1,10 +1,10 @@
 package ai.mint.cli;
 
+import ai.mint.common.connection.ConnectionFile;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.platform.EmbeddedPlatform;
-import ai.mint.platform.KafkaClientConfigs;
 import ai.mint.platform.PlatformOptions;
 import ai.mint.registry.SchemaRegistryClient;
-import ai.mint.registry.SchemaRegistryClients;
 import ai.mint.serde.AvroSerdes;
 import ai.mint.serde.WireFormat;
 import ai.mint.serde.json.JsonAvroConverter;
@@ -18,7 +18,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,12 +71,13 @@ public final class SmokeCommand implements Callable<Integer> {
         Path dataDir = Files.createTempDirectory("mint-smoke-");
         int mismatches;
         try (EmbeddedPlatform platform = EmbeddedPlatform.start(PlatformOptions.embedded(dataDir))) {
-            out.print(platform.connection().toLines());
+            out.print(ConnectionFile.addressLines(platform.connection()));
             out.println("topics: " + platform.provisioning().topics().size() + " provisioned");
             out.flush();
-            SchemaRegistryClient registry = SchemaRegistryClients.fromUrl(platform.schemaRegistryUrl());
-            Map<String, SpecificRecord> sent = produceSamples(platform.bootstrapServers(), registry);
-            mismatches = readBack(platform.bootstrapServers(), registry, sent, out);
+            SchemaRegistryClient registry = platform.connection().registry();
+            KafkaClients clients = KafkaClients.of(platform.connection());
+            Map<String, SpecificRecord> sent = produceSamples(clients, registry);
+            mismatches = readBack(clients, registry, sent, out);
         } finally {
             if (keepData) {
                 out.println("data kept in " + dataDir);
@@ -87,10 +92,11 @@ public final class SmokeCommand implements Callable<Integer> {
         return mismatches == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    private static Map<String, SpecificRecord> produceSamples(String bootstrap, SchemaRegistryClient registry)
+    private static Map<String, SpecificRecord> produceSamples(KafkaClients clients, SchemaRegistryClient registry)
             throws InterruptedException, ExecutionException {
         Map<String, SpecificRecord> sent = new LinkedHashMap<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientConfigs.producer(bootstrap))) {
+        try (KafkaProducer<String, byte[]> producer = clients.producer("mint-smoke", new StringSerializer(),
+                new ByteArraySerializer())) {
             for (TopicSpec topic : LIFECYCLE_TOPICS) {
                 SpecificRecord event = SmokeSamples.sample(topic);
                 byte[] value = serialize(TopicTypes.valueClass(topic), event, topic.name(), registry);
@@ -102,10 +108,11 @@ public final class SmokeCommand implements Callable<Integer> {
     }
 
     /** Reads one event per topic, prints it and counts those that do not decode back to what was sent. */
-    private static int readBack(String bootstrap, SchemaRegistryClient registry, Map<String, SpecificRecord> sent,
+    private static int readBack(KafkaClients clients, SchemaRegistryClient registry, Map<String, SpecificRecord> sent,
                                 PrintWriter out) {
         Map<String, ConsumerRecord<String, byte[]>> received = new LinkedHashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClientConfigs.consumer(bootstrap))) {
+        try (KafkaConsumer<String, byte[]> consumer = clients.consumer("mint-smoke", new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = LIFECYCLE_TOPICS.stream()
                     .flatMap(t -> consumer.partitionsFor(t.name()).stream())
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

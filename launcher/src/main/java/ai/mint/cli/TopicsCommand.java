@@ -1,6 +1,7 @@
 package ai.mint.cli;
 
-import ai.mint.platform.KafkaClientConfigs;
+import ai.mint.common.connection.ConnectionOptions;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.platform.ProvisionReport;
 import ai.mint.platform.TopicProvisioner;
 import ai.mint.platform.TopicStatus;
@@ -37,7 +38,7 @@ public final class TopicsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ProvisionReport report;
-        try (Admin admin = Admin.create(KafkaClientConfigs.admin(connection.resolveBootstrapServers()))) {
+        try (Admin admin = KafkaClients.of(connection.resolveKafkaOnly()).admin("mint-topics")) {
             report = new TopicProvisioner(admin, Duration.ofSeconds(20)).provision(Topics.ALL, growPartitions);
         }
         out.print(report.toTable());

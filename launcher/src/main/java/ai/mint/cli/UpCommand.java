@@ -1,9 +1,13 @@
 package ai.mint.cli;
 
+import ai.mint.common.connection.ConnectionFile;
+import ai.mint.common.connection.ConnectionOptions;
+import ai.mint.common.connection.KafkaPropertyOptions;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.platform.PlatformOptions;
 import ai.mint.platform.ProvisionReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,26 +48,33 @@ public final class UpCommand implements Callable<Integer> {
             description = "use this Confluent-API registry instead of starting Apicurio")
     String schemaRegistryUrl;
 
-    @Option(names = "--connection-file", paramLabel = "FILE", defaultValue = ConnectionOptions.DEFAULT_CONNECTION_FILE,
+    @Option(names = "--connection-file", paramLabel = "FILE", defaultValue = ConnectionFile.DEFAULT_PATH,
             description = "where to write the connection lines for other mint commands (default: ${DEFAULT-VALUE})")
     Path connectionFile;
+
+    /** How to reach an external cluster or registry (security); the embedded ones speak plaintext on loopback. */
+    @Mixin
+    KafkaPropertyOptions kafka;
 
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        KafkaPropertyOptions.Given security = kafka.resolve(System.getenv());
         PlatformOptions options = PlatformOptions.embedded(dataDir.toAbsolutePath().normalize())
-                .withExternal(bootstrapServers, schemaRegistryUrl);
+                .withExternal(bootstrapServers, schemaRegistryUrl)
+                .withExternalSecurity(security.properties(), security.userInfo());
         EmbeddedPlatform platform = EmbeddedPlatform.start(options);
         if (platform.embeddedKafka().isEmpty() && platform.registryProcess().isEmpty()) {
             // nothing of ours runs, so there is nothing to wait for or to stop; the connection file would outlive us
             reportDrift(platform.provisioning(), err);
-            out.print(platform.connection().toLines());
+            out.print(ConnectionFile.addressLines(platform.connection()));
             out.flush();
             err.println("nothing was started: the broker and the registry given are used as they are ("
                     + platform.provisioning().topics().size() + " topics checked); no connection file written, so "
                     + "pass the same options or set $" + ConnectionOptions.ENV_BOOTSTRAP + " and $"
-                    + ConnectionOptions.ENV_REGISTRY + " for other commands");
+                    + ConnectionOptions.ENV_REGISTRY + " (and $" + ConnectionOptions.ENV_KAFKA_CONFIG
+                    + " for security) for other commands");
             err.flush();
             platform.close();
             return ExitCodes.OK;
@@ -77,9 +88,9 @@ public final class UpCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "mint-up-shutdown"));
-        platform.connection().writeTo(connectionFile);
+        ConnectionFile.write(platform.connection(), connectionFile);
         reportDrift(platform.provisioning(), err);
-        out.print(platform.connection().toLines());
+        out.print(ConnectionFile.addressLines(platform.connection()));
         out.flush();
         String registryPid = platform.registryProcess().map(r -> "; schema registry pid " + r.processHandle().pid())
                 .orElse("");

@@ -1,10 +1,13 @@
 package ai.mint.platform;
 
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.kafka.KafkaClients;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,11 +26,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final RegistryProcess registry;
     private final DataDirLock dataDirLock;
-    private final ConnectionSettings connection;
+    private final PlatformConnection connection;
     private ProvisionReport provisioning;
 
     private EmbeddedPlatform(EmbeddedKafka kafka, RegistryProcess registry, DataDirLock dataDirLock,
-                             ConnectionSettings connection) {
+                             PlatformConnection connection) {
         this.kafka = kafka;
         this.registry = registry;
         this.dataDirLock = dataDirLock;
@@ -56,13 +59,16 @@ public final class EmbeddedPlatform implements AutoCloseable {
                 kafka = EmbeddedKafka.start(options.dataDir());
             }
             registry = joinRegistry(registryStart);
-            ConnectionSettings connection = new ConnectionSettings(
+            // an embedded part speaks plaintext on loopback; an external one is reached as the options say
+            PlatformConnection connection = new PlatformConnection(
                     kafka != null ? kafka.bootstrapServers() : options.externalBootstrapServers(),
-                    registry != null ? registry.confluentApiUrl() : options.externalRegistryUrl());
+                    registry != null ? registry.confluentApiUrl() : options.externalRegistryUrl(),
+                    registry != null ? null : options.externalRegistryUserInfo(), null,
+                    kafka != null ? Map.of() : options.externalKafka());
             EmbeddedPlatform platform = new EmbeddedPlatform(kafka, registry, lock, connection);
             platform.provisioning = platform.provision(options, false);
             LOG.info("platform ready in {} ms: {}", (System.nanoTime() - started) / 1_000_000,
-                    connection.toLines().replace(System.lineSeparator(), " ").trim());
+                    connection);
             return platform;
         } catch (RuntimeException e) {
             if (registry == null) {
@@ -88,7 +94,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
 
     /** Creates missing topics and checks existing ones; see {@link TopicProvisioner}. */
     public ProvisionReport provision(PlatformOptions options, boolean growPartitions) {
-        try (Admin admin = Admin.create(KafkaClientConfigs.admin(connection.bootstrapServers()))) {
+        try (Admin admin = KafkaClients.of(connection).admin("mint-admin")) {
             return new TopicProvisioner(admin, Duration.ofSeconds(30)).provision(options.topics(), growPartitions);
         }
     }
@@ -102,7 +108,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return connection.schemaRegistryUrl();
     }
 
-    public ConnectionSettings connection() {
+    public PlatformConnection connection() {
         return connection;
     }
 

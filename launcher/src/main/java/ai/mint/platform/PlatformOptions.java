@@ -6,6 +6,7 @@ import ai.mint.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,29 +19,39 @@ import java.util.Objects;
  * @param externalRegistryUrl      an existing registry's Confluent API URL, or null to start Apicurio
  * @param topics                   the topics to provision
  * @param registryReadyTimeout     how long to wait for the registry to answer
+ * @param externalKafka            Kafka client properties of the external cluster (security); unused when embedded
+ * @param externalRegistryUserInfo credentials of the external registry, or null
  */
 public record PlatformOptions(Path dataDir, String externalBootstrapServers, String externalRegistryUrl,
-                              List<TopicSpec> topics, Duration registryReadyTimeout) {
+                              List<TopicSpec> topics, Duration registryReadyTimeout, Map<String, String> externalKafka,
+                              String externalRegistryUserInfo) {
 
     public PlatformOptions {
         Objects.requireNonNull(dataDir, "dataDir");
         topics = List.copyOf(topics);
+        externalKafka = Map.copyOf(externalKafka);
     }
 
     /** Everything embedded under {@code dataDir}, every topic of {@link Topics#ALL}. */
     public static PlatformOptions embedded(Path dataDir) {
-        return new PlatformOptions(dataDir, null, null, Topics.ALL, Duration.ofSeconds(120));
+        return new PlatformOptions(dataDir, null, null, Topics.ALL, Duration.ofSeconds(120), Map.of(), null);
     }
 
     /** The same options using these external parts (either may be null: that part is then embedded). */
     public PlatformOptions withExternal(String bootstrapServers, String registryUrl) {
         return new PlatformOptions(dataDir, blankToNull(bootstrapServers), blankToNull(registryUrl), topics,
-                registryReadyTimeout);
+                registryReadyTimeout, externalKafka, externalRegistryUserInfo);
+    }
+
+    /** The same options reaching the external parts with these client properties and registry credentials. */
+    public PlatformOptions withExternalSecurity(Map<String, String> kafkaProperties, String registryUserInfo) {
+        return new PlatformOptions(dataDir, externalBootstrapServers, externalRegistryUrl, topics,
+                registryReadyTimeout, kafkaProperties, blankToNull(registryUserInfo));
     }
 
     public PlatformOptions withTopics(List<TopicSpec> newTopics) {
         return new PlatformOptions(dataDir, externalBootstrapServers, externalRegistryUrl, newTopics,
-                registryReadyTimeout);
+                registryReadyTimeout, externalKafka, externalRegistryUserInfo);
     }
 
     private static String blankToNull(String value) {

@@ -2,6 +2,7 @@ package ai.mint.platform;
 
 import ai.mint.topics.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -31,7 +32,8 @@ import java.util.stream.Collectors;
  * Makes a cluster's topics match their definitions: creates the missing ones (replication capped at the broker
  * count), checks the existing ones, and grows a topic that has fewer partitions than defined when asked to. A topic
  * whose cleanup policy, retention or replication differs is reported, never changed: that would silently change what
- * the topic keeps. Running it again changes nothing.
+ * the topic keeps. The record-size bound ({@code max.message.bytes}) is set on existing topics too, since it changes
+ * nothing they hold and producers are bounded alike. Running it again changes nothing.
  */
 public final class TopicProvisioner {
 
@@ -97,7 +99,7 @@ public final class TopicProvisioner {
     }
 
     private TopicStatus check(TopicSpec spec, ObservedTopic topic, int brokers, boolean growPartitions) {
-        List<TopicDrift> drifts = TopicDrift.between(spec, topic, brokers);
+        List<TopicDrift> drifts = alignRecordBound(spec, TopicDrift.between(spec, topic, brokers));
         if (drifts.isEmpty()) {
             return new TopicStatus(spec, TopicStatus.Outcome.OK, List.of());
         }
@@ -115,6 +117,21 @@ public final class TopicProvisioner {
         LOG.warn("topic {} differs from its definition: {}", spec.name(),
                 drifts.stream().map(TopicDrift::describe).collect(Collectors.joining("; ")));
         return new TopicStatus(spec, TopicStatus.Outcome.DRIFT, drifts);
+    }
+
+    /** Sets the record-size bound where it differs (topics made before it was defined); the other drifts remain. */
+    private List<TopicDrift> alignRecordBound(TopicSpec spec, List<TopicDrift> drifts) {
+        String bound = spec.configs().get(TopicSpec.MAX_MESSAGE_BYTES);
+        if (drifts.stream().noneMatch(d -> d.property().equals(TopicSpec.MAX_MESSAGE_BYTES))) {
+            return drifts;
+        }
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
+        AlterConfigOp set = new AlterConfigOp(new ConfigEntry(TopicSpec.MAX_MESSAGE_BYTES, bound),
+                AlterConfigOp.OpType.SET);
+        await(admin.incrementalAlterConfigs(Map.of(topic, List.of(set))).all(),
+                "set " + TopicSpec.MAX_MESSAGE_BYTES + " of " + spec.name());
+        LOG.info("set {} of {} to {}", TopicSpec.MAX_MESSAGE_BYTES, spec.name(), bound);
+        return drifts.stream().filter(d -> !d.property().equals(TopicSpec.MAX_MESSAGE_BYTES)).toList();
     }
 
     /**

@@ -2,10 +2,11 @@ package ai.mint.quickstart;
 
 import ai.mint.client.MintClient;
 import ai.mint.client.TopicFollower;
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.RevisionState;
 import ai.mint.events.UpdateResult;
-import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.topics.Topics;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -29,12 +30,12 @@ final class ProgressBoard implements AutoCloseable {
     private final Map<String, ConcurrentSkipListMap<Integer, Double>> rewards = new ConcurrentHashMap<>();
     private final TopicFollower<UpdateResult> updates;
 
-    ProgressBoard(List<String> policies, int steps, MintClient client, String bootstrap, SchemaRegistryClient registry) {
+    ProgressBoard(List<String> policies, int steps, MintClient client, PlatformConnection platform) {
         this.policies = policies;
         this.steps = steps;
         this.client = client;
-        this.updates = new TopicFollower<>(bootstrap, registry, Topics.UPDATE_RESULTS.name(), UpdateResult.class, true,
-                "quickstart-progress", this::record);
+        this.updates = new TopicFollower<>(KafkaClients.of(platform), platform.registry(), Topics.UPDATE_RESULTS.name(),
+                UpdateResult.class, true, "quickstart-progress", this::record);
     }
 
     private void record(UpdateResult r) {

@@ -5,6 +5,7 @@ import ai.mint.catalog.CatalogConfig;
 import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.MintClient;
 import ai.mint.client.cli.CatalogPrinter;
+import ai.mint.common.connection.ConnectionFile;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.ModelPreset;
 import ai.mint.engine.safetensors.DType;
@@ -16,7 +17,6 @@ import ai.mint.orchestration.OrchestratorApp;
 import ai.mint.orchestration.OrchestratorConfig;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.platform.PlatformOptions;
-import ai.mint.registry.SchemaRegistryClients;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
 import java.io.ByteArrayOutputStream;
@@ -75,7 +75,8 @@ public final class QuickstartJob {
         try {
             EmbeddedPlatform platform = EmbeddedPlatform.start(PlatformOptions.embedded(dataDir.resolve("platform")));
             running.add(platform);
-            say("platform up: " + platform.connection().toLines().replace(System.lineSeparator(), "  ").trim());
+            say("platform up: " + ConnectionFile.addressLines(platform.connection())
+                    .replace(System.lineSeparator(), "  ").trim());
             RunningCatalog catalog = CatalogApp.start(new CatalogConfig(Map.of(
                     CatalogConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                     CatalogConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
@@ -96,11 +97,10 @@ public final class QuickstartJob {
                     WorkerConfig.STORE_ROOT, dataDir.resolve("adapters").toString())));
             running.add(worker);
             say("worker up: roles " + worker.config().roles + ", base '" + worker.config().baseModel + "' resident");
-            MintClient client = new MintClient(platform.bootstrapServers(), platform.schemaRegistryUrl(),
-                    Duration.ofSeconds(120));
+            MintClient client = new MintClient(platform.connection(), Duration.ofSeconds(120));
             running.add(client);
             ProgressBoard board = new ProgressBoard(QuickstartPolicies.NAMES, options.steps(), client,
-                    platform.bootstrapServers(), SchemaRegistryClients.fromUrl(platform.schemaRegistryUrl()));
+                    platform.connection());
             running.add(board);
 
             train(client, board, worker.config().baseModel);

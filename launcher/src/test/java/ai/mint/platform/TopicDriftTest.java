@@ -45,7 +45,8 @@ class TopicDriftTest {
     @Test
     void shouldReportADifferentCleanupPolicyAndRetentionAsNotGrowable() {
         ObservedTopic compactedStream = new ObservedTopic("t.stream", 3, 1,
-                Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
+                Map.of("cleanup.policy", "compact", "retention.ms", "-1", "max.message.bytes",
+                        STREAM.configs().get("max.message.bytes")));
 
         List<TopicDrift> drifts = TopicDrift.between(STREAM, compactedStream, 1);
 
@@ -69,7 +70,7 @@ class TopicDriftTest {
         ObservedTopic noConfigs = new ObservedTopic("t.state", 3, 1, Map.of());
 
         assertThat(TopicDrift.between(STATE, noConfigs, 1)).extracting(TopicDrift::property)
-                .containsExactlyInAnyOrder("cleanup.policy", "retention.ms");
+                .containsExactlyInAnyOrder("cleanup.policy", "retention.ms", "max.message.bytes");
     }
 
     @Test

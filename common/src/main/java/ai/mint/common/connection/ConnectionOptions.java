@@ -1,15 +1,10 @@
 package ai.mint.common.connection;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,15 +41,8 @@ public final class ConnectionOptions {
             description = "file written by 'mint up' (default: ${DEFAULT-VALUE})")
     Path connectionFile;
 
-    @Option(names = "--kafka", paramLabel = "KEY=VALUE",
-            description = "a Kafka client property for every client, e.g. --kafka security.protocol=SASL_SSL "
-                    + "(repeatable; wins over --kafka-config)")
-    Map<String, String> kafka = new LinkedHashMap<>();
-
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "properties file of Kafka client settings (security.protocol, sasl.*, ssl.*, ...) "
-                    + "(default: $" + ENV_KAFKA_CONFIG + ")")
-    Path kafkaConfig;
+    @Mixin
+    KafkaPropertyOptions kafka;
 
     /** Kafka's and the registry's addresses, or an error that says how to give them. */
     public PlatformConnection resolve() {
@@ -98,53 +86,18 @@ public final class ConnectionOptions {
         if (kafkaFromFile) {
             properties.putAll(file.get().kafkaProperties());
         }
-        String configFromEnv = first(env.get(ENV_KAFKA_CONFIG), null);
-        Path configFile = kafkaConfig != null ? kafkaConfig : configFromEnv == null ? null : Path.of(configFromEnv);
-        Map<String, String> fromConfigFile = configFile == null ? Map.of() : readKafkaConfig(configFile);
-        String userInfo = first(env.get(ENV_REGISTRY_USER_INFO),
-                fromConfigFile.get(PlatformConnection.SCHEMA_REGISTRY_USER_INFO));
+        KafkaPropertyOptions.Given given = kafka.resolve(env);
+        properties.putAll(given.properties());
+        String userInfo = given.userInfo();
         if (userInfo == null && registryFromFile) {
             userInfo = file.get().registryUserInfo();
         }
-        fromConfigFile.forEach((k, v) -> {
-            if (!k.equals(PlatformConnection.SCHEMA_REGISTRY_USER_INFO)) {
-                properties.put(k, v);
-            }
-        });
-        properties.putAll(kafka);
         return new PlatformConnection(bootstrap, registry, userInfo, catalog, properties);
     }
 
     /** The connection file this command reads. */
     public Path connectionFile() {
         return connectionFile;
-    }
-
-    /**
-     * A Kafka client properties file, as Kafka's own tools take with {@code --command-config}. Addresses are refused:
-     * they have their options, and two places for one address is how a command ends up on the wrong cluster.
-     */
-    static Map<String, String> readKafkaConfig(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ConnectionException("--kafka-config " + file + ": no such file");
-        }
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new ConnectionException("cannot read the Kafka config file " + file + ": " + e.getMessage(), false, e);
-        }
-        Map<String, String> values = new TreeMap<>();
-        for (String name : props.stringPropertyNames()) {
-            String key = name.equals("basic.auth.user.info") ? PlatformConnection.SCHEMA_REGISTRY_USER_INFO : name;
-            if (key.equals(PlatformConnection.BOOTSTRAP_SERVERS) || key.equals(PlatformConnection.SCHEMA_REGISTRY_URL)) {
-                throw new ConnectionException("the Kafka config file " + file + " sets " + key + "; give addresses "
-                        + "with --bootstrap-servers / --schema-registry-url (or $" + ENV_BOOTSTRAP + " / $"
-                        + ENV_REGISTRY + ") and keep the file to client settings such as security.protocol");
-            }
-            values.put(key, props.getProperty(name).trim());
-        }
-        return values;
     }
 
     private static String first(String flag, String env) {

@@ -1,5 +1,7 @@
 package ai.mint.it.lifecycle;
 
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.events.EvalResult;
 import ai.mint.events.ExportResult;
 import ai.mint.events.LoraSpec;
@@ -15,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -28,9 +29,8 @@ final class CatalogEvents implements AutoCloseable {
     private final KafkaProducer<String, SpecificRecord> producer;
 
     CatalogEvents(String bootstrap, String registryUrl) {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(),
-                new AvroEventSerializer<>(SchemaRegistryClients.fromUrl(registryUrl)));
+        producer = KafkaClients.of(PlatformConnection.of(bootstrap, registryUrl)).producer("it-catalog-events",
+                new StringSerializer(), new AvroEventSerializer<>(SchemaRegistryClients.fromUrl(registryUrl)));
     }
 
     void send(String topic, String policy, SpecificRecord event) throws Exception {

@@ -1,5 +1,7 @@
 package ai.mint.it.lifecycle;
 
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.registry.SchemaRegistryClients;
 import ai.mint.serde.AvroEventDeserializer;
 import java.time.Duration;
@@ -8,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -24,10 +25,8 @@ final class TopicReader {
     static <T extends SpecificRecord> List<T> readAll(String bootstrap, String registryUrl, String topic, Class<T> type,
                                                       Predicate<T> keep) {
         AvroEventDeserializer<T> decoder = new AvroEventDeserializer<>(SchemaRegistryClients.fromUrl(registryUrl), type);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = KafkaClients.of(PlatformConnection.of(bootstrap, registryUrl))
+                .consumer("it-reader", new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

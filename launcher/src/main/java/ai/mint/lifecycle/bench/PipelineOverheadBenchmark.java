@@ -73,8 +73,7 @@ public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<
                      WorkerConfig.STORE_ROOT, work.resolve("adapters").toString())));
              MintClient client = new MintClient(platform.bootstrapServers(), platform.schemaRegistryUrl(),
                      Duration.ofSeconds(60));
-             RevisionPublisher revisions = new RevisionPublisher(platform.bootstrapServers(),
-                     platform.schemaRegistryUrl(), "tiny")) {
+             RevisionPublisher revisions = new RevisionPublisher(platform.connection(), "tiny")) {
             client.createPolicy(RevisionPublisher.spec(POLICY, "tiny")).get(60, TimeUnit.SECONDS);
             publishRevision(worker, revisions, config, work, 1);
             awaitServing(client, "rev-1");

@@ -1,12 +1,13 @@
 package ai.mint.lifecycle.bench;
 
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.events.EvalResult;
 import ai.mint.events.ExportResult;
 import ai.mint.events.LoraSpec;
 import ai.mint.events.PolicySpec;
 import ai.mint.events.PromotionGate;
 import ai.mint.events.UpdateResult;
-import ai.mint.registry.SchemaRegistryClients;
 import ai.mint.serde.AvroEventSerializer;
 import ai.mint.topics.Topics;
 import ai.mint.worker.store.StoredArtifact;
@@ -29,11 +30,10 @@ final class RevisionPublisher implements AutoCloseable {
     private final KafkaProducer<String, SpecificRecord> producer;
     private final String baseModel;
 
-    RevisionPublisher(String bootstrap, String registryUrl, String baseModel) {
+    RevisionPublisher(PlatformConnection platform, String baseModel) {
         this.baseModel = baseModel;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(),
-                new AvroEventSerializer<>(SchemaRegistryClients.fromUrl(registryUrl)));
+        this.producer = KafkaClients.of(platform).producer("bench-revisions", new StringSerializer(),
+                new AvroEventSerializer<>(platform.registry()), Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
     }
 
     /** A policy without training whose every evaluated revision is promoted at once. */

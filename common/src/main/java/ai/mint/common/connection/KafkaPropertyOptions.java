@@ -1,0 +1,79 @@
+package ai.mint.common.connection;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import picocli.CommandLine.Option;
+
+/**
+ * The Kafka client properties a command line passes to every client ({@code @Mixin}): a properties file
+ * ({@code --kafka-config FILE}, else {@code $MINT_KAFKA_CONFIG}) overlaid by each {@code --kafka KEY=VALUE}. The file
+ * may also hold the registry's credentials ({@code schema.registry.basic.auth.user.info}), which are taken out of the
+ * Kafka properties. Part of {@link ConnectionOptions}; {@code mint up} uses it alone for an external cluster.
+ */
+public final class KafkaPropertyOptions {
+
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE",
+            description = "a Kafka client property for every client, e.g. --kafka security.protocol=SASL_SSL "
+                    + "(repeatable; wins over --kafka-config)")
+    Map<String, String> kafka = new LinkedHashMap<>();
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "properties file of Kafka client settings (security.protocol, sasl.*, ssl.*, ...) "
+                    + "(default: $" + ConnectionOptions.ENV_KAFKA_CONFIG + ")")
+    Path kafkaConfig;
+
+    /**
+     * What the options and the environment give.
+     *
+     * @param properties Kafka client properties, the file's overlaid by the options
+     * @param userInfo   registry credentials from {@code $MINT_SCHEMA_REGISTRY_USER_INFO}, else the file; null if none
+     */
+    public record Given(Map<String, String> properties, String userInfo) {
+    }
+
+    public Given resolve(Map<String, String> env) {
+        String fromEnv = env.get(ConnectionOptions.ENV_KAFKA_CONFIG);
+        Path file = kafkaConfig != null ? kafkaConfig
+                : fromEnv == null || fromEnv.isBlank() ? null : Path.of(fromEnv.trim());
+        Map<String, String> properties = new TreeMap<>(file == null ? Map.of() : read(file));
+        String fileUserInfo = properties.remove(PlatformConnection.SCHEMA_REGISTRY_USER_INFO);
+        properties.putAll(kafka);
+        String envUserInfo = env.get(ConnectionOptions.ENV_REGISTRY_USER_INFO);
+        return new Given(properties, envUserInfo != null && !envUserInfo.isBlank() ? envUserInfo.trim() : fileUserInfo);
+    }
+
+    /**
+     * A Kafka client properties file, as Kafka's own tools take with {@code --command-config}. Addresses are refused:
+     * they have their options, and two places for one address is how a command ends up on the wrong cluster.
+     */
+    static Map<String, String> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConnectionException("--kafka-config " + file + ": no such file");
+        }
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new ConnectionException("cannot read the Kafka config file " + file + ": " + e.getMessage(), false, e);
+        }
+        Map<String, String> values = new TreeMap<>();
+        for (String name : props.stringPropertyNames()) {
+            String key = name.equals("basic.auth.user.info") ? PlatformConnection.SCHEMA_REGISTRY_USER_INFO : name;
+            if (key.equals(PlatformConnection.BOOTSTRAP_SERVERS) || key.equals(PlatformConnection.SCHEMA_REGISTRY_URL)) {
+                throw new ConnectionException("the Kafka config file " + file + " sets " + key + "; give addresses "
+                        + "with --bootstrap-servers / --schema-registry-url (or $" + ConnectionOptions.ENV_BOOTSTRAP
+                        + " / $" + ConnectionOptions.ENV_REGISTRY + ") and keep the file to client settings such as "
+                        + "security.protocol");
+            }
+            values.put(key, props.getProperty(name).trim());
+        }
+        return values;
+    }
+}
