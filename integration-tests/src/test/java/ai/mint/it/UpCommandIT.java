@@ -99,7 +99,7 @@ class UpCommandIT {
                 "'mint up' with both parts external must return, not wait for Ctrl-C");
 
         assertThat(code).as(err.toString()).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString()).isEqualTo(running.connection().toLines());
+        assertThat(out.toString()).isEqualTo(ConnectionFile.addressLines(running.connection()));
         assertThat(err.toString()).contains("nothing was started");
         assertThat(watch.stop()).as("processes started").isEmpty();
         assertThat(dir.resolve("unused")).as("data directory").doesNotExist();
