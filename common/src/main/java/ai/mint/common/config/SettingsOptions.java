@@ -1,15 +1,11 @@
 package ai.mint.common.config;
 
 import ai.mint.common.connection.ConnectionConfig;
-import java.io.IOException;
+import ai.mint.common.io.PropertiesFiles;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,17 +78,6 @@ public final class SettingsOptions {
     }
 
     private static Map<String, String> readFile(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException("--config " + file + ": no such file");
-        }
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new ConfigException("--config " + file + ": cannot read it: " + e.getMessage());
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        props.stringPropertyNames().stream().sorted().forEach(k -> values.put(k, props.getProperty(k)));
-        return values;
+        return PropertiesFiles.read(file, problem -> new ConfigException("--config " + file + ": " + problem));
     }
 }

@@ -1,7 +1,7 @@
 package ai.mint.common.connection;
 
+import ai.mint.common.io.PropertiesFiles;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 
 /**
@@ -34,28 +33,24 @@ public final class ConnectionFile {
         if (file == null || !Files.isRegularFile(file)) {
             return Optional.empty();
         }
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new ConnectionException("cannot read the connection file " + file + ": " + e.getMessage(), false, e);
-        }
-        String bootstrap = props.getProperty(PlatformConnection.BOOTSTRAP_SERVERS);
-        String registry = props.getProperty(PlatformConnection.SCHEMA_REGISTRY_URL);
+        Map<String, String> props = PropertiesFiles.read(file,
+                problem -> new ConnectionException("the connection file " + file + ": " + problem));
+        String bootstrap = props.get(PlatformConnection.BOOTSTRAP_SERVERS);
+        String registry = props.get(PlatformConnection.SCHEMA_REGISTRY_URL);
         if (bootstrap == null || bootstrap.isBlank() || registry == null || registry.isBlank()) {
             throw new ConnectionException("the connection file " + file + " lacks "
                     + PlatformConnection.BOOTSTRAP_SERVERS + " or " + PlatformConnection.SCHEMA_REGISTRY_URL
                     + "; delete it and run ./mint up again");
         }
         Map<String, String> kafka = new TreeMap<>();
-        for (String name : props.stringPropertyNames()) {
+        props.forEach((name, value) -> {
             if (name.startsWith(PlatformConnection.KAFKA_PREFIX)) {
-                kafka.put(name.substring(PlatformConnection.KAFKA_PREFIX.length()), props.getProperty(name).trim());
+                kafka.put(name.substring(PlatformConnection.KAFKA_PREFIX.length()), value);
             }
-        }
+        });
         return Optional.of(new PlatformConnection(bootstrap, registry,
-                props.getProperty(PlatformConnection.SCHEMA_REGISTRY_USER_INFO),
-                props.getProperty(PlatformConnection.CATALOG_URL), kafka));
+                props.get(PlatformConnection.SCHEMA_REGISTRY_USER_INFO), props.get(PlatformConnection.CATALOG_URL),
+                kafka));
     }
 
     /**
@@ -97,7 +92,7 @@ public final class ConnectionFile {
                 + System.lineSeparator();
     }
 
-    /** {@code key=value}; only what {@link Properties#load} would misread is escaped (backslashes, line breaks). */
+    /** {@code key=value}; only what {@code Properties.load} would misread is escaped (backslashes, line breaks). */
     private static void writeLine(Writer out, String key, String value) throws IOException {
         out.write(key + "=" + value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r") + "\n");
     }

@@ -1,13 +1,9 @@
 package ai.mint.common.connection;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import ai.mint.common.io.PropertiesFiles;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import picocli.CommandLine.Option;
 
@@ -54,17 +50,10 @@ public final class KafkaPropertyOptions {
      * they have their options, and two places for one address is how a command ends up on the wrong cluster.
      */
     static Map<String, String> read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ConnectionException("--kafka-config " + file + ": no such file");
-        }
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new ConnectionException("cannot read the Kafka config file " + file + ": " + e.getMessage(), false, e);
-        }
         Map<String, String> values = new TreeMap<>();
-        for (String name : props.stringPropertyNames()) {
+        Map<String, String> props = PropertiesFiles.read(file,
+                problem -> new ConnectionException("--kafka-config " + file + ": " + problem));
+        for (String name : props.keySet()) {
             String key = name.equals("basic.auth.user.info") ? PlatformConnection.SCHEMA_REGISTRY_USER_INFO : name;
             if (key.equals(PlatformConnection.BOOTSTRAP_SERVERS) || key.equals(PlatformConnection.SCHEMA_REGISTRY_URL)) {
                 throw new ConnectionException("the Kafka config file " + file + " sets " + key + "; give addresses "
@@ -72,7 +61,7 @@ public final class KafkaPropertyOptions {
                         + " / $" + ConnectionOptions.ENV_REGISTRY + ") and keep the file to client settings such as "
                         + "security.protocol");
             }
-            values.put(key, props.getProperty(name).trim());
+            values.put(key, props.get(name));
         }
         return values;
     }
