@@ -29,14 +29,14 @@ public final class LifecycleProcessor implements Consumer<List<ConsumerRecord<St
 
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleProcessor.class);
 
-    private final WorkerOutputs outputs;
+    private final ResultPublisher outputs;
     private final Map<String, AvroEventDeserializer<SpecificRecord>> decoders = new HashMap<>();
     private final RolloutHandler rollout;
     private final UpdateHandler update;
     private final ExportHandler export;
     private final EvalHandler eval;
 
-    public LifecycleProcessor(WorkerOutputs outputs, SchemaRegistryClient registry, List<TopicSpec> topics,
+    public LifecycleProcessor(ResultPublisher outputs, SchemaRegistryClient registry, List<TopicSpec> topics,
                               RolloutHandler rollout, UpdateHandler update, ExportHandler export, EvalHandler eval) {
         this.outputs = outputs;
         for (TopicSpec t : topics) {
@@ -154,6 +154,6 @@ public final class LifecycleProcessor implements Consumer<List<ConsumerRecord<St
     }
 
     private void send(Reply reply) {
-        outputs.sendAndWait(reply.topic(), reply.key(), reply.event());
+        outputs.publish(reply);
     }
 }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Everything a worker publishes: results keyed by policy id, dead letters for input it cannot process, heartbeats and
  * metrics. One idempotent producer (acks=all) shared by the worker's threads.
  */
-public final class WorkerOutputs implements AutoCloseable {
+public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerOutputs.class);
 
@@ -59,7 +59,13 @@ public final class WorkerOutputs implements AutoCloseable {
         }
     }
 
+    @Override
+    public void publish(Reply reply) {
+        sendAndWait(reply.topic(), reply.key(), reply.event());
+    }
+
     /** Publishes a dead letter for {@code source}, naming why it could not be processed. */
+    @Override
     public void deadLetter(ConsumerRecord<String, byte[]> source, String policyId, Throwable error, String reason) {
         DeadLetter letter = DeadLetters.of(
                 EventIds.derived(source.topic() + "-" + source.partition() + "-" + source.offset(), "dlq"),

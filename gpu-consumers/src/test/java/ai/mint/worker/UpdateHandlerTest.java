@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UpdateHandlerTest {
 
-    private static final String BASE = "micro";
+    static final String BASE = "micro";
 
     @TempDir
     Path tmp;
@@ -133,9 +133,84 @@ class UpdateHandlerTest {
         assertThat(out.get(1).error()).isNull();
     }
 
+    /** A store whose first put of a given policy's trainer state fails, as a full disk would. */
+    private static final class FailingOnceStore implements ai.mint.worker.store.AdapterStore {
+        private final ai.mint.worker.store.AdapterStore delegate;
+        private final String failingPolicy;
+        private boolean failed;
+
+        FailingOnceStore(ai.mint.worker.store.AdapterStore delegate, String failingPolicy) {
+            this.delegate = delegate;
+            this.failingPolicy = failingPolicy;
+        }
+
+        @Override
+        public ai.mint.worker.store.StoredArtifact put(String policyId, String kind, String name, Path sourceDir) {
+            if (!failed && policyId.equals(failingPolicy) && kind.equals("state")) {
+                failed = true;
+                throw new ai.mint.worker.store.AdapterStoreException("disk full while storing " + name);
+            }
+            return delegate.put(policyId, kind, name, sourceDir);
+        }
+
+        @Override
+        public Path open(String uri, String expectedSha256) {
+            return delegate.open(uri, expectedSha256);
+        }
+
+        @Override
+        public boolean contains(String uri) {
+            return delegate.contains(uri);
+        }
+
+        @Override
+        public String uriOf(String policyId, String kind, String name) {
+            return delegate.uriOf(policyId, kind, name);
+        }
+    }
+
+    private static String stateDigest(ai.mint.worker.store.AdapterStore store, String policy, int step) {
+        Path dir = store.open(store.uriOf(policy, "state", UpdateHandler.revisionOf(step)), null);
+        return PeftAdapterIo.sha256(dir.resolve("training_state.safetensors"));
+    }
+
+    @Test
+    void shouldApplyAStepExactlyOnceWhenSavingOnePolicyOfABatchedStepFails() {
+        // the reference: each policy's first step on a store that works
+        UpdateHandler clean = newWorker("a", "b");
+        clean.handleAll(List.of(request("a", BASE, 1), request("b", BASE, 1)));
+        String oneStepA = stateDigest(store, "a", 1);
+        String oneStepB = stateDigest(store, "b", 1);
+
+        FilesystemAdapterStore disk = new FilesystemAdapterStore(tmp.resolve("store-flaky"));
+        FailingOnceStore flaky = new FailingOnceStore(disk, "b");
+        ModelRuntime runtime = ModelRuntime.open(tmp.resolve(BASE), "cpu", flaky, BASE);
+        CatalogFollower catalog = new CatalogFollower("127.0.0.1:1", SchemaRegistryClients.fromUrl("mock://update-test"),
+                "update-test");
+        catalog.accept(entry("a"));
+        catalog.accept(entry("b"));
+        WorkContext ctx = new WorkContext("w", runtime, catalog, Duration.ofMillis(10));
+        PolicyTrainers trainers = new PolicyTrainers(flaky, runtime);
+        open.add(runtime);
+        open.add(ctx);
+        open.add(() -> runtime.withModel(m -> {
+            trainers.close();
+            return null;
+        }));
+        UpdateHandler worker = new UpdateHandler(ctx, trainers);
+        List<UpdateHandler.Try> first = worker.handleAll(List.of(request("a", BASE, 1), request("b", BASE, 1)));
+        assertThat(first.get(0).error()).isNull();
+        if (first.get(1).error() != null) { // refused: the request comes again and must then step once
+            assertThat(worker.handle(request("b", BASE, 1)).event()).isInstanceOf(UpdateResult.class);
+        }
+
+        assertThat(stateDigest(disk, "a", 1)).as("a's saved step-0001 is one step").isEqualTo(oneStepA);
+        assertThat(stateDigest(disk, "b", 1)).as("b's saved step-0001 is one step, not two").isEqualTo(oneStepB);
+    }
+
     // ---- events ----
 
-    private static CatalogEntry entry(String policy) {
+    static CatalogEntry entry(String policy) {
         PolicySpec spec = PolicySpec.newBuilder().setEventId("s-" + policy).setPolicyId(policy).setTime(Instant.EPOCH)
                 .setBaseModel(BASE)
                 .setLora(LoraSpec.newBuilder().setRank(4).setAlpha(8).setTargetModules(List.of("q_proj", "v_proj")).build())
@@ -150,7 +225,7 @@ class UpdateHandlerTest {
     }
 
     /** Four trajectories of two prompts with different rewards, the same for a given policy and step. */
-    private static UpdateRequest request(String policy, String base, int step) {
+    static UpdateRequest request(String policy, String base, int step) {
         Random rnd = new Random(policy.hashCode() * 31L + step);
         List<Trajectory> trajectories = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
