@@ -33,9 +33,11 @@ public final class Worker implements AutoCloseable {
     private Worker(WorkerConfig config, AdapterStore store) {
         this.config = config;
         SchemaRegistryClient registry = SchemaRegistryClients.fromUrl(config.registryUrl);
-        this.runtime = ModelRuntime.open(config.baseDir, config.device, store, config.baseModel);
+        this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows, store,
+                config.baseModel);
         this.catalog = new CatalogFollower(config.bootstrapServers, registry, config.workerId + "-catalog").start();
-        this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs));
+        this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs),
+                config.limits);
         this.outputs = new WorkerOutputs(config.bootstrapServers, registry, config.workerId);
         this.trainers = new PolicyTrainers(store, runtime);
         List<TopicSpec> lifecycle = config.roles.stream().filter(r -> r != WorkerRole.INFERENCE)
@@ -46,14 +48,15 @@ public final class Worker implements AutoCloseable {
                     new ExportHandler(context, trainers), new EvalHandler(context));
             loops.add(new RequestLoop(config.workerId + "-lifecycle", config.bootstrapServers,
                     config.groupId + "-lifecycle", config.workerId + "-lifecycle",
-                    lifecycle.stream().map(TopicSpec::name).toList(), 8, processor));
+                    lifecycle.stream().map(TopicSpec::name).toList(), config.lifecycleMaxPoll, processor)
+                    .timing(config.pollTimeout, config.retryBackoff));
         }
         if (config.roles.contains(WorkerRole.INFERENCE)) {
             InferenceProcessor processor = new InferenceProcessor(outputs, registry, new InferenceHandler(context),
                     config.inferenceBatch);
             loops.add(new RequestLoop(config.workerId + "-inference", config.bootstrapServers, config.groupId + "-inference",
                     config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()), config.inferenceBatch,
-                    processor));
+                    processor).timing(config.pollTimeout, config.retryBackoff));
         }
         this.heartbeat = new Heartbeat(outputs, config, runtime,
                 () -> loops.stream().mapToInt(RequestLoop::queueDepth).sum());
@@ -104,10 +107,7 @@ public final class Worker implements AutoCloseable {
         }
         catalog.close();
         outputs.close();
-        runtime.withModel(model -> {
-            trainers.close();
-            return null;
-        });
+        trainers.close();
         context.close();
         runtime.close();
         LOG.info("worker {} stopped", config.workerId);

@@ -2,9 +2,6 @@ package ai.mint.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.mint.engine.model.BaseModelInitializer;
-import ai.mint.engine.model.TestModels;
-import ai.mint.engine.safetensors.DType;
 import ai.mint.events.ExportRequest;
 import ai.mint.events.ExportResult;
 import ai.mint.events.UpdateResult;
@@ -14,7 +11,6 @@ import ai.mint.serde.AvroEventSerializer;
 import ai.mint.topics.Topics;
 import ai.mint.worker.store.FilesystemAdapterStore;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,34 +26,19 @@ class LifecycleProcessorTest {
     @TempDir
     Path tmp;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
     private final List<Reply> published = new ArrayList<>();
     private final List<String> deadLetters = new ArrayList<>();
+    private WorkerFixture fixture;
+    private WorkerFixture.Roles roles;
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        fixture.close();
     }
 
     private LifecycleProcessor processor(SchemaRegistryClient registry, String... policies) {
-        Path baseDir = tmp.resolve(UpdateHandlerTest.BASE);
-        BaseModelInitializer.write(baseDir, TestModels.microDense(), 3L, DType.F32);
-        FilesystemAdapterStore store = new FilesystemAdapterStore(tmp.resolve("store"));
-        ModelRuntime runtime = ModelRuntime.open(baseDir, "cpu", store, UpdateHandlerTest.BASE);
-        CatalogFollower catalog = new CatalogFollower("127.0.0.1:1", registry, "order-test");
-        for (String p : policies) {
-            catalog.accept(UpdateHandlerTest.entry(p));
-        }
-        WorkContext ctx = new WorkContext("w", runtime, catalog, Duration.ofMillis(10));
-        PolicyTrainers trainers = new PolicyTrainers(store, runtime);
-        open.add(runtime);
-        open.add(ctx);
-        open.add(() -> runtime.withModel(m -> {
-            trainers.close();
-            return null;
-        }));
+        fixture = new WorkerFixture(tmp);
+        roles = fixture.worker(new FilesystemAdapterStore(tmp.resolve("store")), policies);
         ResultPublisher sink = new ResultPublisher() {
             @Override
             public void publish(Reply reply) {
@@ -72,8 +53,8 @@ class LifecycleProcessorTest {
         };
         List<ai.mint.topics.TopicSpec> topics = List.of(Topics.ROLLOUT_REQUESTS, Topics.UPDATE_REQUESTS,
                 Topics.EXPORT_REQUESTS, Topics.EVAL_REQUESTS);
-        return new LifecycleProcessor(sink, registry, topics, new RolloutHandler(ctx),
-                new UpdateHandler(ctx, trainers), new ExportHandler(ctx, trainers), new EvalHandler(ctx));
+        return new LifecycleProcessor(sink, registry, topics, roles.rollout(), roles.update(), roles.export(),
+                roles.eval());
     }
 
     private static ConsumerRecord<String, byte[]> record(SchemaRegistryClient registry, String topic, long offset,
@@ -89,16 +70,17 @@ class LifecycleProcessorTest {
                 .setStateUri("").build();
     }
 
+    /** Issue 13 item 3: a policy's first update must not be deferred past its later events of the same poll. */
     @Test
     void shouldHandleAPolicysEventsInOffsetOrderWithinAPoll() {
         SchemaRegistryClient registry = SchemaRegistryClients.fromUrl("mock://order-test");
         LifecycleProcessor processor = processor(registry, "a", "b");
         // a's update, then the export of the revision that update produces; b's update in between
         processor.accept(List.of(
-                record(registry, Topics.UPDATE_REQUESTS.name(), 0, "a", UpdateHandlerTest.request("a",
-                        UpdateHandlerTest.BASE, 1)),
-                record(registry, Topics.UPDATE_REQUESTS.name(), 1, "b", UpdateHandlerTest.request("b",
-                        UpdateHandlerTest.BASE, 1)),
+                record(registry, Topics.UPDATE_REQUESTS.name(), 0, "a", WorkerFixture.update("a",
+                        WorkerFixture.BASE, 1)),
+                record(registry, Topics.UPDATE_REQUESTS.name(), 1, "b", WorkerFixture.update("b",
+                        WorkerFixture.BASE, 1)),
                 record(registry, Topics.EXPORT_REQUESTS.name(), 0, "a", export("a", UpdateHandler.revisionOf(1)))));
 
         assertThat(deadLetters).isEmpty();
@@ -108,5 +90,9 @@ class LifecycleProcessorTest {
         assertThat(((UpdateResult) ofA.get(0)).getError()).isNull();
         assertThat(ofA.get(1)).isInstanceOf(ExportResult.class);
         assertThat(((ExportResult) ofA.get(1)).getError()).as("the export ran after the update it exports").isNull();
+        // while the two policies' updates, first in their queues, shared one training step
+        assertThat(roles.ctx().runtime().training().mergedSteps()).isEqualTo(1);
+        assertThat(published.stream().filter(r -> r.key().equals("b")).map(Reply::event).toList())
+                .singleElement().isInstanceOf(UpdateResult.class);
     }
 }

@@ -1,5 +1,7 @@
 package ai.mint.architecture;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -21,6 +24,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  *      ├──> stream-apps ──> common
  *      └──> gpu-consumers ──> api, common
  * </pre>
+ * Inside gpu-consumers only {@code ai.mint.engine} uses DJL, and the rest reaches the engine through its DJL-free
+ * types alone.
  */
 class ModuleDependencyTest {
 
@@ -79,10 +84,37 @@ class ModuleDependencyTest {
     }
 
     @Test
-    void onlyTheEngineAndTrainingTouchDjl() {
-        noClasses().that().resideOutsideOfPackages("ai.mint.engine..", "ai.mint.training..")
+    void onlyTheEngineTouchesDjl() {
+        noClasses().that().resideOutsideOfPackage("ai.mint.engine..")
                 .should().dependOnClassesThat().resideInAPackage("ai.djl..")
-                .because("the rest of the project uses the engine through its own small interface")
+                .because("training and the worker use the engine through its own small interface (TrainableEngine)")
+                .check(classes);
+    }
+
+    /**
+     * The engine's own types that hold device state (DecoderModel, LoraBank, DeviceAdapter, AdapterSlots, LoraDelta,
+     * KvCache, LoraEngine, ...) are exactly those that use DJL directly: none of them may be reached from outside. What
+     * the rest uses is DJL-free: the interfaces (Engine, TrainableEngine, TrainablePolicy), their value types, and host
+     * data (ModelConfig, Projection, LoraWeights, PEFT and safetensors files).
+     */
+    @Test
+    void nothingOutsideTheEngineReachesItsDeviceTypesOrInternals() {
+        DescribedPredicate<JavaClass> deviceTypes = new DescribedPredicate<>("engine classes that use DJL directly") {
+            @Override
+            public boolean test(JavaClass c) {
+                return c.getPackageName().startsWith("ai.mint.engine") && c.getDirectDependenciesFromSelf().stream()
+                        .anyMatch(d -> d.getTargetClass().getPackageName().startsWith("ai.djl"));
+            }
+        };
+        // the predicate really picks the device types (so the rule below cannot pass vacuously)
+        assertThat(classes.stream().filter(deviceTypes::test).map(JavaClass::getSimpleName))
+                .contains("DecoderModel", "LoraBank", "DeviceAdapter", "AdapterSlots", "LoraDelta", "LoraEngine")
+                .doesNotContain("TrainableEngine", "ModelConfig", "LoraWeights", "Projection", "PeftAdapterIo");
+        noClasses().that().resideOutsideOfPackage("ai.mint.engine..")
+                .should().dependOnClassesThat(deviceTypes)
+                .orShould().dependOnClassesThat().resideInAnyPackage("ai.mint.engine.train..",
+                        "ai.mint.engine.generate..")
+                .because("the model, its LoRA device factors and the training step stay behind TrainableEngine")
                 .check(classes);
     }
 
