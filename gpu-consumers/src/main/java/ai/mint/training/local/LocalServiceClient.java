@@ -87,9 +87,14 @@ public final class LocalServiceClient implements ServiceClient {
         if (!Files.isRegularFile(dir.resolve(PeftAdapterIo.WEIGHTS))) {
             throw new TrainingException("no exported adapter at " + adapterUri + " (looked in " + dir + ")");
         }
-        // the export is a serving adapter of the same engine, read (and checked) now, loaded on first use
+        // the export is a serving adapter of the same engine, read (and checked) now, loaded on first use; an
+        // address exported again (same name, newer weights) replaces the copy a sampler may have made resident
         PeftAdapterIo.read(dir, service.engine().config());
-        service.engine().registerAdapter(adapterUri, dir);
+        if (service.engine().residentAdapters().contains(adapterUri)) {
+            service.engine().replaceAdapter(adapterUri, dir);
+        } else {
+            service.engine().registerAdapter(adapterUri, dir);
+        }
         return new LocalSamplingClient(adapterUri, service, sampler);
     }
 

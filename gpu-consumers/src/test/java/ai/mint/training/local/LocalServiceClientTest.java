@@ -140,6 +140,27 @@ class LocalServiceClientTest {
     }
 
     @Test
+    void shouldSampleTheNewWeightsWhenARevisionNameIsExportedAgain() {
+        TrainingClient client = service.createLoraTrainingClient("tiny", LoraConfig.of(4, 3), "again");
+        List<Datum> batch = sft("hello", " world");
+        SamplingConfig params = new SamplingConfig(6, 1.0, 7L);
+        int[] prompt = engine.encode("he");
+        client.forwardBackward(batch, LossFunction.CROSS_ENTROPY).join();
+        client.optimStep(AdamConfig.of(5e-2)).join();
+        SampleResponse first = client.saveWeightsAndGetSamplingClient("latest").join().sample(prompt, 2, params).join();
+        client.forwardBackward(batch, LossFunction.CROSS_ENTROPY).join();
+        client.optimStep(AdamConfig.of(5e-2)).join();
+        SampleResponse second = client.saveWeightsAndGetSamplingClient("latest").join().sample(prompt, 2, params).join();
+        SampleResponse trainer = client.sample(prompt, 2, params).join();
+        for (int i = 0; i < 2; i++) {
+            assertThat(second.sequences().get(i).tokens()).containsExactly(trainer.sequences().get(i).tokens());
+            assertThat(second.sequences().get(i).logprobs()).containsExactly(trainer.sequences().get(i).logprobs(),
+                    org.assertj.core.data.Offset.offset(1e-6f));
+        }
+        assertThat(second.sequences().get(0).logprobs()).isNotEqualTo(first.sequences().get(0).logprobs());
+    }
+
+    @Test
     void shouldFailFuturesWithClearReasons() {
         assertThatThrownBy(() -> service.createLoraTrainingClient("llama-70b", 4)).hasMessageContaining("not resident");
         TrainingClient client = service.createLoraTrainingClient("tiny", LoraConfig.of(2, 0), "err");
