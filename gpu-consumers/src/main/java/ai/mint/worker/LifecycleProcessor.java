@@ -150,20 +150,15 @@ public final class LifecycleProcessor implements Consumer<List<ConsumerRecord<St
         outputs.deadLetter(record, policy, e, reason);
     }
 
+    /** Export and eval run one by one (rollouts and updates run batched, see {@link #runRound}). */
     private Reply handle(SpecificRecord request) {
-        if (request instanceof RolloutRequest q) {
-            return rollout.handle(q);
-        }
-        if (request instanceof UpdateRequest q) {
-            return update.handle(q);
-        }
         if (request instanceof ExportRequest q) {
             return export.handle(q);
         }
         if (request instanceof EvalRequest q) {
             return eval.handle(q);
         }
-        throw new IllegalArgumentException("no handler for " + request.getSchema().getFullName());
+        throw new IllegalArgumentException("no one-by-one handler for " + request.getSchema().getFullName());
     }
 
     private Reply failure(SpecificRecord request, String reason) {

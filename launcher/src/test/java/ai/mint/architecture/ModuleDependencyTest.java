@@ -3,11 +3,14 @@ package ai.mint.architecture;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.util.Set;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -115,6 +118,24 @@ class ModuleDependencyTest {
                 .orShould().dependOnClassesThat().resideInAnyPackage("ai.mint.engine.train..",
                         "ai.mint.engine.generate..")
                 .because("the model, its LoRA device factors and the training step stay behind TrainableEngine")
+                .check(classes);
+    }
+
+    /** Issue 9: no production code path steps, saves or restores policies outside the one training service. */
+    @Test
+    void onlyTheTrainingServiceTrainsPolicies() {
+        Set<String> trainingMethods = Set.of("createPolicy", "forwardBackward", "optimStep", "discardGradients",
+                "saveTrainingState", "readTrainingState", "restoreTrainingState", "exportWeights");
+        DescribedPredicate<JavaMethodCall> trainingCall = new DescribedPredicate<>("a training method of the engine") {
+            @Override
+            public boolean test(JavaMethodCall call) {
+                return call.getTargetOwner().isAssignableTo("ai.mint.engine.TrainableEngine")
+                        && trainingMethods.contains(call.getName());
+            }
+        };
+        noClasses().that().resideOutsideOfPackages("ai.mint.engine..", "ai.mint.training.service..")
+                .should().callMethodWhere(trainingCall)
+                .because("the worker, the Tinker API and the benchmarks train through TrainingService")
                 .check(classes);
     }
 

@@ -3,6 +3,7 @@ package ai.mint.training.service;
 import ai.mint.api.AdamConfig;
 import ai.mint.api.ForwardBackwardOutput;
 import ai.mint.api.OptimStepResult;
+import ai.mint.engine.Engine;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.MicroBatchBudget;
@@ -70,10 +71,10 @@ public final class TrainingService implements AutoCloseable {
     }
 
     /**
-     * The engine, for what is safe from any thread: its tokenizer, its config, registering serving adapters. Model
-     * work (training, generation, policy state) goes through the service.
+     * The engine's serving face, for what is safe from any thread: its tokenizer, its config, registering serving
+     * adapters. Model work (training, generation, policy state) goes through the service.
      */
-    public TrainableEngine engine() {
+    public Engine engine() {
         return engine;
     }
 

@@ -4,17 +4,11 @@ import ai.djl.ndarray.NDManager;
 import ai.mint.api.AdamConfig;
 import ai.mint.engine.MicroBatchBudget;
 import ai.mint.engine.PolicyStepResult;
-import ai.mint.engine.model.DecoderModel;
-import ai.mint.engine.model.TestModels;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,26 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * float round-off, for budgets that cut by rows, by tokens, and row by row; also under constant garbage collection
  * (which frees the Java buffers of closed micro-batches at once) and over many steps (no arrays left behind).
  */
-class MicroBatchedStepTest {
+class MicroBatchedStepTest extends MicroTrainerTest {
 
     static final float GRADIENT_TOLERANCE = 1e-5f;
-
-    @TempDir
-    static Path dir;
-    static DecoderModel model;
-    static LoraTrainer trainer;
-
-    @BeforeAll
-    static void load() {
-        model = TestModels.create(dir, TestModels.microDense(), 11L);
-        trainer = new LoraTrainer(model);
-    }
-
-    @AfterAll
-    static void close() {
-        trainer.close();
-        model.base().close();
-    }
 
     /** One step's results and each policy's accumulated gradients copied to Java memory. */
     record Outcome(List<PolicyStepResult> results, List<Map<String, float[]>> gradients) {

@@ -7,15 +7,9 @@ import ai.mint.api.LossFunction;
 import ai.mint.engine.MicroBatchBudget;
 import ai.mint.engine.PolicyBatch;
 import ai.mint.engine.PolicyStepResult;
-import ai.mint.engine.model.DecoderModel;
-import ai.mint.engine.model.TestModels;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static ai.mint.engine.train.StepFixtures.assertSameArrays;
@@ -26,30 +20,13 @@ import static ai.mint.engine.train.StepFixtures.work;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class MultiPolicyStepTest {
+class MultiPolicyStepTest extends MicroTrainerTest {
 
     /** float32 round-off of a batched vs a single forward/backward; updates are ~1e-2, so this is 4-5 digits. */
     static final float TOLERANCE = 2e-6f;
 
     /** 3+4+5+6 rows: 5-row micro-batches put rows of two or three policies into one pass and split b, c and d. */
     static final MicroBatchBudget MIXED = new MicroBatchBudget(5, 4096);
-
-    @TempDir
-    static Path dir;
-    static DecoderModel model;
-    static LoraTrainer trainer;
-
-    @BeforeAll
-    static void load() {
-        model = TestModels.create(dir, TestModels.microDense(), 11L);
-        trainer = new LoraTrainer(model);
-    }
-
-    @AfterAll
-    static void close() {
-        trainer.close();
-        model.base().close();
-    }
 
     @Test
     void shouldGiveEachPolicyTheSameUpdateAsTrainingItAlone() {

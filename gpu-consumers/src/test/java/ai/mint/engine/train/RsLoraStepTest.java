@@ -6,40 +6,17 @@ import ai.mint.engine.MicroBatchBudget;
 import ai.mint.engine.PolicyBatch;
 import ai.mint.engine.PolicyStepResult;
 import ai.mint.engine.lora.LoraWeights;
-import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;
-import ai.mint.engine.model.TestModels;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An rsLoRA policy (scale alpha / sqrt(r)) must train at that scale, not at plain LoRA's alpha / r. */
-class RsLoraStepTest {
-
-    @TempDir
-    static Path dir;
-    static DecoderModel model;
-    static LoraTrainer trainer;
-
-    @BeforeAll
-    static void load() {
-        model = TestModels.create(dir, TestModels.microDense(), 11L);
-        trainer = new LoraTrainer(model);
-    }
-
-    @AfterAll
-    static void close() {
-        trainer.close();
-        model.base().close();
-    }
+class RsLoraStepTest extends MicroTrainerTest {
 
     private static DevicePolicy policy(LoraWeights factors, float alpha, boolean rsLora) {
         LoraWeights w = new LoraWeights(factors.rank(), alpha, rsLora, factors.targets(), factors.a(), factors.b());

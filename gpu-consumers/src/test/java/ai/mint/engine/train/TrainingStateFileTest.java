@@ -5,19 +5,14 @@ import ai.mint.api.Datum;
 import ai.mint.api.LossConfig;
 import ai.mint.api.LossFunction;
 import ai.mint.engine.lora.LoraWeights;
-import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;
-import ai.mint.engine.model.TestModels;
 import ai.mint.engine.safetensors.HostTensor;
 import ai.mint.engine.safetensors.SafetensorsReader;
 import ai.mint.engine.safetensors.SafetensorsWriter;
 import ai.mint.engine.EngineException;
 import ai.mint.engine.MicroBatchBudget;
 import ai.mint.engine.PolicyBatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,24 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Reading a training state: what it restores, what it clears, and how it refuses a damaged file. */
-class TrainingStateFileTest {
-
-    @TempDir
-    static Path dir;
-    static DecoderModel model;
-    static LoraTrainer trainer;
-
-    @BeforeAll
-    static void load() {
-        model = TestModels.create(dir.resolve("base"), TestModels.microDense(), 13L);
-        trainer = new LoraTrainer(model);
-    }
-
-    @AfterAll
-    static void close() {
-        trainer.close();
-        model.base().close();
-    }
+class TrainingStateFileTest extends MicroTrainerTest {
 
     private static DevicePolicy policy(String id, boolean rsLora, long seed) {
         LoraWeights w = LoraWeights.random(model.config(), EnumSet.of(Projection.Q, Projection.V), 4, 8f, seed, true);
