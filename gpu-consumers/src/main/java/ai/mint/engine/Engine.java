@@ -1,5 +1,7 @@
 package ai.mint.engine;
 
+import ai.mint.engine.model.ModelConfig;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +29,15 @@ public interface Engine extends AutoCloseable {
     Set<String> residentAdapters();
 
     long residentAdapterBytes();
+
+    /** Device bytes the working set may give to serving adapters. */
+    long adapterBudgetBytes();
+
+    /** The resident base's architecture (vocabulary, layers, end-of-sequence ids). */
+    ModelConfig config();
+
+    /** The most positions (prompt plus completion, or a training row) this model encodes. */
+    int maxPositions();
 
     /** Tokenizes with the base model's tokenizer.json. */
     int[] encode(String text);

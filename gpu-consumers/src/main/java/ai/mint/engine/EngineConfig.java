@@ -1,17 +1,22 @@
 package ai.mint.engine;
 
+import ai.mint.engine.generate.Generator;
+
 import java.nio.file.Path;
 
 /**
  * Settings of one engine, read once at start-up: the base model directory, the device ("cpu", or "gpu"/"cuda" for
- * the first CUDA device), PyTorch's intra-op threads, and the adapter budgets in bytes for the device and CPU tiers.
+ * the first CUDA device), PyTorch's intra-op threads, the adapter budgets in bytes for the device and CPU tiers, and
+ * the rows per prefill forward of a generation batch (its prompt-processing peak memory scales with them).
  */
-public record EngineConfig(Path baseDir, String device, int threads, long adapterBudgetBytes, long cpuCacheBytes) {
+public record EngineConfig(Path baseDir, String device, int threads, long adapterBudgetBytes, long cpuCacheBytes,
+                           int prefillRows) {
 
     public static final String DEFAULT_DEVICE = "cpu";
     public static final int DEFAULT_THREADS = 2;
     public static final long DEFAULT_ADAPTER_BUDGET = 512L << 20;
     public static final long DEFAULT_CPU_CACHE = 2L << 30;
+    public static final int DEFAULT_PREFILL_ROWS = Generator.DEFAULT_PREFILL_ROWS;
 
     public EngineConfig {
         if (baseDir == null) {
@@ -20,6 +25,14 @@ public record EngineConfig(Path baseDir, String device, int threads, long adapte
         if (threads < 1 || adapterBudgetBytes <= 0 || cpuCacheBytes < 0) {
             throw new EngineException("engine threads must be >= 1 and budgets positive");
         }
+        if (prefillRows < 1) {
+            throw new EngineException("prefill rows per chunk must be >= 1, got " + prefillRows);
+        }
+    }
+
+    /** The configuration with the default prefill chunk. */
+    public EngineConfig(Path baseDir, String device, int threads, long adapterBudgetBytes, long cpuCacheBytes) {
+        this(baseDir, device, threads, adapterBudgetBytes, cpuCacheBytes, DEFAULT_PREFILL_ROWS);
     }
 
     public static EngineConfig of(Path baseDir) {
@@ -27,10 +40,18 @@ public record EngineConfig(Path baseDir, String device, int threads, long adapte
     }
 
     public EngineConfig withAdapterBudget(long bytes) {
-        return new EngineConfig(baseDir, device, threads, bytes, cpuCacheBytes);
+        return new EngineConfig(baseDir, device, threads, bytes, cpuCacheBytes, prefillRows);
+    }
+
+    public EngineConfig withCpuCache(long bytes) {
+        return new EngineConfig(baseDir, device, threads, adapterBudgetBytes, bytes, prefillRows);
     }
 
     public EngineConfig withDevice(String name) {
-        return new EngineConfig(baseDir, name, threads, adapterBudgetBytes, cpuCacheBytes);
+        return new EngineConfig(baseDir, name, threads, adapterBudgetBytes, cpuCacheBytes, prefillRows);
+    }
+
+    public EngineConfig withPrefillRows(int rows) {
+        return new EngineConfig(baseDir, device, threads, adapterBudgetBytes, cpuCacheBytes, rows);
     }
 }

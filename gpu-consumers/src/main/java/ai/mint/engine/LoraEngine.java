@@ -2,43 +2,53 @@ package ai.mint.engine;
 
 import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.mint.api.AdamConfig;
 import ai.mint.engine.generate.Generator;
-import ai.mint.engine.lora.AdapterSlots;
 import ai.mint.engine.lora.AdapterCache;
-import ai.mint.engine.lora.LoraBank;
-import ai.mint.engine.lora.PeftAdapterIo;
+import ai.mint.engine.lora.AdapterSlots;
 import ai.mint.engine.lora.DeviceAdapter;
+import ai.mint.engine.lora.LoraBank;
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.ByteLevelTokenizerFile;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.HfModelLoader;
+import ai.mint.engine.model.ModelConfig;
+import ai.mint.engine.train.LoraTrainer;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The DJL implementation of {@link Engine}: loads the base once, keeps adapters in {@link AdapterSlots}, and runs
- * each batch as one heterogeneous forward per step over a {@link LoraBank} stacked from the batch's adapters.
+ * The DJL implementation of {@link TrainableEngine}: loads the base once, keeps serving adapters in
+ * {@link AdapterSlots} and training policies in a {@link LoraTrainer}, and runs each generation batch as one
+ * heterogeneous forward per step over a {@link LoraBank} stacked from the batch's adapters of either kind.
  */
-public final class LoraEngine implements Engine {
+public final class LoraEngine implements TrainableEngine {
 
     private final DecoderModel model;
     private final AdapterCache store;
     private final AdapterSlots slots;
+    private final LoraTrainer trainer;
     private final HuggingFaceTokenizer tokenizer;
     private final Generator generator;
+    private volatile boolean closed;
 
-    private LoraEngine(DecoderModel model, AdapterCache store, AdapterSlots slots, HuggingFaceTokenizer tokenizer) {
+    private LoraEngine(DecoderModel model, AdapterCache store, AdapterSlots slots, HuggingFaceTokenizer tokenizer,
+                       int prefillRows) {
         this.model = model;
         this.store = store;
         this.slots = slots;
+        this.trainer = new LoraTrainer(model);
         this.tokenizer = tokenizer;
-        this.generator = new Generator(model, padToken(model));
+        this.generator = new Generator(model, padToken(model), prefillRows);
     }
 
     public static LoraEngine open(EngineConfig config) {
@@ -64,7 +74,7 @@ public final class LoraEngine implements Engine {
         AdapterCache store = new AdapterCache(model.config(), config.cpuCacheBytes());
         AdapterSlots slots = new AdapterSlots(model.config(), model.base().manager(), store,
                 config.adapterBudgetBytes());
-        return new LoraEngine(model, store, slots, tokenizer);
+        return new LoraEngine(model, store, slots, tokenizer, config.prefillRows());
     }
 
     private static int padToken(DecoderModel model) {
@@ -91,22 +101,37 @@ public final class LoraEngine implements Engine {
             }
             model.checkFits(r.promptTokens().length, r.sampling().maxTokens());
         }
-        List<DeviceAdapter> adapters = slots.acquire(slotOf.keySet());
-        try (LoraBank bank = adapters.isEmpty() ? null
-                : LoraBank.stack(model.base().manager(), model.config(), adapters)) {
-            long[] rowSlots = batch.stream()
-                    .mapToLong(r -> r.adapterId() == null ? 0 : slotOf.get(r.adapterId())).toArray();
-            List<int[]> prompts = new ArrayList<>();
-            batch.forEach(r -> prompts.add(r.promptTokens()));
-            return generator.generate(prompts, batch.stream().map(GenerationRequest::sampling).toList(), bank,
-                    rowSlots);
+        List<String> serving = slotOf.keySet().stream().filter(id -> !LoraTrainer.isPolicyAdapter(id)).toList();
+        List<DeviceAdapter> pinned = slots.acquire(serving);
+        try {
+            Map<String, DeviceAdapter> byId = new HashMap<>();
+            for (int i = 0; i < serving.size(); i++) {
+                byId.put(serving.get(i), pinned.get(i));
+            }
+            List<DeviceAdapter> adapters = new ArrayList<>();
+            for (String id : slotOf.keySet()) { // in slot order
+                adapters.add(byId.containsKey(id) ? byId.get(id) : trainer.adapter(id));
+            }
+            try (LoraBank bank = adapters.isEmpty() ? null
+                    : LoraBank.stack(model.base().manager(), model.config(), adapters)) {
+                long[] rowSlots = batch.stream()
+                        .mapToLong(r -> r.adapterId() == null ? 0 : slotOf.get(r.adapterId())).toArray();
+                List<int[]> prompts = new ArrayList<>();
+                batch.forEach(r -> prompts.add(r.promptTokens()));
+                return generator.generate(prompts, batch.stream().map(GenerationRequest::sampling).toList(), bank,
+                        rowSlots);
+            }
         } finally {
-            slots.release(adapters);
+            slots.release(pinned);
         }
     }
 
     @Override
     public void registerAdapter(String adapterId, Path peftDirectory) {
+        if (LoraTrainer.isPolicyAdapter(adapterId)) {
+            throw new EngineException("adapter ids starting with '" + LoraTrainer.ADAPTER_PREFIX
+                    + "' name training policies; register '" + adapterId + "' under another id");
+        }
         store.register(adapterId, peftDirectory);
     }
 
@@ -137,6 +162,61 @@ public final class LoraEngine implements Engine {
     }
 
     @Override
+    public long adapterBudgetBytes() {
+        return slots.budgetBytes();
+    }
+
+    @Override
+    public ModelConfig config() {
+        return model.config();
+    }
+
+    @Override
+    public int maxPositions() {
+        return model.maxPositions();
+    }
+
+    @Override
+    public TrainablePolicy createPolicy(String policyId, LoraWeights initial) {
+        return trainer.createPolicy(policyId, initial);
+    }
+
+    @Override
+    public List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget) {
+        return trainer.forwardBackward(work, budget);
+    }
+
+    @Override
+    public OptimStepStats optimStep(TrainablePolicy policy, AdamConfig params) {
+        return trainer.optimStep(policy, params);
+    }
+
+    @Override
+    public void discardGradients(TrainablePolicy policy) {
+        trainer.discardGradients(policy);
+    }
+
+    @Override
+    public Path saveTrainingState(TrainablePolicy policy, Path dir, Map<String, String> metadata) {
+        return trainer.saveTrainingState(policy, dir, metadata);
+    }
+
+    @Override
+    public TrainingCheckpoint readTrainingState(Path dir) {
+        return trainer.readTrainingState(dir);
+    }
+
+    @Override
+    public void restoreTrainingState(TrainablePolicy policy, TrainingCheckpoint checkpoint, boolean withOptimizer) {
+        trainer.restoreTrainingState(policy, checkpoint, withOptimizer);
+    }
+
+    @Override
+    public LoraWeights exportWeights(TrainablePolicy policy) {
+        return trainer.exportWeights(policy);
+    }
+
+    @Override
     public int[] encode(String text) {
         requireTokenizer();
         long[] ids = tokenizer.encode(text, false, false).getIds();
@@ -150,12 +230,15 @@ public final class LoraEngine implements Engine {
     }
 
     private void requireTokenizer() {
+        if (closed) {
+            throw new IllegalStateException("the engine is closed; its tokenizer is released");
+        }
         if (tokenizer == null) {
             throw new EngineException("the base model directory has no tokenizer.json");
         }
     }
 
-    /** The model itself, for code in this module that needs the functional forward (training). */
+    /** The model itself, for engine code and tests that need the functional forward. */
     public DecoderModel model() {
         return model;
     }
@@ -164,8 +247,15 @@ public final class LoraEngine implements Engine {
         return slots;
     }
 
+    /** The training half, for engine code and tests. */
+    public LoraTrainer trainer() {
+        return trainer;
+    }
+
     @Override
     public void close() {
+        closed = true;
+        trainer.close();
         slots.close();
         if (tokenizer != null) {
             tokenizer.close();

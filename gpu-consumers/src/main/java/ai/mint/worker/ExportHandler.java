@@ -1,8 +1,6 @@
 package ai.mint.worker;
 
 import ai.mint.common.ids.EventIds;
-import ai.mint.engine.lora.LoraWeights;
-import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.Projection;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.ExportRequest;
@@ -41,13 +39,21 @@ public final class ExportHandler {
                 "policy '" + policy + "': revision '" + q.getRevision() + "' has no saved trainer state to export"));
         String uri = store.uriOf(policy, "sampler", q.getRevision());
         StoredArtifact artifact;
-        LoraWeights weights;
+        int rank;
         if (store.contains(uri)) {
             artifact = ArtifactDigest.of(uri, store.open(uri, null));
-            weights = null;
+            rank = entry.getSpec().getLora().getRank();
         } else {
-            weights = ctx.runtime().withModel(model -> trainers.weightsAt(model, entry.getSpec(), q.getRevision()));
-            artifact = write(policy, q.getRevision(), weights);
+            Path tmp = null;
+            try {
+                tmp = Files.createTempDirectory("mint-export-");
+                rank = trainers.exportAt(entry.getSpec(), q.getRevision(), tmp);
+                artifact = store.put(policy, "sampler", q.getRevision(), tmp);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot export " + policy + "@" + q.getRevision(), e);
+            } finally {
+                PolicyTrainers.deleteTree(tmp);
+            }
         }
         var lora = entry.getSpec().getLora();
         List<String> targets = PolicyTrainers.targets(lora.getTargetModules()).stream()
@@ -58,7 +64,7 @@ public final class ExportHandler {
                 .setAdapterUri(artifact.uri())
                 .setSha256(artifact.sha256())
                 .setBytes(artifact.bytes())
-                .setRank(weights != null ? weights.rank() : lora.getRank())
+                .setRank(rank)
                 .setAlpha(lora.getAlpha())
                 .setTargetModules(targets)
                 .build();
@@ -68,19 +74,6 @@ public final class ExportHandler {
     public Reply failure(ExportRequest q, String reason) {
         return new Reply(Topics.EXPORT_RESULTS.name(), q.getPolicyId(), base(q).setStep(0).setAdapterUri("")
                 .setSha256("").setBytes(0).setRank(0).setAlpha(0).setTargetModules(List.of()).setError(reason).build());
-    }
-
-    private StoredArtifact write(String policy, String revision, LoraWeights weights) {
-        Path tmp = null;
-        try {
-            tmp = Files.createTempDirectory("mint-export-");
-            PeftAdapterIo.write(tmp, weights, ctx.runtime().engine().model().config());
-            return ctx.runtime().store().put(policy, "sampler", revision, tmp);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot export " + policy + "@" + revision, e);
-        } finally {
-            PolicyTrainers.deleteTree(tmp);
-        }
     }
 
     private ExportResult.Builder base(ExportRequest q) {

@@ -1,8 +1,9 @@
 package ai.mint.worker;
 
+import ai.mint.common.random.SplitMix64;
+import ai.mint.engine.GenerationParams;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
-import ai.mint.engine.GenerationParams;
 import ai.mint.training.reward.RewardFunction;
 import ai.mint.training.reward.RewardInput;
 import ai.mint.training.reward.RewardOutcome;
@@ -11,20 +12,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Samples {@code perPrompt} completions of each prompt from one adapter in a single batched generate call and scores
- * them with the policy's reward. Each sample has its own seed ({@code seed + index}), so a group holds different
- * completions and the same request always draws the same ones. Used by rollout (training groups) and eval.
+ * Samples {@code perPrompt} completions of each prompt from one adapter and scores them with the policy's reward, in
+ * two halves so that several requests can share one generation batch: {@link #plan} checks a request and turns it
+ * into generation rows, {@link #score} turns the generated rows into scored samples. Each sample has its own seed
+ * ({@link SplitMix64#draw} of the request seed and the sample's index), so a group holds different completions and
+ * the same request always draws the same ones. Used by rollout (training groups) and eval.
  */
 public final class GroupSampler {
-
-    /** Longest completion a request may ask for; keeps one request from holding the device for long. */
-    public static final int MAX_TOKENS_LIMIT = 512;
-    /** Most samples one request may ask for. */
-    public static final int MAX_SAMPLES = 1024;
 
     /** One scored completion. */
     public record Sample(int promptIndex, int[] promptTokens, GenerationResult generation, String text,
                          RewardOutcome reward) {
+    }
+
+    /** A checked request: its prompts (text and tokens), the rows to generate and the reward that scores them. */
+    public record Plan(List<String> prompts, List<int[]> promptTokens, int perPrompt, List<GenerationRequest> rows,
+                       RewardFunction reward) {
     }
 
     private final WorkContext ctx;
@@ -33,23 +36,25 @@ public final class GroupSampler {
         this.ctx = ctx;
     }
 
-    public List<Sample> sample(String adapterId, List<String> prompts, int perPrompt, int maxTokens, double temperature,
-                               double topP, long seed, RewardFunction reward) {
+    /** Checks a request against the worker's limits and makes its generation rows; nothing runs yet. */
+    public Plan plan(String adapterId, List<String> prompts, int perPrompt, int maxTokens, double temperature,
+                     double topP, long seed, RewardFunction reward) {
+        WorkContext.Limits limits = ctx.limits();
         if (prompts.isEmpty()) {
             throw new RejectedWorkException("no prompts to sample");
         }
-        if (perPrompt < 1 || (long) perPrompt * prompts.size() > MAX_SAMPLES) {
+        if (perPrompt < 1 || (long) perPrompt * prompts.size() > limits.maxSamples()) {
             throw new RejectedWorkException("samples per prompt " + perPrompt + " x " + prompts.size()
-                    + " prompts must be between 1 and " + MAX_SAMPLES + " samples");
+                    + " prompts must be between 1 and " + limits.maxSamples() + " samples");
         }
-        if (maxTokens < 1 || maxTokens > MAX_TOKENS_LIMIT) {
-            throw new RejectedWorkException("max_tokens " + maxTokens + " is out of range 1.." + MAX_TOKENS_LIMIT);
+        if (maxTokens < 1 || maxTokens > limits.maxTokens()) {
+            throw new RejectedWorkException("max_tokens " + maxTokens + " is out of range 1.." + limits.maxTokens());
         }
         if (!(temperature >= 0) || !(topP > 0 && topP <= 1)) {
             throw new RejectedWorkException("temperature " + temperature + " must be >= 0 and top_p " + topP
                     + " in (0, 1]");
         }
-        List<GenerationRequest> batch = new ArrayList<>();
+        List<GenerationRequest> rows = new ArrayList<>();
         List<int[]> promptTokens = new ArrayList<>();
         int eos = ctx.runtime().eosToken();
         for (int i = 0; i < prompts.size(); i++) {
@@ -59,39 +64,43 @@ public final class GroupSampler {
             }
             promptTokens.add(tokens);
             for (int g = 0; g < perPrompt; g++) {
-                long sampleSeed = sampleSeed(seed, (long) i * perPrompt + g);
-                batch.add(new GenerationRequest(adapterId, tokens,
-                        new GenerationParams(maxTokens, temperature, topP, sampleSeed, Set.of(eos))));
+                long sampleSeed = SplitMix64.draw(seed, (long) i * perPrompt + g);
+                try {
+                    rows.add(new GenerationRequest(adapterId, tokens,
+                            new GenerationParams(maxTokens, temperature, topP, sampleSeed, Set.of(eos))));
+                } catch (RuntimeException e) {
+                    throw new RejectedWorkException(e.getMessage(), e);
+                }
             }
         }
-        List<GenerationResult> generated = ctx.runtime().generate(batch);
+        return new Plan(List.copyOf(prompts), promptTokens, perPrompt, rows, reward);
+    }
+
+    /** Decodes and scores the rows generated for {@code plan}, in the plan's row order. */
+    public List<Sample> score(Plan plan, List<GenerationResult> generated) {
+        int perPrompt = plan.perPrompt();
         List<RewardInput> inputs = new ArrayList<>(generated.size());
         List<String> texts = new ArrayList<>(generated.size());
         for (int k = 0; k < generated.size(); k++) {
             GenerationResult g = generated.get(k);
             String text = ctx.runtime().decode(g.tokens());
             texts.add(text);
-            inputs.add(RewardInput.of(prompts.get(k / perPrompt), text, g.tokens().length));
+            inputs.add(RewardInput.of(plan.prompts().get(k / perPrompt), text, g.tokens().length));
         }
-        List<RewardOutcome> outcomes = ctx.scorer().scoreAll(reward, inputs);
+        List<RewardOutcome> outcomes = ctx.scorer().scoreAll(plan.reward(), inputs);
         List<Sample> samples = new ArrayList<>(generated.size());
         for (int k = 0; k < generated.size(); k++) {
-            samples.add(new Sample(k / perPrompt, promptTokens.get(k / perPrompt), generated.get(k), texts.get(k),
-                    outcomes.get(k)));
+            samples.add(new Sample(k / perPrompt, plan.promptTokens().get(k / perPrompt), generated.get(k),
+                    texts.get(k), outcomes.get(k)));
         }
         return samples;
     }
 
-    /**
-     * The seed of sample {@code index}: SplitMix64 of the request seed and the index. The engine seeds a
-     * java.util.Random per row, whose first draws for consecutive seeds are nearly equal; without the mix every sample
-     * of a group would draw almost the same numbers, and a group with no spread teaches GRPO nothing.
-     */
-    public static long sampleSeed(long seed, long index) {
-        long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+    /** {@link #plan}, one generate call of its own, {@link #score}. */
+    public List<Sample> sample(String adapterId, List<String> prompts, int perPrompt, int maxTokens, double temperature,
+                               double topP, long seed, RewardFunction reward) {
+        Plan plan = plan(adapterId, prompts, perPrompt, maxTokens, temperature, topP, seed, reward);
+        return score(plan, ctx.runtime().generate(plan.rows()));
     }
 
     /** Mean reward of the samples that have one (NaN if none has). */

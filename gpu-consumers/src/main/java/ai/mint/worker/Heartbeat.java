@@ -61,7 +61,7 @@ public final class Heartbeat implements AutoCloseable {
                     .setLastUsedMs(now)
                     .build();
         }).toList();
-        long capacity = runtime.engine().slots().budgetBytes();
+        long capacity = runtime.adapterBudgetBytes();
         return WorkerStatus.newBuilder()
                 .setEventId(EventIds.fresh())
                 .setPolicyId("")

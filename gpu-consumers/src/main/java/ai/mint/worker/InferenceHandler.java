@@ -56,9 +56,9 @@ public final class InferenceHandler {
                     + "' is not exported yet");
         }
         var sampling = q.getSampling();
-        if (sampling.getMaxTokens() < 1 || sampling.getMaxTokens() > GroupSampler.MAX_TOKENS_LIMIT) {
-            throw new RejectedWorkException("max_tokens " + sampling.getMaxTokens() + " is out of range 1.."
-                    + GroupSampler.MAX_TOKENS_LIMIT);
+        int limit = ctx.limits().maxTokens();
+        if (sampling.getMaxTokens() < 1 || sampling.getMaxTokens() > limit) {
+            throw new RejectedWorkException("max_tokens " + sampling.getMaxTokens() + " is out of range 1.." + limit);
         }
         int[] tokens = ctx.runtime().encode(q.getPrompt());
         if (tokens.length == 0) {

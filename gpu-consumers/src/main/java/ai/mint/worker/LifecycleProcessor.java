@@ -11,38 +11,41 @@ import ai.mint.events.UpdateRequest;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.topics.TopicSpec;
 import ai.mint.topics.TopicTypes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Processes lifecycle requests (rollout, update, export, eval) one by one: decodes, checks the key, runs the role's
- * handler and publishes its result with the request's correlation id. Input that cannot be processed is answered with
- * an error result (when it decoded) and a dead letter naming the reason; nothing stops the worker. A failure that is
- * not the input's (the registry or the broker down) is thrown instead, so that {@link RequestLoop} takes the poll
- * again from its last commit: valid work is never dead-lettered for it. The whole poll is decoded before any work
- * starts, so such a retry redoes no finished work.
+ * Processes a poll of lifecycle requests (rollout, update, export, eval): decodes each, checks its key, runs the
+ * role's handler and publishes its result with the request's correlation id. A policy's requests are handled in the
+ * order of the poll (offset order), while the requests of different policies share the model: the poll runs in rounds
+ * of at most one request per policy, and a round's rollouts run as one generation batch and its updates as one
+ * K-policy training step. Input that cannot be processed is answered with an error result (when it decoded) and a
+ * dead letter naming the reason; nothing stops the worker. A failure that is not the input's (the registry or the
+ * broker down) is thrown instead, so that {@link RequestLoop} takes the poll again from its last commit: valid work is
+ * never dead-lettered for it. The whole poll is decoded before any work starts, so such a retry redoes no finished
+ * work.
  */
 public final class LifecycleProcessor implements Consumer<List<ConsumerRecord<String, byte[]>>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleProcessor.class);
 
-    private final WorkerOutputs outputs;
+    private final ResultPublisher outputs;
     private final TopicDecoders decoders;
     private final RolloutHandler rollout;
     private final UpdateHandler update;
     private final ExportHandler export;
     private final EvalHandler eval;
 
-    public LifecycleProcessor(WorkerOutputs outputs, SchemaRegistryClient registry, RetryPolicy retry,
+    public LifecycleProcessor(ResultPublisher outputs, SchemaRegistryClient registry, RetryPolicy retry,
                               List<TopicSpec> topics, RolloutHandler rollout, UpdateHandler update,
                               ExportHandler export, EvalHandler eval) {
         this.outputs = outputs;
@@ -57,42 +60,59 @@ public final class LifecycleProcessor implements Consumer<List<ConsumerRecord<St
         this.eval = eval;
     }
 
-    /**
-     * Processes a poll: update requests of distinct policies are trained together in one batched step (concurrent
-     * multi-policy GRPO); everything else one by one, in order.
-     */
+    /** A decoded request and the record it came in. */
+    private record Pending(ConsumerRecord<String, byte[]> record, SpecificRecord request) {
+    }
+
+    /** Processes a poll in rounds: each round takes the next request of every policy that has one. */
     @Override
     public void accept(List<ConsumerRecord<String, byte[]>> records) {
-        List<SpecificRecord> requests = new ArrayList<>(records.size());
+        Map<String, ArrayDeque<Pending>> byPolicy = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            requests.add(decode(record)); // a registry outage throws here, before any work of this poll
-        }
-        List<ConsumerRecord<String, byte[]>> updateRecords = new ArrayList<>();
-        List<UpdateRequest> updates = new ArrayList<>();
-        Set<String> updatedPolicies = new HashSet<>();
-        for (int r = 0; r < records.size(); r++) {
-            ConsumerRecord<String, byte[]> record = records.get(r);
-            SpecificRecord request = requests.get(r);
-            if (request == null) {
-                continue;
-            }
-            if (request instanceof UpdateRequest q && updatedPolicies.add(q.getPolicyId())) {
-                updateRecords.add(record);
-                updates.add(q);
-            } else {
-                process(record, request);
+            SpecificRecord request = decode(record); // a registry outage throws here, before any work of this poll
+            if (request != null) {
+                byPolicy.computeIfAbsent(record.key(), k -> new ArrayDeque<>()).add(new Pending(record, request));
             }
         }
-        if (updates.isEmpty()) {
+        while (!byPolicy.isEmpty()) {
+            List<Pending> round = new ArrayList<>();
+            byPolicy.values().removeIf(queue -> {
+                round.add(queue.poll());
+                return queue.isEmpty();
+            });
+            runRound(round);
+        }
+    }
+
+    /** One request per policy: rollouts batched, updates batched, the rest one by one. */
+    private void runRound(List<Pending> round) {
+        List<Pending> rollouts = round.stream().filter(p -> p.request() instanceof RolloutRequest).toList();
+        List<Pending> updates = round.stream().filter(p -> p.request() instanceof UpdateRequest).toList();
+        runBatch(rollouts, requests -> rollout.handleAll(requests.stream().map(r -> (RolloutRequest) r).toList()));
+        runBatch(updates, requests -> update.handleAll(requests.stream().map(r -> (UpdateRequest) r).toList()));
+        for (Pending p : round) {
+            if (!(p.request() instanceof RolloutRequest) && !(p.request() instanceof UpdateRequest)) {
+                process(p.record(), p.request());
+            }
+        }
+    }
+
+    private void runBatch(List<Pending> batch, Function<List<SpecificRecord>, List<Attempt>> handler) {
+        if (batch.isEmpty()) {
             return;
         }
-        List<UpdateHandler.Try> outcomes = update.handleAll(updates);
-        for (int i = 0; i < updates.size(); i++) {
-            UpdateHandler.Try outcome = outcomes.get(i);
+        List<Attempt> outcomes;
+        try {
+            outcomes = handler.apply(batch.stream().map(Pending::request).toList());
+        } catch (RuntimeException e) { // the handler itself failed: every request of the batch hears why
+            outcomes = batch.stream().map(p -> Attempt.failed(e)).toList();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Attempt outcome = outcomes.get(i);
             if (outcome.error() == null) {
                 send(outcome.reply());
             } else {
-                refuse(updateRecords.get(i), updates.get(i), outcome.error());
+                refuse(batch.get(i).record(), batch.get(i).request(), outcome.error());
             }
         }
     }
@@ -131,20 +151,15 @@ public final class LifecycleProcessor implements Consumer<List<ConsumerRecord<St
         outputs.deadLetter(record, policy, e, reason);
     }
 
+    /** Export and eval run one by one (rollouts and updates run batched, see {@link #runRound}). */
     private Reply handle(SpecificRecord request) {
-        if (request instanceof RolloutRequest q) {
-            return rollout.handle(q);
-        }
-        if (request instanceof UpdateRequest q) {
-            return update.handle(q);
-        }
         if (request instanceof ExportRequest q) {
             return export.handle(q);
         }
         if (request instanceof EvalRequest q) {
             return eval.handle(q);
         }
-        throw new IllegalArgumentException("no handler for " + request.getSchema().getFullName());
+        throw new IllegalArgumentException("no one-by-one handler for " + request.getSchema().getFullName());
     }
 
     private Reply failure(SpecificRecord request, String reason) {
@@ -161,6 +176,6 @@ public final class LifecycleProcessor implements Consumer<List<ConsumerRecord<St
     }
 
     private void send(Reply reply) {
-        outputs.sendAndWait(reply.topic(), reply.key(), reply.event());
+        outputs.publish(reply);
     }
 }

@@ -3,36 +3,54 @@ package ai.mint.worker;
 import ai.mint.engine.EngineConfig;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
-import ai.mint.engine.LoraEngine;
-import ai.mint.engine.model.DecoderModel;
+import ai.mint.engine.MicroBatchBudget;
+import ai.mint.engine.TrainableEngine;
+import ai.mint.engine.model.ModelConfig;
+import ai.mint.training.service.TrainingService;
 import ai.mint.worker.store.AdapterStore;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * The worker's resident base model and engine, shared by all its roles. Model compute (generation, training steps)
- * runs one call at a time under one lock: PyTorch allows one gradient collector per process, and on this hardware
- * two batches at once only compete for the same cores. Adapters come only from the {@link AdapterStore}, verified on
- * every load, and are known to the engine as {@code POLICY@REVISION}, so a new revision never replaces an old one
- * under a request that is still running on it.
+ * The worker's resident base model, shared by all its roles: one engine and the {@link TrainingService} whose thread
+ * runs all of its model work (serving, rollouts, training steps) one batch at a time. Adapters come only from the
+ * {@link AdapterStore}, verified on every load, and are known to the engine as {@code POLICY@REVISION}, so a new
+ * revision never replaces an old one under a request that is still running on it.
  */
 public final class ModelRuntime implements AutoCloseable {
 
-    private final LoraEngine engine;
+    private final TrainableEngine engine;
+    private final TrainingService training;
     private final AdapterStore store;
     private final String baseModel;
-    private final ReentrantLock lock = new ReentrantLock(true);
 
-    public ModelRuntime(LoraEngine engine, AdapterStore store, String baseModel) {
+    private ModelRuntime(TrainableEngine engine, TrainingService training, AdapterStore store, String baseModel) {
         this.engine = engine;
+        this.training = training;
         this.store = store;
         this.baseModel = baseModel;
     }
 
+    /** Opens the engine of {@code config} and a training service over it. */
+    public static ModelRuntime open(EngineConfig config, MicroBatchBudget microBatch, int maxGenerationRows,
+                                    AdapterStore store, String baseModel) {
+        TrainableEngine engine = TrainableEngine.open(config);
+        try {
+            return new ModelRuntime(engine, new TrainingService(engine, microBatch, maxGenerationRows), store,
+                    baseModel);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    /** The engine with default budgets on {@code device} (tests and tools). */
     public static ModelRuntime open(Path baseDir, String device, AdapterStore store, String baseModel) {
-        return new ModelRuntime(LoraEngine.open(EngineConfig.of(baseDir).withDevice(device)), store, baseModel);
+        return open(EngineConfig.of(baseDir).withDevice(device), MicroBatchBudget.DEFAULT,
+                TrainingService.DEFAULT_MAX_GENERATION_ROWS, store, baseModel);
     }
 
     public String baseModel() {
@@ -41,6 +59,11 @@ public final class ModelRuntime implements AutoCloseable {
 
     public AdapterStore store() {
         return store;
+    }
+
+    /** The one training path: policy state, K-policy steps, merged generation. */
+    public TrainingService training() {
+        return training;
     }
 
     /** Whether {@code revision} means the base model alone (a policy's first rollout has no adapter yet). */
@@ -57,36 +80,25 @@ public final class ModelRuntime implements AutoCloseable {
             return null;
         }
         String id = policyId + "@" + revision;
-        lock.lock();
-        try {
-            if (!engine.residentAdapters().contains(id)) {
-                Path dir = store.open(uri != null ? uri : store.uriOf(policyId, "sampler", revision), expectedSha256);
-                engine.registerAdapter(id, dir);
-            }
-        } finally {
-            lock.unlock();
+        if (!engine.residentAdapters().contains(id)) {
+            Path dir = store.open(uri != null ? uri : store.uriOf(policyId, "sampler", revision), expectedSha256);
+            engine.registerAdapter(id, dir);
         }
         return id;
     }
 
     /** One batched generate call; rows may use different adapters. */
     public List<GenerationResult> generate(List<GenerationRequest> batch) {
-        lock.lock();
-        try {
-            return engine.generate(batch);
-        } finally {
-            lock.unlock();
-        }
+        return join(training.generate(batch));
     }
 
-    /** Runs {@code work} on the model with nothing else computing (training steps). */
-    public <T> T withModel(Function<DecoderModel, T> work) {
-        lock.lock();
-        try {
-            return work.apply(engine.model());
-        } finally {
-            lock.unlock();
-        }
+    /**
+     * Several generate calls queued together, so that they run as one generation batch (as far as the service's row
+     * limit allows); each call fails or succeeds on its own.
+     */
+    public List<CompletableFuture<List<GenerationResult>>> generateAll(List<List<GenerationRequest>> calls) {
+        return training.sampleAll(calls.stream().map(rows -> new TrainingService.SampleRequest(null, rows)).toList())
+                .stream().map(f -> f.thenApply(TrainingService.Sampled::results)).toList();
     }
 
     public int[] encode(String text) {
@@ -97,11 +109,15 @@ public final class ModelRuntime implements AutoCloseable {
         return engine.decode(tokens);
     }
 
-    public int eosToken() {
-        return engine.model().config().eosTokenId();
+    public ModelConfig config() {
+        return engine.config();
     }
 
-    public java.util.Set<String> residentAdapters() {
+    public int eosToken() {
+        return engine.config().eosTokenId();
+    }
+
+    public Set<String> residentAdapters() {
         return engine.residentAdapters();
     }
 
@@ -109,17 +125,29 @@ public final class ModelRuntime implements AutoCloseable {
         return engine.residentAdapterBytes();
     }
 
-    public LoraEngine engine() {
-        return engine;
+    public long adapterBudgetBytes() {
+        return engine.adapterBudgetBytes();
     }
 
+    /** The value of a future, or the exception it failed with (unwrapped). */
+    static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /** Stops the training service after its queued work, then releases the model. */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            engine.close();
-        } finally {
-            lock.unlock();
-        }
+        training.close();
+        engine.close();
     }
 }

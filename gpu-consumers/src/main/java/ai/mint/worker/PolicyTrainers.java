@@ -1,12 +1,12 @@
 package ai.mint.worker;
 
 import ai.mint.engine.lora.LoraWeights;
-import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;
 import ai.mint.events.PolicySpec;
 import ai.mint.events.UpdateResult;
-import ai.mint.training.checkpoint.TrainingStateFile;
-import ai.mint.training.step.PolicyState;
+import ai.mint.training.grpo.LrSchedule;
+import ai.mint.training.service.Policy;
+import ai.mint.training.service.TrainingService;
 import ai.mint.worker.store.AdapterStore;
 import ai.mint.worker.store.StoredArtifact;
 import java.io.ByteArrayOutputStream;
@@ -27,12 +27,14 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * The trainer state of the policies this worker updates: LoRA factors, Adam moments, step and RNG, kept in memory for
- * the policies whose updates keep arriving here and saved to the {@link AdapterStore} after every step as
- * {@code mint://POLICY/state/REVISION}, together with the update's result. A worker that takes over a policy (its
- * partition moved, or the previous owner died) continues from the saved state of the request's base revision; a
- * request whose result is already saved (redelivered after a restart) gets that result again instead of a second step.
- * Call only under {@link ModelRuntime#withModel}.
+ * The trainer state of the policies this worker updates (LoRA factors and Adam moments on the device, revision and
+ * random state), kept in the {@link TrainingService} for the policies whose updates keep arriving here and saved to the
+ * {@link AdapterStore} after every step as {@code mint://POLICY/state/REVISION}, together with the update's result. A
+ * worker that takes over a policy (its partition moved, or the previous owner died) continues from the saved state of
+ * the request's base revision; a request whose result is already saved (redelivered after a restart) gets that result
+ * again instead of a second step. A state whose step did not complete is {@link #discard discarded}, so the next
+ * attempt starts again from the saved base revision and a step is applied exactly once. Used from one thread (the
+ * worker's lifecycle loop).
  */
 public final class PolicyTrainers implements AutoCloseable {
 
@@ -43,7 +45,7 @@ public final class PolicyTrainers implements AutoCloseable {
     private final ModelRuntime runtime;
     private final Map<String, Loaded> loaded = new HashMap<>();
 
-    private record Loaded(String revision, PolicyState state) {
+    private record Loaded(String revision, Policy state) {
     }
 
     public PolicyTrainers(AdapterStore store, ModelRuntime runtime) {
@@ -71,25 +73,26 @@ public final class PolicyTrainers implements AutoCloseable {
      * The trainer state at {@code baseRevision}: in memory if this worker produced it last, else loaded from the store
      * (weights, Adam moments, RNG), else a fresh adapter when the base revision is the base model.
      */
-    public PolicyState stateAt(DecoderModel model, PolicySpec spec, String baseRevision) {
+    public Policy stateAt(PolicySpec spec, String baseRevision) {
         String policy = spec.getPolicyId();
         Loaded current = loaded.get(policy);
         if (current != null && current.revision().equals(baseRevision)) {
             return current.state();
         }
-        PolicyState fresh = new PolicyState(policy, model.config(), initialWeights(model, spec),
-                model.base().manager(), seed(spec));
-        if (!runtime.isBaseRevision(baseRevision)) {
-            String uri = store.uriOf(policy, "state", baseRevision);
-            if (!store.contains(uri)) {
-                fresh.close();
-                throw new RejectedWorkException("policy '" + policy + "': no saved trainer state for base revision '"
-                        + baseRevision + "' (" + uri + ")");
-            }
+        boolean fromBase = runtime.isBaseRevision(baseRevision);
+        String uri = fromBase ? null : store.uriOf(policy, "state", baseRevision);
+        if (!fromBase && !store.contains(uri)) {
+            throw new RejectedWorkException("policy '" + policy + "': no saved trainer state for base revision '"
+                    + baseRevision + "' (" + uri + ")");
+        }
+        TrainingService training = runtime.training();
+        Policy fresh = ModelRuntime.join(training.createPolicy(policy, initialWeights(spec), seed(spec),
+                LrSchedule.CONSTANT));
+        if (!fromBase) {
             try {
-                TrainingStateFile.read(fresh, store.open(uri, null), true);
+                ModelRuntime.join(training.loadState(fresh, store.open(uri, null), true));
             } catch (RuntimeException e) {
-                fresh.close();
+                training.closePolicy(fresh);
                 throw e;
             }
         }
@@ -98,11 +101,11 @@ public final class PolicyTrainers implements AutoCloseable {
     }
 
     /** Saves the state after a step as {@code newRevision}, with its result, and remembers it as current. */
-    public StoredArtifact save(PolicyState state, String newRevision, UpdateResult result) {
+    public StoredArtifact save(Policy state, String newRevision, UpdateResult result) {
         Path tmp = null;
         try {
             tmp = Files.createTempDirectory("mint-state-");
-            TrainingStateFile.write(state, tmp);
+            ModelRuntime.join(runtime.training().saveState(state, tmp));
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
             new SpecificDatumWriter<>(UpdateResult.class).write(result, enc);
@@ -118,21 +121,34 @@ public final class PolicyTrainers implements AutoCloseable {
         }
     }
 
-    /** The adapter weights of {@code revision}: from memory if current, else from its saved state. */
-    public LoraWeights weightsAt(DecoderModel model, PolicySpec spec, String revision) {
-        return stateAt(model, spec, revision).snapshot();
+    /**
+     * Forgets the policy's state in memory (its step failed part-way, so its weights or Adam state may be ahead of
+     * the revision it is filed under): the next request loads the saved state of its base revision again.
+     */
+    public void discard(String policyId) {
+        Loaded old = loaded.remove(policyId);
+        if (old != null) {
+            runtime.training().closePolicy(old.state());
+        }
+    }
+
+    /** Writes the adapter of {@code revision} (from memory if current, else from its saved state) in PEFT layout. */
+    public int exportAt(PolicySpec spec, String revision, Path dir) {
+        Policy state = stateAt(spec, revision);
+        ModelRuntime.join(runtime.training().exportPeft(state, dir));
+        return state.rank();
     }
 
     private void replace(String policy, Loaded next) {
         Loaded old = loaded.put(policy, next);
         if (old != null && old.state() != next.state()) {
-            old.state().close();
+            runtime.training().closePolicy(old.state());
         }
     }
 
-    static LoraWeights initialWeights(DecoderModel model, PolicySpec spec) {
+    LoraWeights initialWeights(PolicySpec spec) {
         Set<Projection> targets = targets(spec.getLora().getTargetModules());
-        return LoraWeights.random(model.config(), targets, spec.getLora().getRank(),
+        return LoraWeights.random(runtime.config(), targets, spec.getLora().getRank(),
                 (float) spec.getLora().getAlpha(), seed(spec), false);
     }
 
@@ -166,9 +182,10 @@ public final class PolicyTrainers implements AutoCloseable {
         }
     }
 
+    /** Frees every policy's device state (after the work queued so far). */
     @Override
     public void close() {
-        loaded.values().forEach(l -> l.state().close());
+        loaded.values().forEach(l -> runtime.training().closePolicy(l.state()));
         loaded.clear();
     }
 }

@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 public final class RequestLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestLoop.class);
-    private static final long RETRY_PAUSE_MS = 1000;
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Consumer<List<ConsumerRecord<String, byte[]>>> processor;
@@ -38,6 +37,8 @@ public final class RequestLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile int queueDepth;
+    private Duration pollTimeout = Duration.ofMillis(200);
+    private Duration retryBackoff = Duration.ofSeconds(1);
 
     public RequestLoop(String name, KafkaClients clients, String groupId, String clientId, Collection<String> topics,
                        int maxPollRecords, Consumer<List<ConsumerRecord<String, byte[]>>> processor) {
@@ -51,6 +52,13 @@ public final class RequestLoop implements AutoCloseable {
         this.processor = processor;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
+    }
+
+    /** How long one poll waits for records, and the pause before a failed poll is taken again; before start. */
+    public RequestLoop timing(Duration pollTimeout, Duration retryBackoff) {
+        this.pollTimeout = pollTimeout;
+        this.retryBackoff = retryBackoff;
+        return this;
     }
 
     public RequestLoop start() {
@@ -72,7 +80,7 @@ public final class RequestLoop implements AutoCloseable {
                 }
             });
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
                 if (records.isEmpty()) {
                     continue;
                 }
@@ -89,7 +97,7 @@ public final class RequestLoop implements AutoCloseable {
                     // Take the batch again from the last commit after a pause, rather than stop taking work.
                     LOG.error("{}: batch failed, retrying from the last commit: {}", thread.getName(), e.toString(), e);
                     rewindToCommitted();
-                    Thread.sleep(RETRY_PAUSE_MS);
+                    Thread.sleep(retryBackoff.toMillis());
                 }
                 queueDepth = 0;
             }

@@ -2,35 +2,38 @@ package ai.mint.worker;
 
 import ai.mint.api.AdamConfig;
 import ai.mint.api.Datum;
+import ai.mint.api.ForwardBackwardOutput;
 import ai.mint.api.LossConfig;
 import ai.mint.api.LossFunction;
 import ai.mint.common.ids.EventIds;
-import ai.mint.engine.model.DecoderModel;
+import ai.mint.api.OptimStepResult;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.PolicySpec;
 import ai.mint.events.Trajectory;
 import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
 import ai.mint.topics.Topics;
-import ai.mint.training.grpo.AdamOptimizer;
 import ai.mint.training.grpo.GroupAdvantages;
+import ai.mint.training.grpo.GrpoData;
 import ai.mint.training.reward.RewardOutcome;
-import ai.mint.training.step.MultiPolicyStep;
-import ai.mint.training.step.PolicyBatch;
-import ai.mint.training.step.PolicyOptimizer;
-import ai.mint.training.step.PolicyState;
-import ai.mint.training.step.PolicyStepResult;
+import ai.mint.training.service.Policy;
+import ai.mint.training.service.TrainingBatch;
+import ai.mint.training.service.TrainingService;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Update role: one GRPO step of a policy on a rollout batch. Advantages are group-relative per prompt; the step runs
- * on the policy's own trainer state ({@link PolicyTrainers}), which is saved after the step so that any worker can
- * continue the policy. The new revision is named after its step ({@code step-0007}), so a redelivered request maps to
- * the revision it already produced and is answered from the saved result without training twice.
+ * on the policy's own trainer state ({@link PolicyTrainers}) through the worker's {@link TrainingService}, and is
+ * saved after the step so that any worker can continue the policy. The new revision is named after its step
+ * ({@code step-0007}), so a redelivered request maps to the revision it already produced and is answered from the
+ * saved result without training twice. A step that fails after its optimizer step is never applied again to the same
+ * state: the state is discarded and the next attempt starts from the saved base revision.
  */
 public final class UpdateHandler {
 
@@ -60,72 +63,67 @@ public final class UpdateHandler {
     }
 
     /**
-     * Runs the updates of several policies as one batched step (one forward/backward over all their rows, each policy's
-     * gradient landing in its own adapter, then each policy's own optimizer step): concurrent multi-policy GRPO.
-     * Requests must be of distinct policies. Each element of the result is the request's reply, or the exception that
-     * refused it; one bad request does not fail the others.
+     * Runs the updates of several policies as one batched step (one forward/backward over all their rows, each
+     * policy's gradient landing in its own adapter, then each policy's own optimizer step): concurrent multi-policy
+     * GRPO. Requests must be of distinct policies. Each element of the result is the request's reply, or the exception
+     * that refused it; one bad request does not fail the others.
      */
-    public List<Try> handleAll(List<UpdateRequest> requests) {
-        List<Try> out = new ArrayList<>();
+    public List<Attempt> handleAll(List<UpdateRequest> requests) {
+        List<Attempt> out = new ArrayList<>(Collections.nCopies(requests.size(), null));
         List<Prepared> toTrain = new ArrayList<>();
+        List<Policy> states = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
-        for (UpdateRequest q : requests) {
+        for (int i = 0; i < requests.size(); i++) {
             try {
-                Prepared p = prepare(q);
+                Prepared p = prepare(requests.get(i));
                 if (p.done() != null) {
-                    out.add(Try.of(reply(p.done()))); // a redelivered request: same result, no second step
-                } else {
-                    out.add(null);
-                    toTrain.add(p);
-                    positions.add(out.size() - 1);
+                    out.set(i, Attempt.of(reply(p.done()))); // a redelivered request: same result, no second step
+                    continue;
                 }
+                states.add(trainers.stateAt(p.spec(), p.request().getBaseRevision()));
+                toTrain.add(p);
+                positions.add(i);
             } catch (RuntimeException e) {
-                out.add(Try.failed(e));
+                out.set(i, Attempt.failed(e));
             }
         }
-        if (toTrain.isEmpty()) {
-            return out;
+        TrainingService training = ctx.runtime().training();
+        List<TrainingBatch> batches = new ArrayList<>();
+        for (int i = 0; i < toTrain.size(); i++) {
+            batches.add(new TrainingBatch(states.get(i), toTrain.get(i).data(), toTrain.get(i).loss(),
+                    toTrain.get(i).lossConfig()));
         }
-        try {
-            List<Reply> replies = ctx.runtime().withModel(model -> train(model, toTrain));
-            for (int i = 0; i < replies.size(); i++) {
-                out.set(positions.get(i), Try.of(replies.get(i)));
-            }
-        } catch (RuntimeException batchFailure) {
-            if (toTrain.size() == 1) {
-                out.set(positions.get(0), Try.failed(batchFailure));
-                return out;
-            }
-            // find the culprit: each policy alone, so the others still get their step
-            for (int i = 0; i < toTrain.size(); i++) {
-                Prepared p = toTrain.get(i);
-                try {
-                    out.set(positions.get(i), Try.of(ctx.runtime().withModel(model -> train(model, List.of(p))).get(0)));
-                } catch (RuntimeException e) {
-                    out.set(positions.get(i), Try.failed(e));
-                }
+        // queued together: the service runs them as one K-policy step (and one by one if that fails)
+        List<CompletableFuture<ForwardBackwardOutput>> steps = training.forwardBackwardAll(batches);
+        LOG.debug("one GRPO step over {} policies: {}", toTrain.size(),
+                toTrain.stream().map(p -> p.request().getPolicyId()).toList());
+        for (int i = 0; i < toTrain.size(); i++) {
+            Prepared p = toTrain.get(i);
+            try {
+                out.set(positions.get(i), Attempt.of(finish(p, states.get(i), ModelRuntime.join(steps.get(i)))));
+            } catch (RuntimeException e) {
+                trainers.discard(p.request().getPolicyId()); // its weights may be ahead of its revision now
+                out.set(positions.get(i), Attempt.failed(e));
             }
         }
         return out;
     }
 
-    /** A reply, or why there is none. */
-    public record Try(Reply reply, RuntimeException error) {
-        static Try of(Reply reply) {
-            return new Try(reply, null);
-        }
-
-        static Try failed(RuntimeException error) {
-            return new Try(null, error);
-        }
-
-        /** The reply, or the refusal thrown. */
-        public Reply get() {
-            if (error != null) {
-                throw error;
-            }
-            return reply;
-        }
+    /** The policy's optimizer step after its forward/backward, then its saved state and result. */
+    private Reply finish(Prepared p, Policy state, ForwardBackwardOutput step) {
+        UpdateRequest q = p.request();
+        OptimStepResult stats = ModelRuntime.join(ctx.runtime().training().optimStep(state, p.adam()));
+        UpdateResult finished = base(q)
+                .setNewRevision(p.newRevision())
+                .setLoss(step.loss())
+                .setMeanReward(p.rewardStats()[0])
+                .setRewardStd(p.rewardStats()[1])
+                .setGradNorm(stats.gradNorm())
+                .setKl(step.metrics().getOrDefault("kl", 0.0))
+                .setStateUri(ctx.runtime().store().uriOf(q.getPolicyId(), "state", p.newRevision()))
+                .build();
+        trainers.save(state, p.newRevision(), finished);
+        return reply(finished);
     }
 
     private Prepared prepare(UpdateRequest q) {
@@ -145,24 +143,21 @@ public final class UpdateHandler {
         }
         LossFunction loss = parseLoss(q.getLossFn());
         AdamConfig adam = adamOf(q);
-        List<Trajectory> trajectories = q.getTrajectories();
         List<RewardOutcome> outcomes = new ArrayList<>();
-        int[] groups = new int[trajectories.size()];
-        for (int i = 0; i < trajectories.size(); i++) {
-            Trajectory t = trajectories.get(i);
-            outcomes.add(t.getReward() == null ? RewardOutcome.failed(String.valueOf(t.getRewardError()))
-                    : RewardOutcome.ok(t.getReward()));
-            groups[i] = t.getPromptIndex();
+        List<GrpoData.Sample> samples = new ArrayList<>();
+        for (Trajectory t : q.getTrajectories()) {
+            RewardOutcome outcome = t.getReward() == null ? RewardOutcome.failed(String.valueOf(t.getRewardError()))
+                    : RewardOutcome.ok(t.getReward());
+            outcomes.add(outcome);
+            samples.add(new GrpoData.Sample(t.getPromptIndex(), ints(t.getPromptTokens()),
+                    ints(t.getCompletionTokens()), floats(t.getLogprobs()), outcome));
         }
-        double[] advantages = GroupAdvantages.compute(outcomes, groups, GroupAdvantages.DEFAULT_EPSILON);
-        List<Datum> data = new ArrayList<>();
-        for (int i = 0; i < trajectories.size(); i++) {
-            Trajectory t = trajectories.get(i);
-            if (outcomes.get(i).failed() || t.getCompletionTokens().isEmpty() || t.getPromptTokens().isEmpty()) {
-                continue;
-            }
-            data.add(Datum.rollout(ints(t.getPromptTokens()), ints(t.getCompletionTokens()), floats(t.getLogprobs()),
-                    (float) advantages[i]));
+        List<Datum> data;
+        try {
+            data = GrpoData.toData(samples, GroupAdvantages.DEFAULT_EPSILON);
+        } catch (IllegalArgumentException e) { // e.g. log-probs that do not match the completion
+            throw new RejectedWorkException("policy '" + q.getPolicyId() + "': update step " + q.getStep()
+                    + " has a malformed trajectory: " + e.getMessage(), e);
         }
         if (data.isEmpty()) {
             throw new RejectedWorkException("policy '" + q.getPolicyId() + "': update step " + q.getStep()
@@ -172,37 +167,6 @@ public final class UpdateHandler {
         double kl = spec.getTraining() == null ? 0.0 : spec.getTraining().getKlCoef();
         return new Prepared(q, spec, newRevision, null, data, loss, LossConfig.DEFAULT.withKlBeta(kl), adam,
                 rewardStats(outcomes));
-    }
-
-    private List<Reply> train(DecoderModel model, List<Prepared> work) {
-        List<PolicyBatch> batches = new ArrayList<>();
-        List<PolicyState> states = new ArrayList<>();
-        for (Prepared p : work) {
-            PolicyState state = trainers.stateAt(model, p.spec(), p.request().getBaseRevision());
-            states.add(state);
-            batches.add(new PolicyBatch(state, p.data(), p.loss(), p.lossConfig()));
-        }
-        List<PolicyStepResult> steps = MultiPolicyStep.forwardBackward(model, batches);
-        LOG.debug("one GRPO step over {} policies: {}", work.size(),
-                work.stream().map(p -> p.request().getPolicyId()).toList());
-        List<Reply> replies = new ArrayList<>();
-        for (int i = 0; i < work.size(); i++) {
-            Prepared p = work.get(i);
-            UpdateRequest q = p.request();
-            AdamOptimizer.StepStats stats = PolicyOptimizer.step(states.get(i), p.adam());
-            UpdateResult finished = base(q)
-                    .setNewRevision(p.newRevision())
-                    .setLoss(steps.get(i).loss())
-                    .setMeanReward(p.rewardStats()[0])
-                    .setRewardStd(p.rewardStats()[1])
-                    .setGradNorm(stats.gradNorm())
-                    .setKl(steps.get(i).metrics().getOrDefault("kl", 0.0))
-                    .setStateUri(ctx.runtime().store().uriOf(q.getPolicyId(), "state", p.newRevision()))
-                    .build();
-            trainers.save(states.get(i), p.newRevision(), finished);
-            replies.add(reply(finished));
-        }
-        return replies;
     }
 
     public Reply failure(UpdateRequest q, String reason) {

@@ -17,20 +17,39 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class WorkContext implements AutoCloseable {
 
-    private static final Duration CAUGHT_UP_WAIT = Duration.ofSeconds(3);
+    /**
+     * What a request may ask of this worker and how long it waits: the longest completion and the most samples one
+     * request may ask for, how long a reward may take, and how long a request waits for an unknown policy once the
+     * followed catalog has caught up.
+     */
+    public record Limits(int maxTokens, int maxSamples, Duration rewardTimeout, int rewardThreads,
+                         Duration caughtUpWait) {
+
+        /** 512 tokens, 1024 samples, 30 s per reward on up to 64 threads, 3 s for a policy once caught up. */
+        public static final Limits DEFAULT = new Limits(512, 1024, Duration.ofSeconds(30),
+                RewardScorer.DEFAULT_MAX_THREADS, Duration.ofSeconds(3));
+    }
 
     private final String workerId;
     private final ModelRuntime runtime;
     private final CatalogFollower catalog;
     private final Duration catalogWait;
-    private final RewardScorer scorer = new RewardScorer(Duration.ofSeconds(30));
+    private final Limits limits;
+    private final RewardScorer scorer;
     private final Map<String, RewardFunction> rewards = new ConcurrentHashMap<>();
 
     public WorkContext(String workerId, ModelRuntime runtime, CatalogFollower catalog, Duration catalogWait) {
+        this(workerId, runtime, catalog, catalogWait, Limits.DEFAULT);
+    }
+
+    public WorkContext(String workerId, ModelRuntime runtime, CatalogFollower catalog, Duration catalogWait,
+                       Limits limits) {
         this.workerId = workerId;
         this.runtime = runtime;
         this.catalog = catalog;
         this.catalogWait = catalogWait;
+        this.limits = limits;
+        this.scorer = new RewardScorer(limits.rewardTimeout(), limits.rewardThreads());
     }
 
     public String workerId() {
@@ -45,6 +64,10 @@ public final class WorkContext implements AutoCloseable {
         return catalog;
     }
 
+    public Limits limits() {
+        return limits;
+    }
+
     public RewardScorer scorer() {
         return scorer;
     }
@@ -52,7 +75,8 @@ public final class WorkContext implements AutoCloseable {
     /** The policy's catalog entry, refusing unknown policies and policies over another base model. */
     public CatalogEntry policy(String policyId) {
         // once the follower has read the catalog's backlog, an absent policy is only a moment late or truly unknown
-        Duration wait = catalog.caughtUp() && catalogWait.compareTo(CAUGHT_UP_WAIT) > 0 ? CAUGHT_UP_WAIT : catalogWait;
+        Duration caughtUpWait = limits.caughtUpWait();
+        Duration wait = catalog.caughtUp() && catalogWait.compareTo(caughtUpWait) > 0 ? caughtUpWait : catalogWait;
         CatalogEntry entry = catalog.awaitEntry(policyId, wait).orElseThrow(() -> new RejectedWorkException(
                 "unknown policy '" + policyId + "': not in the catalog after " + wait.toMillis() + " ms"));
         String base = entry.getSpec().getBaseModel();

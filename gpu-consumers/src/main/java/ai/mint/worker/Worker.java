@@ -34,9 +34,11 @@ public final class Worker implements AutoCloseable {
         this.config = config;
         SchemaRegistryClient registry = config.connection.registry();
         KafkaClients clients = KafkaClients.of(config.connection);
-        this.runtime = ModelRuntime.open(config.baseDir, config.device, store, config.baseModel);
+        this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows, store,
+                config.baseModel);
         this.catalog = new CatalogFollower(clients, registry, config.workerId + "-catalog", config.decodeRetry).start();
-        this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs));
+        this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs),
+                config.limits);
         this.outputs = new WorkerOutputs(clients, registry, config.workerId, config.deadLetterMaxValueBytes);
         this.trainers = new PolicyTrainers(store, runtime);
         List<TopicSpec> lifecycle = config.roles.stream().filter(r -> r != WorkerRole.INFERENCE)
@@ -47,14 +49,15 @@ public final class Worker implements AutoCloseable {
                     new ExportHandler(context, trainers), new EvalHandler(context));
             loops.add(new RequestLoop(config.workerId + "-lifecycle", clients,
                     config.groupId + "-lifecycle", config.workerId + "-lifecycle",
-                    lifecycle.stream().map(TopicSpec::name).toList(), 8, processor));
+                    lifecycle.stream().map(TopicSpec::name).toList(), config.lifecycleMaxPoll, processor)
+                    .timing(config.pollTimeout, config.retryBackoff));
         }
         if (config.roles.contains(WorkerRole.INFERENCE)) {
             InferenceProcessor processor = new InferenceProcessor(outputs, registry, config.decodeRetry,
                     new InferenceHandler(context), config.inferenceBatch);
             loops.add(new RequestLoop(config.workerId + "-inference", clients, config.groupId + "-inference",
                     config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()), config.inferenceBatch,
-                    processor));
+                    processor).timing(config.pollTimeout, config.retryBackoff));
         }
         this.heartbeat = new Heartbeat(outputs, config, runtime,
                 () -> loops.stream().mapToInt(RequestLoop::queueDepth).sum());
@@ -105,10 +108,7 @@ public final class Worker implements AutoCloseable {
         }
         catalog.close();
         outputs.close();
-        runtime.withModel(model -> {
-            trainers.close();
-            return null;
-        });
+        trainers.close();
         context.close();
         runtime.close();
         LOG.info("worker {} stopped", config.workerId);

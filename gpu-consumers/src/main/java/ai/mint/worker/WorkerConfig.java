@@ -4,7 +4,12 @@ import ai.mint.common.connection.ConnectionConfig;
 import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.decode.DecodeConfig;
 import ai.mint.common.decode.RetryPolicy;
+import ai.mint.engine.EngineConfig;
+import ai.mint.engine.MicroBatchBudget;
+import ai.mint.training.reward.RewardScorer;
+import ai.mint.training.service.TrainingService;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -36,6 +41,21 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String HEARTBEAT_MS = "heartbeat.interval.ms";
     public static final String CATALOG_WAIT_MS = "catalog.wait.ms";
     public static final String INFERENCE_BATCH = "inference.max.batch";
+    public static final String LIFECYCLE_MAX_POLL = "lifecycle.max.poll.records";
+    public static final String POLL_TIMEOUT_MS = "poll.timeout.ms";
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String CATALOG_CAUGHT_UP_WAIT_MS = "catalog.caught.up.wait.ms";
+    public static final String ENGINE_THREADS = "engine.threads";
+    public static final String ADAPTER_DEVICE_BUDGET = "adapter.device.budget.bytes";
+    public static final String ADAPTER_CPU_CACHE = "adapter.cpu.cache.bytes";
+    public static final String PREFILL_ROWS = "engine.prefill.rows";
+    public static final String GENERATION_MAX_ROWS = "generation.max.batch.rows";
+    public static final String MICRO_BATCH_ROWS = "training.micro.batch.rows";
+    public static final String MICRO_BATCH_TOKENS = "training.micro.batch.tokens";
+    public static final String REWARD_TIMEOUT_MS = "reward.timeout.ms";
+    public static final String REWARD_MAX_THREADS = "reward.max.threads";
+    public static final String SAMPLING_MAX_TOKENS = "sampling.max.tokens";
+    public static final String SAMPLING_MAX_SAMPLES = "sampling.max.samples";
 
     public static final ConfigDef DEFINITION = DecodeConfig.define(ConnectionConfig.define(new ConfigDef()))
             .define(WORKER_ID, Type.STRING, "worker-" + ManagementFactory.getRuntimeMXBean().getPid(),
@@ -57,7 +77,45 @@ public final class WorkerConfig extends AbstractConfig {
             .define(CATALOG_WAIT_MS, Type.INT, 30_000, Range.atLeast(0), Importance.LOW,
                     "How long a request waits for its policy to appear in the followed catalog before it is refused.")
             .define(INFERENCE_BATCH, Type.INT, 32, Range.atLeast(1), Importance.LOW,
-                    "Most inference requests answered in one batched generate call.");
+                    "Most inference requests answered in one batched generate call.")
+            .define(LIFECYCLE_MAX_POLL, Type.INT, 8, Range.atLeast(1), Importance.MEDIUM,
+                    "Most lifecycle requests taken per poll. Requests of different policies in one poll share "
+                            + "generation batches (rollouts) and training steps (updates); one policy's run in order.")
+            .define(POLL_TIMEOUT_MS, Type.INT, 200, Range.between(1, 60_000), Importance.LOW,
+                    "How long a request loop waits for records in one poll.")
+            .define(RETRY_BACKOFF_MS, Type.INT, 1000, Range.between(0, 600_000), Importance.LOW,
+                    "Pause before a poll whose processing failed (broker or disk trouble, not bad input) is taken "
+                            + "again from the last commit.")
+            .define(CATALOG_CAUGHT_UP_WAIT_MS, Type.INT, 3000, Range.atLeast(0), Importance.LOW,
+                    "Once the followed catalog has read its backlog, how long a request waits for an unknown policy "
+                            + "(at most catalog.wait.ms).")
+            .define(ENGINE_THREADS, Type.INT, EngineConfig.DEFAULT_THREADS, Range.atLeast(1), Importance.MEDIUM,
+                    "PyTorch intra-op threads of the model engine.")
+            .define(ADAPTER_DEVICE_BUDGET, Type.LONG, EngineConfig.DEFAULT_ADAPTER_BUDGET, Range.atLeast(1),
+                    Importance.MEDIUM, "Device bytes the working set of serving adapters may hold (each adapter "
+                            + "counts at its own rank); least recently used ones are evicted beyond it.")
+            .define(ADAPTER_CPU_CACHE, Type.LONG, EngineConfig.DEFAULT_CPU_CACHE, Range.atLeast(0),
+                    Importance.MEDIUM, "Bytes of decoded adapters kept in Java memory, so that a re-load skips "
+                            + "reading and parsing its files.")
+            .define(PREFILL_ROWS, Type.INT, EngineConfig.DEFAULT_PREFILL_ROWS, Range.atLeast(1), Importance.LOW,
+                    "Rows per prefill forward of a generation batch; a batch's prompt-processing memory peaks with "
+                            + "this many rows, not with the batch.")
+            .define(GENERATION_MAX_ROWS, Type.INT, TrainingService.DEFAULT_MAX_GENERATION_ROWS, Range.atLeast(1),
+                    Importance.LOW, "Most rows of one merged generation batch (rollouts of several policies, "
+                            + "inference); a single larger request still runs, alone.")
+            .define(MICRO_BATCH_ROWS, Type.INT, MicroBatchBudget.DEFAULT.maxRows(), Range.atLeast(0),
+                    Importance.LOW, "Rows per forward/backward pass of a training step (0 = no limit); bounds "
+                            + "the step's activation memory without changing the update.")
+            .define(MICRO_BATCH_TOKENS, Type.LONG, MicroBatchBudget.DEFAULT.maxTokens(), Range.atLeast(0),
+                    Importance.LOW, "Padded tokens per forward/backward pass of a training step (0 = no limit).")
+            .define(REWARD_TIMEOUT_MS, Type.INT, 30_000, Range.atLeast(1), Importance.MEDIUM,
+                    "How long one sample's reward may take; past it the sample fails (masked out of training).")
+            .define(REWARD_MAX_THREADS, Type.INT, RewardScorer.DEFAULT_MAX_THREADS, Range.atLeast(1),
+                    Importance.LOW, "Most threads rewards run on, stuck ones included.")
+            .define(SAMPLING_MAX_TOKENS, Type.INT, WorkContext.Limits.DEFAULT.maxTokens(), Range.atLeast(1),
+                    Importance.MEDIUM, "Longest completion one request may ask for (rollout, eval, inference).")
+            .define(SAMPLING_MAX_SAMPLES, Type.INT, WorkContext.Limits.DEFAULT.maxSamples(), Range.atLeast(1),
+                    Importance.MEDIUM, "Most samples (prompts x group size) one rollout or eval request may ask for.");
 
     public final PlatformConnection connection = ConnectionConfig.connection(this);
     public final RetryPolicy decodeRetry = DecodeConfig.retryPolicy(values());
@@ -73,6 +131,17 @@ public final class WorkerConfig extends AbstractConfig {
     public final int heartbeatMs = getInt(HEARTBEAT_MS);
     public final int catalogWaitMs = getInt(CATALOG_WAIT_MS);
     public final int inferenceBatch = getInt(INFERENCE_BATCH);
+    public final int lifecycleMaxPoll = getInt(LIFECYCLE_MAX_POLL);
+    public final Duration pollTimeout = Duration.ofMillis(getInt(POLL_TIMEOUT_MS));
+    public final Duration retryBackoff = Duration.ofMillis(getInt(RETRY_BACKOFF_MS));
+    public final EngineConfig engine = new EngineConfig(baseDir, device, getInt(ENGINE_THREADS),
+            getLong(ADAPTER_DEVICE_BUDGET), getLong(ADAPTER_CPU_CACHE), getInt(PREFILL_ROWS));
+    public final int generationMaxRows = getInt(GENERATION_MAX_ROWS);
+    public final MicroBatchBudget microBatch = MicroBatchBudget.ofLimits(getInt(MICRO_BATCH_ROWS),
+            getLong(MICRO_BATCH_TOKENS));
+    public final WorkContext.Limits limits = new WorkContext.Limits(getInt(SAMPLING_MAX_TOKENS),
+            getInt(SAMPLING_MAX_SAMPLES), Duration.ofMillis(getInt(REWARD_TIMEOUT_MS)), getInt(REWARD_MAX_THREADS),
+            Duration.ofMillis(getInt(CATALOG_CAUGHT_UP_WAIT_MS)));
 
     /** Validates the settings; a missing or bad value throws a ConfigException naming it. */
     public WorkerConfig(Map<String, ?> values) {

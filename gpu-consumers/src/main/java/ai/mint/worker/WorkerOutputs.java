@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@link DeadLetters}), heartbeats and metrics. One producer of the project's factory (acks=all, idempotent, records
  * bounded) shared by the worker's threads.
  */
-public final class WorkerOutputs implements AutoCloseable {
+public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerOutputs.class);
 
@@ -66,12 +66,19 @@ public final class WorkerOutputs implements AutoCloseable {
         }
     }
 
+    @Override
+    public void publish(Reply reply) {
+        sendAndWait(reply.topic(), reply.key(), reply.event());
+    }
+
     /** Publishes a dead letter for {@code source}, naming why it could not be processed. */
+    @Override
     public void deadLetter(ConsumerRecord<String, byte[]> source, String policyId, Throwable error, String reason) {
         deadLetter(source, policyId, error == null ? "Rejected" : error.getClass().getName(), reason);
     }
 
     /** Publishes a dead letter for {@code source} with an error class of its own (e.g. a decode rejection's). */
+    @Override
     public void deadLetter(ConsumerRecord<String, byte[]> source, String policyId, String errorClass, String reason) {
         DeadLetter letter = DeadLetters.of(EventIds.ofSource(source.topic(), source.partition(), source.offset()),
                 Instant.now(),

@@ -220,4 +220,15 @@ class LoraEngineTest {
             assertThat(e.slots().pinnedCount()).isZero();
         }
     }
+
+    @Test
+    void shouldRoundTripTextWithTheBaseTokenizerAndRefuseItOnceClosed() {
+        LoraEngine e = engine(TestModels.microDense(), 1L << 20);
+        int[] ids = e.encode("Hi 7");
+        assertThat(ids).containsExactly('H', 'i', ' ', '7'); // byte-level: one id per ASCII byte
+        assertThat(e.decode(ids)).isEqualTo("Hi 7");
+        e.close();
+        assertThatThrownBy(() -> e.encode("x")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> e.decode(ids)).isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -1,9 +1,8 @@
 package ai.mint.training;
 
-import ai.djl.Device;
+import ai.mint.engine.EngineConfig;
+import ai.mint.engine.TrainableEngine;
 import ai.mint.engine.model.BaseModelInitializer;
-import ai.mint.engine.model.DecoderModel;
-import ai.mint.engine.model.HfModelLoader;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.TestModels;
 import ai.mint.engine.safetensors.DType;
@@ -23,7 +22,8 @@ public final class TinyTrainingBase {
     private TinyTrainingBase() {
     }
 
-    public static DecoderModel create(Path dir, long seed) {
+    /** Writes the base into {@code dir} and opens an engine on it. */
+    public static TrainableEngine open(Path dir, long seed) {
         ModelConfig config = TestModels.microDense();
         Map<String, HostTensor> tensors = BaseModelInitializer.tensors(config, seed);
         HostTensor head = tensors.get("lm_head.weight");
@@ -33,6 +33,6 @@ public final class TinyTrainingBase {
         }
         tensors.put("lm_head.weight", HostTensor.ofFloats("lm_head.weight", head.shape(), sharper));
         BaseModelInitializer.writeCheckpoint(dir, config, tensors, DType.F32);
-        return HfModelLoader.load(dir, Device.cpu());
+        return TrainableEngine.open(EngineConfig.of(dir));
     }
 }

@@ -1,13 +1,19 @@
 package ai.mint.architecture;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.Set;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -21,6 +27,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  *      ├──> stream-apps ──> common
  *      └──> gpu-consumers ──> api, common
  * </pre>
+ * Inside gpu-consumers only {@code ai.mint.engine} uses DJL, and the rest reaches the engine through its DJL-free
+ * types alone.
  */
 class ModuleDependencyTest {
 
@@ -79,10 +87,55 @@ class ModuleDependencyTest {
     }
 
     @Test
-    void onlyTheEngineAndTrainingTouchDjl() {
-        noClasses().that().resideOutsideOfPackages("ai.mint.engine..", "ai.mint.training..")
+    void onlyTheEngineTouchesDjl() {
+        noClasses().that().resideOutsideOfPackage("ai.mint.engine..")
                 .should().dependOnClassesThat().resideInAPackage("ai.djl..")
-                .because("the rest of the project uses the engine through its own small interface")
+                .because("training and the worker use the engine through its own small interface (TrainableEngine)")
+                .check(classes);
+    }
+
+    /**
+     * The engine's own types that hold device state (DecoderModel, LoraBank, DeviceAdapter, AdapterSlots, LoraDelta,
+     * KvCache, LoraEngine, ...) are exactly those that use DJL directly: none of them may be reached from outside. What
+     * the rest uses is DJL-free: the interfaces (Engine, TrainableEngine, TrainablePolicy), their value types, and host
+     * data (ModelConfig, Projection, LoraWeights, PEFT and safetensors files).
+     */
+    @Test
+    void nothingOutsideTheEngineReachesItsDeviceTypesOrInternals() {
+        DescribedPredicate<JavaClass> deviceTypes = new DescribedPredicate<>("engine classes that use DJL directly") {
+            @Override
+            public boolean test(JavaClass c) {
+                return c.getPackageName().startsWith("ai.mint.engine") && c.getDirectDependenciesFromSelf().stream()
+                        .anyMatch(d -> d.getTargetClass().getPackageName().startsWith("ai.djl"));
+            }
+        };
+        // the predicate really picks the device types (so the rule below cannot pass vacuously)
+        assertThat(classes.stream().filter(deviceTypes::test).map(JavaClass::getSimpleName))
+                .contains("DecoderModel", "LoraBank", "DeviceAdapter", "AdapterSlots", "LoraDelta", "LoraEngine")
+                .doesNotContain("TrainableEngine", "ModelConfig", "LoraWeights", "Projection", "PeftAdapterIo");
+        noClasses().that().resideOutsideOfPackage("ai.mint.engine..")
+                .should().dependOnClassesThat(deviceTypes)
+                .orShould().dependOnClassesThat().resideInAnyPackage("ai.mint.engine.train..",
+                        "ai.mint.engine.generate..")
+                .because("the model, its LoRA device factors and the training step stay behind TrainableEngine")
+                .check(classes);
+    }
+
+    /** Issue 9: no production code path steps, saves or restores policies outside the one training service. */
+    @Test
+    void onlyTheTrainingServiceTrainsPolicies() {
+        Set<String> trainingMethods = Set.of("createPolicy", "forwardBackward", "optimStep", "discardGradients",
+                "saveTrainingState", "readTrainingState", "restoreTrainingState", "exportWeights");
+        DescribedPredicate<JavaMethodCall> trainingCall = new DescribedPredicate<>("a training method of the engine") {
+            @Override
+            public boolean test(JavaMethodCall call) {
+                return call.getTargetOwner().isAssignableTo("ai.mint.engine.TrainableEngine")
+                        && trainingMethods.contains(call.getName());
+            }
+        };
+        noClasses().that().resideOutsideOfPackages("ai.mint.engine..", "ai.mint.training.service..")
+                .should().callMethodWhere(trainingCall)
+                .because("the worker, the Tinker API and the benchmarks train through TrainingService")
                 .check(classes);
     }
 

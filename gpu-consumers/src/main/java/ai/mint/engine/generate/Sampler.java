@@ -1,5 +1,6 @@
 package ai.mint.engine.generate;
 
+import ai.mint.common.random.SplitMix64;
 import ai.mint.engine.GenerationParams;
 
 import java.util.Arrays;
@@ -18,7 +19,7 @@ final class Sampler {
         this.params = params;
         // java.util.Random's first draws for consecutive seeds are nearly equal; scramble the seed so that rows seeded
         // s, s+1, ... sample independently
-        this.random = new Random(scramble(params.seed()));
+        this.random = new Random(SplitMix64.draw(params.seed(), 0));
     }
 
     /** Returns {token, Float.floatToIntBits(logProb)} packed as a long pair via {@link Choice}. */
@@ -83,13 +84,5 @@ final class Sampler {
             sum += Math.exp(l[off + i] - max);
         }
         return (float) (l[off + token] - max - Math.log(sum));
-    }
-
-    /** SplitMix64's finaliser: spreads consecutive seeds over the whole 64-bit range. */
-    static long scramble(long seed) {
-        long z = seed + 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

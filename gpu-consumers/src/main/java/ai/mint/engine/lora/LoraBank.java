@@ -6,10 +6,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.mint.engine.EngineException;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.Projection;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -18,11 +18,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Stacked LoRA factors for {@code capacity} slots at one padded rank R: per {@link LoraKey} an A stack
- * [n, in, R] and a B stack [n, R, out] (per-expert keys [n, E, in, R] / [n, E, R, out]) and a scale per slot [n].
- * A batch binds it to a row index [B] (int64) naming each row's slot; a slot whose factors are zero (slot 0 by
- * convention) leaves its rows on the base alone. Lower-rank adapters are zero-padded to R, which is exact.
- * The trainer makes the stacks trainable with {@link #setRequiresGradient}.
+ * Stacked LoRA factors of one batch's adapters at one padded rank R: per {@link LoraKey} an A stack [n, in, R] and a
+ * B stack [n, R, out] (per-expert keys [n, E, in, R] / [n, E, R, out]) and a scale per slot [n]. Slot 0 is zero ("no
+ * adapter": its rows use the base alone), slot i+1 holds the i-th adapter; lower-rank adapters are zero-padded to R,
+ * which is exact. A batch binds it to a row index [B] (int64) naming each row's slot.
+ *
+ * <p>{@link #stack} is the one way to build a bank: from {@link DeviceAdapter}s, by device-to-device copies. Serving
+ * stacks the working set's adapters; training stacks the policies' trainable factors inside its gradient collector,
+ * so that the stacking is recorded and each policy's gradient flows back into its own factors.
  */
 public final class LoraBank implements AutoCloseable {
 
@@ -45,51 +48,10 @@ public final class LoraBank implements AutoCloseable {
         this.hostScale = new float[capacity];
     }
 
-    /** A bank of zero slots (every slot behaves as "no adapter" until written) in a sub-manager of {@code parent}. */
-    public static LoraBank zeros(NDManager parent, ModelConfig c, Set<Projection> targets, int capacity, int rank) {
-        if (capacity < 1 || rank < 1 || targets.isEmpty()) {
-            throw new EngineException("a LoRA bank needs capacity >= 1, rank >= 1 and at least one target");
-        }
-        LoraBank bank = new LoraBank(c, parent.newSubManager(), capacity, rank, targets);
-        for (int layer = 0; layer < c.numLayers(); layer++) {
-            for (Projection p : targets) {
-                LoraKey key = LoraKey.of(c, layer, p);
-                bank.a.put(key, bank.manager.zeros(bank.shapeA(key)));
-                bank.b.put(key, bank.manager.zeros(bank.shapeB(key)));
-            }
-        }
-        bank.scale = bank.manager.zeros(new Shape(capacity));
-        return bank;
-    }
-
     /**
-     * A bank holding {@code adapters} in slots 1..n (slot 0 stays zero), at the largest of their ranks, covering the
-     * union of their targets. Null entries leave their slot zero.
-     */
-    public static LoraBank of(NDManager parent, ModelConfig c, List<LoraWeights> adapters) {
-        Set<Projection> targets = EnumSet.noneOf(Projection.class);
-        int rank = 1;
-        for (LoraWeights w : adapters) {
-            if (w != null) {
-                targets.addAll(w.targets());
-                rank = Math.max(rank, w.rank());
-            }
-        }
-        if (targets.isEmpty()) {
-            targets.add(Projection.Q);
-        }
-        LoraBank bank = zeros(parent, c, targets, adapters.size() + 1, rank);
-        for (int i = 0; i < adapters.size(); i++) {
-            if (adapters.get(i) != null) {
-                bank.write(i + 1, adapters.get(i));
-            }
-        }
-        return bank;
-    }
-
-    /**
-     * A bank for one batch, stacked on the device from resident adapters: slot 0 is zero ("no adapter"), slot i+1
-     * holds {@code adapters.get(i)}, zero-padded to the largest rank among them. Device-to-device copies only.
+     * A bank for one batch, stacked on the device from device adapters: slot 0 is zero ("no adapter"), slot i+1
+     * holds {@code adapters.get(i)}, zero-padded to the largest rank among them, covering the union of their targets.
+     * Device-to-device copies only; the bank lives in a sub-manager of {@code parent}.
      */
     public static LoraBank stack(NDManager parent, ModelConfig c, List<DeviceAdapter> adapters) {
         Set<Projection> targets = EnumSet.noneOf(Projection.class);
@@ -106,25 +68,40 @@ public final class LoraBank implements AutoCloseable {
         for (int layer = 0; layer < c.numLayers(); layer++) {
             for (Projection p : targets) {
                 LoraKey key = LoraKey.of(c, layer, p);
+                Shape slotA = new Shape(key.shapeA(c, rank));
+                Shape slotB = new Shape(key.shapeB(c, rank));
                 NDList as = new NDList();
                 NDList bs = new NDList();
-                as.add(m.zeros(bank.shapeA(key).slice(1)));
-                bs.add(m.zeros(bank.shapeB(key).slice(1)));
+                as.add(m.zeros(slotA));
+                bs.add(m.zeros(slotB));
                 for (DeviceAdapter r : adapters) {
-                    as.add(padRank(m, r.a().get(key), bank.shapeA(key).slice(1), -1, rank));
-                    bs.add(padRank(m, r.b().get(key), bank.shapeB(key).slice(1), -2, rank));
+                    as.add(padRank(m, r.a().get(key), slotA, -1, rank));
+                    bs.add(padRank(m, r.b().get(key), slotB, -2, rank));
                 }
-                bank.a.put(key, NDArrays.stack(as));
-                bank.b.put(key, NDArrays.stack(bs));
+                bank.a.put(key, NDArrays.stack(as)); // [n, ...slotA]
+                bank.b.put(key, NDArrays.stack(bs)); // [n, ...slotB]
             }
         }
-        float[] scales = new float[adapters.size() + 1];
         for (int i = 0; i < adapters.size(); i++) {
-            scales[i + 1] = adapters.get(i).scale();
+            bank.hostScale[i + 1] = adapters.get(i).scale();
         }
-        System.arraycopy(scales, 0, bank.hostScale, 0, scales.length);
-        bank.scale = m.create(scales);
+        bank.scale = m.create(bank.hostScale.clone());
         return bank;
+    }
+
+    /**
+     * Convenience for tests and tools that hold adapters in Java memory: uploads them (null entries leave their slot
+     * zero) and {@link #stack stacks} them. The uploads are closed once stacked; the bank holds copies.
+     */
+    public static LoraBank of(NDManager parent, ModelConfig c, List<LoraWeights> adapters) {
+        try (NDManager uploads = parent.newSubManager()) {
+            List<DeviceAdapter> device = new ArrayList<>();
+            for (int i = 0; i < adapters.size(); i++) {
+                LoraWeights w = adapters.get(i);
+                device.add(DeviceAdapter.upload("slot-" + (i + 1), w != null ? w : LoraWeights.none(), c, uploads));
+            }
+            return stack(parent, c, device);
+        }
     }
 
     /** An adapter factor as it sits in a stack of rank {@code rank}: zeros if absent, zero-padded on {@code axis}. */
@@ -137,88 +114,11 @@ public final class LoraBank implements AutoCloseable {
         if (have == rank) {
             return factor;
         }
-        long[] padShape = full.getShape();
+        long[] padShape = full.getShape().clone(); // getShape() is the shape's own array
         padShape[ax] = rank - have;
         NDArray padded = factor.concat(m.zeros(new Shape(padShape)), ax);
         padded.attach(m); // it was created in the adapter's manager, which outlives this bank
         return padded;
-    }
-
-    private Shape shapeA(LoraKey key) {
-        return key.expert() ? new Shape(capacity, config.numExperts(), key.inDim(config), rank)
-                : new Shape(capacity, key.inDim(config), rank);
-    }
-
-    private Shape shapeB(LoraKey key) {
-        return key.expert() ? new Shape(capacity, config.numExperts(), rank, key.outDim(config))
-                : new Shape(capacity, rank, key.outDim(config));
-    }
-
-    /** Copies an adapter into {@code slot}, zero-padding its rank to the bank's. Not for a bank under autograd. */
-    public void write(int slot, LoraWeights w) {
-        checkSlot(slot);
-        if (w.rank() > rank) {
-            throw new EngineException("adapter rank " + w.rank() + " exceeds this bank's rank " + rank);
-        }
-        w.checkFits(config);
-        try (NDManager tmp = manager.newSubManager()) {
-            for (LoraKey key : a.keySet()) {
-                float[] fa = w.a().get(key);
-                float[] fb = w.b().get(key);
-                int e = key.experts(config);
-                float[] pa = fa == null ? new float[e * key.inDim(config) * rank]
-                        : padColumns(fa, e * key.inDim(config), w.rank(), rank);
-                float[] pb = fb == null ? new float[e * rank * key.outDim(config)]
-                        : padRows(fb, e, w.rank(), rank, key.outDim(config));
-                a.get(key).set(new NDIndex("{}", slot), tmp.create(pa, shapeA(key).slice(1)));
-                b.get(key).set(new NDIndex("{}", slot), tmp.create(pb, shapeB(key).slice(1)));
-            }
-            hostScale[slot] = w.scale();
-            scale.set(new NDIndex("{}", slot), tmp.create(w.scale()));
-        }
-    }
-
-    /** Zeroes {@code slot} so that rows pointing at it use the base alone. */
-    public void clear(int slot) {
-        checkSlot(slot);
-        for (LoraKey key : a.keySet()) {
-            a.get(key).set(new NDIndex("{}", slot), 0f);
-            b.get(key).set(new NDIndex("{}", slot), 0f);
-        }
-        hostScale[slot] = 0f;
-        scale.set(new NDIndex("{}", slot), 0f);
-    }
-
-    /** Reads {@code slot} back into Java memory at the bank's rank (e.g. to save a trained adapter). */
-    public LoraWeights read(int slot, float alpha) {
-        checkSlot(slot);
-        Map<LoraKey, float[]> ha = new LinkedHashMap<>();
-        Map<LoraKey, float[]> hb = new LinkedHashMap<>();
-        for (LoraKey key : a.keySet()) {
-            try (NDArray sa = a.get(key).get(new NDIndex("{}", slot)); NDArray sb = b.get(key).get(
-                    new NDIndex("{}", slot))) {
-                ha.put(key, sa.toFloatArray());
-                hb.put(key, sb.toFloatArray());
-            }
-        }
-        return new LoraWeights(rank, alpha, false, targets, ha, hb);
-    }
-
-    /** Marks every A and B stack trainable (or not); the trainer collects their gradients. */
-    public void setRequiresGradient(boolean requires) {
-        a.values().forEach(x -> x.setRequiresGradient(requires));
-        b.values().forEach(x -> x.setRequiresGradient(requires));
-    }
-
-    /** The trainable arrays by a stable name ({@code layer.proj.A} / {@code .B}), A before B per key. */
-    public Map<String, NDArray> parameters() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (LoraKey key : a.keySet()) {
-            String base = key.layer() + "." + key.projection().peftName() + (key.expert() ? ".experts" : "");
-            out.put(base + ".A", a.get(key));
-            out.put(base + ".B", b.get(key));
-        }
-        return out;
     }
 
     /**
@@ -298,36 +198,6 @@ public final class LoraBank implements AutoCloseable {
             n += x.getShape().size();
         }
         return (n + capacity) * Float.BYTES;
-    }
-
-    private void checkSlot(int slot) {
-        if (slot < 0 || slot >= capacity) {
-            throw new EngineException("slot " + slot + " is outside this bank's 0.." + (capacity - 1));
-        }
-    }
-
-    /** [rows, r] to [rows, R] with zero columns. */
-    static float[] padColumns(float[] src, int rows, int r, int pad) {
-        if (r == pad) {
-            return src;
-        }
-        float[] out = new float[rows * pad];
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(src, i * r, out, i * pad, r);
-        }
-        return out;
-    }
-
-    /** [E, r, out] to [E, R, out] with zero rows. */
-    static float[] padRows(float[] src, int experts, int r, int pad, int out) {
-        if (r == pad) {
-            return src;
-        }
-        float[] dst = new float[experts * pad * out];
-        for (int e = 0; e < experts; e++) {
-            System.arraycopy(src, e * r * out, dst, e * pad * out, r * out);
-        }
-        return dst;
     }
 
     @Override

@@ -54,13 +54,12 @@ public final class LoraWeights {
         for (int layer = 0; layer < c.numLayers(); layer++) {
             for (Projection p : targets) {
                 LoraKey key = LoraKey.of(c, layer, p);
-                int e = key.experts(c);
-                float[] fa = new float[e * key.inDim(c) * rank];
+                float[] fa = new float[(int) key.sizeA(c, rank)];
                 float bound = (float) (1.0 / Math.sqrt(key.inDim(c)));
                 for (int i = 0; i < fa.length; i++) {
                     fa[i] = (rnd.nextFloat() * 2 - 1) * bound;
                 }
-                float[] fb = new float[e * rank * key.outDim(c)];
+                float[] fb = new float[(int) key.sizeB(c, rank)];
                 if (randomB) {
                     for (int i = 0; i < fb.length; i++) {
                         fb[i] = (float) rnd.nextGaussian() * 0.05f;
@@ -71,6 +70,11 @@ public final class LoraWeights {
             }
         }
         return new LoraWeights(rank, alpha, false, targets, a, b);
+    }
+
+    /** An adapter with no factors: in a bank it leaves its rows on the base alone. */
+    public static LoraWeights none() {
+        return new LoraWeights(1, 0f, false, EnumSet.noneOf(Projection.class), Map.of(), Map.of());
     }
 
     public int rank() {
@@ -119,8 +123,8 @@ public final class LoraWeights {
             if (key.layer() >= c.numLayers() || key.expert() != (c.isMoe() && !key.projection().isAttention())) {
                 throw new EngineException("adapter targets " + key + " which this base does not have");
             }
-            long wantA = (long) key.experts(c) * key.inDim(c) * rank;
-            long wantB = (long) key.experts(c) * rank * key.outDim(c);
+            long wantA = key.sizeA(c, rank);
+            long wantB = key.sizeB(c, rank);
             if (a.get(key).length != wantA || b.get(key).length != wantB) {
                 throw new EngineException("adapter factors for " + key + " have " + a.get(key).length + "/"
                         + b.get(key).length + " values, this base needs " + wantA + "/" + wantB + " at rank " + rank);

@@ -1,32 +1,27 @@
 package ai.mint.training.bench;
 
-import ai.mint.engine.bench.BenchSupport;
-import ai.djl.Device;
 import ai.mint.api.Datum;
 import ai.mint.api.LossFunction;
 import ai.mint.common.bench.BenchReport;
 import ai.mint.common.cli.MintBenchmark;
+import ai.mint.engine.Engine;
 import ai.mint.engine.EngineConfig;
+import ai.mint.engine.GenerationParams;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
-import ai.mint.engine.LoraEngine;
-import ai.mint.engine.GenerationParams;
+import ai.mint.engine.MicroBatchBudget;
+import ai.mint.engine.TrainableEngine;
+import ai.mint.engine.bench.BenchSupport;
 import ai.mint.engine.lora.LoraMerger;
-import ai.mint.engine.lora.PeftAdapterIo;
-import ai.mint.engine.model.DecoderModel;
-import ai.mint.engine.model.HfModelLoader;
 import ai.mint.engine.model.ModelPreset;
+import ai.mint.training.grpo.GrpoData;
 import ai.mint.training.reward.RewardInput;
 import ai.mint.training.reward.RewardOutcome;
 import ai.mint.training.reward.RewardScorer;
 import ai.mint.training.rl.GrpoPolicy;
-import ai.mint.training.rl.GrpoTrainer;
 import ai.mint.training.rollout.Prompt;
-import ai.mint.training.rollout.TokenText;
-import ai.mint.training.rollout.RolloutSample;
-import ai.mint.training.step.MultiPolicyStep;
-import ai.mint.training.step.PolicyBatch;
-import ai.mint.training.step.PolicyOptimizer;
+import ai.mint.training.service.TrainingBatch;
+import ai.mint.training.service.TrainingService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,15 +63,13 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
         int s = steps != null ? steps : quick ? 2 : 3;
         Path base = BenchSupport.base(p, false);
         Path work = BenchSupport.workDir("rl-step-handoff");
-        DecoderModel trainerModel = HfModelLoader.load(base, Device.cpu());
         Phases adapterOnly;
         Phases merged;
-        try (TokenText text = TokenText.open(base);
+        try (TrainableEngine trainerEngine = TrainableEngine.open(EngineConfig.of(base));
+             TrainingService trainer = new TrainingService(trainerEngine, MicroBatchBudget.DEFAULT);
              RewardScorer scorer = new RewardScorer(Duration.ofSeconds(10))) {
-            adapterOnly = run(new AdapterHandoff(base, work, trainerModel), trainerModel, text, scorer, s);
-            merged = run(new MergedHandoff(base, work, trainerModel), trainerModel, text, scorer, s);
-        } finally {
-            trainerModel.base().close();
+            adapterOnly = run(new AdapterHandoff(base, work, trainer), trainer, scorer, s);
+            merged = run(new MergedHandoff(base, work, trainer), trainer, scorer, s);
         }
         BenchReport report = new BenchReport("rl-step-handoff", "one GRPO step (rollout 4 prompts x 8 samples, update, "
                 + "handoff) on the " + p.name().toLowerCase(Locale.ROOT) + " dense base, rank 8 on q/k/v/o")
@@ -96,8 +89,8 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
         return 0;
     }
 
-    private static Phases run(Handoff handoff, DecoderModel trainerModel, TokenText text, RewardScorer scorer, int steps) {
-        GrpoPolicy policy = TrainingBenchSupport.policy(trainerModel, text, 0, 4, 8, 16);
+    private static Phases run(Handoff handoff, TrainingService trainer, RewardScorer scorer, int steps) {
+        GrpoPolicy policy = TrainingBenchSupport.policy(trainer, 0, 4, 8, 16);
         try {
             handoff.publish(policy);
             step(handoff, policy, scorer); // warm-up
@@ -107,7 +100,7 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
             }
             return new Phases(median(timed, Phases::rollout), median(timed, Phases::update), median(timed, Phases::handoff));
         } finally {
-            policy.state().close();
+            trainer.closePolicy(policy.state()).join();
             handoff.close();
         }
     }
@@ -118,26 +111,30 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
         for (Prompt prompt : policy.prompts()) {
             for (int g = 0; g < policy.config().groupSize(); g++) {
                 requests.add(new GenerationRequest(handoff.adapterId(), prompt.tokens(), new GenerationParams(
-                        policy.config().maxTokens(), 1.0, 1.0, policy.state().rng().nextLong(), Set.of())));
+                        policy.config().maxTokens(), 1.0, 1.0, policy.state().nextSeed(), Set.of())));
             }
         }
         List<GenerationResult> generated = handoff.engine().generate(requests);
-        List<RolloutSample> trajectories = new ArrayList<>();
+        List<RewardInput> inputs = new ArrayList<>();
         for (int i = 0; i < generated.size(); i++) {
             GenerationResult r = generated.get(i);
             int pi = i / policy.config().groupSize();
-            trajectories.add(new RolloutSample(policy.state().policyId(), policy.state().revision(), pi,
-                    i % policy.config().groupSize(), policy.prompts().get(pi).tokens(), r.tokens(), r.logProbs(),
-                    handoff.engine().decode(r.tokens()), r.finishReason()));
+            inputs.add(new RewardInput(policy.prompts().get(pi).text(), handoff.engine().decode(r.tokens()),
+                    r.tokens().length, null));
         }
-        List<RewardOutcome> rewards = scorer.scoreAll(policy.reward(), trajectories.stream()
-                .map(t -> new RewardInput(policy.prompts().get(t.promptIndex()).text(), t.text(), t.completion().length,
-                        null)).toList());
+        List<RewardOutcome> rewards = scorer.scoreAll(policy.reward(), inputs);
+        List<GrpoData.Sample> samples = new ArrayList<>();
+        for (int i = 0; i < generated.size(); i++) {
+            int pi = i / policy.config().groupSize();
+            samples.add(new GrpoData.Sample(pi, policy.prompts().get(pi).tokens(), generated.get(i).tokens(),
+                    generated.get(i).logProbs(), rewards.get(i)));
+        }
         long t1 = System.nanoTime();
-        List<Datum> data = GrpoTrainer.toData(trajectories, rewards, policy.config().advantageEpsilon());
-        MultiPolicyStep.forwardBackward(handoff.trainerModel(),
-                List.of(new PolicyBatch(policy.state(), data, LossFunction.GRPO, policy.config().loss())));
-        PolicyOptimizer.step(policy.state(), policy.config().adam());
+        List<Datum> data = GrpoData.toData(samples, policy.config().advantageEpsilon());
+        TrainingService trainer = handoff.trainer();
+        trainer.forwardBackward(new TrainingBatch(policy.state(), data, LossFunction.GRPO, policy.config().loss()))
+                .join();
+        trainer.optimStep(policy.state(), policy.config().adam()).join();
         long t2 = System.nanoTime();
         handoff.publish(policy);
         long t3 = System.nanoTime();
@@ -151,12 +148,12 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
 
     /** How a new revision reaches the serving engine. */
     private interface Handoff extends AutoCloseable {
-        LoraEngine engine();
+        Engine engine();
 
         /** The adapter id rollout requests name, or null when the revision is merged into the base. */
         String adapterId();
 
-        DecoderModel trainerModel();
+        TrainingService trainer();
 
         void publish(GrpoPolicy policy);
 
@@ -166,18 +163,18 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
 
     /** Adapter-only: write PEFT files, swap them into the running engine. */
     private static final class AdapterHandoff implements Handoff {
-        private final LoraEngine engine;
+        private final Engine engine;
         private final Path work;
-        private final DecoderModel trainer;
+        private final TrainingService trainer;
         private int revision;
 
-        AdapterHandoff(Path base, Path work, DecoderModel trainer) {
-            this.engine = LoraEngine.open(EngineConfig.of(base));
+        AdapterHandoff(Path base, Path work, TrainingService trainer) {
+            this.engine = TrainableEngine.open(EngineConfig.of(base));
             this.work = work;
             this.trainer = trainer;
         }
 
-        public LoraEngine engine() {
+        public Engine engine() {
             return engine;
         }
 
@@ -185,13 +182,13 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
             return "policy";
         }
 
-        public DecoderModel trainerModel() {
+        public TrainingService trainer() {
             return trainer;
         }
 
         public void publish(GrpoPolicy policy) {
             Path dir = work.resolve("adapter-rev" + (revision++ % 2));
-            PeftAdapterIo.write(dir, policy.state().snapshot(), policy.state().config());
+            trainer.exportPeft(policy.state(), dir).join();
             if (revision == 1) {
                 engine.registerAdapter("policy", dir);
                 engine.loadAdapter("policy");
@@ -209,16 +206,16 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
     private static final class MergedHandoff implements Handoff {
         private final Path base;
         private final Path work;
-        private final DecoderModel trainer;
-        private LoraEngine engine;
+        private final TrainingService trainer;
+        private Engine engine;
 
-        MergedHandoff(Path base, Path work, DecoderModel trainer) {
+        MergedHandoff(Path base, Path work, TrainingService trainer) {
             this.base = base;
             this.work = work;
             this.trainer = trainer;
         }
 
-        public LoraEngine engine() {
+        public Engine engine() {
             return engine;
         }
 
@@ -226,17 +223,18 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
             return null;
         }
 
-        public DecoderModel trainerModel() {
+        public TrainingService trainer() {
             return trainer;
         }
 
         public void publish(GrpoPolicy policy) {
             Path dir = work.resolve("merged");
-            LoraMerger.mergeToDirectory(base, policy.state().config(), policy.state().snapshot(), dir);
+            LoraMerger.mergeToDirectory(base, trainer.engine().config(), trainer.exportWeights(policy.state()).join(),
+                    dir);
             if (engine != null) {
                 engine.close();
             }
-            engine = LoraEngine.open(EngineConfig.of(dir));
+            engine = TrainableEngine.open(EngineConfig.of(dir));
         }
 
         public void close() {

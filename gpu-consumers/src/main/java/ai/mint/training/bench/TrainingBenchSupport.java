@@ -3,13 +3,13 @@ package ai.mint.training.bench;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.model.Projection;
 import ai.mint.training.TrainingException;
+import ai.mint.training.grpo.LrSchedule;
 import ai.mint.training.reward.RewardSpecs;
 import ai.mint.training.rl.GrpoConfig;
 import ai.mint.training.rl.GrpoPolicy;
 import ai.mint.training.rollout.Prompt;
-import ai.mint.training.rollout.TokenText;
-import ai.mint.training.step.PolicyState;
-import ai.mint.engine.model.DecoderModel;
+import ai.mint.training.service.Policy;
+import ai.mint.training.service.TrainingService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -29,6 +29,8 @@ final class TrainingBenchSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String RESULT_PREFIX = "BENCH-RESULT ";
+    /** Lines a child prints with this prefix are passed on to the parent's output while the child runs. */
+    static final String PROGRESS_PREFIX = "BENCH-PROGRESS ";
 
     /** Four verifiable tasks, one per policy. */
     static final List<String> REWARDS = List.of("[0-9]", "[aeiou]", "[A-Z]", "[!-/]");
@@ -36,15 +38,18 @@ final class TrainingBenchSupport {
     private TrainingBenchSupport() {
     }
 
-    /** Policy {@code k} of the benchmark workload: rank 8 on the attention projections, its own regex reward. */
-    static GrpoPolicy policy(DecoderModel model, TokenText text, int k, int prompts, int group, int maxTokens) {
-        LoraWeights init = LoraWeights.random(model.config(), EnumSet.of(Projection.Q, Projection.K, Projection.V,
-                Projection.O), 8, 16f, 100 + k, false);
-        PolicyState state = new PolicyState("policy-" + k, model.config(), init, model.base().manager(), 1000 + k);
+    /**
+     * Policy {@code k} of the benchmark workload: rank 8 on the attention projections, its own regex reward; the same
+     * {@code k} always starts from the same weights and random state.
+     */
+    static GrpoPolicy policy(TrainingService service, int k, int prompts, int group, int maxTokens) {
+        LoraWeights init = LoraWeights.random(service.engine().config(), EnumSet.of(Projection.Q, Projection.K,
+                Projection.V, Projection.O), 8, 16f, 100 + k, false);
+        Policy state = service.createPolicy("policy-" + k, init, 1000 + k, LrSchedule.CONSTANT).join();
         List<Prompt> ps = new ArrayList<>();
         for (int i = 0; i < prompts; i++) {
             String t = "Task " + k + ", question " + i + ":";
-            ps.add(new Prompt(text.encode(t), t, null));
+            ps.add(new Prompt(service.engine().encode(t), t, null));
         }
         String spec = "{\"type\":\"regex\",\"pattern\":\"" + REWARDS.get(k % REWARDS.size()) + "\"}";
         return new GrpoPolicy(state, RewardSpecs.parse(spec), ps, GrpoConfig.of(group, maxTokens, 1e-2));
@@ -62,6 +67,12 @@ final class TrainingBenchSupport {
             return -1;
         }
         return -1;
+    }
+
+    /** Prints a progress line that the parent passes on while this child runs. */
+    static void progress(String line) {
+        System.out.println(PROGRESS_PREFIX + line);
+        System.out.flush();
     }
 
     /** Prints the child's result where the parent looks for it. */
@@ -108,10 +119,16 @@ final class TrainingBenchSupport {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE"); // spinning OpenMP threads starve a shared box
             p = pb.start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new TrainingException(what + " did not finish within " + timeout + "; killed it:\n"
-                        + tail(Files.readString(log, StandardCharsets.UTF_8)));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int forwarded = 0;
+            while (!p.waitFor(500, TimeUnit.MILLISECONDS)) {
+                forwarded = forwardProgress(log, forwarded);
+                if (System.nanoTime() > deadline) {
+                    throw new TrainingException(what + " did not finish within " + timeout + "; killed it:\n"
+                            + tail(Files.readString(log, StandardCharsets.UTF_8)));
+                }
             }
+            forwardProgress(log, forwarded);
             int rc = p.exitValue();
             String out = Files.readString(log, StandardCharsets.UTF_8);
             String line = out.lines().filter(l -> l.startsWith(RESULT_PREFIX)).reduce((a, b) -> b).orElse(null);
@@ -136,6 +153,17 @@ final class TrainingBenchSupport {
                 }
             }
         }
+    }
+
+    /** Prints the child's progress lines after the first {@code done} of them; returns how many there are now. */
+    private static int forwardProgress(Path log, int done) throws IOException {
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        text = text.substring(0, text.lastIndexOf('\n') + 1); // whole lines only: the last may be half written
+        List<String> lines = text.lines().filter(l -> l.startsWith(PROGRESS_PREFIX)).toList();
+        for (int i = done; i < lines.size(); i++) {
+            System.out.println("  " + lines.get(i).substring(PROGRESS_PREFIX.length()));
+        }
+        return Math.max(done, lines.size());
     }
 
     private static String tail(String s) {

@@ -6,14 +6,14 @@ import ai.mint.api.ServiceClient;
 import ai.mint.api.TrainingClient;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
-import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;
 import ai.mint.training.TrainingException;
 import ai.mint.training.checkpoint.CheckpointStore;
 import ai.mint.training.checkpoint.CheckpointUri;
+import ai.mint.training.grpo.LrSchedule;
 import ai.mint.training.rollout.RolloutSampler;
-import ai.mint.training.rollout.TokenText;
-import ai.mint.training.step.PolicyState;
+import ai.mint.training.service.Policy;
+import ai.mint.training.service.TrainingService;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,49 +26,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The training API in process: one resident base, any number of LoRA policies trained over it, all model work on one
- * {@link TrainerWorker} thread that merges concurrent forward/backward calls of different policies into one batched
- * step. Checkpoints go to a {@link CheckpointStore}. The caller keeps ownership of the model.
+ * The training API in process: one resident base, any number of LoRA policies trained over it, all model work on
+ * the {@link TrainingService}, which merges concurrent forward/backward calls of different policies into one batched
+ * step and concurrent sampling calls into one generation batch. Checkpoints go to a {@link CheckpointStore}; exported
+ * revisions are sampled as serving adapters of the same engine. The caller keeps ownership of the service.
  */
 public final class LocalServiceClient implements ServiceClient {
 
     private final String baseModel;
-    private final DecoderModel model;
-    private final TrainerWorker worker;
+    private final TrainingService service;
     private final RolloutSampler sampler;
     private final CheckpointStore store;
-    private final Map<String, PolicyState> policies = new ConcurrentHashMap<>();
+    private final Map<String, Policy> policies = new ConcurrentHashMap<>();
     private final AtomicLong policyCounter = new AtomicLong();
-    private final TokenText ownedText; // closed with the service; null when the caller owns the tokenizer
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** A service over {@code model} using {@code text}; the caller keeps ownership of both and closes them. */
-    public LocalServiceClient(String baseModel, DecoderModel model, TokenText text, Path checkpointRoot) {
-        this(baseModel, model, text, checkpointRoot, false);
-    }
-
-    private LocalServiceClient(String baseModel, DecoderModel model, TokenText text, Path checkpointRoot,
-                               boolean ownsText) {
+    /** The API over {@code service}'s engine, known to callers as {@code baseModel}. */
+    public LocalServiceClient(String baseModel, TrainingService service, Path checkpointRoot) {
         this.baseModel = baseModel;
-        this.model = model;
-        this.worker = new TrainerWorker(model);
-        this.sampler = new RolloutSampler(model, text);
-        this.store = new CheckpointStore(checkpointRoot);
-        this.ownedText = ownsText ? text : null;
-    }
-
-    /**
-     * A service that opens the tokenizer of {@code modelDir} itself and closes it in {@link #close()}; the caller
-     * still owns the model.
-     */
-    public static LocalServiceClient open(String baseModel, DecoderModel model, Path modelDir, Path checkpointRoot) {
-        TokenText text = TokenText.open(modelDir);
-        try {
-            return new LocalServiceClient(baseModel, model, text, checkpointRoot, true);
-        } catch (RuntimeException e) {
-            text.close();
-            throw e;
-        }
+        this.service = service;
+        this.sampler = new RolloutSampler(service);
+        this.store = new CheckpointStore(checkpointRoot, service);
     }
 
     @Override
@@ -93,17 +71,14 @@ public final class LocalServiceClient implements ServiceClient {
         new CheckpointUri(policyId, "state", "x"); // validates the id as an address component
         Set<Projection> targets = EnumSet.noneOf(Projection.class);
         lora.targetModules().forEach(m -> targets.add(Projection.fromPeftName(m)));
-        LoraWeights init = LoraWeights.random(model.config(), targets, lora.rank(), (float) lora.alpha(), lora.seed(), false);
-        PolicyState state = worker.call(() -> new PolicyState(policyId, model.config(), init, model.base().manager(),
-                lora.seed()));
-        if (policies.putIfAbsent(policyId, state) != null) {
-            worker.call(() -> {
-                state.close();
-                return null;
-            });
+        LoraWeights init = LoraWeights.random(service.engine().config(), targets, lora.rank(), (float) lora.alpha(),
+                lora.seed(), false);
+        Policy policy = service.createPolicy(policyId, init, lora.seed(), LrSchedule.CONSTANT).join();
+        if (policies.putIfAbsent(policyId, policy) != null) {
+            service.closePolicy(policy).join();
             throw new TrainingException("policy '" + policyId + "' already has a training client");
         }
-        return new LocalTrainingClient(state, worker, sampler, store, this);
+        return new LocalTrainingClient(policy, service, sampler, store, this);
     }
 
     @Override
@@ -112,31 +87,29 @@ public final class LocalServiceClient implements ServiceClient {
         if (!Files.isRegularFile(dir.resolve(PeftAdapterIo.WEIGHTS))) {
             throw new TrainingException("no exported adapter at " + adapterUri + " (looked in " + dir + ")");
         }
-        LoraWeights adapter = PeftAdapterIo.read(dir, model.config());
-        return new LocalSamplingClient(adapter, worker, sampler);
+        // the export is a serving adapter of the same engine, read (and checked) now, loaded on first use; an
+        // address exported again (same name, newer weights) replaces the copy a sampler may have made resident
+        PeftAdapterIo.read(dir, service.engine().config());
+        if (service.engine().residentAdapters().contains(adapterUri)) {
+            service.engine().replaceAdapter(adapterUri, dir);
+        } else {
+            service.engine().registerAdapter(adapterUri, dir);
+        }
+        return new LocalSamplingClient(adapterUri, service, sampler);
     }
 
-    TrainerWorker worker() {
-        return worker;
+    /** The service this API runs on (tests hold it to queue work around the API's calls). */
+    public TrainingService service() {
+        return service;
     }
 
-    /** Closes every policy and stops the worker (and closes the tokenizer if {@link #open} opened it). Idempotent. */
+    /** Closes every policy's device state (after the work queued so far). Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try {
-            worker.call(() -> {
-                policies.values().forEach(PolicyState::close);
-                return null;
-            });
-            policies.clear();
-            worker.close();
-        } finally {
-            if (ownedText != null) {
-                ownedText.close();
-            }
-        }
+        policies.values().forEach(p -> service.closePolicy(p).exceptionally(e -> null).join());
+        policies.clear();
     }
 }

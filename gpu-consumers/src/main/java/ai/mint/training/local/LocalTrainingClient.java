@@ -12,31 +12,31 @@ import ai.mint.api.SamplingConfig;
 import ai.mint.api.SavedCheckpoint;
 import ai.mint.api.TrainingClient;
 import ai.mint.training.checkpoint.CheckpointStore;
-import ai.mint.training.grpo.AdamOptimizer;
 import ai.mint.training.rollout.RolloutSampler;
-import ai.mint.training.step.PolicyBatch;
-import ai.mint.training.step.PolicyOptimizer;
-import ai.mint.training.step.PolicyState;
+import ai.mint.training.service.Policy;
+import ai.mint.training.service.TrainingBatch;
+import ai.mint.training.service.TrainingService;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
-/** A {@link TrainingClient} for one policy of a {@link LocalServiceClient}; all work runs on the service's worker. */
+/** A {@link TrainingClient} for one policy of a {@link LocalServiceClient}; all work runs on the training service. */
 final class LocalTrainingClient implements TrainingClient {
 
-    private final PolicyState policy;
-    private final TrainerWorker worker;
+    private final Policy policy;
+    private final TrainingService service;
     private final RolloutSampler sampler;
     private final CheckpointStore store;
-    private final LocalServiceClient service;
+    private final LocalServiceClient api;
 
-    LocalTrainingClient(PolicyState policy, TrainerWorker worker, RolloutSampler sampler, CheckpointStore store,
-                        LocalServiceClient service) {
+    LocalTrainingClient(Policy policy, TrainingService service, RolloutSampler sampler, CheckpointStore store,
+                        LocalServiceClient api) {
         this.policy = policy;
-        this.worker = worker;
+        this.service = service;
         this.sampler = sampler;
         this.store = store;
-        this.service = service;
+        this.api = api;
     }
 
     @Override
@@ -47,61 +47,52 @@ final class LocalTrainingClient implements TrainingClient {
     @Override
     public CompletableFuture<ForwardBackwardOutput> forwardBackward(List<Datum> batch, LossFunction lossFn,
                                                                     LossConfig config) {
-        PolicyBatch work;
-        try {
-            work = new PolicyBatch(policy, batch, lossFn, config);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return worker.forwardBackward(work).thenApply(r -> new ForwardBackwardOutput(r.loss(), r.metrics(), r.logprobs()));
+        return service.forwardBackward(new TrainingBatch(policy, batch, lossFn, config));
     }
 
     @Override
     public CompletableFuture<OptimStepResult> optimStep(AdamConfig params) {
-        return worker.submit(() -> {
-            AdamOptimizer.StepStats s = PolicyOptimizer.step(policy, params);
-            return new OptimStepResult(s.step(), s.gradNorm(), s.learningRate());
-        });
+        return service.optimStep(policy, params);
     }
 
     @Override
     public CompletableFuture<SampleResponse> sample(int[] promptTokens, int numSamples, SamplingConfig params) {
-        // the snapshot is taken on the worker, after every update submitted before this call
-        record Pinned(ai.mint.engine.lora.LoraWeights adapter, long revision) {
-        }
-        return worker.submit(() -> new Pinned(policy.snapshot(), policy.revision()))
-                .thenCompose(p -> LocalSamplingClient.sample(worker, sampler, p.adapter(), p.revision(), promptTokens,
-                        numSamples, params));
+        // runs after every update submitted before this call, on the weights of that moment
+        return LocalSamplingClient.sample(service, sampler, policy, policy.adapterId(), promptTokens, numSamples,
+                params);
     }
 
     @Override
     public CompletableFuture<SavedCheckpoint> saveState(String name) {
-        return worker.submit(() -> store.saveState(policy, name));
+        return checked(() -> store.saveState(policy, name));
     }
 
     @Override
     public CompletableFuture<Void> loadState(String uri) {
-        return worker.submit(() -> {
-            store.loadState(policy, uri, false);
-            return null;
-        });
+        return checked(() -> store.loadState(policy, uri, false));
     }
 
     @Override
     public CompletableFuture<Void> loadStateWithOptimizer(String uri) {
-        return worker.submit(() -> {
-            store.loadState(policy, uri, true);
-            return null;
-        });
+        return checked(() -> store.loadState(policy, uri, true));
     }
 
     @Override
     public CompletableFuture<SavedCheckpoint> saveWeightsForSampler(String name) {
-        return worker.submit(() -> store.exportForSampler(policy, name));
+        return checked(() -> store.exportForSampler(policy, name));
     }
 
     @Override
     public CompletableFuture<SamplingClient> saveWeightsAndGetSamplingClient(String name) {
-        return saveWeightsForSampler(name).thenApply(saved -> service.createSamplingClient(saved.uri()));
+        return saveWeightsForSampler(name).thenApply(saved -> api.createSamplingClient(saved.uri()));
+    }
+
+    /** A refusal before anything is queued (a bad address) fails the future like any later failure. */
+    private static <T> CompletableFuture<T> checked(Supplier<CompletableFuture<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 }

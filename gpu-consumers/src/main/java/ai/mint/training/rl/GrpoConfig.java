@@ -3,14 +3,14 @@ package ai.mint.training.rl;
 import ai.mint.api.AdamConfig;
 import ai.mint.api.LossConfig;
 import ai.mint.training.grpo.GroupAdvantages;
-import ai.mint.training.grpo.LrSchedule;
 
 /**
  * Per-policy GRPO settings: completions per prompt, completion length, sampling temperature, the PPO clip and KL
- * weight, Adam (the peak learning rate) and its schedule, and the epsilon of the group normalisation.
+ * weight, Adam (the peak learning rate; the policy's own schedule scales it per step) and the epsilon of the group
+ * normalisation.
  */
 public record GrpoConfig(int groupSize, int maxTokens, double temperature, LossConfig loss, AdamConfig adam,
-                         LrSchedule schedule, double advantageEpsilon) {
+                         double advantageEpsilon) {
 
     public GrpoConfig {
         if (groupSize < 2) {
@@ -21,14 +21,10 @@ public record GrpoConfig(int groupSize, int maxTokens, double temperature, LossC
 
     public static GrpoConfig of(int groupSize, int maxTokens, double learningRate) {
         return new GrpoConfig(groupSize, maxTokens, 1.0, LossConfig.DEFAULT, AdamConfig.of(learningRate),
-                LrSchedule.CONSTANT, GroupAdvantages.DEFAULT_EPSILON);
+                GroupAdvantages.DEFAULT_EPSILON);
     }
 
     public GrpoConfig withLoss(LossConfig l) {
-        return new GrpoConfig(groupSize, maxTokens, temperature, l, adam, schedule, advantageEpsilon);
-    }
-
-    public GrpoConfig withSchedule(LrSchedule s) {
-        return new GrpoConfig(groupSize, maxTokens, temperature, loss, adam, s, advantageEpsilon);
+        return new GrpoConfig(groupSize, maxTokens, temperature, l, adam, advantageEpsilon);
     }
 }

@@ -1,57 +1,42 @@
 package ai.mint.training.rl;
 
-import ai.mint.api.AdamConfig;
 import ai.mint.api.Datum;
+import ai.mint.api.ForwardBackwardOutput;
 import ai.mint.api.LossFunction;
-import ai.mint.engine.model.DecoderModel;
-import ai.mint.training.grpo.AdamOptimizer;
-import ai.mint.training.grpo.GroupAdvantages;
+import ai.mint.api.OptimStepResult;
+import ai.mint.training.grpo.GrpoData;
 import ai.mint.training.reward.RewardInput;
 import ai.mint.training.reward.RewardOutcome;
 import ai.mint.training.reward.RewardScorer;
 import ai.mint.training.rollout.PolicyRollout;
-import ai.mint.training.rollout.RolloutSampler;
 import ai.mint.training.rollout.RolloutSample;
-import ai.mint.training.step.MicroBatchBudget;
-import ai.mint.training.step.MultiPolicyStep;
-import ai.mint.training.step.PolicyBatch;
-import ai.mint.training.step.PolicyOptimizer;
-import ai.mint.training.step.PolicyStepResult;
+import ai.mint.training.rollout.RolloutSampler;
+import ai.mint.training.service.TrainingBatch;
+import ai.mint.training.service.TrainingService;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * One GRPO step for K policies over the shared base: rollout of all K in one generation batch, rewards, group
- * advantages, one batched forward/backward for all K (run in micro-batches that may mix policies, see
- * {@link MultiPolicyStep}), then each policy's own optimizer step. Samples whose reward failed are masked out of the
- * loss (weight 0) and out of their group's statistics; a policy whose samples all failed skips its update.
+ * One GRPO step for K policies through the {@link TrainingService}: the rollouts of all K in one generation batch,
+ * rewards, group advantages ({@link GrpoData}), the K forward/backwards queued together (so the service runs them as
+ * one K-policy step), then each policy's own optimizer step (with its schedule). Samples whose reward failed are left
+ * out of the loss and of their group's statistics; a policy whose samples all failed skips its update. Stepping one
+ * policy per call, policy after policy, is the sequential baseline of the same work.
  */
 public final class GrpoTrainer {
 
-    private final DecoderModel model;
+    private final TrainingService service;
     private final RolloutSampler sampler;
     private final RewardScorer scorer;
-    private final MicroBatchBudget microBatch;
 
-    /** A trainer whose forward/backward runs in micro-batches of {@link MicroBatchBudget#DEFAULT}. */
-    public GrpoTrainer(DecoderModel model, RolloutSampler sampler, RewardScorer scorer) {
-        this(model, sampler, scorer, MicroBatchBudget.DEFAULT);
-    }
-
-    /**
-     * @param microBatch how many rows/tokens of the step's K policies one forward/backward pass may hold; it bounds
-     *                   the step's peak memory and does not change the update (beyond float round-off)
-     */
-    public GrpoTrainer(DecoderModel model, RolloutSampler sampler, RewardScorer scorer, MicroBatchBudget microBatch) {
-        this.model = model;
-        this.sampler = sampler;
+    public GrpoTrainer(TrainingService service, RewardScorer scorer) {
+        this.service = service;
+        this.sampler = new RolloutSampler(service);
         this.scorer = scorer;
-        this.microBatch = java.util.Objects.requireNonNull(microBatch, "microBatch");
-    }
-
-    public MicroBatchBudget microBatch() {
-        return microBatch;
     }
 
     /** Runs one step for all {@code policies} together; reports come back in the same order. */
@@ -60,8 +45,9 @@ public final class GrpoTrainer {
                 p.config().groupSize(), p.config().maxTokens(), p.config().temperature())).toList();
         List<List<RolloutSample>> rollouts = sampler.sample(requests);
 
-        List<PolicyBatch> work = new ArrayList<>();
-        List<Integer> workIndex = new ArrayList<>();
+        List<TrainingBatch> work = new ArrayList<>();
+        List<GrpoPolicy> trained = new ArrayList<>();
+        Map<Integer, Integer> workIndex = new HashMap<>();
         List<List<RewardOutcome>> outcomes = new ArrayList<>();
         for (int k = 0; k < policies.size(); k++) {
             GrpoPolicy policy = policies.get(k);
@@ -71,53 +57,41 @@ public final class GrpoTrainer {
                             t.completion().length, policy.prompts().get(t.promptIndex()).reference()))
                     .toList());
             outcomes.add(rewards);
-            List<Datum> data = toData(trajectories, rewards, policy.config().advantageEpsilon());
+            List<Datum> data = GrpoData.toData(samples(trajectories, rewards), policy.config().advantageEpsilon());
             if (!data.isEmpty()) {
-                work.add(new PolicyBatch(policy.state(), data, LossFunction.GRPO, policy.config().loss()));
-                workIndex.add(k);
+                workIndex.put(k, work.size());
+                work.add(new TrainingBatch(policy.state(), data, LossFunction.GRPO, policy.config().loss()));
+                trained.add(policy);
             }
         }
-        List<PolicyStepResult> results = MultiPolicyStep.forwardBackward(model, work, microBatch);
-
+        List<CompletableFuture<ForwardBackwardOutput>> steps = service.forwardBackwardAll(work);
+        List<CompletableFuture<OptimStepResult>> optims = new ArrayList<>();
+        for (int i = 0; i < work.size(); i++) { // queued behind the step, no wait between
+            optims.add(service.optimStep(work.get(i).policy(), trained.get(i).config().adam()));
+        }
         List<GrpoStepReport> reports = new ArrayList<>();
         for (int k = 0; k < policies.size(); k++) {
-            GrpoPolicy policy = policies.get(k);
-            long sampled = rollouts.get(k).get(0).revision();
-            int w = workIndex.indexOf(k);
-            double loss = 0.0;
-            AdamOptimizer.StepStats stats = null;
-            if (w >= 0) {
-                loss = results.get(w).loss();
-                GrpoConfig c = policy.config();
-                AdamConfig adam = c.adam().withLearningRate(
-                        c.schedule().learningRate(c.adam().learningRate(), policy.state().adam().step()));
-                stats = PolicyOptimizer.step(policy.state(), adam);
-            }
-            reports.add(report(policy, sampled, outcomes.get(k), loss, stats));
+            Integer w = workIndex.get(k);
+            double loss = w == null ? 0.0 : steps.get(w).join().loss();
+            OptimStepResult stats = w == null ? null : optims.get(w).join();
+            reports.add(report(policies.get(k), rollouts.get(k).get(0).revision(), outcomes.get(k), loss, stats));
         }
         return reports;
     }
 
-    /**
-     * Turns scored trajectories into policy-gradient examples with group-relative advantages (groups = prompts);
-     * failed and empty samples are left out.
-     */
-    public static List<Datum> toData(List<RolloutSample> trajectories, List<RewardOutcome> rewards, double epsilon) {
-        int[] group = trajectories.stream().mapToInt(RolloutSample::promptIndex).toArray();
-        double[] advantages = GroupAdvantages.compute(rewards, group, epsilon);
-        List<Datum> data = new ArrayList<>();
+    /** The trajectories as GRPO samples: groups are prompts. */
+    static List<GrpoData.Sample> samples(List<RolloutSample> trajectories, List<RewardOutcome> rewards) {
+        List<GrpoData.Sample> out = new ArrayList<>(trajectories.size());
         for (int i = 0; i < trajectories.size(); i++) {
             RolloutSample t = trajectories.get(i);
-            if (rewards.get(i).failed() || t.completion().length == 0) {
-                continue; // no reward, no signal: left out of the batch entirely
-            }
-            data.add(Datum.rollout(t.promptTokens(), t.completion(), t.logprobs(), (float) advantages[i]));
+            out.add(new GrpoData.Sample(t.promptIndex(), t.promptTokens(), t.completion(), t.logprobs(),
+                    rewards.get(i)));
         }
-        return data;
+        return out;
     }
 
     private static GrpoStepReport report(GrpoPolicy policy, long sampled, List<RewardOutcome> rewards, double loss,
-                                         AdamOptimizer.StepStats stats) {
+                                         OptimStepResult stats) {
         double sum = 0;
         int ok = 0;
         List<String> failures = new ArrayList<>();

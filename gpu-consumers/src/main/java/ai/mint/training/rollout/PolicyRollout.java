@@ -1,6 +1,6 @@
 package ai.mint.training.rollout;
 
-import ai.mint.training.step.PolicyState;
+import ai.mint.training.service.Policy;
 
 import java.util.List;
 
@@ -8,7 +8,7 @@ import java.util.List;
  * Sampling work for one policy: {@code groupSize} completions of each prompt, at most {@code maxTokens} tokens at
  * {@code temperature} (1.0 keeps the sampling log-probs equal to the policy's own, which the importance ratio needs).
  */
-public record PolicyRollout(PolicyState policy, List<Prompt> prompts, int groupSize, int maxTokens, double temperature) {
+public record PolicyRollout(Policy policy, List<Prompt> prompts, int groupSize, int maxTokens, double temperature) {
 
     public PolicyRollout {
         if (prompts == null || prompts.isEmpty()) {

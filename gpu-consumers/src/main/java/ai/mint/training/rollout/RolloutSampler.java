@@ -1,71 +1,63 @@
 package ai.mint.training.rollout;
 
-import ai.mint.engine.GenerationResult;
 import ai.mint.engine.GenerationParams;
-import ai.mint.engine.generate.Generator;
-import ai.mint.engine.lora.LoraBank;
-import ai.mint.engine.lora.LoraWeights;
-import ai.mint.engine.model.DecoderModel;
-import ai.mint.training.step.PolicyState;
+import ai.mint.engine.GenerationRequest;
+import ai.mint.engine.GenerationResult;
+import ai.mint.training.service.Policy;
+import ai.mint.training.service.TrainingService;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Samples the rollouts of several policies in ONE generation batch over the shared base: every policy's current
- * weights go into a slot of one {@link LoraBank} and every row names its slot. Each row's seed is drawn from its
- * policy's own generator, so a policy's samples do not depend on which other policies share the batch, and a resumed
- * trainer draws the same samples.
+ * Samples the rollouts of several policies in ONE generation batch over the shared base, through the training
+ * service: every row names its policy's adapter id, so the engine stacks the policies' device factors as they are
+ * (no copy). Each row's seed is drawn from its policy's own generator, so a policy's samples do not depend on which
+ * other policies share the batch, and a resumed policy draws the same samples.
  */
 public final class RolloutSampler {
 
-    private final DecoderModel model;
-    private final Generator generator;
-    private final TokenText text;
+    private final TrainingService service;
     private final int eos;
 
-    public RolloutSampler(DecoderModel model, TokenText text) {
-        this.model = model;
-        this.text = text;
-        int eosId = model.config().eosTokenId();
-        this.eos = eosId >= 0 && eosId < model.config().vocabSize() ? eosId : -1;
-        this.generator = new Generator(model, Math.max(eos, 0)); // pads are masked, any valid id works
+    public RolloutSampler(TrainingService service) {
+        this.service = service;
+        var config = service.engine().config();
+        int eosId = config.eosTokenId();
+        this.eos = eosId >= 0 && eosId < config.vocabSize() ? eosId : -1;
     }
 
     /** One list of trajectories per request, prompt-major: prompt 0's group, then prompt 1's, ... */
     public List<List<RolloutSample>> sample(List<PolicyRollout> requests) {
-        List<LoraWeights> adapters = new ArrayList<>();
-        List<int[]> prompts = new ArrayList<>();
-        List<GenerationParams> params = new ArrayList<>();
-        List<Long> slots = new ArrayList<>();
         Set<Integer> stop = eos >= 0 ? Set.of(eos) : Set.of();
-        for (int k = 0; k < requests.size(); k++) {
-            PolicyRollout req = requests.get(k);
-            adapters.add(req.policy().snapshot());
+        List<TrainingService.SampleRequest> calls = new ArrayList<>();
+        for (PolicyRollout req : requests) {
+            List<GenerationRequest> rows = new ArrayList<>();
             for (Prompt p : req.prompts()) {
                 for (int g = 0; g < req.groupSize(); g++) {
-                    prompts.add(p.tokens());
-                    params.add(new GenerationParams(req.maxTokens(), req.temperature(), 1.0,
-                            req.policy().rng().nextLong(), stop));
-                    slots.add(k + 1L);
+                    rows.add(new GenerationRequest(req.policy().adapterId(), p.tokens(), new GenerationParams(
+                            req.maxTokens(), req.temperature(), 1.0, req.policy().nextSeed(), stop)));
                 }
             }
+            calls.add(new TrainingService.SampleRequest(req.policy(), rows));
         }
-        List<GenerationResult> generated;
-        try (LoraBank bank = LoraBank.of(model.base().manager(), model.config(), adapters)) {
-            generated = generator.generate(prompts, params, bank, slots.stream().mapToLong(Long::longValue).toArray());
-        }
+        List<CompletableFuture<TrainingService.Sampled>> pending = service.sampleAll(calls); // one batch
         List<List<RolloutSample>> out = new ArrayList<>();
-        int row = 0;
-        for (PolicyRollout req : requests) {
-            PolicyState policy = req.policy();
+        for (int k = 0; k < requests.size(); k++) {
+            PolicyRollout req = requests.get(k);
+            TrainingService.Sampled sampled = pending.get(k).join();
+            Policy policy = req.policy();
             List<RolloutSample> mine = new ArrayList<>();
+            int row = 0;
             for (int pi = 0; pi < req.prompts().size(); pi++) {
                 for (int g = 0; g < req.groupSize(); g++) {
-                    GenerationResult r = generated.get(row++);
-                    mine.add(new RolloutSample(policy.policyId(), policy.revision(), pi, g, req.prompts().get(pi).tokens(),
-                            r.tokens(), r.logProbs(), text.decode(withoutStop(r.tokens())), r.finishReason()));
+                    GenerationResult r = sampled.results().get(row++);
+                    mine.add(new RolloutSample(policy.policyId(), sampled.revision(), pi, g,
+                            req.prompts().get(pi).tokens(), r.tokens(), r.logProbs(),
+                            service.engine().decode(withoutStop(r.tokens())), r.finishReason()));
                 }
             }
             out.add(mine);
@@ -74,30 +66,22 @@ public final class RolloutSampler {
     }
 
     /**
-     * Samples {@code n} completions of one prompt from a fixed adapter (null = the base alone), seeding row i with
-     * {@code seed + i}; used by sampling clients, which pin a revision rather than follow a trainer.
+     * Rows that sample {@code n} completions of one prompt from {@code adapterId} (a training policy's or a serving
+     * adapter's; null = the base alone), row i seeded with {@code seed + i}.
      */
-    public List<GenerationResult> sampleFixed(LoraWeights adapter, int[] prompt, int n, int maxTokens,
-                                              double temperature, long seed) {
+    public List<GenerationRequest> rows(String adapterId, int[] prompt, int n, int maxTokens, double temperature,
+                                        long seed) {
         Set<Integer> stop = eos >= 0 ? Set.of(eos) : Set.of();
-        List<int[]> prompts = new ArrayList<>();
-        List<GenerationParams> params = new ArrayList<>();
+        List<GenerationRequest> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            prompts.add(prompt);
-            params.add(new GenerationParams(maxTokens, temperature, 1.0, seed + i, stop));
+            rows.add(new GenerationRequest(adapterId, prompt, new GenerationParams(maxTokens, temperature, 1.0,
+                    seed + i, stop)));
         }
-        long[] slots = new long[n];
-        if (adapter == null) {
-            return generator.generate(prompts, params, null, slots);
-        }
-        java.util.Arrays.fill(slots, 1L);
-        try (LoraBank bank = LoraBank.of(model.base().manager(), model.config(), List.of(adapter))) {
-            return generator.generate(prompts, params, bank, slots);
-        }
+        return rows;
     }
 
     private int[] withoutStop(int[] tokens) {
         int n = tokens.length;
-        return n > 0 && tokens[n - 1] == eos ? java.util.Arrays.copyOf(tokens, n - 1) : tokens;
+        return n > 0 && tokens[n - 1] == eos ? Arrays.copyOf(tokens, n - 1) : tokens;
     }
 }

@@ -10,9 +10,10 @@ import ai.mint.api.SamplingClient;
 import ai.mint.api.SamplingConfig;
 import ai.mint.api.SavedCheckpoint;
 import ai.mint.api.TrainingClient;
-import ai.mint.engine.model.DecoderModel;
+import ai.mint.engine.MicroBatchBudget;
+import ai.mint.engine.TrainableEngine;
 import ai.mint.training.TinyTrainingBase;
-import ai.mint.training.rollout.TokenText;
+import ai.mint.training.service.TrainingService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,27 +34,27 @@ class LocalServiceClientTest {
 
     @TempDir
     Path dir;
-    DecoderModel model;
-    TokenText text;
+    TrainableEngine engine;
+    TrainingService training;
     LocalServiceClient service;
 
     @BeforeEach
     void open() {
-        model = TinyTrainingBase.create(dir.resolve("base"), 5L);
-        text = TokenText.open(dir.resolve("base"));
-        service = new LocalServiceClient("tiny", model, text, dir.resolve("checkpoints"));
+        engine = TinyTrainingBase.open(dir.resolve("base"), 5L);
+        training = new TrainingService(engine, MicroBatchBudget.DEFAULT);
+        service = new LocalServiceClient("tiny", training, dir.resolve("checkpoints"));
     }
 
     @AfterEach
     void close() {
         service.close();
-        text.close();
-        model.base().close();
+        training.close();
+        engine.close();
     }
 
     private List<Datum> sft(String prompt, String answer) {
-        int[] p = text.encode(prompt);
-        int[] a = text.encode(answer);
+        int[] p = engine.encode(prompt);
+        int[] a = engine.encode(answer);
         int[] seq = new int[p.length + a.length];
         System.arraycopy(p, 0, seq, 0, p.length);
         System.arraycopy(a, 0, seq, p.length, a.length);
@@ -83,7 +84,7 @@ class LocalServiceClientTest {
             clients.add(service.createLoraTrainingClient("tiny", LoraConfig.of(2 + i, i), "p" + i));
         }
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Object> hold = service.worker().submit(() -> {
+        CompletableFuture<Object> hold = training.submit(() -> {
             try {
                 release.await();
             } catch (InterruptedException e) {
@@ -98,8 +99,8 @@ class LocalServiceClientTest {
         release.countDown();
         hold.join();
         List<Double> merged = pending.stream().map(f -> f.join().loss()).toList();
-        assertThat(service.worker().maxPoliciesPerStep()).isEqualTo(3);
-        assertThat(service.worker().mergedSteps()).isEqualTo(1);
+        assertThat(training.maxPoliciesPerStep()).isEqualTo(3);
+        assertThat(training.mergedSteps()).isEqualTo(1);
         // the same call alone gives the same loss (the weights have not been stepped)
         for (int i = 0; i < 3; i++) {
             double alone = clients.get(i).forwardBackward(sft("q" + i, "a" + i), LossFunction.CROSS_ENTROPY).join().loss();
@@ -127,7 +128,7 @@ class LocalServiceClientTest {
 
         // the exported revision samples exactly like the trainer's current weights, given the same seed
         SamplingConfig params = new SamplingConfig(6, 1.0, 42L);
-        int[] prompt = text.encode("hi");
+        int[] prompt = engine.encode("hi");
         client.optimStep(AdamConfig.of(1e-2)).join();
         SamplingClient sampler = client.saveWeightsAndGetSamplingClient("rev-2").join();
         SampleResponse fromTrainer = client.sample(prompt, 3, params).join();
@@ -136,6 +137,27 @@ class LocalServiceClientTest {
         for (int i = 0; i < 3; i++) {
             assertThat(fromExport.sequences().get(i).tokens()).containsExactly(fromTrainer.sequences().get(i).tokens());
         }
+    }
+
+    @Test
+    void shouldSampleTheNewWeightsWhenARevisionNameIsExportedAgain() {
+        TrainingClient client = service.createLoraTrainingClient("tiny", LoraConfig.of(4, 3), "again");
+        List<Datum> batch = sft("hello", " world");
+        SamplingConfig params = new SamplingConfig(6, 1.0, 7L);
+        int[] prompt = engine.encode("he");
+        client.forwardBackward(batch, LossFunction.CROSS_ENTROPY).join();
+        client.optimStep(AdamConfig.of(5e-2)).join();
+        SampleResponse first = client.saveWeightsAndGetSamplingClient("latest").join().sample(prompt, 2, params).join();
+        client.forwardBackward(batch, LossFunction.CROSS_ENTROPY).join();
+        client.optimStep(AdamConfig.of(5e-2)).join();
+        SampleResponse second = client.saveWeightsAndGetSamplingClient("latest").join().sample(prompt, 2, params).join();
+        SampleResponse trainer = client.sample(prompt, 2, params).join();
+        for (int i = 0; i < 2; i++) {
+            assertThat(second.sequences().get(i).tokens()).containsExactly(trainer.sequences().get(i).tokens());
+            assertThat(second.sequences().get(i).logprobs()).containsExactly(trainer.sequences().get(i).logprobs(),
+                    org.assertj.core.data.Offset.offset(1e-6f));
+        }
+        assertThat(second.sequences().get(0).logprobs()).isNotEqualTo(first.sequences().get(0).logprobs());
     }
 
     @Test
@@ -155,9 +177,9 @@ class LocalServiceClientTest {
     void shouldFailOnlyTheCallerWhoseDatumHasATokenOutsideTheVocabulary() {
         TrainingClient good = service.createLoraTrainingClient("tiny", LoraConfig.of(2, 1), "good");
         TrainingClient bad = service.createLoraTrainingClient("tiny", LoraConfig.of(2, 2), "bad");
-        int vocab = model.config().vocabSize();
+        int vocab = engine.config().vocabSize();
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Object> hold = service.worker().submit(() -> {
+        CompletableFuture<Object> hold = training.submit(() -> {
             try {
                 release.await();
             } catch (InterruptedException e) {

@@ -7,9 +7,10 @@ import ai.mint.api.LossFunction;
 import ai.mint.api.ServiceClient;
 import ai.mint.api.TrainingClient;
 import ai.mint.api.TrainingClientContract;
-import ai.mint.engine.model.DecoderModel;
+import ai.mint.engine.MicroBatchBudget;
+import ai.mint.engine.TrainableEngine;
 import ai.mint.training.TinyTrainingBase;
-import ai.mint.training.rollout.TokenText;
+import ai.mint.training.service.TrainingService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,29 +23,29 @@ class LocalTrainingClientContractTest extends TrainingClientContract {
 
     @TempDir
     Path dir;
-    DecoderModel model;
-    TokenText text;
+    TrainableEngine engine;
+    TrainingService training;
     ServiceClient service;
 
     @BeforeEach
     void open() {
-        model = TinyTrainingBase.create(dir.resolve("base"), 5L);
-        text = TokenText.open(dir.resolve("base"));
-        service = new LocalServiceClient("tiny", model, text, dir.resolve("checkpoints"));
+        engine = TinyTrainingBase.open(dir.resolve("base"), 5L);
+        training = new TrainingService(engine, MicroBatchBudget.DEFAULT);
+        service = new LocalServiceClient("tiny", training, dir.resolve("checkpoints"));
     }
 
     @AfterEach
     void close() {
         service.close();
-        text.close();
-        model.base().close();
+        training.close();
+        engine.close();
     }
 
     @Override
     protected TrainingClient trainedClient() {
         TrainingClient client = service.createLoraTrainingClient("tiny", LoraConfig.of(4, 1));
-        int[] prompt = text.encode("2+2=");
-        int[] answer = text.encode("4, four");
+        int[] prompt = engine.encode("2+2=");
+        int[] answer = engine.encode("4, four");
         int[] sequence = new int[prompt.length + answer.length];
         System.arraycopy(prompt, 0, sequence, 0, prompt.length);
         System.arraycopy(answer, 0, sequence, prompt.length, answer.length);

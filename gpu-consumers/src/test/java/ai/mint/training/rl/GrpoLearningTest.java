@@ -1,17 +1,17 @@
 package ai.mint.training.rl;
 
-import ai.djl.ndarray.NDArray;
+import ai.mint.engine.MicroBatchBudget;
+import ai.mint.engine.TrainableEngine;
 import ai.mint.engine.lora.LoraWeights;
-import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.Projection;
 import ai.mint.training.TinyTrainingBase;
+import ai.mint.training.grpo.LrSchedule;
 import ai.mint.training.reward.RewardFunction;
 import ai.mint.training.reward.RewardScorer;
 import ai.mint.training.reward.RewardSpecs;
 import ai.mint.training.rollout.Prompt;
-import ai.mint.training.rollout.RolloutSampler;
-import ai.mint.training.rollout.TokenText;
-import ai.mint.training.step.PolicyState;
+import ai.mint.training.service.Policy;
+import ai.mint.training.service.TrainingService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,42 +25,45 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** GRPO end to end on the tiny base: rollout, rewards, group advantages, batched update, per-policy Adam. */
+/**
+ * GRPO end to end on the tiny base through the training service: rollout, rewards, group advantages, batched update,
+ * per-policy Adam.
+ */
 class GrpoLearningTest {
 
     @TempDir
     static Path dir;
-    static DecoderModel model;
-    static TokenText text;
+    static TrainableEngine engine;
+    static TrainingService service;
     static RewardScorer scorer;
     static GrpoTrainer trainer;
 
     @BeforeAll
     static void load() {
-        model = TinyTrainingBase.create(dir, 7L);
-        text = TokenText.open(dir);
+        engine = TinyTrainingBase.open(dir, 7L);
+        service = new TrainingService(engine, MicroBatchBudget.DEFAULT);
         scorer = new RewardScorer(Duration.ofMillis(300));
-        trainer = new GrpoTrainer(model, new RolloutSampler(model, text), scorer);
+        trainer = new GrpoTrainer(service, scorer);
     }
 
     @AfterAll
     static void close() {
         scorer.close();
-        text.close();
-        model.base().close();
+        service.close();
+        engine.close();
     }
 
     static List<Prompt> prompts(String... texts) {
         List<Prompt> out = new ArrayList<>();
         for (String t : texts) {
-            out.add(new Prompt(text.encode(t), t, null));
+            out.add(new Prompt(engine.encode(t), t, null));
         }
         return out;
     }
 
-    static PolicyState policy(String id, long seed) {
-        LoraWeights init = LoraWeights.random(model.config(), EnumSet.allOf(Projection.class), 8, 16f, seed, false);
-        return new PolicyState(id, model.config(), init, model.base().manager(), seed);
+    static Policy policy(String id, long seed) {
+        LoraWeights init = LoraWeights.random(engine.config(), EnumSet.allOf(Projection.class), 8, 16f, seed, false);
+        return service.createPolicy(id, init, seed, LrSchedule.CONSTANT).join();
     }
 
     static GrpoPolicy regexPolicy(String id, String pattern, long seed) {
@@ -95,7 +98,7 @@ class GrpoLearningTest {
         assertThat(startEnd[0]).isLessThan(0.6);
         assertThat(startEnd[1]).isGreaterThan(startEnd[0] + 0.3).isGreaterThan(0.8);
         assertThat(digit.state().revision()).isEqualTo(16);
-        digit.state().close();
+        service.closePolicy(digit.state()).join();
     }
 
     @Test
@@ -115,7 +118,7 @@ class GrpoLearningTest {
                 policies.get(0).config());
         List<GrpoStepReport> probe = trainer.step(List.of(digitJudgedOnDigits, vowelJudgedOnDigits));
         assertThat(probe.get(0).meanReward()).isGreaterThan(probe.get(1).meanReward() + 0.2);
-        policies.forEach(p -> p.state().close());
+        policies.forEach(p -> service.closePolicy(p.state()).join());
     }
 
     @Test
@@ -149,8 +152,10 @@ class GrpoLearningTest {
         assertThat(report.updated()).isTrue();
         assertThat(report.newRevision()).isEqualTo(1);
         assertThat(Double.isFinite(report.loss()) && Double.isFinite(report.gradNorm())).isTrue();
-        for (NDArray p : policy.state().parameters().values()) {
-            assertThat(p.isInfinite().any().getBoolean() || p.isNaN().any().getBoolean()).isFalse();
+        for (float[] b : service.exportWeights(policy.state()).join().b().values()) {
+            for (float x : b) {
+                assertThat(Float.isFinite(x)).isTrue();
+            }
         }
 
         GrpoPolicy allFail = new GrpoPolicy(policy.state(), unreliable, prompts("throw", "nan"), GrpoConfig.of(4, 6, 3e-2));
@@ -158,6 +163,6 @@ class GrpoLearningTest {
         assertThat(skipped.updated()).isFalse();
         assertThat(skipped.failures()).hasSize(8);
         assertThat(policy.state().revision()).isEqualTo(1);
-        policy.state().close();
+        service.closePolicy(policy.state()).join();
     }
 }
