@@ -76,23 +76,23 @@ public record DeepseekSpec(Mla mla, Router router, int firstDenseLayers, int sha
     }
 
     /** Checks sizes against the rest of the configuration; throws naming what does not fit. */
-    void validate(ModelConfig c) {
+    void validate(int headDim, int experts, int expertsPerToken) {
         require(mla.kvLoraRank() > 0 && mla.qkNopeHeadDim() >= 0 && mla.vHeadDim() > 0 && mla.qLoraRank() >= 0,
                 "kv_lora_rank and v_head_dim must be positive, qk_nope_head_dim and q_lora_rank not negative");
         require(mla.qkRopeHeadDim() > 0 && mla.qkRopeHeadDim() % 2 == 0,
                 "qk_rope_head_dim " + mla.qkRopeHeadDim() + " must be positive and even");
-        require(c.headDim() == mla.qkRopeHeadDim(), "head_dim must equal qk_rope_head_dim (the rotary width)");
+        require(headDim == mla.qkRopeHeadDim(), "head_dim must equal qk_rope_head_dim (the rotary width)");
         require(firstDenseLayers >= 0 && sharedExperts >= 0, "first_k_dense_replace and n_shared_experts must not"
                 + " be negative");
-        int e = c.numExperts();
+        int e = experts;
         require(router.groups() > 0 && e % router.groups() == 0, "n_routed_experts " + e
                 + " must be a multiple of n_group " + router.groups());
         require(e / router.groups() >= 2, "each of the n_group " + router.groups() + " groups needs at least 2 of the"
                 + " " + e + " experts (a group scores by its top two)");
         require(router.topkGroups() >= 1 && router.topkGroups() <= router.groups(), "topk_group "
                 + router.topkGroups() + " must be in 1..n_group " + router.groups());
-        require(c.numExpertsPerTok() <= router.topkGroups() * (e / router.groups()), "num_experts_per_tok "
-                + c.numExpertsPerTok() + " exceeds the experts in topk_group " + router.topkGroups() + " groups");
+        require(expertsPerToken <= router.topkGroups() * (e / router.groups()), "num_experts_per_tok "
+                + expertsPerToken + " exceeds the experts in topk_group " + router.topkGroups() + " groups");
         if (mla.indexer() != null) {
             Indexer ix = mla.indexer();
             require(mla.qLoraRank() > 0, "deepseek_v32's indexer reads the query latent: q_lora_rank must be set");

@@ -60,7 +60,7 @@ public record ModelConfig(
                 "num_experts_per_tok " + numExpertsPerTok + " must be in 1.." + numExperts);
         if (deepseek != null) {
             require(numExperts > 0, "a DeepSeek-V3 model needs n_routed_experts > 0");
-            deepseek.validate(this);
+            deepseek.validate(headDim, numExperts, numExpertsPerTok); // fields are not assigned yet here
         }
     }
 

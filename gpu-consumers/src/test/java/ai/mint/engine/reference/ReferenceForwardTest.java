@@ -86,7 +86,7 @@ class ReferenceForwardTest {
 
     @Test
     void mixtralMatchesReference() {
-        assertEngineMatchesReference(mixtral(), null);
+        assertEngineMatchesReference(ReferenceCheckpoints.mixtral(), null);
     }
 
     @Test
@@ -104,7 +104,7 @@ class ReferenceForwardTest {
     /** PEFT names Mixtral's expert projections w1/w3/w2; the reference looks them up under exactly those names. */
     @Test
     void mixtralLoraAdapterOnW1W2W3MatchesReference() {
-        ModelConfig c = mixtral();
+        ModelConfig c = ReferenceCheckpoints.mixtral();
         assertEngineMatchesReference(c, LoraWeights.random(c, EnumSet.allOf(Projection.class), 2, 4f, 6, true));
     }
 
@@ -113,17 +113,6 @@ class ReferenceForwardTest {
             j.put("model_type", "llama");
             j.put("attention_bias", false);
             edit.accept(j);
-        });
-    }
-
-    static ModelConfig mixtral() {
-        return ReferenceCheckpoints.config(true, j -> {
-            j.put("model_type", "mixtral");
-            j.put("num_local_experts", j.remove("num_experts").asInt());
-            j.remove("moe_intermediate_size");
-            j.remove("shared_expert_intermediate_size");
-            j.remove("norm_topk_prob");
-            j.remove("decoder_sparse_step");
         });
     }
 
