@@ -67,8 +67,8 @@ public record DeepseekSpec(Mla mla, Router router, int firstDenseLayers, int sha
         int qLoraRank = !n.has("q_lora_rank") ? 1536 : n.get("q_lora_rank").isNull() ? 0 : n.get("q_lora_rank").asInt();
         Indexer indexer = v32 ? new Indexer(n.path("index_n_heads").asInt(64), n.path("index_head_dim").asInt(128),
                 n.path("index_topk").asInt(2048)) : null;
-        Mla mla = new Mla(qLoraRank, need(n, "kv_lora_rank"), need(n, "qk_nope_head_dim"),
-                need(n, "qk_rope_head_dim"), need(n, "v_head_dim"), n.path("rope_interleave").asBoolean(true), indexer);
+        Mla mla = new Mla(qLoraRank, ModelConfig.need(n, "kv_lora_rank"), ModelConfig.need(n, "qk_nope_head_dim"),
+                ModelConfig.need(n, "qk_rope_head_dim"), ModelConfig.need(n, "v_head_dim"), n.path("rope_interleave").asBoolean(true), indexer);
         Router router = new Router(n.path("n_group").asInt(8), n.path("topk_group").asInt(4),
                 n.path("routed_scaling_factor").asDouble(2.5));
         int shared = n.hasNonNull("n_shared_experts") ? n.get("n_shared_experts").asInt() : 0;
@@ -77,27 +77,27 @@ public record DeepseekSpec(Mla mla, Router router, int firstDenseLayers, int sha
 
     /** Checks sizes against the rest of the configuration; throws naming what does not fit. */
     void validate(int headDim, int experts, int expertsPerToken) {
-        require(mla.kvLoraRank() > 0 && mla.qkNopeHeadDim() >= 0 && mla.vHeadDim() > 0 && mla.qLoraRank() >= 0,
+        ModelConfig.require(mla.kvLoraRank() > 0 && mla.qkNopeHeadDim() >= 0 && mla.vHeadDim() > 0 && mla.qLoraRank() >= 0,
                 "kv_lora_rank and v_head_dim must be positive, qk_nope_head_dim and q_lora_rank not negative");
-        require(mla.qkRopeHeadDim() > 0 && mla.qkRopeHeadDim() % 2 == 0,
+        ModelConfig.require(mla.qkRopeHeadDim() > 0 && mla.qkRopeHeadDim() % 2 == 0,
                 "qk_rope_head_dim " + mla.qkRopeHeadDim() + " must be positive and even");
-        require(headDim == mla.qkRopeHeadDim(), "head_dim must equal qk_rope_head_dim (the rotary width)");
-        require(firstDenseLayers >= 0 && sharedExperts >= 0, "first_k_dense_replace and n_shared_experts must not"
+        ModelConfig.require(headDim == mla.qkRopeHeadDim(), "head_dim must equal qk_rope_head_dim (the rotary width)");
+        ModelConfig.require(firstDenseLayers >= 0 && sharedExperts >= 0, "first_k_dense_replace and n_shared_experts must not"
                 + " be negative");
         int e = experts;
-        require(router.groups() > 0 && e % router.groups() == 0, "n_routed_experts " + e
+        ModelConfig.require(router.groups() > 0 && e % router.groups() == 0, "n_routed_experts " + e
                 + " must be a multiple of n_group " + router.groups());
-        require(e / router.groups() >= 2, "each of the n_group " + router.groups() + " groups needs at least 2 of the"
+        ModelConfig.require(e / router.groups() >= 2, "each of the n_group " + router.groups() + " groups needs at least 2 of the"
                 + " " + e + " experts (a group scores by its top two)");
-        require(router.topkGroups() >= 1 && router.topkGroups() <= router.groups(), "topk_group "
+        ModelConfig.require(router.topkGroups() >= 1 && router.topkGroups() <= router.groups(), "topk_group "
                 + router.topkGroups() + " must be in 1..n_group " + router.groups());
-        require(expertsPerToken <= router.topkGroups() * (e / router.groups()), "num_experts_per_tok "
+        ModelConfig.require(expertsPerToken <= router.topkGroups() * (e / router.groups()), "num_experts_per_tok "
                 + expertsPerToken + " exceeds the experts in topk_group " + router.topkGroups() + " groups");
         if (mla.indexer() != null) {
             Indexer ix = mla.indexer();
-            require(mla.qLoraRank() > 0, "deepseek_v32's indexer reads the query latent: q_lora_rank must be set");
-            require(ix.heads() > 0 && ix.topK() > 0, "index_n_heads and index_topk must be positive");
-            require(ix.headDim() >= mla.qkRopeHeadDim(), "index_head_dim " + ix.headDim()
+            ModelConfig.require(mla.qLoraRank() > 0, "deepseek_v32's indexer reads the query latent: q_lora_rank must be set");
+            ModelConfig.require(ix.heads() > 0 && ix.topK() > 0, "index_n_heads and index_topk must be positive");
+            ModelConfig.require(ix.headDim() >= mla.qkRopeHeadDim(), "index_head_dim " + ix.headDim()
                     + " must hold the rotary part qk_rope_head_dim " + mla.qkRopeHeadDim());
         }
     }
@@ -185,18 +185,5 @@ public record DeepseekSpec(Mla mla, Router router, int firstDenseLayers, int sha
     /** What a plain multi-head cache of this model holds per token and layer: every head's key and value. */
     public long mhaCacheFloatsPerLayer(int heads) {
         return (long) heads * (mla.qkHeadDim() + mla.vHeadDim());
-    }
-
-    private static int need(JsonNode n, String key) {
-        if (!n.has(key) || !n.get(key).canConvertToInt()) {
-            throw new EngineException("config.json lacks integer '" + key + "'");
-        }
-        return n.get(key).asInt();
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new EngineException("invalid model config: " + message);
-        }
     }
 }

@@ -84,7 +84,8 @@ final class Fp8Weights {
             String weightName = scaleName.substring(0, scaleName.length() - SCALE_SUFFIX.length());
             HostTensor w = tensors.get(weightName);
             if (w == null) {
-                throw new EngineException("checkpoint has block scales '" + scaleName + "' but no '" + weightName + "'");
+                throw new EngineException("checkpoint has block scales '" + scaleName + "' but no '" + weightName
+                        + "'");
             }
             out.put(weightName, dequantize(w, tensors.get(scaleName), block));
             out.remove(scaleName);

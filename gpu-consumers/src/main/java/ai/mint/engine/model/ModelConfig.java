@@ -311,14 +311,14 @@ public record ModelConfig(
         }
     }
 
-    private static int need(JsonNode n, String key) {
+    static int need(JsonNode n, String key) {
         if (!n.has(key) || !n.get(key).canConvertToInt()) {
             throw new EngineException("config.json lacks integer '" + key + "'");
         }
         return n.get(key).asInt();
     }
 
-    private static void require(boolean ok, String message) {
+    static void require(boolean ok, String message) {
         if (!ok) {
             throw new EngineException("invalid model config: " + message);
         }

@@ -10,9 +10,9 @@ import ai.mint.engine.lora.LoraDelta;
  * (Qwen2-MoE's sigmoid-gated one, DeepSeek's always-on {@code shared_experts}).
  *
  * <p>The experts run either sparsely (only the chosen ones, {@link SparseExperts}) or dense-masked: every expert on
- * every token in three batched matmuls over the stacked [E, in, out] weights, unchosen ones weighted zero. Dense-masked
- * is E/k times the work but only a handful of large ops, which wins for few experts on a CPU; {@link MoeCompute}
- * chooses.
+ * every token in three batched matmuls over the stacked [E, in, out] weights, unchosen ones weighted zero.
+ * Dense-masked is E/k times the expert work but only a handful of large ops, which can win for few experts on a
+ * CPU; {@link MoeCompute} chooses.
  */
 final class MoeBlock {
 
@@ -42,9 +42,8 @@ final class MoeBlock {
         long t = x.getShape().get(1);
         NDArray flat = x.reshape(b * t, c.hiddenSize());                                     // [N, H]
         MoeRouter.Routing routing = router.route(flat.matMul(w.router()), w.routerBias());    // [N, k]
-        NDArray mixed = compute == MoeCompute.SPARSE
-                ? sparse.forward(layer, w, flat, routing, t, lora).reshape(b, t, c.hiddenSize())
-                : denseMasked(layer, w, x, router.denseWeights(routing).reshape(b, t, c.numExperts()), lora);
+        NDArray mixed = (compute == MoeCompute.SPARSE ? sparse.forward(layer, w, flat, routing, t, lora)
+                : denseMasked(layer, w, flat, router.denseWeights(routing), b, t, lora)).reshape(b, t, c.hiddenSize());
         if (w.sharedGate() != null) {
             NDArray shared = Linear.silu(x.matMul(w.sharedGate())).mul(x.matMul(w.sharedUp())).matMul(w.sharedDown());
             mixed = mixed.add(w.sharedExpertGate() == null ? shared
@@ -53,14 +52,21 @@ final class MoeBlock {
         return mixed;
     }
 
-    /** Every expert on every token; {@code weights} [B, T, E] are zero outside each token's chosen experts. */
-    private NDArray denseMasked(int layer, LayerWeights w, NDArray x, NDArray weights, LoraDelta lora) {
-        NDArray x4 = x.expandDims(1);                                                          // [B, 1, T, H]
-        NDArray gate = withDelta(x4.matMul(w.expertGate()), lora, layer, Projection.GATE, x4); // [B, E, T, I]
-        NDArray up = withDelta(x4.matMul(w.expertUp()), lora, layer, Projection.UP, x4);       // [B, E, T, I]
+    /**
+     * Every expert on every token; {@code weights} [N, E] are zero outside each token's chosen experts. The tokens
+     * are broadcast over the expert axis ([1, N, H] x [E, H, I]), never the weights: broadcasting [B, 1, T, H]
+     * against [E, H, I] would make PyTorch copy every expert's weights once per batch row.
+     */
+    private NDArray denseMasked(int layer, LayerWeights w, NDArray flat, NDArray weights, long b, long t,
+                                LoraDelta lora) {
+        long n = b * t;
+        int e = c.numExperts();
+        NDArray x1 = flat.expandDims(0);                                                      // [1, N, H]
+        NDArray gate = withDelta(x1.matMul(w.expertGate()), lora, layer, Projection.GATE, x1, b, t); // [E, N, I]
+        NDArray up = withDelta(x1.matMul(w.expertUp()), lora, layer, Projection.UP, x1, b, t);       // [E, N, I]
         NDArray hidden = Linear.silu(gate).mul(up);
-        NDArray down = withDelta(hidden.matMul(w.expertDown()), lora, layer, Projection.DOWN, hidden); // [B,E,T,H]
-        return down.mul(weights.transpose(0, 2, 1).expandDims(-1)).sum(new int[] {1});            // [B, T, H]
+        NDArray down = withDelta(hidden.matMul(w.expertDown()), lora, layer, Projection.DOWN, hidden, b, t); // [E,N,H]
+        return down.mul(weights.transpose().reshape(e, n, 1)).sum(new int[] {0});            // [N, H]
     }
 
     /** Router logits [B, T, E] to mixing weights [B, T, E], zero outside each token's top-k (softmax routing). */
@@ -71,11 +77,21 @@ final class MoeBlock {
         return router.denseWeights(router.route(flat, null)).reshape(b, t, c.numExperts());
     }
 
-    private static NDArray withDelta(NDArray base, LoraDelta lora, int layer, Projection p, NDArray input) {
+    /**
+     * Adds the rows' expert LoRA deltas to {@code base} [E, N, out]; {@code input} is [1, N, in] (shared by all
+     * experts) or [E, N, in]. LoraDelta speaks [B, E, T, *], hence the reshapes.
+     */
+    private NDArray withDelta(NDArray base, LoraDelta lora, int layer, Projection p, NDArray input, long b, long t) {
         if (lora == null) {
             return base;
         }
-        NDArray delta = lora.expertDelta(layer, p, input);
-        return delta == null ? base : base.add(delta);
+        long in = input.getShape().get(2);
+        NDArray x = input.getShape().get(0) == 1 ? input.reshape(b, 1, t, in)
+                : input.reshape(-1, b, t, in).transpose(1, 0, 2, 3);                        // [B, 1|E, T, in]
+        NDArray delta = lora.expertDelta(layer, p, x);                                        // [B, E, T, out]
+        if (delta == null) {
+            return base;
+        }
+        return base.add(delta.transpose(1, 0, 2, 3).reshape(base.getShape()));
     }
 }

@@ -9,7 +9,7 @@ public enum MoeCompute {
     AUTO,
     /** Only the chosen experts run: tokens grouped by expert, one matmul per expert with tokens, then summed back. */
     SPARSE,
-    /** Every expert runs on every token in three batched matmuls and unchosen experts get weight zero (E/k the work). */
+    /** Every expert runs on every token in three batched matmuls, unchosen ones weighted zero (E/k the work). */
     DENSE_MASKED;
 
     /** The compute this choice means for {@code c}. */

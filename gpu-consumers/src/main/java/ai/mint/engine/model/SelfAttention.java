@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.mint.engine.lora.LoraDelta;
 
-/** One decoder layer's self-attention: grouped-query ({@link Attention}) or multi-head latent ({@link MlaAttention}). */
+/** A decoder layer's self-attention: grouped-query ({@link Attention}) or multi-head latent ({@link MlaAttention}). */
 interface SelfAttention {
 
     /**

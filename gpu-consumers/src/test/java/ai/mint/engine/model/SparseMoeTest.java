@@ -10,6 +10,7 @@ import ai.mint.engine.Forwards;
 import ai.mint.engine.lora.LoraBank;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.reference.ReferenceCheckpoints;
+import ai.mint.engine.reference.ReferenceComparison;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,18 +131,12 @@ class SparseMoeTest {
             long[][] rows = Forwards.tokens(3, 9, 6);
             float[] s = Forwards.logits(sparse, rows, bank, slots);
             float[] d = Forwards.logits(dense, rows, bank, slots);
-            double worst = 0;
-            for (int i = 0; i < d.length; i++) {
-                worst = Math.max(worst, Math.abs(s[i] - d[i]));
-            }
-            assertThat(worst).as("max |sparse - dense-masked| for %s", c.modelType()).isLessThan(TOLERANCE);
+            assertThat(ReferenceComparison.largestDifference(s, d)).as("max |sparse - dense-masked| for %s",
+                    c.modelType()).isLessThan(TOLERANCE);
             if (bank != null) {
                 float[] plain = Forwards.logits(sparse, rows, null, null);
-                double moved = 0;
-                for (int i = 0; i < d.length; i++) {
-                    moved = Math.max(moved, Math.abs(s[i] - plain[i]));
-                }
-                assertThat(moved).as("adapters change the sparse logits").isGreaterThan(100 * TOLERANCE);
+                assertThat(ReferenceComparison.largestDifference(s, plain)).as("adapters change the sparse logits")
+                        .isGreaterThan(100 * TOLERANCE);
             }
         } finally {
             weights.close();

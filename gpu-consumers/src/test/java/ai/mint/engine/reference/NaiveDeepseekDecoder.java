@@ -192,18 +192,12 @@ public final class NaiveDeepseekDecoder {
         return allowed;
     }
 
+    /** The k best positions; flags a near-tie between the last one kept and one left out. */
     private boolean[] topK(double[] score, int k) {
-        boolean[] chosen = new boolean[score.length];
-        double last = Double.NaN;
-        for (int n = 0; n < k; n++) {
-            int best = -1;
-            for (int j = 0; j < score.length; j++) {
-                if (!chosen[j] && (best < 0 || score[j] > score[best])) {
-                    best = j;
-                }
-            }
-            chosen[best] = true;
-            last = score[best];
+        boolean[] chosen = pickLargest(score, k);
+        double last = Double.POSITIVE_INFINITY;
+        for (int j = 0; j < score.length; j++) {
+            last = chosen[j] ? Math.min(last, score[j]) : last;
         }
         for (int j = 0; j < score.length; j++) {
             if (!chosen[j] && Math.abs(score[j] - last) < 1e-6 * Math.max(1, Math.abs(last))) {

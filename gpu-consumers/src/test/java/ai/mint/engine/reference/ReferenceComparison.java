@@ -3,7 +3,7 @@ package ai.mint.engine.reference;
 import java.util.function.Function;
 
 /** Compares engine logits with a reference's, row by row: the largest difference and the largest magnitude. */
-record ReferenceComparison(double worst, double spread) {
+public record ReferenceComparison(double worst, double spread) {
 
     /**
      * @param engine    engine logits [B, T, V] flattened
@@ -25,5 +25,14 @@ record ReferenceComparison(double worst, double spread) {
             }
         }
         return new ReferenceComparison(worst, spread);
+    }
+
+    /** max |a[i] - b[i]| of two flattened logit arrays of one shape. */
+    public static double largestDifference(float[] a, float[] b) {
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        }
+        return worst;
     }
 }

@@ -74,6 +74,15 @@ class ReferenceForwardTest {
         assertEngineMatchesReference(c, null);
     }
 
+    /** YaRN on a Llama: frequencies ramp between the three regimes and cos/sin carry 0.1 ln(factor) + 1. */
+    @Test
+    void yarnRopeScalingMatchesReference() {
+        ModelConfig c = llama(j -> j.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 8.0)
+                .put("original_max_position_embeddings", 64));
+        assertThat(c.ropeScaling().ropeAmplitude()).isGreaterThan(1.2);
+        assertEngineMatchesReference(c, null);
+    }
+
     @Test
     void qwen2MoeWithoutTopkRenormalisationMatchesReference() {
         assertEngineMatchesReference(ReferenceCheckpoints.config(true, j -> j.put("norm_topk_prob", false)), null);
