@@ -55,7 +55,7 @@ final class LightningIndexer {
         NDArray q = qLatent.stopGradient().matMul(w.wqB())
                 .reshape(b, t, spec.heads(), spec.headDim()).transpose(0, 2, 1, 3);           // [B, Hi, T, Di]
         q = rotateHead(q, rotary, rope);
-        NDArray perHead = Activation.relu(q.matMul(keys.transpose(0, 1, 3, 2)));          // [B, Hi, T, S]
+        NDArray perHead = Activation.relu(MlaAttention.sharedKeyScores(q, keys));          // [B, Hi, T, S]
         NDArray weights = x.stopGradient().matMul(w.weightsProj())
                 .mul(x.getManager().create(weightScale)).transpose(0, 2, 1).expandDims(-1); // [B, Hi, T, 1]
         NDArray index = perHead.mul(weights).sum(new int[] {1}, true).add(scoreMask);     // [B, 1, T, S]

@@ -3,6 +3,7 @@ package ai.mint.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.mint.engine.lora.LoraDelta;
 
 /**
@@ -104,19 +105,42 @@ final class MlaAttention implements SelfAttention {
                 .reshape(b, s, c.numHeads(), dn + mla.vHeadDim()).transpose(0, 2, 1, 3); // [B, Hh, S, dn + dv]
         NDArray kNope = kv.get(new NDIndex("..., :{}", dn));                              // [B, Hh, S, dn]
         NDArray v = kv.get(new NDIndex("..., {}:", dn));                                  // [B, Hh, S, dv]
-        NDArray scores = qNope.matMul(kNope.transpose(0, 1, 3, 2))
-                .add(qPe.matMul(kPe.transpose(0, 1, 3, 2)));                              // [B, Hh, T, S]
+        NDArray scores = qNope.matMul(kNope.transpose(0, 1, 3, 2)).add(sharedKeyScores(qPe, kPe)); // [B,Hh,T,S]
         return probabilities(scores, scoreMask).matMul(v);                               // [B, Hh, T, dv]
     }
 
     /** Queries move into the latent space (q_nope W_uk), attend over the latents, then W_uv maps back per head. */
     private NDArray attendAbsorbed(MlaWeights m, NDArray qNope, NDArray qPe, NDArray latent, NDArray kPe,
                                    NDArray scoreMask) {
-        NDArray qLatent = qNope.matMul(m.kUpT());                                         // [B, Hh, T, C]
-        NDArray scores = qLatent.matMul(latent.transpose(0, 1, 3, 2))
-                .add(qPe.matMul(kPe.transpose(0, 1, 3, 2)));                              // [B, Hh, T, S]
-        NDArray outLatent = probabilities(scores, scoreMask).matMul(latent);             // [B, Hh, T, C]
-        return outLatent.matMul(m.vUp());                                                // [B, Hh, T, dv]
+        NDArray qLatent = perHead(qNope, m.kUpT());                                       // [B, Hh, T, C]
+        NDArray scores = sharedKeyScores(qLatent, latent).add(sharedKeyScores(qPe, kPe)); // [B, Hh, T, S]
+        NDArray outLatent = sharedValues(probabilities(scores, scoreMask), latent);      // [B, Hh, T, C]
+        return perHead(outLatent, m.vUp());                                              // [B, Hh, T, dv]
+    }
+
+    /**
+     * {@code q} [B, Hh, T, d] against keys shared by every head {@code k} [B, 1, S, d]: [B, Hh, T, S]. Heads are
+     * folded into the rows ([B, Hh * T, d] x [B, d, S]) so that PyTorch never copies the keys once per head, as a
+     * broadcasting matmul would.
+     */
+    static NDArray sharedKeyScores(NDArray q, NDArray k) {
+        Shape s = q.getShape();
+        NDArray scores = q.reshape(s.get(0), s.get(1) * s.get(2), s.get(3)).matMul(k.squeeze(1).transpose(0, 2, 1));
+        return scores.reshape(s.get(0), s.get(1), s.get(2), -1);
+    }
+
+    /** Attention weights {@code p} [B, Hh, T, S] over values shared by every head {@code v} [B, 1, S, d]. */
+    private static NDArray sharedValues(NDArray p, NDArray v) {
+        Shape s = p.getShape();
+        return p.reshape(s.get(0), s.get(1) * s.get(2), s.get(3)).matMul(v.squeeze(1))
+                .reshape(s.get(0), s.get(1), s.get(2), -1);
+    }
+
+    /** {@code x} [B, Hh, T, a] times each head's own matrix {@code w} [Hh, a, b], batched over heads: [B, Hh, T, b]. */
+    private static NDArray perHead(NDArray x, NDArray w) {
+        Shape s = x.getShape();
+        NDArray byHead = x.transpose(1, 0, 2, 3).reshape(s.get(1), s.get(0) * s.get(2), s.get(3)); // [Hh, B*T, a]
+        return byHead.matMul(w).reshape(s.get(1), s.get(0), s.get(2), -1).transpose(1, 0, 2, 3);
     }
 
     private NDArray probabilities(NDArray scores, NDArray scoreMask) {

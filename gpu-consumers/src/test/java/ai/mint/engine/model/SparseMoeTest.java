@@ -56,11 +56,15 @@ class SparseMoeTest {
     }
 
     @Test
-    void autoIsSparseWhereEachTokenUsesAQuarterOfTheExpertsOrLess() {
+    void autoIsSparseForFewChosenExpertsThatAreBigEnough() {
         assertThat(MoeCompute.AUTO.resolve(TestModels.microMoe())).isEqualTo(MoeCompute.DENSE_MASKED);
+        assertThat(MoeCompute.AUTO.resolve(ModelPreset.TINY.config(Architecture.DEEPSEEK_V3)))
+                .isEqualTo(MoeCompute.DENSE_MASKED);
         assertThat(MoeCompute.AUTO.resolve(ModelPreset.SMALL.config(Architecture.QWEN2_MOE)))
                 .isEqualTo(MoeCompute.SPARSE);
         assertThat(MoeCompute.AUTO.resolve(ModelPreset.SMALL.config(Architecture.DEEPSEEK_V3)))
+                .isEqualTo(MoeCompute.SPARSE);
+        assertThat(MoeCompute.AUTO.resolve(ModelPreset.SMALL.config(Architecture.DEEPSEEK_V32)))
                 .isEqualTo(MoeCompute.SPARSE);
     }
 
