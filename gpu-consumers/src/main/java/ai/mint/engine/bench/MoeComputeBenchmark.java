@@ -36,6 +36,10 @@ public final class MoeComputeBenchmark implements MintBenchmark, Callable<Intege
     @Option(names = "--quick", description = "Tiny bases (16 experts top-4, 4 top-2), fewer tokens (about a minute).")
     boolean quick;
 
+    @Option(names = "--threads", description = "PyTorch intra-op threads (1 is steadier on a busy machine)."
+            + " Default: ${DEFAULT-VALUE}.")
+    int threads = EngineConfig.DEFAULT_THREADS;
+
     private record Case(ModelPreset preset, Architecture arch) {
     }
 
@@ -54,7 +58,9 @@ public final class MoeComputeBenchmark implements MintBenchmark, Callable<Intege
         for (Case k : cases) {
             ModelConfig c = k.preset().config(k.arch());
             String experts = c.numExperts() + " top-" + c.numExpertsPerTok();
-            try (LoraEngine e = LoraEngine.open(EngineConfig.of(BenchSupport.base(k.preset(), k.arch())))) {
+            EngineConfig config = new EngineConfig(BenchSupport.base(k.preset(), k.arch()), EngineConfig.DEFAULT_DEVICE,
+                    threads, EngineConfig.DEFAULT_ADAPTER_BUDGET, EngineConfig.DEFAULT_CPU_CACHE);
+            try (LoraEngine e = LoraEngine.open(config)) {
                 DecoderModel sparse = new DecoderModel(e.model().base(), MoeCompute.SPARSE);
                 DecoderModel dense = new DecoderModel(e.model().base(), MoeCompute.DENSE_MASKED);
                 int rows = quick ? 4 : 8;
@@ -89,7 +95,8 @@ public final class MoeComputeBenchmark implements MintBenchmark, Callable<Intege
         report.figure("goal_ratio", goal);
         report.figure("paper_figure", "none (the paper reports no expert-compute speed-up)");
         report.note("same weights and tokens on both sides; order alternated; 1 warm-up then " + runs
-                + " timed runs, median [min-max] in ms");
+                + " timed runs, median [min-max] in ms; " + threads + " PyTorch thread(s)");
+        report.figure("threads", threads);
         report.note("E/k is the most sparse compute can save on the expert FLOPs; attention, routing, the shared"
                 + " expert and the host-side grouping of tokens by expert are paid by both");
         report.note("decode batches few tokens per expert, so sparse runs many small matmuls there: its advantage is"

@@ -8,8 +8,8 @@ public enum MoeCompute {
     /**
      * {@link #SPARSE} when each token uses at most a quarter of the experts and one expert's matrices are big enough
      * (hidden x expert width at least 2^16) for a matmul per expert to outweigh its per-op cost; else
-     * {@link #DENSE_MASKED}. Measured by {@code mint bench moe-compute}: on 2 CPU cores sparse wins 2.4-4.5x in
-     * prefill at 64 experts top-8 (512 x 192), about even at the tiny presets' 16 top-4 (128 x 64).
+     * {@link #DENSE_MASKED}. Measured by {@code mint bench moe-compute} on a CPU: sparse wins 2.1-4.5x in prefill
+     * at 64 experts top-8 (512 x 192), about even at the tiny presets' 16 top-4 (128 x 64).
      */
     AUTO,
     /** Only the chosen experts run: tokens grouped by expert, one matmul per expert with tokens, then summed back. */
