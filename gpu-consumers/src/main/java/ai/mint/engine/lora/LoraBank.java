@@ -261,6 +261,11 @@ public final class LoraBank implements AutoCloseable {
             }
 
             @Override
+            public boolean hasExpertRowsDelta() {
+                return true;
+            }
+
+            @Override
             public NDArray expertRowsDelta(int layer, Projection p, NDArray x, NDArray rowOf, NDArray expertOf) {
                 LoraKey key = new LoraKey(layer, p, true);
                 if (!a.containsKey(key)) {

@@ -21,7 +21,11 @@ public interface LoraDelta {
      * that expert, [M, out], or null when no row has an adapter on this projection.
      */
     default NDArray expertRowsDelta(int layer, Projection projection, NDArray x, NDArray rows, NDArray experts) {
-        throw new UnsupportedOperationException(getClass().getName() + " cannot compute per-row expert deltas;"
-                + " run its model with MoeCompute.DENSE_MASKED");
+        throw new UnsupportedOperationException(getClass().getName() + " cannot compute per-row expert deltas");
+    }
+
+    /** True if {@link #expertRowsDelta} is implemented; MoE layers run dense-masked for a delta that has none. */
+    default boolean hasExpertRowsDelta() {
+        return false;
     }
 }

@@ -42,7 +42,8 @@ final class MoeBlock {
         long t = x.getShape().get(1);
         NDArray flat = x.reshape(b * t, c.hiddenSize());                                     // [N, H]
         MoeRouter.Routing routing = router.route(flat.matMul(w.router()), w.routerBias());    // [N, k]
-        NDArray mixed = (compute == MoeCompute.SPARSE ? sparse.forward(layer, w, flat, routing, t, lora)
+        boolean sparseRows = compute == MoeCompute.SPARSE && (lora == null || lora.hasExpertRowsDelta());
+        NDArray mixed = (sparseRows ? sparse.forward(layer, w, flat, routing, t, lora)
                 : denseMasked(layer, w, flat, router.denseWeights(routing), b, t, lora)).reshape(b, t, c.hiddenSize());
         if (w.sharedGate() != null) {
             NDArray shared = Linear.silu(x.matMul(w.sharedGate())).mul(x.matMul(w.sharedUp())).matMul(w.sharedDown());

@@ -3,15 +3,20 @@ package ai.mint.engine.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.mint.engine.EngineException;
 import ai.mint.engine.Forwards;
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.reference.ReferenceCheckpoints;
 import ai.mint.engine.reference.ReferenceComparison;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Multi-head latent attention's two forms, and what its cache holds per token against plain multi-head attention. */
 class MlaAttentionTest {
@@ -36,6 +41,15 @@ class MlaAttentionTest {
                 weights.close();
             }
         }
+    }
+
+    /** Until MLA and the fine-grained experts have LoRA targets, an adapter for a DeepSeek base is refused clearly. */
+    @Test
+    void loraAdaptersOnDeepseekBasesAreRefusedByName() {
+        ModelConfig c = TestModels.microDeepseek();
+        LoraWeights w = LoraWeights.random(c, EnumSet.of(Projection.O), 2, 4f, 1, true);
+        assertThatThrownBy(() -> PeftAdapterIo.write(dir.resolve("a"), w, c)).isInstanceOf(EngineException.class)
+                .hasMessageContaining("LoRA adapters on deepseek_v3 bases are not supported yet");
     }
 
     /** Decoding one token against a long cache is cheaper absorbed; a prompt's prefill is cheaper expanded. */
