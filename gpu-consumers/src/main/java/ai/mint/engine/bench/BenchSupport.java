@@ -1,5 +1,6 @@
 package ai.mint.engine.bench;
 
+import ai.mint.engine.model.Architecture;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.ModelPreset;
@@ -44,6 +45,21 @@ public final class BenchSupport {
         }
         java.util.Arrays.sort(ms);
         return ms[runs / 2];
+    }
+
+    /**
+     * A base of {@code preset} and {@code arch} in target/bench-work, written on first use (seed 0, F32); the Qwen2
+     * ones are the same directories as {@link #base(ModelPreset, boolean)}.
+     */
+    public static Path base(ModelPreset preset, Architecture arch) {
+        if (arch == Architecture.QWEN2 || arch == Architecture.QWEN2_MOE) {
+            return base(preset, arch == Architecture.QWEN2_MOE);
+        }
+        Path dir = Path.of("target", "bench-work", preset.name().toLowerCase() + "-" + arch.cliName());
+        if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
+            BaseModelInitializer.write(dir, preset.config(arch), 0, DType.F32);
+        }
+        return dir;
     }
 
     /** {@code target/bench-work/NAME}, created if missing. */

@@ -159,6 +159,27 @@ public final class LoraBank implements AutoCloseable {
                 NDArray h = x.matMul(ga).mul(rowScale.reshape(rows, 1, 1, 1)); // [B, E, T, R]
                 return h.matMul(gb); // [B, E, T, out]
             }
+
+            @Override
+            public boolean hasExpertRowsDelta() {
+                return true;
+            }
+
+            @Override
+            public NDArray expertRowsDelta(int layer, Projection p, NDArray x, NDArray rowOf, NDArray expertOf) {
+                LoraKey key = new LoraKey(layer, p, true);
+                if (!a.containsKey(key)) {
+                    return null;
+                }
+                NDArray slot = rowSlots.get(new NDIndex("{}", rowOf));                   // [M]
+                NDArray ga = a.get(key).get(new NDIndex("{}, {}", slot, expertOf));     // [M, in, R]
+                NDArray gb = b.get(key).get(new NDIndex("{}, {}", slot, expertOf));     // [M, R, out]
+                ga.attach(batch);
+                gb.attach(batch);
+                NDArray h = x.expandDims(1).matMul(ga).mul(rowScale.get(new NDIndex("{}", rowOf))
+                        .reshape(-1, 1, 1));                                            // [M, 1, R]
+                return h.matMul(gb).squeeze(1);                                         // [M, out]
+            }
         };
     }
 

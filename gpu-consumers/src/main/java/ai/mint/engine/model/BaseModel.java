@@ -3,20 +3,19 @@ package ai.mint.engine.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.mint.engine.EngineException;
 import ai.mint.engine.safetensors.HostTensor;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The resident base model: every weight on the device, in one {@link NDManager} that lives as long as the model.
- * Built from Hugging Face tensor names (Llama/Qwen2, Qwen2-MoE, Mixtral); weights are transposed to compute layout
- * while still in Java memory so the forward pass multiplies without copies.
+ * Built from Hugging Face tensor names (Llama/Qwen2, Qwen2-MoE, Mixtral, DeepSeek-V3); weights are transposed to
+ * compute layout while still in Java memory so the forward pass multiplies without copies. Tensors the config does
+ * not use (e.g. DeepSeek's multi-token-prediction layer) are ignored.
  */
 public final class BaseModel implements AutoCloseable {
 
@@ -44,16 +43,18 @@ public final class BaseModel implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager(device, "PyTorch");
         try {
             requireBiases(c, t);
-            Builder b = new Builder(c, t, manager);
-            NDArray embed = b.plain("model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
+            WeightReader r = new WeightReader(c, t, manager);
+            NDArray embed = r.plain("model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
             List<LayerWeights> layers = new ArrayList<>();
+            Builder b = c.isDeepseek() ? null : new Builder(r);
+            DeepseekLayers d = c.isDeepseek() ? new DeepseekLayers(r) : null;
             for (int i = 0; i < c.numLayers(); i++) {
-                layers.add(b.layer(i));
+                layers.add(d != null ? d.layer(i) : b.layer(i));
             }
-            NDArray norm = b.vector("model.norm.weight", c.hiddenSize());
+            NDArray norm = r.vector("model.norm.weight", c.hiddenSize());
             NDArray head = c.tieWordEmbeddings() && !t.containsKey("lm_head.weight")
                     ? embed.transpose().duplicate()
-                    : b.linear("lm_head.weight", c.hiddenSize(), c.vocabSize());
+                    : r.linear("lm_head.weight", c.hiddenSize(), c.vocabSize());
             long params = t.values().stream().mapToLong(HostTensor::elementCount).sum();
             return new BaseModel(c, manager, embed, Collections.unmodifiableList(layers), norm, head, params);
         } catch (RuntimeException e) {
@@ -121,16 +122,14 @@ public final class BaseModel implements AutoCloseable {
         manager.close();
     }
 
-    /** Turns named host tensors into device arrays, checking each shape. */
+    /** Builds the Llama/Qwen2/Qwen2-MoE/Mixtral layers. */
     private static final class Builder {
         private final ModelConfig c;
-        private final Map<String, HostTensor> t;
-        private final NDManager m;
+        private final WeightReader r;
 
-        Builder(ModelConfig c, Map<String, HostTensor> t, NDManager m) {
-            this.c = c;
-            this.t = t;
-            this.m = m;
+        Builder(WeightReader r) {
+            this.c = r.config();
+            this.r = r;
         }
 
         LayerWeights layer(int i) {
@@ -146,70 +145,34 @@ public final class BaseModel implements AutoCloseable {
             NDArray[] shared = {null, null, null};
             NDArray sharedGate = null;
             if (!c.isMoe()) {
-                dense[0] = linear(p + "mlp.gate_proj.weight", h, c.intermediateSize());
-                dense[1] = linear(p + "mlp.up_proj.weight", h, c.intermediateSize());
-                dense[2] = linear(p + "mlp.down_proj.weight", c.intermediateSize(), h);
+                dense[0] = r.linear(p + "mlp.gate_proj.weight", h, c.intermediateSize());
+                dense[1] = r.linear(p + "mlp.up_proj.weight", h, c.intermediateSize());
+                dense[2] = r.linear(p + "mlp.down_proj.weight", c.intermediateSize(), h);
             } else {
                 int ei = c.expertIntermediateSize();
-                router = linear(p + (c.mixtralNames() ? "block_sparse_moe.gate.weight" : "mlp.gate.weight"),
+                router = r.linear(p + (c.mixtralNames() ? "block_sparse_moe.gate.weight" : "mlp.gate.weight"),
                         h, c.numExperts());
-                experts[0] = expertStack(i, Projection.GATE, h, ei);
-                experts[1] = expertStack(i, Projection.UP, h, ei);
-                experts[2] = expertStack(i, Projection.DOWN, ei, h);
-                if (!c.mixtralNames() && t.containsKey(p + "mlp.shared_expert.gate_proj.weight")) {
+                experts[0] = r.expertStack(i, Projection.GATE, h, ei);
+                experts[1] = r.expertStack(i, Projection.UP, h, ei);
+                experts[2] = r.expertStack(i, Projection.DOWN, ei, h);
+                if (!c.mixtralNames() && r.has(p + "mlp.shared_expert.gate_proj.weight")) {
                     int si = c.sharedExpertIntermediateSize();
-                    shared[0] = linear(p + "mlp.shared_expert.gate_proj.weight", h, si);
-                    shared[1] = linear(p + "mlp.shared_expert.up_proj.weight", h, si);
-                    shared[2] = linear(p + "mlp.shared_expert.down_proj.weight", si, h);
-                    sharedGate = linear(p + "mlp.shared_expert_gate.weight", h, 1);
+                    shared[0] = r.linear(p + "mlp.shared_expert.gate_proj.weight", h, si);
+                    shared[1] = r.linear(p + "mlp.shared_expert.up_proj.weight", h, si);
+                    shared[2] = r.linear(p + "mlp.shared_expert.down_proj.weight", si, h);
+                    sharedGate = r.linear(p + "mlp.shared_expert_gate.weight", h, 1);
                 }
             }
             return new LayerWeights(
-                    vector(p + "input_layernorm.weight", h), vector(p + "post_attention_layernorm.weight", h),
-                    linear(attn + "q_proj.weight", h, qd), linear(attn + "k_proj.weight", h, kvd),
-                    linear(attn + "v_proj.weight", h, kvd), linear(attn + "o_proj.weight", qd, h),
-                    bias ? vector(attn + "q_proj.bias", qd) : null,
-                    bias ? vector(attn + "k_proj.bias", kvd) : null,
-                    bias ? vector(attn + "v_proj.bias", kvd) : null,
+                    r.vector(p + "input_layernorm.weight", h), r.vector(p + "post_attention_layernorm.weight", h),
+                    r.linear(attn + "q_proj.weight", h, qd), r.linear(attn + "k_proj.weight", h, kvd),
+                    r.linear(attn + "v_proj.weight", h, kvd), r.linear(attn + "o_proj.weight", qd, h),
+                    bias ? r.vector(attn + "q_proj.bias", qd) : null,
+                    bias ? r.vector(attn + "k_proj.bias", kvd) : null,
+                    bias ? r.vector(attn + "v_proj.bias", kvd) : null,
                     dense[0], dense[1], dense[2], router, experts[0], experts[1], experts[2],
                     shared[0], shared[1], shared[2], sharedGate,
-                    c.outputBias() ? vector(attn + "o_proj.bias", h) : null);
-        }
-
-        /** All experts' weights for one projection, transposed and stacked: [E, in, out]. */
-        NDArray expertStack(int layer, Projection proj, int in, int out) {
-            int e = c.numExperts();
-            float[] all = new float[e * in * out];
-            for (int x = 0; x < e; x++) {
-                float[] w = get(proj.modulePath(c, layer, x) + ".weight", out, in).floats();
-                System.arraycopy(transpose(w, out, in), 0, all, x * in * out, in * out);
-            }
-            return m.create(all, new Shape(e, in, out));
-        }
-
-        /** A Hugging Face linear weight [out, in] as a compute-layout array [in, out]. */
-        NDArray linear(String name, int in, int out) {
-            return m.create(transpose(get(name, out, in).floats(), out, in), new Shape(in, out));
-        }
-
-        NDArray plain(String name, int rows, int cols) {
-            return m.create(get(name, rows, cols).floats(), new Shape(rows, cols));
-        }
-
-        NDArray vector(String name, int n) {
-            return m.create(get(name, n).floats(), new Shape(n));
-        }
-
-        HostTensor get(String name, long... shape) {
-            HostTensor tensor = t.get(name);
-            if (tensor == null) {
-                throw new EngineException("checkpoint lacks tensor '" + name + "' required by " + c.modelType());
-            }
-            if (!Arrays.equals(tensor.shape(), shape) || !tensor.isFloating()) {
-                throw new EngineException("tensor '" + name + "' has shape " + Arrays.toString(tensor.shape())
-                        + " but config.json implies " + Arrays.toString(shape));
-            }
-            return tensor;
+                    c.outputBias() ? r.vector(attn + "o_proj.bias", h) : null, null, null);
         }
     }
 

@@ -7,62 +7,96 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Keys and values of past tokens per layer, [B, Hkv, S, D], in a manager of their own that lives as long as one
- * generation; each step's arrays are attached here and the previous step's are released.
+ * What attention keeps of past tokens, per layer, in a manager of its own that lives as long as one generation; each
+ * step's arrays are attached here and the previous step's are released. Each layer holds a few parts shaped
+ * [B, X, S, Y] with the sequence on axis 2: grouped-query attention its keys and values [B, Hkv, S, D]; multi-head
+ * latent attention its normalised latent [B, 1, S, C] and rotary key [B, 1, S, dr] (plus DSA's index key
+ * [B, 1, S, Di]), never the per-head keys and values they expand to. The layout is the attention's business; the
+ * cache only appends and copies rows.
  */
 public final class KvCache implements AutoCloseable {
 
     private final NDManager manager;
-    private final NDArray[] keys;
-    private final NDArray[] values;
+    private final NDArray[][] parts; // [layer][part]
 
     public KvCache(NDManager parent, int layers) {
         this.manager = parent.newSubManager();
-        this.keys = new NDArray[layers];
-        this.values = new NDArray[layers];
+        this.parts = new NDArray[layers][];
     }
 
     /** Number of cached positions (0 before the first forward). */
     public long length() {
-        return keys[0] == null ? 0 : keys[0].getShape().get(2);
+        return parts[0] == null ? 0 : parts[0][0].getShape().get(2);
     }
 
     /** Appends this step's k, v [B, Hkv, T, D] and returns the whole history [B, Hkv, S, D]. */
     NDList append(int layer, NDArray k, NDArray v) {
-        NDArray allK = keys[layer] == null ? k : keys[layer].concat(k, 2);
-        NDArray allV = values[layer] == null ? v : values[layer].concat(v, 2);
-        allK.attach(manager);
-        allV.attach(manager);
-        if (keys[layer] != null) {
-            keys[layer].close();
-            values[layer].close();
+        return appendParts(layer, k, v);
+    }
+
+    /** Appends this step's parts, each [B, X, T, Y], and returns each part's whole history [B, X, S, Y]. */
+    NDList appendParts(int layer, NDArray... now) {
+        NDArray[] old = parts[layer];
+        if (old != null && old.length != now.length) {
+            throw new IllegalArgumentException("layer " + layer + " caches " + old.length + " parts, got "
+                    + now.length);
         }
-        keys[layer] = allK;
-        values[layer] = allV;
-        return new NDList(allK, allV);
+        NDArray[] all = new NDArray[now.length];
+        for (int i = 0; i < now.length; i++) {
+            all[i] = old == null ? now[i] : old[i].concat(now[i], 2);
+            all[i].attach(manager);
+            if (old != null) {
+                old[i].close();
+            }
+        }
+        parts[layer] = all;
+        return new NDList(all);
+    }
+
+    /**
+     * Device bytes this cache holds per cached position and row, over all layers and parts (0 while empty): what the
+     * attention's layout costs a token.
+     */
+    public long bytesPerPosition() {
+        if (parts[0] == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (NDArray[] layer : parts) {
+            for (NDArray p : layer) {
+                Shape s = p.getShape();
+                bytes += s.size() / (s.get(0) * s.get(2)) * p.getDataType().getNumOfBytes();
+            }
+        }
+        return bytes;
     }
 
     /**
      * Copies a cache filled for a block of rows (a prefill chunk) into rows {@code [fromRow, fromRow + part rows)} of
      * this one, which holds {@code totalRows} rows: the first call allocates this cache's arrays, later calls fill
-     * them in place, so the whole batch's keys/values exist once, not once per chunk plus once concatenated.
+     * them in place, so the whole batch's cache exists once, not once per chunk plus once concatenated.
      *
      * @throws IllegalArgumentException if {@code part} does not fit: other layer count, cache length or head shape,
      *                                  or rows past {@code totalRows}
      */
     public void putRows(KvCache part, long fromRow, long totalRows) {
-        if (part.keys.length != keys.length || part.keys[0] == null) {
-            throw new IllegalArgumentException("cannot copy a cache of " + part.keys.length + " layers"
-                    + (part.keys[0] == null ? " that is empty" : "") + " into one of " + keys.length + " layers");
+        if (part.parts.length != parts.length || part.parts[0] == null) {
+            throw new IllegalArgumentException("cannot copy a cache of " + part.parts.length + " layers"
+                    + (part.parts[0] == null ? " that is empty" : "") + " into one of " + parts.length + " layers");
         }
-        for (int layer = 0; layer < keys.length; layer++) {
-            keys[layer] = putRows(keys[layer], part.keys[layer], fromRow, totalRows);
-            values[layer] = putRows(values[layer], part.values[layer], fromRow, totalRows);
+        for (int layer = 0; layer < parts.length; layer++) {
+            NDArray[] from = part.parts[layer];
+            if (parts[layer] == null) {
+                parts[layer] = new NDArray[from.length];
+            }
+            for (int i = 0; i < from.length; i++) {
+                parts[layer][i] = putRows(parts[layer][i], from[i], fromRow, totalRows);
+            }
         }
     }
 
     private NDArray putRows(NDArray whole, NDArray rows, long fromRow, long totalRows) {
-        Shape s = rows.getShape(); // [rows, Hkv, S, D]
+        Shape s = rows.getShape(); // [rows, X, S, Y]
         long to = fromRow + s.get(0);
         if (fromRow < 0 || to > totalRows) {
             throw new IllegalArgumentException("cache rows " + fromRow + ".." + (to - 1) + " are outside 0.."

@@ -14,7 +14,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.EnumSet;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,6 +65,25 @@ class EngineCommandsTest {
                 dir.resolve("adapter").toString(), "--prompt", "Hi there", "--max-tokens", "5", "--temperature",
                 "0.8", "--seed", "3", "--json"));
         assertThat(adapted.get("logprobs")).isNotEqualTo(plain.get("logprobs"));
+    }
+
+    /** `--arch deepseek-v3` / `deepseek-v3.2` make a base that loads and generates, and report the latent cache. */
+    @Test
+    void initDeepseekBasesReportTheirLatentCacheAndGenerate() throws Exception {
+        for (String arch : List.of("deepseek-v3", "deepseek-v3.2")) {
+            Path base = dir.resolve(arch);
+            String init = run(new BaseCommand(), "init", base.toString(), "--arch", arch, "--seed", "2");
+            assertThat(init).contains(arch.equals("deepseek-v3") ? "deepseek_v3" : "deepseek_v32")
+                    .contains("KV cache per token").contains("plain multi-head attention");
+            JsonNode out = new ObjectMapper().readTree(run(new GenerateCommand(), "--base", base.toString(), "--prompt",
+                    "Hi", "--max-tokens", "4", "--json"));
+            assertThat(out.get("token_ids").size()).isBetween(1, 4);
+        }
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BaseCommand());
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("init", dir.resolve("x").toString(), "--arch", "gpt5")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown architecture 'gpt5'").contains("deepseek-v3.2");
     }
 
     @Test

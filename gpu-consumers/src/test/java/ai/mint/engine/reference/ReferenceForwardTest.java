@@ -74,6 +74,15 @@ class ReferenceForwardTest {
         assertEngineMatchesReference(c, null);
     }
 
+    /** YaRN on a Llama: frequencies ramp between the three regimes and cos/sin carry 0.1 ln(factor) + 1. */
+    @Test
+    void yarnRopeScalingMatchesReference() {
+        ModelConfig c = llama(j -> j.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 8.0)
+                .put("original_max_position_embeddings", 64));
+        assertThat(c.ropeScaling().ropeAmplitude()).isGreaterThan(1.2);
+        assertEngineMatchesReference(c, null);
+    }
+
     @Test
     void qwen2MoeWithoutTopkRenormalisationMatchesReference() {
         assertEngineMatchesReference(ReferenceCheckpoints.config(true, j -> j.put("norm_topk_prob", false)), null);
@@ -86,7 +95,7 @@ class ReferenceForwardTest {
 
     @Test
     void mixtralMatchesReference() {
-        assertEngineMatchesReference(mixtral(), null);
+        assertEngineMatchesReference(ReferenceCheckpoints.mixtral(), null);
     }
 
     @Test
@@ -104,7 +113,7 @@ class ReferenceForwardTest {
     /** PEFT names Mixtral's expert projections w1/w3/w2; the reference looks them up under exactly those names. */
     @Test
     void mixtralLoraAdapterOnW1W2W3MatchesReference() {
-        ModelConfig c = mixtral();
+        ModelConfig c = ReferenceCheckpoints.mixtral();
         assertEngineMatchesReference(c, LoraWeights.random(c, EnumSet.allOf(Projection.class), 2, 4f, 6, true));
     }
 
@@ -113,17 +122,6 @@ class ReferenceForwardTest {
             j.put("model_type", "llama");
             j.put("attention_bias", false);
             edit.accept(j);
-        });
-    }
-
-    static ModelConfig mixtral() {
-        return ReferenceCheckpoints.config(true, j -> {
-            j.put("model_type", "mixtral");
-            j.put("num_local_experts", j.remove("num_experts").asInt());
-            j.remove("moe_intermediate_size");
-            j.remove("shared_expert_intermediate_size");
-            j.remove("norm_topk_prob");
-            j.remove("decoder_sparse_step");
         });
     }
 
