@@ -8,9 +8,13 @@ import ai.mint.engine.pretrain.Pretrainer;
 import ai.mint.engine.safetensors.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -23,6 +27,9 @@ import java.util.concurrent.Callable;
         description = "Pretrain a base model on a corpus (full-parameter AdamW, cosine schedule) and write "
                 + "config.json, model.safetensors, tokenizer.json and training_run.json; resumes an interrupted run.")
 public final class BasePretrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--corpus", defaultValue = "brown", description = "Corpus: brown (the only one). "
             + "Default: ${DEFAULT-VALUE}.")
@@ -58,9 +65,9 @@ public final class BasePretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!corpus.equals("brown")) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "unknown corpus '" + corpus + "' (expected brown)");
+            throw new ParameterException(spec.commandLine(), "unknown corpus '" + corpus + "' (expected brown)");
         }
+        boolean done = Files.isRegularFile(out.resolve(PretrainRun.FILE));
         Path home = Path.of(System.getProperty("mint.home", "."));
         Path cache = corpusDir != null ? corpusDir : home.resolve(".mint/corpus/brown");
         Corpus text = BrownCorpus.load(cache, System.out::println);
@@ -68,8 +75,9 @@ public final class BasePretrainCommand implements Callable<Integer> {
                 .inPlaceProgress(System.console() != null)
                 .command("mint base pretrain --corpus brown --preset " + preset.settings().name() + " --out " + out)
                 .run();
-        run.ifPresent(r -> System.out.printf(java.util.Locale.ROOT, "wrote %s (%s, %,d parameters, %s) in %.0f s%n",
-                out, r.preset(), r.parameters(), dtype, r.trainSeconds()));
+        run.filter(r -> !done).ifPresent(r -> System.out.printf(java.util.Locale.ROOT,
+                "wrote %s (%s, %,d parameters, %s) in %.0f s%n", out, r.preset(), r.parameters(), dtype,
+                r.trainSeconds()));
         return 0;
     }
 }
