@@ -98,8 +98,11 @@ public final class Generator {
                 long[] input = new long[b];
                 long[] pos = new long[b];
                 boolean allDone = rows.sample(last, padToken, input);
+                int lastPosition = model.maxPositions() - 1;
                 for (int r = 0; r < b; r++) {
-                    pos[r] = nextPos[r]++;
+                    // a row past its own max tokens only keeps the cache rectangular and its tokens are discarded;
+                    // its position is clamped so a long-prompt row that fits alone cannot overrun the table
+                    pos[r] = Math.min(nextPos[r]++, lastPosition);
                 }
                 if (allDone || step + 1 >= maxNew) {
                     break;

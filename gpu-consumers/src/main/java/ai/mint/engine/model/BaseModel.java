@@ -8,6 +8,7 @@ import ai.mint.engine.safetensors.HostTensor;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -110,6 +111,68 @@ public final class BaseModel implements AutoCloseable {
 
     public NDArray lmHead() {
         return lmHead;
+    }
+
+    /**
+     * Every weight of a dense base by its Hugging Face tensor name, in compute layout (linear weights [in, out], the
+     * embedding [V, H], norms and biases as vectors): the arrays full-parameter training updates in place and
+     * {@link #toHostTensors()} writes back. A tied head is left out (it is a copy of the embedding here). MoE bases
+     * are refused: their experts are stacked per layer rather than held per tensor name.
+     */
+    public Map<String, NDArray> namedWeights() {
+        if (config.isMoe()) {
+            throw new EngineException("named weights (full-parameter training, export) are for dense bases; "
+                    + config.modelType() + " stacks its experts");
+        }
+        Map<String, NDArray> named = new LinkedHashMap<>();
+        named.put("model.embed_tokens.weight", embed);
+        for (int i = 0; i < layers.size(); i++) {
+            LayerWeights w = layers.get(i);
+            String p = "model.layers." + i + ".";
+            named.put(p + "input_layernorm.weight", w.inputNorm());
+            named.put(p + "post_attention_layernorm.weight", w.postNorm());
+            named.put(p + "self_attn.q_proj.weight", w.q());
+            named.put(p + "self_attn.k_proj.weight", w.k());
+            named.put(p + "self_attn.v_proj.weight", w.v());
+            named.put(p + "self_attn.o_proj.weight", w.o());
+            putIfPresent(named, p + "self_attn.q_proj.bias", w.qBias());
+            putIfPresent(named, p + "self_attn.k_proj.bias", w.kBias());
+            putIfPresent(named, p + "self_attn.v_proj.bias", w.vBias());
+            putIfPresent(named, p + "self_attn.o_proj.bias", w.oBias());
+            named.put(p + "mlp.gate_proj.weight", w.gate());
+            named.put(p + "mlp.up_proj.weight", w.up());
+            named.put(p + "mlp.down_proj.weight", w.down());
+        }
+        named.put("model.norm.weight", finalNorm);
+        if (!config.tieWordEmbeddings()) {
+            named.put("lm_head.weight", lmHead);
+        }
+        return named;
+    }
+
+    private static void putIfPresent(Map<String, NDArray> named, String name, NDArray a) {
+        if (a != null) {
+            named.put(name, a);
+        }
+    }
+
+    /**
+     * The current weights of a dense base as Hugging Face host tensors ([out, in] linear weights), e.g. to write a
+     * pretrained base as a checkpoint that {@link HfModelLoader} reads back into the same arrays.
+     */
+    public Map<String, HostTensor> toHostTensors() {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        namedWeights().forEach((name, a) -> {
+            float[] data = a.toFloatArray();
+            long[] shape = a.getShape().getShape();
+            if (shape.length == 2 && !name.equals("model.embed_tokens.weight")) {
+                // compute layout [in, out] back to Hugging Face's [out, in]
+                data = transpose(data, (int) shape[0], (int) shape[1]);
+                shape = new long[] {shape[1], shape[0]};
+            }
+            out.put(name, HostTensor.ofFloats(name, shape, data));
+        });
+        return out;
     }
 
     /** Parameters stored in the checkpoint (a tied head counts once). */

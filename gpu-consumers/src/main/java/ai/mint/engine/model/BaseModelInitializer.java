@@ -3,6 +3,7 @@ package ai.mint.engine.model;
 import ai.mint.engine.safetensors.DType;
 import ai.mint.engine.safetensors.HostTensor;
 import ai.mint.engine.safetensors.SafetensorsWriter;
+import ai.mint.engine.tokenizer.BpeVocabulary;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,13 +28,19 @@ public final class BaseModelInitializer {
         return dir;
     }
 
-    /** Writes the given tensors with the config and tokenizer (also used for merged checkpoints). */
+    /** Writes the given tensors with the config and the byte-level tokenizer (also used for merged checkpoints). */
     public static void writeCheckpoint(Path dir, ModelConfig config, Map<String, HostTensor> tensors, DType dtype) {
+        writeCheckpoint(dir, config, tensors, dtype, BpeVocabulary.bytesOnly());
+    }
+
+    /** Writes the given tensors with the config and {@code vocabulary} as {@code tokenizer.json}. */
+    public static void writeCheckpoint(Path dir, ModelConfig config, Map<String, HostTensor> tensors, DType dtype,
+                                       BpeVocabulary vocabulary) {
         config.write(dir.resolve("config.json"));
         SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
         tensors.forEach((name, t) -> writer.add(name, t.shape(), t.floats(), dtype));
         writer.write(dir.resolve(CheckpointFiles.SINGLE));
-        ByteLevelTokenizerFile.write(dir);
+        vocabulary.write(dir);
     }
 
     /** The named weights of a fresh model, Hugging Face names and [out, in] layout. */

@@ -99,4 +99,20 @@ class EngineCommandsTest {
         assertThat(err.toString()).contains("unknown preset 'huge'");
         assertThat(dir.resolve("u")).doesNotExist();
     }
+
+    @Test
+    void pretrainRefusesAnUnknownPresetOrCorpusBeforeFetchingAnything() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(new BaseCommand());
+        cli.setErr(new java.io.PrintWriter(err));
+        Path cache = dir.resolve("corpus");
+        assertThat(cli.execute("pretrain", "--preset", "huge", "--out", dir.resolve("p").toString(),
+                "--corpus-dir", cache.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown pretraining preset 'huge'").contains("small, micro");
+        assertThat(cli.execute("pretrain", "--corpus", "wiki", "--out", dir.resolve("p").toString(),
+                "--corpus-dir", cache.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown corpus 'wiki' (expected brown)");
+        assertThat(cache).doesNotExist();
+        assertThat(dir.resolve("p")).doesNotExist();
+    }
 }

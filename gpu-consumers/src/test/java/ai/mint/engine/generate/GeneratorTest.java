@@ -110,9 +110,7 @@ class GeneratorTest {
     /** With max_position_embeddings 16 the rotary table has rows 0..15: 10 + 6 fits, 10 + 7 must be refused. */
     @Test
     void promptPlusMaxTokensBeyondThePositionTableIsAClearError(@TempDir Path small) {
-        var c = ai.mint.engine.model.ModelConfig.fromJson(TestModels.microDense().toJson()
-                .put("max_position_embeddings", 16));
-        DecoderModel shortModel = TestModels.create(small, c, 3);
+        DecoderModel shortModel = sixteenPositions(small);
         try {
             Generator g = new Generator(shortModel, ByteLevelTokenizerFile.PAD);
             int[] prompt = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
@@ -125,5 +123,32 @@ class GeneratorTest {
         } finally {
             shortModel.base().close();
         }
+    }
+
+    /** Each row fits alone (10 + 6 and 2 + 14 of 16 positions); together they must not overrun the table. */
+    @Test
+    void rowsThatEachFitGenerateTogetherEvenWhenTheBatchRunsLongerThanTheLongPrompt(@TempDir Path small) {
+        DecoderModel shortModel = sixteenPositions(small);
+        try {
+            Generator g = new Generator(shortModel, ByteLevelTokenizerFile.PAD);
+            int[] longPrompt = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+            int[] shortPrompt = {1, 2};
+            List<GenerationResult> out = g.generate(List.of(longPrompt, shortPrompt),
+                    List.of(GenerationParams.greedy(6), GenerationParams.greedy(14)), null, new long[] {0, 0});
+            assertThat(out.get(0).tokens()).hasSize(6);
+            assertThat(out.get(1).tokens()).hasSize(14);
+            // the long row's tokens are those it generates alone
+            assertThat(out.get(0).tokens()).containsExactly(g.generate(List.of(longPrompt),
+                    List.of(GenerationParams.greedy(6)), null, new long[] {0}).get(0).tokens());
+        } finally {
+            shortModel.base().close();
+        }
+    }
+
+    /** The micro dense base with max_position_embeddings 16. */
+    private static DecoderModel sixteenPositions(Path dir) {
+        var c = ai.mint.engine.model.ModelConfig.fromJson(TestModels.microDense().toJson()
+                .put("max_position_embeddings", 16));
+        return TestModels.create(dir, c, 3);
     }
 }
