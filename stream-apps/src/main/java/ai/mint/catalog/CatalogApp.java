@@ -3,6 +3,7 @@ package ai.mint.catalog;
 import ai.mint.catalog.internal.CatalogNodes;
 import ai.mint.catalog.internal.CatalogProcessor;
 import ai.mint.catalog.internal.DecodeProcessor;
+import ai.mint.catalog.internal.PolicyPartitioner;
 import ai.mint.catalog.internal.RecentEventIds;
 import ai.mint.catalog.query.CatalogHttpServer;
 import ai.mint.catalog.query.StreamsCatalogReader;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,9 +30,10 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The catalog app: folds the lifecycle topics (policy specs, update, export and eval results, serve and rollback
- * requests) into one catalog entry per policy, enforcing the lifecycle state machine; publishes changed entries to the
- * compacted catalog topic, serve/rollback results to theirs, refusals to the dead-letter topic; and answers queries
- * over HTTP. {@link #buildTopology} and {@link #streamsConfig} are what tests drive.
+ * requests) into one bounded catalog entry per policy, one record per revision and one per pointer move, enforcing the
+ * lifecycle state machine and retention; publishes them to their topics (entries and revisions compacted, moves
+ * append-only), retirements and serve/rollback results to theirs, refusals to the dead-letter topic; and answers
+ * queries over HTTP. {@link #buildTopology} and {@link #streamsConfig} are what tests drive.
  */
 public final class CatalogApp {
 
@@ -42,6 +45,12 @@ public final class CatalogApp {
      * reach the dead-letter topic inside the same transaction as everything else.
      */
     public static Topology buildTopology(CatalogTopics topics, CatalogSerdes serdes, StoreKind storeKind, String appName) {
+        return buildTopology(topics, serdes, storeKind, appName, RetentionSettings.defaults());
+    }
+
+    /** The catalog topology with these retention settings. */
+    public static Topology buildTopology(CatalogTopics topics, CatalogSerdes serdes, StoreKind storeKind, String appName,
+                                         RetentionSettings retention) {
         Topology topology = new Topology();
         Map<String, Serde<? extends SpecificRecord>> inputs = new LinkedHashMap<>();
         inputs.put(topics.policySpecs(), serdes.policySpec());
@@ -58,16 +67,28 @@ public final class CatalogApp {
                     CatalogNodes.source(topic));
         });
         topology.addProcessor(CatalogNodes.LIFECYCLE,
-                () -> new CatalogProcessor(appName, CatalogStores.RECENT_EVENT_IDS_PER_POLICY),
+                () -> new CatalogProcessor(appName, CatalogStores.RECENT_EVENT_IDS_PER_POLICY, retention),
                 decoders.toArray(String[]::new));
         topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.ENTRIES),
                 Serdes.String(), serdes.catalogEntry()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
         topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.RECENT_EVENT_IDS),
                 Serdes.String(), RecentEventIds.serde()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.REVISIONS),
+                Serdes.String(), serdes.catalogRevision()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.HISTORY),
+                Serdes.String(), serdes.pointerMoved()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.EXPIRIES),
+                Serdes.String(), Serdes.String()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
 
         StringSerializer keys = new StringSerializer();
         topology.addSink(CatalogNodes.SINK_CATALOG, topics.catalog(), keys, serdes.catalogEntry().serializer(),
                 CatalogNodes.LIFECYCLE);
+        topology.addSink(CatalogNodes.SINK_REVISIONS, topics.catalogRevisions(), keys,
+                serdes.catalogRevision().serializer(), new PolicyPartitioner(), CatalogNodes.LIFECYCLE);
+        topology.addSink(CatalogNodes.SINK_HISTORY, topics.catalogHistory(), keys, serdes.pointerMoved().serializer(),
+                CatalogNodes.LIFECYCLE);
+        topology.addSink(CatalogNodes.SINK_RETIREMENTS, topics.catalogRetirements(), keys,
+                serdes.revisionRetired().serializer(), CatalogNodes.LIFECYCLE);
         topology.addSink(CatalogNodes.SINK_SERVE_RESULTS, topics.serveResults(), keys, serdes.serveResult().serializer(),
                 CatalogNodes.LIFECYCLE);
         topology.addSink(CatalogNodes.SINK_ROLLBACK_RESULTS, topics.rollbackResults(), keys,
@@ -93,6 +114,11 @@ public final class CatalogApp {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // Sources read bytes, so this only guards keys/timestamps; bad values are dead-lettered by DecodeProcessor.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // every record the catalog writes (topics and changelogs) goes compressed
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), config.compressionType);
+        // all RocksDB stores of the instance share one memory budget, whatever the catalog's size
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        props.put(BoundedRocksDbMemory.MEMORY_BYTES, config.stateMemoryBytes);
         return props;
     }
 
@@ -102,7 +128,8 @@ public final class CatalogApp {
      */
     public static RunningCatalog start(CatalogConfig config) throws IOException {
         CatalogSerdes serdes = CatalogSerdes.using(SchemaRegistryClients.fromUrl(config.registryUrl));
-        Topology topology = buildTopology(CatalogTopics.defaults(), serdes, config.storeKind, config.applicationId);
+        Topology topology = buildTopology(CatalogTopics.defaults(), serdes, config.storeKind, config.applicationId,
+                config.retention());
         StreamsCatalogReader reader = new StreamsCatalogReader();
         CatalogHttpServer http = CatalogHttpServer.start(reader, config.httpHost, config.httpPort);
         HostInfo self = new HostInfo(config.httpHost, http.port());
