@@ -144,6 +144,24 @@ public final class CatalogDriver implements AutoCloseable {
         }
     }
 
+    /**
+     * The largest record (key + value bytes) written to each topic so far, changelogs included; reads the topics'
+     * records, so call it once, at the end.
+     */
+    Map<String, Integer> largestRecordPerTopic() {
+        Map<String, Integer> largest = new java.util.TreeMap<>();
+        for (String topic : driver.producedTopicNames()) {
+            var records = driver.createOutputTopic(topic, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList();
+            int max = 0;
+            for (var r : records) {
+                max = Math.max(max, (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length));
+            }
+            largest.put(topic, max);
+        }
+        return largest;
+    }
+
     List<KeyValue<String, CatalogEntry>> drainCatalog() {
         return catalog.readKeyValuesToList();
     }
