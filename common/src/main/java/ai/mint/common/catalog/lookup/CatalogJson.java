@@ -4,19 +4,10 @@ import ai.mint.serde.json.JsonAvroConverter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -33,18 +24,7 @@ final class CatalogJson {
 
     static <T extends SpecificRecord> T read(JsonNode json, Class<T> type) {
         Schema schema = SpecificData.get().getSchema(type);
-        GenericRecord generic = CONVERTER.fromJson(prune(json.deepCopy(), schema).toString(), schema);
-        // through binary, so that the generated class's logical-type conversions (Instant) apply
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            new GenericDatumWriter<GenericRecord>(schema).write(generic, encoder);
-            encoder.flush();
-            SpecificDatumReader<T> reader = new SpecificDatumReader<>(schema, schema, SpecificData.getForClass(type));
-            return reader.read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CONVERTER.fromJson(prune(json.deepCopy(), schema), type);
     }
 
     /** Removes, in place, object fields the schema does not have. */

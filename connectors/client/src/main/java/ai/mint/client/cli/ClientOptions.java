@@ -32,6 +32,28 @@ public final class ClientOptions {
 
     /** A connected client; close it when done. */
     public MintClient connect() {
+        return new MintClient(bootstrapServers(), registryUrl(), Duration.ofSeconds(timeoutSeconds));
+    }
+
+    /** Kafka's bootstrap.servers, for commands that need only a producer (e.g. the bulk importer). */
+    public String bootstrapServers() {
+        return first(bootstrapServers, System.getenv("MINT_BOOTSTRAP_SERVERS"),
+                connectionFile().getProperty("bootstrap.servers"), "--bootstrap-servers");
+    }
+
+    /** The schema registry's URL. */
+    public String registryUrl() {
+        return first(registryUrl, System.getenv("MINT_SCHEMA_REGISTRY_URL"),
+                connectionFile().getProperty("schema.registry.url"), "--schema-registry-url");
+    }
+
+    /** How long to wait for an answer. */
+    public Duration timeout() {
+        return Duration.ofSeconds(timeoutSeconds);
+    }
+
+    /** What the connection file says (empty when there is none). */
+    Properties connectionFile() {
         Properties file = new Properties();
         if (connectionFile != null && Files.isRegularFile(connectionFile)) {
             try (Reader in = Files.newBufferedReader(connectionFile)) {
@@ -40,11 +62,7 @@ public final class ClientOptions {
                 throw new MintClientException("cannot read " + connectionFile + ": " + e.getMessage(), e);
             }
         }
-        String bootstrap = first(bootstrapServers, System.getenv("MINT_BOOTSTRAP_SERVERS"),
-                file.getProperty("bootstrap.servers"), "--bootstrap-servers");
-        String registry = first(registryUrl, System.getenv("MINT_SCHEMA_REGISTRY_URL"),
-                file.getProperty("schema.registry.url"), "--schema-registry-url");
-        return new MintClient(bootstrap, registry, Duration.ofSeconds(timeoutSeconds));
+        return file;
     }
 
     private String first(String flag, String env, String fromFile, String option) {
