@@ -119,6 +119,8 @@ class CatalogIT {
         await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
                 .until(() -> digests(second.streams()).equals(before));
         assertThat(digests(second.streams())).isEqualTo(before);
+        assertThat(before.get(CatalogStores.HISTORY)).isNotEqualTo(StoreDigest.of(
+                java.util.Collections.<KeyValue<String, CatalogEntry>>emptyIterator(), StoreDigest::avroBytes));
         assertThat(before.get(CatalogStores.ENTRIES)).isNotEqualTo(StoreDigest.of(
                 java.util.Collections.<KeyValue<String, CatalogEntry>>emptyIterator(), StoreDigest::avroBytes));
     }
@@ -187,6 +189,12 @@ class CatalogIT {
                 (CatalogEntry e) -> StoreDigest.avroBytes(e)));
         out.put(CatalogStores.RECENT_EVENT_IDS, digest(streams, CatalogStores.RECENT_EVENT_IDS,
                 (RecentEventIds ids) -> RecentEventIds.serde().serializer().serialize("", ids)));
+        out.put(CatalogStores.REVISIONS, digest(streams, CatalogStores.REVISIONS,
+                (ai.mint.events.CatalogRevision r) -> StoreDigest.avroBytes(r)));
+        out.put(CatalogStores.HISTORY, digest(streams, CatalogStores.HISTORY,
+                (ai.mint.events.PointerMoved m) -> StoreDigest.avroBytes(m)));
+        out.put(CatalogStores.EXPIRIES, digest(streams, CatalogStores.EXPIRIES,
+                (String v) -> v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return out;
     }
 
