@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -116,6 +117,9 @@ public final class CatalogApp {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         // every record the catalog writes (topics and changelogs) goes compressed
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), config.compressionType);
+        // a member that stopped without leaving (crash, or a close that did not reach the group) holds its
+        // partitions until its session expires: 10 s instead of the default 45 s before another instance takes over
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         // all RocksDB stores of the instance share one memory budget, whatever the catalog's size
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         props.put(BoundedRocksDbMemory.MEMORY_BYTES, config.stateMemoryBytes);
@@ -149,8 +153,10 @@ public final class CatalogApp {
         });
         // A failure that is not the input's fault (registry or broker down) kills the thread; replace it and go on.
         streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);
+        RestoreProgress restore = new RestoreProgress();
+        streams.setGlobalStateRestoreListener(restore);
         streams.start();
-        return new RunningCatalog(streams, http, stopped);
+        return new RunningCatalog(streams, http, stopped, restore);
     }
 
     /** Runs the catalog until the JVM is asked to stop. */

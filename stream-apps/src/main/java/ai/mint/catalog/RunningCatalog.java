@@ -12,9 +12,10 @@ import org.apache.kafka.streams.KafkaStreams;
  * @param streams the running Kafka Streams app (state, metadata)
  * @param http    the query API
  * @param stopped completes with ERROR or NOT_RUNNING when the streams app stops
+ * @param restore how far the stores have been rebuilt from their changelogs
  */
-public record RunningCatalog(KafkaStreams streams, CatalogHttpServer http, CompletableFuture<KafkaStreams.State> stopped)
-        implements AutoCloseable {
+public record RunningCatalog(KafkaStreams streams, CatalogHttpServer http, CompletableFuture<KafkaStreams.State> stopped,
+                             RestoreProgress restore) implements AutoCloseable {
 
     /** Base URL of this instance's query API. */
     public String queryUrl() {

@@ -32,6 +32,14 @@ public final class CatalogHttpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatalogHttpServer.class);
 
+    static {
+        // The JDK server writes headers and body apart; with Nagle's algorithm on, the client's delayed ACK then
+        // holds every answer ~40 ms. Read once, when the JDK's server is first used.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final CatalogQueries queries;
