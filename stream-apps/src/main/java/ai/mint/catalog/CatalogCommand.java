@@ -36,6 +36,14 @@ public final class CatalogCommand implements Callable<Integer>, MintSubcommand {
             description = CatalogConfig.APPLICATION_ID_DOC + " Default: ${DEFAULT-VALUE}.")
     String applicationId;
 
+    @Option(names = "--retention-keep-last", defaultValue = "" + RetentionSettings.DEFAULT_KEEP_LAST,
+            description = CatalogConfig.RETENTION_KEEP_LAST_DOC + " Default: ${DEFAULT-VALUE}.")
+    int retentionKeepLast;
+
+    @Option(names = "--retention-grace-ms", defaultValue = "" + RetentionSettings.DEFAULT_GRACE_MS,
+            description = CatalogConfig.RETENTION_GRACE_MS_DOC + " Default: ${DEFAULT-VALUE}.")
+    long retentionGraceMs;
+
     /** The options as a validated config. */
     CatalogConfig config() {
         Map<String, Object> values = new HashMap<>();
@@ -45,6 +53,8 @@ public final class CatalogCommand implements Callable<Integer>, MintSubcommand {
         values.put(CatalogConfig.HTTP_HOST, httpHost);
         values.put(CatalogConfig.HTTP_PORT, httpPort);
         values.put(CatalogConfig.APPLICATION_ID, applicationId);
+        values.put(CatalogConfig.RETENTION_KEEP_LAST, retentionKeepLast);
+        values.put(CatalogConfig.RETENTION_GRACE_MS, retentionGraceMs);
         return new CatalogConfig(values);
     }
 

@@ -15,7 +15,9 @@ import java.util.Objects;
 public record RetentionSettings(int keepLast, Duration grace, Duration checkInterval) {
 
     public static final int DEFAULT_KEEP_LAST = 16;
-    public static final Duration DEFAULT_GRACE = Duration.ofDays(1);
+    /** One day, in milliseconds (a compile-time constant, for command-line defaults). */
+    public static final long DEFAULT_GRACE_MS = 86_400_000L;
+    public static final Duration DEFAULT_GRACE = Duration.ofMillis(DEFAULT_GRACE_MS);
     public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofMinutes(1);
 
     public RetentionSettings {
