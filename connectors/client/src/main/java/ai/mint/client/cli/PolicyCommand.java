@@ -129,11 +129,15 @@ public final class PolicyCommand implements MintSubcommand {
                     System.out.println(lookup.count(filter));
                     return 0;
                 }
-                CatalogPrinter.listHeader(System.out);
                 String cursor = after;
                 long shown = 0;
+                boolean first = true;
                 do {
                     Page<PolicySummary> page = lookup.policies(filter, cursor, limit);
+                    if (first) {
+                        CatalogPrinter.listHeader(System.out); // once the catalog answered
+                        first = false;
+                    }
                     CatalogPrinter.summaries(page.items(), System.out);
                     shown += page.items().size();
                     cursor = page.nextCursor();
@@ -194,11 +198,15 @@ public final class PolicyCommand implements MintSubcommand {
         @Override
         public Integer call() {
             try (CatalogLookup lookup = catalog.lookup(client)) {
-                CatalogPrinter.revisionsHeader(System.out);
                 String cursor = after;
+                boolean first = true;
                 do {
                     Page<CatalogRevision> page = lookup.revisions(policyId, cursor, limit)
                             .orElseThrow(() -> unknown(policyId));
+                    if (first) {
+                        CatalogPrinter.revisionsHeader(System.out);
+                        first = false;
+                    }
                     CatalogPrinter.revisions(page.items(), System.out);
                     cursor = page.nextCursor();
                 } while (cursor != null);
@@ -220,11 +228,15 @@ public final class PolicyCommand implements MintSubcommand {
         @Override
         public Integer call() {
             try (CatalogLookup lookup = catalog.lookup(client)) {
-                CatalogPrinter.movesHeader(policyId, System.out);
                 int cursor = after;
+                boolean first = true;
                 while (true) {
                     Page<PointerMoved> page = lookup.history(policyId, cursor, CatalogApi.MAX_LIMIT)
                             .orElseThrow(() -> unknown(policyId));
+                    if (first) {
+                        CatalogPrinter.movesHeader(policyId, System.out);
+                        first = false;
+                    }
                     CatalogPrinter.moves(page.items(), System.out);
                     if (page.nextCursor() == null) {
                         return 0;
