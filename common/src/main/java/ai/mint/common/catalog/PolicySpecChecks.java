@@ -2,13 +2,8 @@ package ai.mint.common.catalog;
 
 import ai.mint.events.LoraSpec;
 import ai.mint.events.PolicySpec;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import ai.mint.serde.AvroSerdes;
 import java.util.Optional;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * The rules a policy spec must meet, shared by the catalog (which dead-letters a spec that breaks them) and the bulk
@@ -60,7 +55,7 @@ public final class PolicySpecChecks {
                 return Optional.of("training.group_size " + spec.getTraining().getGroupSize() + " must be >= 1");
             }
         }
-        int bytes = avroSize(spec);
+        int bytes = AvroSerdes.plainBinary(spec).length;
         if (bytes > MAX_SPEC_BYTES) {
             return Optional.of("the spec is " + bytes + " bytes, at most " + MAX_SPEC_BYTES
                     + " are allowed (training.prompts and reward_spec are the usual culprits)");
@@ -94,17 +89,5 @@ public final class PolicySpecChecks {
                     + now.getTargetModules() + " for policy " + policy + advice);
         }
         return Optional.empty();
-    }
-
-    private static int avroSize(PolicySpec spec) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            new SpecificDatumWriter<PolicySpec>(PolicySpec.getClassSchema()).write(spec, encoder);
-            encoder.flush();
-            return out.size();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

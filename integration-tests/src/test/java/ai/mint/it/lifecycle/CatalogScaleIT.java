@@ -3,8 +3,6 @@ package ai.mint.it.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.mint.catalog.CatalogApp;
-import ai.mint.catalog.CatalogConfig;
 import ai.mint.catalog.CatalogStores;
 import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.bulk.PolicyImporter;
@@ -52,7 +50,7 @@ class CatalogScaleIT {
     /** The time within which a pointer move must reach a lookup that follows the catalog topics. */
     private static final Duration POINTER_MOVE_BOUND = Duration.ofSeconds(10);
 
-    private final List<RunningCatalog> started = new ArrayList<>();
+    private CatalogInstances catalogs;
     private EmbeddedPlatform platform;
     private Path dir;
     private String appId;
@@ -63,19 +61,20 @@ class CatalogScaleIT {
         this.platform = platform;
         this.dir = Files.createTempDirectory("mint-catalog-scale-it-");
         this.appId = "it-scale-" + UUID.randomUUID().toString().substring(0, 8);
+        this.catalogs = new CatalogInstances(platform, appId, dir);
         this.prefix = appId + "-p";
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        started.forEach(RunningCatalog::close);
+        catalogs.close();
         TestFiles.deleteTree(dir);
     }
 
     @Test
     void shouldListEveryPolicyExactlyOnceInOrderAcrossTwoInstances() throws Exception {
-        RunningCatalog one = start("one");
-        RunningCatalog two = start("two");
+        RunningCatalog one = catalogs.start("one");
+        RunningCatalog two = catalogs.start("two");
         await().atMost(Duration.ofSeconds(120)).until(() -> one.streams().state() == KafkaStreams.State.RUNNING
                 && two.streams().state() == KafkaStreams.State.RUNNING
                 && one.streams().metadataForAllStreamsClients().size() == 2);
@@ -117,7 +116,7 @@ class CatalogScaleIT {
 
     @Test
     void shouldAnswerForAPolicyRegisteredAfterItStartedAndSeeItsPointerMove() throws Exception {
-        RunningCatalog catalog = start("a");
+        RunningCatalog catalog = catalogs.start("a");
         try (CatalogEvents events = new CatalogEvents(platform.bootstrapServers(), platform.schemaRegistryUrl());
              CatalogLookup lookup = CatalogLookup.builder(catalog.queryUrl())
                      .followChanges(platform.bootstrapServers(), platform.schemaRegistryUrl()).build()) {
@@ -151,14 +150,4 @@ class CatalogScaleIT {
         }
     }
 
-    private RunningCatalog start(String name) throws Exception {
-        RunningCatalog c = CatalogApp.start(new CatalogConfig(Map.of(
-                CatalogConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
-                CatalogConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
-                CatalogConfig.APPLICATION_ID, appId,
-                CatalogConfig.STATE_DIR, dir.resolve(name).toString(),
-                CatalogConfig.HTTP_PORT, 0)));
-        started.add(c);
-        return c;
-    }
 }

@@ -303,30 +303,33 @@ public final class CatalogScaleBenchmark implements MintBenchmark, Callable<Inte
 
     /** Milliseconds of {@code n} GETs of random policies among the first {@code policies}. */
     private double[] lookups(RunningCatalog catalog, long policies, int n, Random random) throws Exception {
-        double[] ms = new double[n];
+        List<String> urls = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            String url = catalog.queryUrl() + "/policies/" + CatalogIngest.policyId((long) (random.nextDouble() * policies));
-            long t = System.nanoTime();
-            HttpResponse<String> r = get(url);
-            ms[i] = (System.nanoTime() - t) / 1e6;
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
-            }
+            urls.add(catalog.queryUrl() + "/policies/" + CatalogIngest.policyId((long) (random.nextDouble() * policies)));
         }
-        return ms;
+        return timedGets(urls);
     }
 
+    /** Milliseconds of {@code n} GETs of random revisions of the given policies. */
     private double[] revisionLookups(RunningCatalog catalog, List<String> policies, int n, Random random)
             throws Exception {
-        double[] ms = new double[n];
+        List<String> urls = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            String url = catalog.queryUrl() + "/policies/" + policies.get(random.nextInt(policies.size()))
-                    + "/revisions/" + String.format("step-%04d", 1 + random.nextInt(REVISIONS_EACH));
+            urls.add(catalog.queryUrl() + "/policies/" + policies.get(random.nextInt(policies.size()))
+                    + "/revisions/" + String.format("step-%04d", 1 + random.nextInt(REVISIONS_EACH)));
+        }
+        return timedGets(urls);
+    }
+
+    /** Milliseconds of each GET, one after another on one connection; every answer must be 200. */
+    private double[] timedGets(List<String> urls) throws Exception {
+        double[] ms = new double[urls.size()];
+        for (int i = 0; i < ms.length; i++) {
             long t = System.nanoTime();
-            HttpResponse<String> r = get(url);
+            HttpResponse<String> r = get(urls.get(i));
             ms[i] = (System.nanoTime() - t) / 1e6;
             if (r.statusCode() != 200) {
-                throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
+                throw new IllegalStateException("GET " + urls.get(i) + " answered " + r.statusCode() + ": " + r.body());
             }
         }
         return ms;
