@@ -75,7 +75,7 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     static String summaryLine(String source, PolicyImporter.Summary s, boolean dryRun) {
-        return String.format(Locale.ROOT, "%s %s: %s %,d, rejected %,d (%,d duplicate ids), failed %,d, in %.1f s "
+        return String.format(Locale.ROOT, "%s %s: %s %,d, rejected %,d (%,d of them duplicates), failed %,d, in %.1f s "
                         + "(%,.0f policies/s)", dryRun ? "checked" : "imported", source, dryRun ? "valid" : "sent",
                 s.sent(), s.rejected(), s.duplicates(), s.failed(), s.elapsed().toMillis() / 1000.0, s.rate());
     }
