@@ -65,7 +65,16 @@ public final class Topics {
     public static final TopicSpec METRICS = stream("mint.metrics", "Metric",
             "Measurements published by apps and workers (per policy where it applies).");
     public static final TopicSpec CATALOG = compacted("mint.catalog", "CatalogEntry",
-            "The policy catalog as the catalog app folds it: revisions, serving pointer, history; latest per policy.");
+            "The policy catalog as the catalog app folds it: spec, serving pointer, newest revisions and moves, counts; "
+                    + "latest per policy.");
+    public static final TopicSpec CATALOG_REVISIONS = new TopicSpec("mint.catalog.revisions", PARTITIONS, REPLICATION,
+            CleanupPolicy.COMPACT, null, "string (POLICY@REVISION; partitioned by policy id)",
+            EVENTS + "CatalogRevision", "Every revision of every policy as the catalog knows it; latest per revision.");
+    public static final TopicSpec CATALOG_HISTORY = new TopicSpec("mint.catalog.history", PARTITIONS, REPLICATION,
+            CleanupPolicy.DELETE, null, "string (policy id)", EVENTS + "PointerMoved",
+            "The audit log of serving-pointer moves (who moved what, when, why); append-only, kept forever.");
+    public static final TopicSpec CATALOG_RETIREMENTS = stream("mint.catalog.retirements", "RevisionRetired",
+            MONTH, "Revisions retention retired, and from when their stored files may be removed.");
     public static final TopicSpec DEAD_LETTER = new TopicSpec("mint.deadletter", PARTITIONS, REPLICATION,
             CleanupPolicy.DELETE, MONTH, "string (source record key, or empty)", EVENTS + "DeadLetter",
             "Records that could not be processed, with where they came from and why.");
@@ -80,7 +89,13 @@ public final class Topics {
             SERVE_REQUESTS, SERVE_RESULTS,
             ROLLBACK_REQUESTS, ROLLBACK_RESULTS,
             INFERENCE_REQUESTS, INFERENCE_RESPONSES,
-            WORKER_STATUS, METRICS, CATALOG, DEAD_LETTER);
+            WORKER_STATUS, METRICS, CATALOG, CATALOG_REVISIONS, CATALOG_HISTORY, CATALOG_RETIREMENTS, DEAD_LETTER);
+
+    /**
+     * The largest record a topic takes (the broker's default {@code message.max.bytes}). Whatever the platform writes
+     * must stay below it; the catalog bounds its records so that no policy's age can pass it.
+     */
+    public static final int MAX_MESSAGE_BYTES = 1_048_588;
 
     private Topics() {
     }
@@ -97,7 +112,11 @@ public final class Topics {
     }
 
     private static TopicSpec stream(String name, String record, String doc) {
-        return new TopicSpec(name, PARTITIONS, REPLICATION, CleanupPolicy.DELETE, WEEK, "string (policy id)",
+        return stream(name, record, WEEK, doc);
+    }
+
+    private static TopicSpec stream(String name, String record, Duration retention, String doc) {
+        return new TopicSpec(name, PARTITIONS, REPLICATION, CleanupPolicy.DELETE, retention, "string (policy id)",
                 EVENTS + record, doc);
     }
 

@@ -42,6 +42,14 @@ public final class CatalogCommand implements Callable<Integer>, MintSubcommand {
             + " (setting " + CatalogConfig.APPLICATION_ID + ")")
     String applicationId;
 
+    @Option(names = "--retention-keep-last", defaultValue = "" + RetentionSettings.DEFAULT_KEEP_LAST,
+            description = CatalogConfig.RETENTION_KEEP_LAST_DOC + " Default: ${DEFAULT-VALUE}.")
+    int retentionKeepLast;
+
+    @Option(names = "--retention-grace-ms", defaultValue = "" + RetentionSettings.DEFAULT_GRACE_MS,
+            description = CatalogConfig.RETENTION_GRACE_MS_DOC + " Default: ${DEFAULT-VALUE}.")
+    long retentionGraceMs;
+
     /** The settings this command line names, with the connection resolved against {@code env}. */
     CatalogConfig config(Map<String, String> env) {
         Map<String, Object> dedicated = new HashMap<>();
@@ -49,6 +57,8 @@ public final class CatalogCommand implements Callable<Integer>, MintSubcommand {
         dedicated.put(CatalogConfig.HTTP_HOST, httpHost);
         dedicated.put(CatalogConfig.HTTP_PORT, httpPort);
         dedicated.put(CatalogConfig.APPLICATION_ID, applicationId);
+        dedicated.put(CatalogConfig.RETENTION_KEEP_LAST, retentionKeepLast);
+        dedicated.put(CatalogConfig.RETENTION_GRACE_MS, retentionGraceMs);
         Map<String, Object> values = settings.collect(CatalogConfig.DEFINITION, dedicated);
         values.putAll(connection.resolve(env, true).toSettings());
         return new CatalogConfig(values);
