@@ -6,11 +6,17 @@ import ai.mint.engine.generate.Generator;
 import ai.mint.engine.lora.AdapterSlots;
 import ai.mint.engine.lora.AdapterCache;
 import ai.mint.engine.lora.LoraBank;
+import ai.mint.engine.lora.LoraMerger;
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.lora.MergedWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.lora.DeviceAdapter;
+import ai.mint.engine.model.BaseModel;
 import ai.mint.engine.model.ByteLevelTokenizerFile;
+import ai.mint.engine.model.CheckpointFiles;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.HfModelLoader;
+import ai.mint.engine.model.ModelConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,10 +26,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The DJL implementation of {@link Engine}: loads the base once, keeps adapters in {@link AdapterSlots}, and runs
  * each batch as one heterogeneous forward per step over a {@link LoraBank} stacked from the batch's adapters.
+ * Its base weights can be replaced while it stays open ({@link #replaceBase}): generation waits for the swap.
  */
 public final class LoraEngine implements Engine {
 
@@ -32,6 +41,8 @@ public final class LoraEngine implements Engine {
     private final AdapterSlots slots;
     private final HuggingFaceTokenizer tokenizer;
     private final Generator generator;
+    // generation reads the base weights (read lock); replaceBase overwrites them in place (write lock)
+    private final ReadWriteLock baseWeights = new ReentrantReadWriteLock();
 
     private LoraEngine(DecoderModel model, AdapterCache store, AdapterSlots slots, HuggingFaceTokenizer tokenizer) {
         this.model = model;
@@ -91,6 +102,15 @@ public final class LoraEngine implements Engine {
             }
             model.checkFits(r.promptTokens().length, r.sampling().maxTokens());
         }
+        baseWeights.readLock().lock();
+        try {
+            return generate(batch, slotOf);
+        } finally {
+            baseWeights.readLock().unlock();
+        }
+    }
+
+    private List<GenerationResult> generate(List<GenerationRequest> batch, Map<String, Integer> slotOf) {
         List<DeviceAdapter> adapters = slots.acquire(slotOf.keySet());
         try (LoraBank bank = adapters.isEmpty() ? null
                 : LoraBank.stack(model.base().manager(), model.config(), adapters)) {
@@ -124,6 +144,40 @@ public final class LoraEngine implements Engine {
     public void replaceAdapter(String adapterId, Path peftDirectory) {
         // decode and budget-check before anything changes: a revision that cannot load leaves the old one serving
         slots.replace(adapterId, PeftAdapterIo.read(peftDirectory, model.config()), peftDirectory);
+    }
+
+    /**
+     * Merges {@code revision} into this engine's resident base on its device ({@code W + scale * A B} as tensor ops);
+     * the base itself is not changed. Write the result with {@link MergedWeights#write} and close it. This is the
+     * merged-checkpoint handoff that MinT avoids, kept to measure it.
+     */
+    public MergedWeights mergeAdapter(LoraWeights revision) {
+        baseWeights.readLock().lock();
+        try {
+            return LoraMerger.merge(model.base(), revision);
+        } finally {
+            baseWeights.readLock().unlock();
+        }
+    }
+
+    /**
+     * Replaces the base weights of this open engine with those of the checkpoint in {@code checkpointDir} (same
+     * architecture, e.g. a merged checkpoint of this base): the files are read and uploaded while generation goes
+     * on, then every base array is overwritten in place on the device while generation waits. Resident adapters,
+     * the tokenizer and the engine's settings stay. Needs device memory for a second copy of the base while it runs.
+     * A checkpoint of another architecture is refused and the old weights keep serving.
+     */
+    public void replaceBase(Path checkpointDir) {
+        ModelConfig incoming = ModelConfig.read(checkpointDir.resolve("config.json"));
+        try (BaseModel fresh = BaseModel.fromHost(incoming, CheckpointFiles.readAll(checkpointDir),
+                model.base().device())) {
+            baseWeights.writeLock().lock();
+            try {
+                model.base().overwriteWith(fresh);
+            } finally {
+                baseWeights.writeLock().unlock();
+            }
+        }
     }
 
     @Override

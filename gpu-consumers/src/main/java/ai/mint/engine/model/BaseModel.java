@@ -3,6 +3,7 @@ package ai.mint.engine.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.mint.engine.EngineException;
 import ai.mint.engine.safetensors.HostTensor;
@@ -10,15 +11,35 @@ import ai.mint.engine.safetensors.HostTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The resident base model: every weight on the device, in one {@link NDManager} that lives as long as the model.
  * Built from Hugging Face tensor names (Llama/Qwen2, Qwen2-MoE, Mixtral); weights are transposed to compute layout
- * while still in Java memory so the forward pass multiplies without copies.
+ * while still in Java memory so the forward pass multiplies without copies. Each resident array remembers the
+ * checkpoint tensor it came from ({@link #checkpointTensors}), so the model can be written back as a checkpoint and
+ * its weights overwritten in place by another checkpoint of the same architecture ({@link #overwriteWith}).
  */
 public final class BaseModel implements AutoCloseable {
+
+    /** How a checkpoint tensor sits in its resident array. */
+    public enum Layout {
+        /** The array is the tensor as stored (embeddings, norms, biases). */
+        AS_STORED,
+        /** The array is the transpose: Hugging Face's linear weight [out, in] held as [in, out]. */
+        TRANSPOSED,
+        /** The array is a stack of experts [E, in, out]; the tensor is expert {@code expert}'s [out, in]. */
+        EXPERT_SLICE
+    }
+
+    /**
+     * One tensor of the checkpoint this model was built from: its Hugging Face name and shape, and the resident
+     * array that holds it in compute layout.
+     */
+    public record CheckpointTensor(String name, long[] shape, NDArray array, Layout layout, int expert) {
+    }
 
     private final ModelConfig config;
     private final NDManager manager;
@@ -27,9 +48,12 @@ public final class BaseModel implements AutoCloseable {
     private final NDArray finalNorm;   // [H]
     private final NDArray lmHead;      // [H, V]
     private final long parameterCount;
+    private final Map<String, CheckpointTensor> checkpoint; // Hugging Face name -> where it lives, in build order
+    private final List<NDArray> resident;                   // every array this model owns, in build order
 
     private BaseModel(ModelConfig config, NDManager manager, NDArray embed, List<LayerWeights> layers,
-                      NDArray finalNorm, NDArray lmHead, long parameterCount) {
+                      NDArray finalNorm, NDArray lmHead, long parameterCount, Map<String, CheckpointTensor> checkpoint,
+                      List<NDArray> resident) {
         this.config = config;
         this.manager = manager;
         this.embed = embed;
@@ -37,6 +61,8 @@ public final class BaseModel implements AutoCloseable {
         this.finalNorm = finalNorm;
         this.lmHead = lmHead;
         this.parameterCount = parameterCount;
+        this.checkpoint = Collections.unmodifiableMap(checkpoint);
+        this.resident = List.copyOf(resident);
     }
 
     /** Copies host tensors onto {@code device} under a new base manager. Missing or mis-shaped tensors are named. */
@@ -51,11 +77,16 @@ public final class BaseModel implements AutoCloseable {
                 layers.add(b.layer(i));
             }
             NDArray norm = b.vector("model.norm.weight", c.hiddenSize());
-            NDArray head = c.tieWordEmbeddings() && !t.containsKey("lm_head.weight")
-                    ? embed.transpose().duplicate()
-                    : b.linear("lm_head.weight", c.hiddenSize(), c.vocabSize());
+            NDArray head;
+            if (c.tieWordEmbeddings() && !t.containsKey("lm_head.weight")) {
+                head = embed.transpose().duplicate(); // [H, V], not a checkpoint tensor of its own
+                b.resident.add(head);
+            } else {
+                head = b.linear("lm_head.weight", c.hiddenSize(), c.vocabSize());
+            }
             long params = t.values().stream().mapToLong(HostTensor::elementCount).sum();
-            return new BaseModel(c, manager, embed, Collections.unmodifiableList(layers), norm, head, params);
+            return new BaseModel(c, manager, embed, Collections.unmodifiableList(layers), norm, head, params,
+                    b.checkpoint, b.resident);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -116,16 +147,83 @@ public final class BaseModel implements AutoCloseable {
         return parameterCount;
     }
 
+    /** The checkpoint tensors this model holds, by Hugging Face name, in the order they were loaded. */
+    public Map<String, CheckpointTensor> checkpointTensors() {
+        return checkpoint;
+    }
+
+    /** The checkpoint tensor {@code name}; fails naming it when this model has none of that name. */
+    public CheckpointTensor checkpointTensor(String name) {
+        CheckpointTensor tensor = checkpoint.get(name);
+        if (tensor == null) {
+            throw new EngineException("this " + config.modelType() + " base holds no tensor '" + name + "'");
+        }
+        return tensor;
+    }
+
+    /**
+     * Copies every weight of {@code other} into this model's resident arrays, in place and device to device, so
+     * that everything holding this model (adapters in its sub-managers, generators, caches of shapes) keeps working
+     * on the new weights. {@code other} must have the same architecture; if it does not, nothing changes. The
+     * caller makes sure that no forward pass runs meanwhile.
+     */
+    public void overwriteWith(BaseModel other) {
+        List<String> differences = architectureDifferences(config, other.config);
+        if (!differences.isEmpty()) {
+            throw new EngineException("cannot swap in base weights of another architecture: " + differences
+                    + " (this engine's value first)");
+        }
+        if (resident.size() != other.resident.size() || !checkpoint.keySet().equals(other.checkpoint.keySet())) {
+            throw new EngineException("cannot swap in base weights with other tensors: this engine holds "
+                    + checkpoint.size() + " checkpoint tensors, the new weights " + other.checkpoint.size());
+        }
+        for (int i = 0; i < resident.size(); i++) {
+            if (!resident.get(i).getShape().equals(other.resident.get(i).getShape())) {
+                throw new EngineException("cannot swap in base weights: array " + i + " has shape "
+                        + other.resident.get(i).getShape() + ", this engine's has " + resident.get(i).getShape());
+            }
+        }
+        NDIndex all = new NDIndex(":"); // the whole array (an empty index is refused by index_put_)
+        for (int i = 0; i < resident.size(); i++) {
+            resident.get(i).set(all, other.resident.get(i));
+        }
+    }
+
+    /**
+     * The config values in which {@code a} and {@code b} differ, as "name: a vs b", ignoring where they were read
+     * from. Reads every record component, so a setting added to {@link ModelConfig} later is compared too.
+     */
+    static List<String> architectureDifferences(ModelConfig a, ModelConfig b) {
+        List<String> out = new ArrayList<>();
+        for (java.lang.reflect.RecordComponent rc : ModelConfig.class.getRecordComponents()) {
+            if (rc.getName().equals("nameOrPath")) {
+                continue;
+            }
+            try {
+                Object x = rc.getAccessor().invoke(a);
+                Object y = rc.getAccessor().invoke(b);
+                if (!java.util.Objects.equals(x, y)) {
+                    out.add(rc.getName() + ": " + x + " vs " + y);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read ModelConfig." + rc.getName(), e);
+            }
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         manager.close();
     }
 
-    /** Turns named host tensors into device arrays, checking each shape. */
+    /** Turns named host tensors into device arrays, checking each shape and recording where each tensor went. */
     private static final class Builder {
         private final ModelConfig c;
         private final Map<String, HostTensor> t;
         private final NDManager m;
+        private final Map<String, CheckpointTensor> checkpoint = new LinkedHashMap<>();
+        private final List<NDArray> resident = new ArrayList<>();
 
         Builder(ModelConfig c, Map<String, HostTensor> t, NDManager m) {
             this.c = c;
@@ -184,20 +282,37 @@ public final class BaseModel implements AutoCloseable {
                 float[] w = get(proj.modulePath(c, layer, x) + ".weight", out, in).floats();
                 System.arraycopy(transpose(w, out, in), 0, all, x * in * out, in * out);
             }
-            return m.create(all, new Shape(e, in, out));
+            NDArray stack = own(m.create(all, new Shape(e, in, out)));
+            for (int x = 0; x < e; x++) {
+                String name = proj.modulePath(c, layer, x) + ".weight";
+                checkpoint.put(name, new CheckpointTensor(name, new long[] {out, in}, stack, Layout.EXPERT_SLICE, x));
+            }
+            return stack;
         }
 
         /** A Hugging Face linear weight [out, in] as a compute-layout array [in, out]. */
         NDArray linear(String name, int in, int out) {
-            return m.create(transpose(get(name, out, in).floats(), out, in), new Shape(in, out));
+            return record(name, new long[] {out, in}, Layout.TRANSPOSED,
+                    m.create(transpose(get(name, out, in).floats(), out, in), new Shape(in, out)));
         }
 
         NDArray plain(String name, int rows, int cols) {
-            return m.create(get(name, rows, cols).floats(), new Shape(rows, cols));
+            return record(name, new long[] {rows, cols}, Layout.AS_STORED,
+                    m.create(get(name, rows, cols).floats(), new Shape(rows, cols)));
         }
 
         NDArray vector(String name, int n) {
-            return m.create(get(name, n).floats(), new Shape(n));
+            return record(name, new long[] {n}, Layout.AS_STORED, m.create(get(name, n).floats(), new Shape(n)));
+        }
+
+        private NDArray record(String name, long[] shape, Layout layout, NDArray array) {
+            checkpoint.put(name, new CheckpointTensor(name, shape, array, layout, -1));
+            return own(array);
+        }
+
+        private NDArray own(NDArray array) {
+            resident.add(array);
+            return array;
         }
 
         HostTensor get(String name, long... shape) {
