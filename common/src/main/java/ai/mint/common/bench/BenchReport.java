@@ -122,7 +122,8 @@ public final class BenchReport {
         printVariants(out);
         figures.forEach((k, v) -> out.printf("  %-28s %s%n", k, format(v)));
         if (ratio != null) {
-            out.printf("  ratio (%s): %.2fx%n", ratioMeaning, ratio);
+            // small ratios (an adapter's size over its base's) keep their significant digits
+            out.printf(Math.abs(ratio) >= 0.1 ? "  ratio (%s): %.2fx%n" : "  ratio (%s): %.3gx%n", ratioMeaning, ratio);
         }
         if (paperRatio != null) {
             out.printf("  MinT paper: %.2fx (%s)%n", paperRatio, paperSetting);
@@ -218,7 +219,9 @@ public final class BenchReport {
         for (BenchResult run : runs) {
             run.variants().forEach((v, result) -> {
                 lines.add(statsRow(v, result.total()));
-                result.parts().forEach((p, s) -> lines.add(statsRow("  " + p, s)));
+                if (result.parts().size() > 1) { // a single part is the total again
+                    result.parts().forEach((p, s) -> lines.add(statsRow("  " + p, s)));
+                }
                 derived.getOrDefault(v, Map.of()).forEach((k, s) -> lines.add(statsRow("  " + k, s)));
             });
         }

@@ -6,9 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -49,11 +46,8 @@ public final class BenchRun {
     private final Map<String, Trial> variants = new LinkedHashMap<>();
     private int warmUps = 1;
     private int rounds = 5;
-    private Duration progressEvery = Duration.ofSeconds(10);
-    private Consumer<String> progress = line -> {
-        System.out.println(line);
-        System.out.flush();
-    };
+    private Duration progressEvery = ProgressTicker.DEFAULT_INTERVAL;
+    private Consumer<String> progress = ProgressTicker::printLine;
 
     private BenchRun(String name) {
         this.name = name;
@@ -84,9 +78,6 @@ public final class BenchRun {
 
     /** How often the progress line goes out while the run is under way. */
     public BenchRun progressEvery(Duration interval) {
-        if (interval.isZero() || interval.isNegative()) {
-            throw new IllegalArgumentException("progress interval must be positive, got " + interval);
-        }
         this.progressEvery = interval;
         return this;
     }
@@ -129,15 +120,8 @@ public final class BenchRun {
         List<BenchResult.Run> executed = new ArrayList<>();
         progress.accept(String.format(Locale.ROOT, "  [%s] %d warm-up + %d timed rounds of %s, order rotated each round",
                 name, warmUps, rounds, names));
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bench-progress-" + name);
-            t.setDaemon(true);
-            return t;
-        });
-        long interval = progressEvery.toNanos();
-        ticker.scheduleAtFixedRate(() -> progress.accept(state.line()), interval, interval, TimeUnit.NANOSECONDS);
         long start = System.nanoTime();
-        try {
+        try (ProgressTicker ticking = ProgressTicker.start(name, state::line, progressEvery, progress)) {
             for (int round = 0; round < warmUps + rounds; round++) {
                 boolean warmUp = round < warmUps;
                 for (String v : roundOrder(names, round)) {
@@ -150,8 +134,6 @@ public final class BenchRun {
                     state.finished(v, sample.totalNanos() / 1e6);
                 }
             }
-        } finally {
-            ticker.shutdownNow();
         }
         long wall = System.nanoTime() - start;
         progress.accept(String.format(Locale.ROOT, "  [%s] done in %.1f s", name, wall / 1e9));
@@ -202,7 +184,6 @@ public final class BenchRun {
     /** What the progress line reports; written by the benchmark thread, read by the ticker. */
     private final class Progress {
         private final int totalRuns;
-        private final long startNanos = System.nanoTime();
         private final Map<String, Double> lastMs = new LinkedHashMap<>();
         private int done;
         private int round;
@@ -226,8 +207,7 @@ public final class BenchRun {
         }
 
         synchronized String line() {
-            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  [%s] %.0f s: ", name,
-                    (System.nanoTime() - startNanos) / 1e9));
+            StringBuilder b = new StringBuilder();
             b.append(warmUp ? "warm-up " + (round + 1) + " of " + warmUps
                     : "round " + (round - warmUps + 1) + " of " + rounds);
             if (running != null) {
