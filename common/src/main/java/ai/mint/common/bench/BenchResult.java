@@ -41,20 +41,19 @@ public record BenchResult(String name, int warmUps, int rounds, Map<String, Vari
 
         /** The statistics of part {@code part} in ms; fails naming the parts there are. */
         public Stats part(String part) {
-            Stats s = parts.get(part);
-            if (s == null) {
-                throw new IllegalArgumentException("variant '" + name + "' has no part '" + part + "' (has "
-                        + parts.keySet() + ")");
-            }
-            return s;
+            return find(parts, "part", part);
         }
 
         /** The statistics of metric {@code metric}; fails naming the metrics there are. */
         public Stats metric(String metric) {
-            Stats s = metrics.get(metric);
+            return find(metrics, "metric", metric);
+        }
+
+        private Stats find(Map<String, Stats> stats, String kind, String key) {
+            Stats s = stats.get(key);
             if (s == null) {
-                throw new IllegalArgumentException("variant '" + name + "' has no metric '" + metric + "' (has "
-                        + metrics.keySet() + ")");
+                throw new IllegalArgumentException("variant '" + name + "' has no " + kind + " '" + key + "' (has "
+                        + stats.keySet() + ")");
             }
             return s;
         }

@@ -75,8 +75,8 @@ public final class PeftAdapterIo {
                 float[] pa = new float[n * r * in];  // [E, r, in]
                 float[] pb = new float[n * out * r]; // [E, out, r]
                 for (int e = 0; e < n; e++) {
-                    transposeInto(a, e * in * r, in, r, pa, e * r * in);
-                    transposeInto(b, e * r * out, r, out, pb, e * out * r);
+                    BaseModel.transposeInto(a, e * in * r, in, r, pa, e * r * in);
+                    BaseModel.transposeInto(b, e * r * out, r, out, pb, e * out * r);
                 }
                 String packed = packedName(c, key);
                 writer.add(packed + ".lora_A.packed", new long[] {n, r, in}, pa);
@@ -86,8 +86,8 @@ public final class PeftAdapterIo {
                     String module = PREFIX + key.projection().modulePath(c, key.layer(), e);
                     float[] pa = new float[r * in];
                     float[] pb = new float[out * r];
-                    transposeInto(a, e * in * r, in, r, pa, 0);
-                    transposeInto(b, e * r * out, r, out, pb, 0);
+                    BaseModel.transposeInto(a, e * in * r, in, r, pa, 0);
+                    BaseModel.transposeInto(b, e * r * out, r, out, pb, 0);
                     writer.add(module + ".lora_A.weight", new long[] {r, in}, pa);
                     writer.add(module + ".lora_B.weight", new long[] {out, r}, pb);
                 }
@@ -211,21 +211,13 @@ public final class PeftAdapterIo {
             String module = PREFIX + key.projection().modulePath(c, key.layer(), x);
             float[] ax = hasPacked ? packedA : reader.read(module + ".lora_A.weight", r, in);
             float[] bx = hasPacked ? packedB : reader.read(module + ".lora_B.weight", out, r);
-            transposeInto(ax, hasPacked ? x * r * in : 0, r, in, fa, x * in * r);
-            transposeInto(bx, hasPacked ? x * out * r : 0, out, r, fb, x * r * out);
+            BaseModel.transposeInto(ax, hasPacked ? x * r * in : 0, r, in, fa, x * in * r);
+            BaseModel.transposeInto(bx, hasPacked ? x * out * r : 0, out, r, fb, x * r * out);
         }
         a.put(key, fa);
         b.put(key, fb);
     }
 
-    /** Row-major [rows, cols] at {@code src[srcOff..]} to [cols, rows] at {@code dst[dstOff..]}. */
-    private static void transposeInto(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
-        for (int i = 0; i < rows; i++) {
-            int row = srcOff + i * cols;
-            for (int j = 0; j < cols; j++) {
-                dst[dstOff + j * rows + i] = src[row + j];
-            }
-        }
     }
 
     /** The adapter file, recording which tensors were read so that leftovers can be reported. */

@@ -331,12 +331,17 @@ public final class BaseModel implements AutoCloseable {
     /** Row-major [rows, cols] to [cols, rows]. */
     public static float[] transpose(float[] a, int rows, int cols) {
         float[] out = new float[a.length];
+        transposeInto(a, 0, rows, cols, out, 0);
+        return out;
+    }
+
+    /** Row-major [rows, cols] at {@code src[srcOff..]} to [cols, rows] at {@code dst[dstOff..]}. */
+    public static void transposeInto(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
         for (int r = 0; r < rows; r++) {
-            int base = r * cols;
+            int row = srcOff + r * cols;
             for (int col = 0; col < cols; col++) {
-                out[col * rows + r] = a[base + col];
+                dst[dstOff + col * rows + r] = src[row + col];
             }
         }
-        return out;
     }
 }
