@@ -218,8 +218,6 @@ public final class PeftAdapterIo {
         b.put(key, fb);
     }
 
-    }
-
     /** The adapter file, recording which tensors were read so that leftovers can be reported. */
     private record Tensors(SafetensorsReader reader, Set<String> consumed) {
         boolean contains(String name) {
