@@ -44,8 +44,8 @@ public final class EngineBenchmark implements MintBenchmark, Callable<Integer> {
     @Override
     public Integer call() {
         ModelConfig c = BenchSupport.config(quick, false);
-        // quick: 16 runs x 128 rows; full: 6 runs x 256 rows: either way the runs of "mixed 1000" use every adapter
-        EngineWorkload work = quick ? new EngineWorkload(32, 4, 4) : new EngineWorkload(64, 4, 8);
+        // quick: 16 runs x 128 rows; full: 6 runs x 192 rows: either way the runs of "mixed 1000" use every adapter
+        EngineWorkload work = quick ? new EngineWorkload(32, 4, 4) : new EngineWorkload(64, 3, 8);
         int adapters = DISTINCT[DISTINCT.length - 1];
         Path dir = BenchSupport.workDir("engine-adapters-" + (quick ? "tiny" : "small") + "-r" + RANK);
         EngineWorkload.ensureAdapters(c, dir, adapters, RANK);
