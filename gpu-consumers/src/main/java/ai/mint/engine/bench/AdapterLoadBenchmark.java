@@ -39,7 +39,7 @@ public final class AdapterLoadBenchmark implements MintBenchmark, Callable<Integ
         Path work = BenchSupport.workDir("adapter-load" + (quick ? "-quick" : ""));
         BenchResult result;
         try (LoraEngine e = LoraEngine.open(EngineConfig.of(base))) {
-            BenchRun run = BenchRun.of("adapter-load").warmUps(1).rounds(9);
+            BenchRun run = BenchRun.of("adapter-load").warmUps(2).rounds(15);
             for (int rank : RANKS) {
                 LoraWeights w = LoraWeights.random(c, EnumSet.allOf(Projection.class), rank, 2f * rank, rank, true);
                 Path dir = work.resolve("r" + rank);

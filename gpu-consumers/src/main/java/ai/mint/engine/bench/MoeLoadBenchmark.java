@@ -43,7 +43,7 @@ public final class MoeLoadBenchmark implements MintBenchmark, Callable<Integer> 
         PeftAdapterIo.write(packedDir, w, c, true);
         BenchResult result;
         try (LoraEngine e = LoraEngine.open(EngineConfig.of(BenchSupport.base(quick, true)))) {
-            result = BenchRun.of("moe-load").warmUps(2).rounds(quick ? 15 : 9)
+            result = BenchRun.of("moe-load").warmUps(3).rounds(25)
                     .variant(PER_EXPERT, s -> load(e, perExpertDir, s))
                     .variant(PACKED, s -> load(e, packedDir, s))
                     .run();
