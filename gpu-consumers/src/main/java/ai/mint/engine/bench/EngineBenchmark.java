@@ -44,8 +44,9 @@ public final class EngineBenchmark implements MintBenchmark, Callable<Integer> {
     @Override
     public Integer call() {
         ModelConfig c = BenchSupport.config(quick, false);
-        // quick: 16 runs x 128 rows; full: 6 runs x 192 rows: either way the runs of "mixed 1000" use every adapter
-        EngineWorkload work = quick ? new EngineWorkload(32, 4, 4) : new EngineWorkload(64, 3, 8);
+        // one batch per run and many rounds: short runs, finely interleaved, ride out load bursts of other processes;
+        // quick 32 runs x 32 rows, full 16 runs x 64 rows: either way the runs of "mixed 1000" use every adapter
+        EngineWorkload work = quick ? new EngineWorkload(32, 1, 4) : new EngineWorkload(64, 1, 8);
         int adapters = DISTINCT[DISTINCT.length - 1];
         Path dir = BenchSupport.workDir("engine-adapters-" + (quick ? "tiny" : "small") + "-r" + RANK);
         EngineWorkload.ensureAdapters(c, dir, adapters, RANK);
@@ -66,7 +67,7 @@ public final class EngineBenchmark implements MintBenchmark, Callable<Integer> {
                             work.run(g -> EngineWorkload.id(0)).get(0));
                 }
             }
-            BenchRun run = BenchRun.of("engine").warmUps(1).rounds(quick ? 15 : 5)
+            BenchRun run = BenchRun.of("engine").warmUps(1).rounds(quick ? 31 : 15)
                     .variant(BASE, s -> timed(e, work, s, work.run(g -> null)))
                     .variant(SINGLE, s -> timed(e, work, s, work.run(g -> EngineWorkload.id(0))));
             for (int n : DISTINCT) {
