@@ -8,9 +8,13 @@ import ai.mint.engine.lora.AdapterCache;
 import ai.mint.engine.lora.AdapterSlots;
 import ai.mint.engine.lora.DeviceAdapter;
 import ai.mint.engine.lora.LoraBank;
+import ai.mint.engine.lora.LoraMerger;
+import ai.mint.engine.lora.MergedWeights;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
+import ai.mint.engine.model.BaseModel;
 import ai.mint.engine.model.ByteLevelTokenizerFile;
+import ai.mint.engine.model.CheckpointFiles;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.HfModelLoader;
 import ai.mint.engine.model.ModelConfig;
@@ -25,11 +29,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The DJL implementation of {@link TrainableEngine}: loads the base once, keeps serving adapters in
  * {@link AdapterSlots} and training policies in a {@link LoraTrainer}, and runs each generation batch as one
- * heterogeneous forward per step over a {@link LoraBank} stacked from the batch's adapters of either kind.
+ * heterogeneous forward per step over a {@link LoraBank} stacked from the batch's adapters of either kind. Its base
+ * weights can be replaced while it stays open ({@link #replaceBase}): generation and training steps wait for the swap.
  */
 public final class LoraEngine implements TrainableEngine {
 
@@ -40,6 +47,8 @@ public final class LoraEngine implements TrainableEngine {
     private final HuggingFaceTokenizer tokenizer;
     private final Generator generator;
     private volatile boolean closed;
+    // generation and training read the base weights (read lock); replaceBase overwrites them in place (write lock)
+    private final ReadWriteLock baseWeights = new ReentrantReadWriteLock();
 
     private LoraEngine(DecoderModel model, AdapterCache store, AdapterSlots slots, HuggingFaceTokenizer tokenizer,
                        int prefillRows) {
@@ -101,6 +110,15 @@ public final class LoraEngine implements TrainableEngine {
             }
             model.checkFits(r.promptTokens().length, r.sampling().maxTokens());
         }
+        baseWeights.readLock().lock();
+        try {
+            return generate(batch, slotOf);
+        } finally {
+            baseWeights.readLock().unlock();
+        }
+    }
+
+    private List<GenerationResult> generate(List<GenerationRequest> batch, Map<String, Integer> slotOf) {
         List<String> serving = slotOf.keySet().stream().filter(id -> !LoraTrainer.isPolicyAdapter(id)).toList();
         List<DeviceAdapter> pinned = slots.acquire(serving);
         try {
@@ -151,6 +169,42 @@ public final class LoraEngine implements TrainableEngine {
         slots.replace(adapterId, PeftAdapterIo.read(peftDirectory, model.config()), peftDirectory);
     }
 
+    /**
+     * Merges {@code revision} into this engine's resident base on its device ({@code W + scale * A B} as tensor ops);
+     * the base itself is not changed. Write the result with {@link MergedWeights#write} and close it. This is the
+     * merged-checkpoint handoff that MinT avoids, kept to measure it.
+     */
+    @Override
+    public MergedWeights mergeAdapter(LoraWeights revision) {
+        baseWeights.readLock().lock();
+        try {
+            return LoraMerger.merge(model.base(), revision);
+        } finally {
+            baseWeights.readLock().unlock();
+        }
+    }
+
+    /**
+     * Replaces the base weights of this open engine with those of the checkpoint in {@code checkpointDir} (same
+     * architecture, e.g. a merged checkpoint of this base): the files are read and uploaded while generation goes
+     * on, then every base array is overwritten in place on the device while generation waits. Resident adapters,
+     * the tokenizer and the engine's settings stay. Needs device memory for a second copy of the base while it runs.
+     * A checkpoint of another architecture is refused and the old weights keep serving.
+     */
+    @Override
+    public void replaceBase(Path checkpointDir) {
+        ModelConfig incoming = ModelConfig.read(checkpointDir.resolve("config.json"));
+        try (BaseModel fresh = BaseModel.fromHost(incoming, CheckpointFiles.readAll(checkpointDir),
+                model.base().device())) {
+            baseWeights.writeLock().lock();
+            try {
+                model.base().overwriteWith(fresh);
+            } finally {
+                baseWeights.writeLock().unlock();
+            }
+        }
+    }
+
     @Override
     public Set<String> residentAdapters() {
         return slots.residentIds();
@@ -183,7 +237,12 @@ public final class LoraEngine implements TrainableEngine {
 
     @Override
     public List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget) {
-        return trainer.forwardBackward(work, budget);
+        baseWeights.readLock().lock();
+        try {
+            return trainer.forwardBackward(work, budget);
+        } finally {
+            baseWeights.readLock().unlock();
+        }
     }
 
     @Override

@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.LongSupplier;
 
-/** Shared set-up of the engine benchmarks: a base model made once under target/bench-work, and timing. */
+/**
+ * Shared set-up of the engine benchmarks: a base model made once under target/bench-work and work directories.
+ * Timing, order and statistics are {@link ai.mint.common.bench.BenchRun}'s.
+ */
 public final class BenchSupport {
 
     private BenchSupport() {
@@ -34,17 +36,6 @@ public final class BenchSupport {
 
     static ModelConfig config(boolean quick, boolean moe) {
         return (quick ? ModelPreset.TINY : ModelPreset.SMALL).config(moe);
-    }
-
-    /** Median wall time in ms of {@code runs} calls after one warm-up; each call may return its own nanos. */
-    static double medianMillis(int runs, LongSupplier timedNanos) {
-        timedNanos.getAsLong();
-        double[] ms = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            ms[i] = timedNanos.getAsLong() / 1e6;
-        }
-        java.util.Arrays.sort(ms);
-        return ms[runs / 2];
     }
 
     /**

@@ -3,6 +3,7 @@ package ai.mint.engine.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.mint.engine.EngineException;
 import ai.mint.engine.safetensors.HostTensor;
 
@@ -16,9 +17,28 @@ import java.util.Map;
  * The resident base model: every weight on the device, in one {@link NDManager} that lives as long as the model.
  * Built from Hugging Face tensor names (Llama/Qwen2, Qwen2-MoE, Mixtral, DeepSeek-V3); weights are transposed to
  * compute layout while still in Java memory so the forward pass multiplies without copies. Tensors the config does
- * not use (e.g. DeepSeek's multi-token-prediction layer) are ignored.
+ * not use (e.g. DeepSeek's multi-token-prediction layer) are ignored. Each resident array remembers the checkpoint
+ * tensor it came from ({@link #checkpointTensors}), so the model can be written back as a checkpoint and its weights
+ * overwritten in place by another checkpoint of the same architecture ({@link #overwriteWith}).
  */
 public final class BaseModel implements AutoCloseable {
+
+    /** How a checkpoint tensor sits in its resident array. */
+    public enum Layout {
+        /** The array is the tensor as stored (embeddings, norms, biases). */
+        AS_STORED,
+        /** The array is the transpose: Hugging Face's linear weight [out, in] held as [in, out]. */
+        TRANSPOSED,
+        /** The array is a stack of experts [E, in, out]; the tensor is expert {@code expert}'s [out, in]. */
+        EXPERT_SLICE
+    }
+
+    /**
+     * One tensor of the checkpoint this model was built from: its Hugging Face name and shape, and the resident
+     * array that holds it in compute layout.
+     */
+    public record CheckpointTensor(String name, long[] shape, NDArray array, Layout layout, int expert) {
+    }
 
     private final ModelConfig config;
     private final NDManager manager;
@@ -27,9 +47,12 @@ public final class BaseModel implements AutoCloseable {
     private final NDArray finalNorm;   // [H]
     private final NDArray lmHead;      // [H, V]
     private final long parameterCount;
+    private final Map<String, CheckpointTensor> checkpoint; // Hugging Face name -> where it lives, in build order
+    private final List<NDArray> resident;                   // every array this model owns, in build order
 
     private BaseModel(ModelConfig config, NDManager manager, NDArray embed, List<LayerWeights> layers,
-                      NDArray finalNorm, NDArray lmHead, long parameterCount) {
+                      NDArray finalNorm, NDArray lmHead, long parameterCount, Map<String, CheckpointTensor> checkpoint,
+                      List<NDArray> resident) {
         this.config = config;
         this.manager = manager;
         this.embed = embed;
@@ -37,6 +60,8 @@ public final class BaseModel implements AutoCloseable {
         this.finalNorm = finalNorm;
         this.lmHead = lmHead;
         this.parameterCount = parameterCount;
+        this.checkpoint = Collections.unmodifiableMap(checkpoint);
+        this.resident = List.copyOf(resident);
     }
 
     /** Copies host tensors onto {@code device} under a new base manager. Missing or mis-shaped tensors are named. */
@@ -54,10 +79,11 @@ public final class BaseModel implements AutoCloseable {
             }
             NDArray norm = r.vector("model.norm.weight", c.hiddenSize());
             NDArray head = c.tieWordEmbeddings() && !t.containsKey("lm_head.weight")
-                    ? embed.transpose().duplicate()
+                    ? r.own(embed.transpose().duplicate()) // [H, V], not a checkpoint tensor of its own
                     : r.linear("lm_head.weight", c.hiddenSize(), c.vocabSize());
             long params = t.values().stream().mapToLong(HostTensor::elementCount).sum();
-            return new BaseModel(c, manager, embed, Collections.unmodifiableList(layers), norm, head, params);
+            return new BaseModel(c, manager, embed, Collections.unmodifiableList(layers), norm, head, params,
+                    r.checkpoint(), r.resident());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -125,35 +151,8 @@ public final class BaseModel implements AutoCloseable {
                     + config.modelType() + " stacks its experts");
         }
         Map<String, NDArray> named = new LinkedHashMap<>();
-        named.put("model.embed_tokens.weight", embed);
-        for (int i = 0; i < layers.size(); i++) {
-            LayerWeights w = layers.get(i);
-            String p = "model.layers." + i + ".";
-            named.put(p + "input_layernorm.weight", w.inputNorm());
-            named.put(p + "post_attention_layernorm.weight", w.postNorm());
-            named.put(p + "self_attn.q_proj.weight", w.q());
-            named.put(p + "self_attn.k_proj.weight", w.k());
-            named.put(p + "self_attn.v_proj.weight", w.v());
-            named.put(p + "self_attn.o_proj.weight", w.o());
-            putIfPresent(named, p + "self_attn.q_proj.bias", w.qBias());
-            putIfPresent(named, p + "self_attn.k_proj.bias", w.kBias());
-            putIfPresent(named, p + "self_attn.v_proj.bias", w.vBias());
-            putIfPresent(named, p + "self_attn.o_proj.bias", w.oBias());
-            named.put(p + "mlp.gate_proj.weight", w.gate());
-            named.put(p + "mlp.up_proj.weight", w.up());
-            named.put(p + "mlp.down_proj.weight", w.down());
-        }
-        named.put("model.norm.weight", finalNorm);
-        if (!config.tieWordEmbeddings()) {
-            named.put("lm_head.weight", lmHead);
-        }
+        checkpoint.forEach((name, tensor) -> named.put(name, tensor.array()));
         return named;
-    }
-
-    private static void putIfPresent(Map<String, NDArray> named, String name, NDArray a) {
-        if (a != null) {
-            named.put(name, a);
-        }
     }
 
     /**
@@ -161,23 +160,86 @@ public final class BaseModel implements AutoCloseable {
      * pretrained base as a checkpoint that {@link HfModelLoader} reads back into the same arrays.
      */
     public Map<String, HostTensor> toHostTensors() {
+        namedWeights(); // refuses MoE bases
         Map<String, HostTensor> out = new LinkedHashMap<>();
-        namedWeights().forEach((name, a) -> {
-            float[] data = a.toFloatArray();
-            long[] shape = a.getShape().getShape();
-            if (shape.length == 2 && !name.equals("model.embed_tokens.weight")) {
-                // compute layout [in, out] back to Hugging Face's [out, in]
-                data = transpose(data, (int) shape[0], (int) shape[1]);
-                shape = new long[] {shape[1], shape[0]};
+        for (CheckpointTensor tensor : checkpoint.values()) {
+            float[] data = tensor.array().toFloatArray();
+            if (tensor.layout() == Layout.TRANSPOSED) { // compute layout [in, out] back to Hugging Face's [out, in]
+                data = transpose(data, (int) tensor.shape()[1], (int) tensor.shape()[0]);
             }
-            out.put(name, HostTensor.ofFloats(name, shape, data));
-        });
+            out.put(tensor.name(), HostTensor.ofFloats(tensor.name(), tensor.shape(), data));
+        }
         return out;
     }
 
     /** Parameters stored in the checkpoint (a tied head counts once). */
     public long parameterCount() {
         return parameterCount;
+    }
+
+    /** The checkpoint tensors this model holds, by Hugging Face name, in the order they were loaded. */
+    public Map<String, CheckpointTensor> checkpointTensors() {
+        return checkpoint;
+    }
+
+    /** The checkpoint tensor {@code name}; fails naming it when this model has none of that name. */
+    public CheckpointTensor checkpointTensor(String name) {
+        CheckpointTensor tensor = checkpoint.get(name);
+        if (tensor == null) {
+            throw new EngineException("this " + config.modelType() + " base holds no tensor '" + name + "'");
+        }
+        return tensor;
+    }
+
+    /**
+     * Copies every weight of {@code other} into this model's resident arrays, in place and device to device, so
+     * that everything holding this model (adapters in its sub-managers, generators, caches of shapes) keeps working
+     * on the new weights. {@code other} must have the same architecture; if it does not, nothing changes. The
+     * caller makes sure that no forward pass runs meanwhile.
+     */
+    public void overwriteWith(BaseModel other) {
+        List<String> differences = architectureDifferences(config, other.config);
+        if (!differences.isEmpty()) {
+            throw new EngineException("cannot swap in base weights of another architecture: " + differences
+                    + " (this engine's value first)");
+        }
+        if (resident.size() != other.resident.size() || !checkpoint.keySet().equals(other.checkpoint.keySet())) {
+            throw new EngineException("cannot swap in base weights with other tensors: this engine holds "
+                    + checkpoint.size() + " checkpoint tensors, the new weights " + other.checkpoint.size());
+        }
+        for (int i = 0; i < resident.size(); i++) {
+            if (!resident.get(i).getShape().equals(other.resident.get(i).getShape())) {
+                throw new EngineException("cannot swap in base weights: array " + i + " has shape "
+                        + other.resident.get(i).getShape() + ", this engine's has " + resident.get(i).getShape());
+            }
+        }
+        NDIndex all = new NDIndex(":"); // the whole array (an empty index is refused by index_put_)
+        for (int i = 0; i < resident.size(); i++) {
+            resident.get(i).set(all, other.resident.get(i));
+        }
+    }
+
+    /**
+     * The config values in which {@code a} and {@code b} differ, as "name: a vs b", ignoring where they were read
+     * from. Reads every record component, so a setting added to {@link ModelConfig} later is compared too.
+     */
+    static List<String> architectureDifferences(ModelConfig a, ModelConfig b) {
+        List<String> out = new ArrayList<>();
+        for (java.lang.reflect.RecordComponent rc : ModelConfig.class.getRecordComponents()) {
+            if (rc.getName().equals("nameOrPath")) {
+                continue;
+            }
+            try {
+                Object x = rc.getAccessor().invoke(a);
+                Object y = rc.getAccessor().invoke(b);
+                if (!java.util.Objects.equals(x, y)) {
+                    out.add(rc.getName() + ": " + x + " vs " + y);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read ModelConfig." + rc.getName(), e);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -242,12 +304,17 @@ public final class BaseModel implements AutoCloseable {
     /** Row-major [rows, cols] to [cols, rows]. */
     public static float[] transpose(float[] a, int rows, int cols) {
         float[] out = new float[a.length];
+        transposeInto(a, 0, rows, cols, out, 0);
+        return out;
+    }
+
+    /** Row-major [rows, cols] at {@code src[srcOff..]} to [cols, rows] at {@code dst[dstOff..]}. */
+    public static void transposeInto(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff) {
         for (int r = 0; r < rows; r++) {
-            int base = r * cols;
+            int row = srcOff + r * cols;
             for (int col = 0; col < cols; col++) {
-                out[col * rows + r] = a[base + col];
+                dst[dstOff + col * rows + r] = src[row + col];
             }
         }
-        return out;
     }
 }

@@ -120,7 +120,7 @@ final class DeepseekLayers {
         for (int hd = 0; hd < heads; hd++) {
             System.arraycopy(kvB, hd * (dn + dv) * kv, out, hd * dn * kv, dn * kv);
         }
-        return r.manager().create(out, new Shape(heads, dn, kv));
+        return r.own(r.manager().create(out, new Shape(heads, dn, kv)));
     }
 
     /** kv_b_proj [Hh * (dn + dv), C]: each head's last dv rows transposed, [Hh, C, dv]. */
@@ -135,6 +135,6 @@ final class DeepseekLayers {
             System.arraycopy(kvB, (hd * (dn + dv) + dn) * kv, rows, 0, dv * kv);
             System.arraycopy(BaseModel.transpose(rows, dv, kv), 0, out, hd * kv * dv, kv * dv);
         }
-        return r.manager().create(out, new Shape(heads, kv, dv));
+        return r.own(r.manager().create(out, new Shape(heads, kv, dv)));
     }
 }

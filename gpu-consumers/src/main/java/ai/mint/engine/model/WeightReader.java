@@ -6,18 +6,25 @@ import ai.djl.ndarray.types.Shape;
 import ai.mint.engine.EngineException;
 import ai.mint.engine.safetensors.HostTensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Turns named host tensors of a checkpoint into device arrays in compute layout, checking each shape against what
- * config.json implies; a missing or mis-shaped tensor is named.
+ * config.json implies; a missing or mis-shaped tensor is named. It records where each checkpoint tensor went (its
+ * resident array and layout) and every array it made, for {@link BaseModel#checkpointTensors} and
+ * {@link BaseModel#overwriteWith}.
  */
 final class WeightReader {
 
     private final ModelConfig c;
     private final Map<String, HostTensor> t;
     private final NDManager m;
+    private final Map<String, BaseModel.CheckpointTensor> checkpoint = new LinkedHashMap<>();
+    private final List<NDArray> resident = new ArrayList<>();
 
     WeightReader(ModelConfig c, Map<String, HostTensor> t, NDManager m) {
         this.c = c;
@@ -43,27 +50,57 @@ final class WeightReader {
         float[] all = new float[e * in * out];
         for (int x = 0; x < e; x++) {
             float[] w = get(proj.modulePath(c, layer, x) + ".weight", out, in).floats();
-            System.arraycopy(BaseModel.transpose(w, out, in), 0, all, x * in * out, in * out);
+            BaseModel.transposeInto(w, 0, out, in, all, x * in * out);
         }
-        return m.create(all, new Shape(e, in, out));
+        NDArray stack = own(m.create(all, new Shape(e, in, out)));
+        for (int x = 0; x < e; x++) {
+            String name = proj.modulePath(c, layer, x) + ".weight";
+            checkpoint.put(name, new BaseModel.CheckpointTensor(name, new long[] {out, in}, stack,
+                    BaseModel.Layout.EXPERT_SLICE, x));
+        }
+        return stack;
     }
 
     /** A Hugging Face linear weight [out, in] as a compute-layout array [in, out]. */
     NDArray linear(String name, int in, int out) {
-        return linear(get(name, out, in).floats(), in, out);
+        return record(name, new long[] {out, in}, BaseModel.Layout.TRANSPOSED,
+                m.create(BaseModel.transpose(get(name, out, in).floats(), out, in), new Shape(in, out)));
     }
 
-    /** Hugging Face [out, in] values (possibly edited) as a compute-layout array [in, out]. */
+    /**
+     * Hugging Face [out, in] values (possibly edited, e.g. DeepSeek's re-ordered rotary rows) as a compute-layout
+     * array [in, out]; owned by the model but not a checkpoint tensor of its own (it is not the stored tensor).
+     */
     NDArray linear(float[] hfWeight, int in, int out) {
-        return m.create(BaseModel.transpose(hfWeight, out, in), new Shape(in, out));
+        return own(m.create(BaseModel.transpose(hfWeight, out, in), new Shape(in, out)));
     }
 
     NDArray plain(String name, int rows, int cols) {
-        return m.create(get(name, rows, cols).floats(), new Shape(rows, cols));
+        return record(name, new long[] {rows, cols}, BaseModel.Layout.AS_STORED,
+                m.create(get(name, rows, cols).floats(), new Shape(rows, cols)));
     }
 
     NDArray vector(String name, int n) {
-        return m.create(get(name, n).floats(), new Shape(n));
+        return record(name, new long[] {n}, BaseModel.Layout.AS_STORED, m.create(get(name, n).floats(), new Shape(n)));
+    }
+
+    /** Counts {@code array} among the model's own arrays (derived ones too: a tied head, absorbed MLA factors). */
+    NDArray own(NDArray array) {
+        resident.add(array);
+        return array;
+    }
+
+    private NDArray record(String name, long[] shape, BaseModel.Layout layout, NDArray array) {
+        checkpoint.put(name, new BaseModel.CheckpointTensor(name, shape, array, layout, -1));
+        return own(array);
+    }
+
+    Map<String, BaseModel.CheckpointTensor> checkpoint() {
+        return checkpoint;
+    }
+
+    List<NDArray> resident() {
+        return resident;
     }
 
     HostTensor get(String name, long... shape) {

@@ -5,6 +5,7 @@ import ai.mint.catalog.CatalogConfig;
 import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.bulk.PolicyImporter;
 import ai.mint.common.bench.BenchReport;
+import ai.mint.common.bench.Stats;
 import ai.mint.common.cli.MintBenchmark;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.platform.PlatformOptions;
@@ -157,10 +158,10 @@ public final class CatalogScaleBenchmark implements MintBenchmark, Callable<Inte
                         revision = revisionLookups(catalog, withRevisions, 2_000, new Random(200 + run));
                         policy = lookups(catalog, total, 2_000, new Random(100 + run));
                     }
-                    policyP50[run] = PipelineOverheadBenchmark.percentile(policy, 50);
-                    policyP99[run] = PipelineOverheadBenchmark.percentile(policy, 99);
-                    revisionP50[run] = PipelineOverheadBenchmark.percentile(revision, 50);
-                    revisionP99[run] = PipelineOverheadBenchmark.percentile(revision, 99);
+                    policyP50[run] = Stats.percentile(policy, 50);
+                    policyP99[run] = Stats.percentile(policy, 99);
+                    revisionP50[run] = Stats.percentile(revision, 50);
+                    revisionP99[run] = Stats.percentile(revision, 99);
                 }
                 phase.set("measuring a lookup-based process at " + total + " policies");
                 double[] rssLarge = probe(catalog, platform, served);
@@ -194,9 +195,9 @@ public final class CatalogScaleBenchmark implements MintBenchmark, Callable<Inte
                         .row("lookup of a random revision, p99", median(revisionP99), min(revisionP99),
                                 max(revisionP99), "ms", "< 10")
                         .row("lookup of a random policy at 10^3 policies, p50",
-                                PipelineOverheadBenchmark.percentile(lookupSmall, 50), "-", "-", "ms", "")
+                                Stats.percentile(lookupSmall, 50), "-", "-", "ms", "")
                         .row("lookup of a random policy at 10^3 policies, p99",
-                                PipelineOverheadBenchmark.percentile(lookupSmall, 99), "-", "-", "ms", "")
+                                Stats.percentile(lookupSmall, 99), "-", "-", "ms", "")
                         .row("lookup-based process RSS, 10^3 policies", median(rssSmall) / 1e6, min(rssSmall) / 1e6,
                                 max(rssSmall) / 1e6, "MB", "")
                         .row("lookup-based process RSS, " + total + " policies", median(rssLarge) / 1e6,
@@ -397,7 +398,7 @@ public final class CatalogScaleBenchmark implements MintBenchmark, Callable<Inte
     }
 
     private static double median(double[] xs) {
-        return PipelineOverheadBenchmark.percentile(xs, 50);
+        return Stats.percentile(xs, 50);
     }
 
     private static double min(double[] xs) {
