@@ -100,15 +100,22 @@ public final class Topics {
     private Topics() {
     }
 
-    /** The topic with this name, if it is one of the platform's. */
+    /** The topic with this name, if it is one of the platform's: a shared one, or a tenant's ({@link Tenant}). */
     public static Optional<TopicSpec> byName(String name) {
-        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+        Optional<TopicSpec> shared = ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+        if (shared.isPresent()) {
+            return shared;
+        }
+        return Tenant.kindOf(name).map(kind -> Tenant.ofTopic(name).orElseThrow().spec(kind));
     }
 
     /** The topic with this name, or an error listing the known names. */
     public static TopicSpec require(String name) {
         return byName(name).orElseThrow(() -> new IllegalArgumentException(
-                "unknown topic '" + name + "'; known topics: " + ALL.stream().map(TopicSpec::name).toList()));
+                "unknown topic '" + name + "'; known topics: " + ALL.stream().map(TopicSpec::name).toList()
+                        + " and the tenant topics " + Tenant.TOPIC_PREFIX + "NAME.{" + String.join(",",
+                        java.util.Arrays.stream(Tenant.Kind.values()).map(Tenant.Kind::suffix).toList())
+                        + "}"));
     }
 
     private static TopicSpec stream(String name, String record, String doc) {
