@@ -16,8 +16,8 @@ import java.util.TreeMap;
 /**
  * The connection file {@code mint up} writes ({@code .mint/connection}) so that every other command and service of
  * the machine finds the running platform. A properties file: {@code bootstrap.servers} and {@code schema.registry.url}
- * always, then optionally {@code catalog.url}, {@code schema.registry.basic.auth.user.info} and {@code kafka.KEY}
- * lines for Kafka client properties (e.g. {@code kafka.security.protocol=SASL_SSL}). Older files with only the first
+ * always, then optionally {@code catalog.url}, {@code schema.registry.basic.auth.user.info},
+ * {@code catalog.basic.auth.user.info} and {@code kafka.KEY} lines for Kafka client properties (e.g. {@code kafka.security.protocol=SASL_SSL}). Older files with only the first
  * two lines read as before.
  */
 public final class ConnectionFile {
@@ -50,7 +50,7 @@ public final class ConnectionFile {
         });
         return Optional.of(new PlatformConnection(bootstrap, registry,
                 props.get(PlatformConnection.SCHEMA_REGISTRY_USER_INFO), props.get(PlatformConnection.CATALOG_URL),
-                kafka));
+                kafka, props.get(PlatformConnection.CATALOG_USER_INFO)));
     }
 
     /**
@@ -98,7 +98,7 @@ public final class ConnectionFile {
     }
 
     private static boolean holdsSecrets(PlatformConnection connection) {
-        return connection.registryUserInfo() != null
+        return connection.registryUserInfo() != null || connection.catalogUserInfo() != null
                 || connection.kafkaProperties().keySet().stream().anyMatch(PlatformConnection::isSecret);
     }
 
