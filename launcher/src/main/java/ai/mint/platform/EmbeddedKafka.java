@@ -143,6 +143,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put(client + "ssl.keystore.location", secure.tls().keyStore().toString());
         p.put(client + "ssl.keystore.type", TlsMaterial.STORE_TYPE);
         p.put(client + "ssl.keystore.password", secure.tls().password());
+        // the broker is its own inter-broker client on this listener, and checks at start that it trusts itself
+        p.put(client + "ssl.truststore.location", secure.tls().trustStore().toString());
+        p.put(client + "ssl.truststore.type", TlsMaterial.STORE_TYPE);
+        p.put(client + "ssl.truststore.password", secure.tls().password());
         p.put("sasl.mechanism.controller.protocol", "PLAIN");
         p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
         // the first pair is what the broker sends to the controller, user_admin what the controller accepts

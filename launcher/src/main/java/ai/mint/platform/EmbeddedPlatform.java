@@ -80,6 +80,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
                             kafka != null ? Map.of() : options.externalKafka());
             EmbeddedPlatform platform = new EmbeddedPlatform(kafka, registry, lock, connection, secure);
             platform.provisioning = platform.provision(options, false);
+            if (secure != null) {
+                TenantAccess.addService(connection, secure);
+            }
             LOG.info("platform ready in {} ms: {}", (System.nanoTime() - started) / 1_000_000,
                     connection);
             return platform;

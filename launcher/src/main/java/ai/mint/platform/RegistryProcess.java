@@ -125,6 +125,8 @@ public final class RegistryProcess implements AutoCloseable {
         auth.put("quarkus.security.users.embedded.users." + SecureMode.REGISTRY_READER,
                 secure.registryReaderPassword());
         auth.put("quarkus.security.users.embedded.roles." + SecureMode.REGISTRY_READER, "sr-readonly");
+        auth.put("quarkus.security.users.embedded.users." + SecureMode.REGISTRY_SERVICE, secure.servicePassword());
+        auth.put("quarkus.security.users.embedded.roles." + SecureMode.REGISTRY_SERVICE, "sr-developer");
         auth.put("apicurio.auth.role-based-authorization", "true");
         PropertiesFiles.write(file, "registry authentication of 'mint up --secure'", auth, true);
     }

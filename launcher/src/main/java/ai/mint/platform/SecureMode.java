@@ -1,5 +1,6 @@
 package ai.mint.platform;
 
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.io.PropertiesFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +26,8 @@ public final class SecureMode {
     public static final String ADMIN = "admin";
     /** The registry account every tenant shares: it may read schemas, not register them. */
     public static final String REGISTRY_READER = "mint-reader";
+    /** The registry account of the platform's services: may register schemas, not change the registry's settings. */
+    public static final String REGISTRY_SERVICE = TenantAccess.SERVICE;
     /** The SASL mechanism of the client listener. */
     public static final String MECHANISM = "SCRAM-SHA-512";
     /** The client listener's protocol: SCRAM over TLS. */
@@ -35,17 +38,23 @@ public final class SecureMode {
     private static final String ADMIN_PASSWORD = "admin.password";
     private static final String READER_PASSWORD = "registry.reader.password";
     private static final String TLS_PASSWORD = "tls.store.password";
+    private static final String SERVICE_PASSWORD = "service.password";
+    private static final String TENANTS = "tenants";
+    private static final String SCHEMA_REGISTRY_USER_INFO = PlatformConnection.SCHEMA_REGISTRY_USER_INFO;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path directory;
     private final String adminPassword;
     private final String registryReaderPassword;
+    private final String servicePassword;
     private final TlsMaterial tls;
 
-    private SecureMode(Path directory, String adminPassword, String registryReaderPassword, TlsMaterial tls) {
+    private SecureMode(Path directory, String adminPassword, String registryReaderPassword, String servicePassword,
+                       TlsMaterial tls) {
         this.directory = directory;
         this.adminPassword = adminPassword;
         this.registryReaderPassword = registryReaderPassword;
+        this.servicePassword = servicePassword;
         this.tls = tls;
     }
 
@@ -74,13 +83,15 @@ public final class SecureMode {
                 fresh.put(ADMIN_PASSWORD, newPassword());
                 fresh.put(READER_PASSWORD, newPassword());
                 fresh.put(TLS_PASSWORD, newPassword());
+                fresh.put(SERVICE_PASSWORD, newPassword());
                 PropertiesFiles.write(secretsFile, "secrets of 'mint up --secure' on this data directory", fresh, true);
             }
             Map<String, String> secrets = PropertiesFiles.read(secretsFile,
                     problem -> new PlatformException("the secure-mode secrets " + secretsFile + ": " + problem));
             TlsMaterial tls = TlsMaterial.inDirectory(dir, require(secrets, TLS_PASSWORD, secretsFile));
             return new SecureMode(dir, require(secrets, ADMIN_PASSWORD, secretsFile),
-                    require(secrets, READER_PASSWORD, secretsFile), tls);
+                    require(secrets, READER_PASSWORD, secretsFile), require(secrets, SERVICE_PASSWORD, secretsFile),
+                    tls);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare secure mode in " + dir, e);
         }
@@ -118,6 +129,11 @@ public final class SecureMode {
         return registryReaderPassword;
     }
 
+    /** The password of the service principal ({@link TenantAccess#SERVICE}), on the broker and the registry. */
+    public String servicePassword() {
+        return servicePassword;
+    }
+
     public TlsMaterial tls() {
         return tls;
     }
@@ -135,6 +151,36 @@ public final class SecureMode {
     /** The Kafka client properties of the admin. */
     public Map<String, String> adminClientProperties() {
         return clientProperties(ADMIN, adminPassword);
+    }
+
+    /**
+     * Writes a client's properties file (owner-only), as {@code --kafka-config FILE} or {@code $MINT_KAFKA_CONFIG}
+     * take it: its Kafka client properties and its registry credentials.
+     */
+    public static void writeClientFile(Path file, String comment, Map<String, String> kafka, String registryUserInfo) {
+        Map<String, String> lines = new TreeMap<>(kafka);
+        lines.put(SCHEMA_REGISTRY_USER_INFO, registryUserInfo);
+        PropertiesFiles.write(file, comment, lines, true);
+    }
+
+    /** Where the client file of {@code tenant} lives: {@code DATA_DIR/security/tenants/NAME.properties}. */
+    public Path tenantFile(String tenant) {
+        return directory.resolve(TENANTS).resolve(tenant + ".properties");
+    }
+
+    /** Where the service principal's client file lives. */
+    public Path serviceFile() {
+        return directory.resolve(TenantAccess.SERVICE + ".properties");
+    }
+
+    /** {@code mint-reader:PASSWORD}: the registry account of tenants. */
+    public String registryReaderUserInfo() {
+        return REGISTRY_READER + ":" + registryReaderPassword;
+    }
+
+    /** {@code mint-service:PASSWORD}: the registry account of the services. */
+    public String serviceUserInfo() {
+        return REGISTRY_SERVICE + ":" + servicePassword;
     }
 
     /** The Kafka client properties of {@code user}: SCRAM over TLS, trusting the broker's certificate. */

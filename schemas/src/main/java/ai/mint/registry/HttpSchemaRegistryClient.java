@@ -114,7 +114,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             throw new SchemaRegistryException("schema registry " + baseUrl + " does not let "
                     + (authorization == null ? "anonymous callers" : "these credentials") + " register a schema under "
                     + subject + " (HTTP " + response.status() + " " + response.errorMessage() + "), and this schema is "
-                    + "not registered there yet: ask the platform's admin to register it (mint tenant create does so for"
+                    + "not registered there yet: ask the platform's admin to register it (mint tenant add does so for"
                     + " a tenant's topics)");
         }
         requireSuccess(response, "register a schema under subject " + subject);

@@ -48,6 +48,13 @@ public final class KafkaPropertyOptions {
                 envOr(env, ConnectionOptions.ENV_CATALOG_USER_INFO, fileCatalogUserInfo));
     }
 
+    /** What a client properties file alone gives (as {@code --kafka-config FILE} with no other option). */
+    public static Given fromFile(Path file) {
+        KafkaPropertyOptions options = new KafkaPropertyOptions();
+        options.kafkaConfig = file;
+        return options.resolve(Map.of());
+    }
+
     private static String envOr(Map<String, String> env, String name, String fallback) {
         String value = env.get(name);
         return value != null && !value.isBlank() ? value.trim() : fallback;
