@@ -1,5 +1,7 @@
 package ai.mint.it;
 
+import ai.mint.cli.MintCli;
+import ai.mint.common.connection.ConnectionFile;
 import ai.mint.common.connection.KafkaPropertyOptions;
 import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.kafka.KafkaClients;
@@ -41,6 +43,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,7 +86,7 @@ class SecurePlatformIT {
         platform = EmbeddedPlatform.start(PlatformOptions.embedded(dir).withSecure(true));
         secure = platform.secureMode().orElseThrow();
         acme = connectionOf(TenantAccess.addTenant(platform.connection(), secure, ACME));
-        globex = connectionOf(TenantAccess.addTenant(platform.connection(), secure, GLOBEX));
+        globex = connectionOf(addWithTheCli(GLOBEX));
         service = connectionOf(secure.serviceFile());
     }
 
@@ -91,6 +96,22 @@ class SecurePlatformIT {
             platform.close();
         }
         TestFiles.deleteTree(dir);
+    }
+
+    /** {@code mint tenant add NAME}, as the admin, through the connection file {@code mint up --secure} writes. */
+    private static Path addWithTheCli(Tenant tenant) {
+        Path connectionFile = dir.resolve("connection");
+        ConnectionFile.write(platform.connection(), connectionFile);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = MintCli.commandLine(InputStream.nullInputStream(), new PrintWriter(out, true),
+                new PrintWriter(err, true)).execute("tenant", "add", tenant.name(), "--data-dir", dir.toString(),
+                "--connection-file", connectionFile.toString());
+        assertThat(code).as("mint tenant add: %s", err).isZero();
+        assertThat(err.toString()).contains(tenant.topic(Tenant.Kind.POLICY_SPECS), "--kafka-config");
+        Path file = Path.of(out.toString().trim());
+        assertThat(file).isEqualTo(secure.tenantFile(tenant.name()));
+        return file;
     }
 
     /** A client connection as a command gets it from {@code --kafka-config FILE} and the platform's addresses. */

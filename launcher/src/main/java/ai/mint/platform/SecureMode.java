@@ -97,6 +97,15 @@ public final class SecureMode {
         }
     }
 
+    /** The secure mode of a data directory made with {@code --secure}; refused, naming the fix, for any other. */
+    public static SecureMode open(Path dataDir) {
+        if (!isSecure(dataDir)) {
+            throw new PlatformException("the data directory " + dataDir + " is not secured: start the platform with "
+                    + "'mint up --secure' (on a new --data-dir) first");
+        }
+        return prepare(dataDir);
+    }
+
     /** Refuses a secure data directory started without {@code --secure}: that would open it to anyone. */
     public static void refuseInsecureStart(Path dataDir) {
         if (isSecure(dataDir)) {
