@@ -1,5 +1,8 @@
 package ai.mint.it;
 
+import ai.mint.catalog.CatalogApp;
+import ai.mint.catalog.CatalogConfig;
+import ai.mint.catalog.RunningCatalog;
 import ai.mint.cli.MintCli;
 import ai.mint.common.connection.ConnectionFile;
 import ai.mint.common.connection.KafkaPropertyOptions;
@@ -56,12 +59,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code mint up --secure} against the real broker's authorizer and the real registry: two tenants, each with the
@@ -118,7 +124,7 @@ class SecurePlatformIT {
     private static PlatformConnection connectionOf(Path clientFile) {
         KafkaPropertyOptions.Given given = KafkaPropertyOptions.fromFile(clientFile);
         return new PlatformConnection(platform.bootstrapServers(), platform.schemaRegistryUrl(), given.userInfo(),
-                null, given.properties());
+                null, given.properties(), given.catalogUserInfo());
     }
 
     @Test
@@ -190,6 +196,32 @@ class SecurePlatformIT {
             assertThat(admin.describeAcls(AclBindingFilter.ANY).values().get())
                     .as("the admin sees every tenant's ACLs").extracting(b -> b.entry().principal())
                     .contains(ACME.principal(), GLOBEX.principal(), "User:" + TenantAccess.SERVICE);
+        }
+    }
+
+    @Test
+    void shouldRunTheCatalogAsTheServicePrincipalAndAskForItsCredentialOnTheQueryApi() throws Exception {
+        Map<String, Object> settings = new HashMap<>();
+        KafkaPropertyOptions.Given file = KafkaPropertyOptions.fromFile(secure.serviceFile());
+        file.properties().forEach((k, v) -> settings.put(PlatformConnection.KAFKA_PREFIX + k, v));
+        settings.put(PlatformConnection.SCHEMA_REGISTRY_USER_INFO, file.userInfo());
+        settings.put(PlatformConnection.CATALOG_USER_INFO, file.catalogUserInfo());
+        settings.put(CatalogConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers());
+        settings.put(CatalogConfig.REGISTRY_URL, platform.schemaRegistryUrl());
+        settings.put(CatalogConfig.STATE_DIR, dir.resolve("catalog").toString());
+        settings.put(CatalogConfig.HTTP_PORT, 0);
+        String policy = "secure-" + UUID.randomUUID();
+        try (RunningCatalog catalog = CatalogApp.start(new CatalogConfig(settings))) {
+            send(service, Topics.POLICY_SPECS, policy, SampleEvents.sample(Topics.POLICY_SPECS, policy));
+            HttpClient http = HttpClient.newHttpClient();
+            String url = catalog.queryUrl() + "/policies/" + policy;
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(get(http, url, file.catalogUserInfo()).statusCode()).isEqualTo(200));
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            assertThat(get(http, url, platform.connection().catalogUserInfo()).statusCode())
+                    .as("the admin's connection carries the catalog's credential too").isEqualTo(200);
+            assertThat(acme.catalogUserInfo()).as("tenants get no catalog credential").isNull();
         }
     }
 

@@ -71,7 +71,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
             registry = joinRegistry(registryStart);
             PlatformConnection connection = secure != null
                     ? new PlatformConnection(kafka.bootstrapServers(), registry.confluentApiUrl(),
-                            secure.adminUserInfo(), null, secure.adminClientProperties(), secure.adminUserInfo())
+                            secure.adminUserInfo(), null, secure.adminClientProperties(), secure.catalogUserInfo())
                     // an embedded part speaks plaintext on loopback; an external one is reached as the options say
                     : new PlatformConnection(
                             kafka != null ? kafka.bootstrapServers() : options.externalBootstrapServers(),

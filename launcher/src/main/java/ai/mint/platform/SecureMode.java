@@ -164,11 +164,15 @@ public final class SecureMode {
 
     /**
      * Writes a client's properties file (owner-only), as {@code --kafka-config FILE} or {@code $MINT_KAFKA_CONFIG}
-     * take it: its Kafka client properties and its registry credentials.
+     * take it: its Kafka client properties, its registry credentials and, for the services, the catalog's.
      */
-    public static void writeClientFile(Path file, String comment, Map<String, String> kafka, String registryUserInfo) {
+    public static void writeClientFile(Path file, String comment, Map<String, String> kafka, String registryUserInfo,
+                                       String catalogUserInfo) {
         Map<String, String> lines = new TreeMap<>(kafka);
         lines.put(SCHEMA_REGISTRY_USER_INFO, registryUserInfo);
+        if (catalogUserInfo != null) {
+            lines.put(PlatformConnection.CATALOG_USER_INFO, catalogUserInfo);
+        }
         PropertiesFiles.write(file, comment, lines, true);
     }
 
@@ -190,6 +194,15 @@ public final class SecureMode {
     /** {@code mint-service:PASSWORD}: the registry account of the services. */
     public String serviceUserInfo() {
         return REGISTRY_SERVICE + ":" + servicePassword;
+    }
+
+    /**
+     * The one credential of the catalog's query API ({@code catalog.basic.auth.user.info}): the services', which the
+     * catalog asks for and the admin's connection carries too. Tenants do not get it: the catalog lists every
+     * tenant's policies.
+     */
+    public String catalogUserInfo() {
+        return serviceUserInfo();
     }
 
     /** The Kafka client properties of {@code user}: SCRAM over TLS, trusting the broker's certificate. */

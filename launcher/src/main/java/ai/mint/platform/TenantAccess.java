@@ -87,7 +87,7 @@ public final class TenantAccess {
         }
         Path file = secure.tenantFile(tenant.name());
         SecureMode.writeClientFile(file, "tenant " + tenant + " of 'mint up --secure': pass it as --kafka-config",
-                secure.clientProperties(tenant.name(), password), secure.registryReaderUserInfo());
+                secure.clientProperties(tenant.name(), password), secure.registryReaderUserInfo(), null);
         return file;
     }
 
@@ -98,7 +98,8 @@ public final class TenantAccess {
         }
         Path file = secure.serviceFile();
         SecureMode.writeClientFile(file, "the platform services' principal of 'mint up --secure'",
-                secure.clientProperties(SERVICE, secure.servicePassword()), secure.serviceUserInfo());
+                secure.clientProperties(SERVICE, secure.servicePassword()), secure.serviceUserInfo(),
+                secure.catalogUserInfo());
         return file;
     }
 

@@ -144,8 +144,9 @@ public final class CatalogApp {
         Topology topology = buildTopology(CatalogTopics.defaults(), serdes, config.storeKind, config.applicationId,
                 config.recentEventIdsPerPolicy, config.retention());
         StreamsCatalogReader reader = new StreamsCatalogReader();
+        // the catalog asks for the credentials its own connection carries (catalog.basic.auth.user.info), if any
         CatalogHttpServer http = CatalogHttpServer.start(reader, config.httpHost, config.httpPort,
-                config.queryForwardTimeout);
+                config.queryForwardTimeout, config.connection.catalogUserInfo());
         HostInfo self = new HostInfo(config.httpHost, http.port());
         KafkaStreams streams;
         try {
