@@ -222,6 +222,20 @@ class SecurePlatformIT {
             assertThat(get(http, url, platform.connection().catalogUserInfo()).statusCode())
                     .as("the admin's connection carries the catalog's credential too").isEqualTo(200);
             assertThat(acme.catalogUserInfo()).as("tenants get no catalog credential").isNull();
+
+            // a tenant's specs reach the catalog through its own topic; one naming another tenant's policy does not
+            TopicSpec acmeSpecs = ACME.spec(Tenant.Kind.POLICY_SPECS);
+            String foreign = "globex." + UUID.randomUUID();
+            String own = "acme." + UUID.randomUUID();
+            send(acme, acmeSpecs, foreign, SampleEvents.sample(acmeSpecs, foreign));
+            send(acme, acmeSpecs, own, SampleEvents.sample(acmeSpecs, own));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(get(http, catalog.queryUrl() + "/policies/" + own, file.catalogUserInfo())
+                            .statusCode()).isEqualTo(200));
+            assertThat(get(http, catalog.queryUrl() + "/policies/" + foreign, file.catalogUserInfo()).statusCode())
+                    .isEqualTo(404);
+            assertThat(Events.readAll(platform.connection(), Topics.DEAD_LETTER.name(),
+                    r -> r.key() != null && r.key().contains(foreign))).hasSize(1);
         }
     }
 
