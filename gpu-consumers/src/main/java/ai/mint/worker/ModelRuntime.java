@@ -24,6 +24,7 @@ public final class ModelRuntime implements AutoCloseable {
     private final AdapterStore store;
     private final String baseModel;
     private final ReentrantLock lock = new ReentrantLock(true);
+    private volatile java.util.function.LongConsumer coldLoads = nanos -> { };
 
     public ModelRuntime(LoraEngine engine, AdapterStore store, String baseModel) {
         this.engine = engine;
@@ -60,13 +61,20 @@ public final class ModelRuntime implements AutoCloseable {
         lock.lock();
         try {
             if (!engine.residentAdapters().contains(id)) {
+                long started = System.nanoTime();
                 Path dir = store.open(uri != null ? uri : store.uriOf(policyId, "sampler", revision), expectedSha256);
                 engine.registerAdapter(id, dir);
+                coldLoads.accept(System.nanoTime() - started);
             }
         } finally {
             lock.unlock();
         }
         return id;
+    }
+
+    /** Tells {@code listener} how long each cold load took (nanoseconds), replacing an earlier listener. */
+    public void onColdLoad(java.util.function.LongConsumer listener) {
+        this.coldLoads = listener;
     }
 
     /** One batched generate call; rows may use different adapters. */

@@ -54,11 +54,13 @@ public final class WorkContext implements AutoCloseable {
         // once the follower has read the catalog's backlog, an absent policy is only a moment late or truly unknown
         Duration wait = catalog.caughtUp() && catalogWait.compareTo(CAUGHT_UP_WAIT) > 0 ? CAUGHT_UP_WAIT : catalogWait;
         CatalogEntry entry = catalog.awaitEntry(policyId, wait).orElseThrow(() -> new RejectedWorkException(
-                "unknown policy '" + policyId + "': not in the catalog after " + wait.toMillis() + " ms"));
+                RejectedWorkException.NOT_FOUND, "unknown policy '" + policyId + "': not in the catalog after "
+                + wait.toMillis() + " ms", null));
         String base = entry.getSpec().getBaseModel();
         if (!base.equals(runtime.baseModel())) {
-            throw new RejectedWorkException("policy '" + policyId + "' uses base model '" + base
-                    + "'; this worker keeps '" + runtime.baseModel() + "' resident");
+            throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "policy '" + policyId
+                    + "' uses base model '" + base + "'; this worker keeps '" + runtime.baseModel() + "' resident",
+                    null);
         }
         return entry;
     }

@@ -4,6 +4,7 @@ import ai.mint.common.connection.ConnectionConfig;
 import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.decode.DecodeConfig;
 import ai.mint.common.decode.RetryPolicy;
+import ai.mint.common.metrics.MetricsConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -37,7 +38,8 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String CATALOG_WAIT_MS = "catalog.wait.ms";
     public static final String INFERENCE_BATCH = "inference.max.batch";
 
-    public static final ConfigDef DEFINITION = DecodeConfig.define(ConnectionConfig.define(new ConfigDef()))
+    public static final ConfigDef DEFINITION = MetricsConfig.define(DecodeConfig.define(
+            ConnectionConfig.define(new ConfigDef())))
             .define(WORKER_ID, Type.STRING, "worker-" + ManagementFactory.getRuntimeMXBean().getPid(),
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "This worker's id: produced_by of its results, key of its heartbeats.")
