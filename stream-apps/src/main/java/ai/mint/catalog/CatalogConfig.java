@@ -3,6 +3,7 @@ package ai.mint.catalog;
 import ai.mint.common.connection.ConnectionConfig;
 import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.decode.DecodeConfig;
+import ai.mint.common.metrics.MetricsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -72,7 +73,8 @@ public final class CatalogConfig extends AbstractConfig {
             + "the group.";
     public static final int SHUTDOWN_TIMEOUT_MS_DEFAULT = 30_000;
 
-    public static final ConfigDef DEFINITION = DecodeConfig.define(ConnectionConfig.define(new ConfigDef()))
+    public static final ConfigDef DEFINITION = MetricsConfig.define(DecodeConfig.define(
+            ConnectionConfig.define(new ConfigDef())))
             .define(APPLICATION_ID, Type.STRING, APPLICATION_ID_DEFAULT, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(STATE_DIR, Type.STRING, STATE_DIR_DEFAULT, Importance.MEDIUM, STATE_DIR_DOC)

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
@@ -160,9 +161,12 @@ public final class ServiceMetrics implements AutoCloseable {
         bind(new KafkaClientMetrics(producer));
     }
 
-    private synchronized void bind(KafkaClientMetrics metrics) {
-        metrics.bindTo(registry);
-        binders.add(metrics);
+    /** Binds any meter binder (e.g. Kafka Streams' metrics); one that is closeable is closed with these metrics. */
+    public synchronized void bind(MeterBinder binder) {
+        binder.bindTo(registry);
+        if (binder instanceof AutoCloseable closeable) {
+            binders.add(closeable);
+        }
     }
 
     /** Removes every meter tagged {@code policy=POLICY} (a policy that lost its own label, see {@link PolicyLabels}). */

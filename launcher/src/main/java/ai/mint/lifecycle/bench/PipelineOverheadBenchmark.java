@@ -7,12 +7,9 @@ import ai.mint.client.MintClient;
 import ai.mint.common.bench.BenchReport;
 import ai.mint.common.cli.MintBenchmark;
 import ai.mint.engine.GenerationRequest;
-import ai.mint.engine.lora.LoraWeights;
-import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.ModelPreset;
-import ai.mint.engine.model.Projection;
 import ai.mint.engine.safetensors.DType;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.SamplingParams;
@@ -20,12 +17,10 @@ import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.platform.PlatformOptions;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
-import ai.mint.worker.store.StoredArtifact;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -135,14 +130,9 @@ public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<
         }
     }
 
-    /** Stores a new random adapter as revision {@code rev-N} and publishes its update, export and eval results. */
     private static void publishRevision(Worker worker, RevisionPublisher revisions, ModelConfig config, Path work,
                                         int n) throws Exception {
-        LoraWeights weights = LoraWeights.random(config, EnumSet.of(Projection.Q, Projection.V), 8, 16f, n, true);
-        Path dir = work.resolve("export-" + n);
-        PeftAdapterIo.write(dir, weights, config);
-        StoredArtifact stored = worker.runtime().store().put(POLICY, "sampler", "rev-" + n, dir);
-        revisions.publish(POLICY, n, stored);
+        revisions.publishRandom(worker.runtime().store(), config, work, POLICY, n);
     }
 
     private static double direct(Worker worker, SamplingParams sampling) {
