@@ -96,7 +96,15 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Reads a JSON body; a body that is not JSON is a 400 saying where it breaks. */
     static JsonNode readJson(Context ctx, ObjectMapper json) {
-        byte[] body = ctx.bodyAsBytes();
+        byte[] body;
+        try {
+            body = ctx.bodyAsBytes();
+        } catch (HttpResponseException e) {
+            throw e; // e.g. 413, answered by the exception mapping
+        } catch (RuntimeException e) {
+            // the client went away or stalled mid-body (Jetty's EOF and idle timeouts)
+            throw ApiError.invalid(null, "Cannot read the request body: " + e.getMessage());
+        }
         if (body.length == 0) {
             throw ApiError.invalid(null, "The request body is empty; send a JSON object");
         }
