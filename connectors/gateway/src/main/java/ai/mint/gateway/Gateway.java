@@ -29,7 +29,8 @@ public final class Gateway implements AutoCloseable {
         this.metrics = ServiceMetrics.withoutEndpoint("gateway");
         try {
             this.bridge = new InferenceBridge(KafkaClients.of(config.connection), config.connection.registry(),
-                    config.gatewayId, config.decodeRetry, config.maxPending, config.requestTimeout, metrics);
+                    config.gatewayId, config.decodeRetry, config.maxPending, config.requestTimeout, config.lingerMs,
+                    metrics);
         } catch (RuntimeException e) {
             metrics.close();
             throw e;

@@ -62,6 +62,11 @@ public final class GatewayConfig extends AbstractConfig {
     public static final String MAX_PROMPTS = "max.prompts";
     public static final String MAX_PROMPTS_DOC = "Most prompts in one /v1/completions request.";
 
+    public static final String LINGER_MS = "request.linger.ms";
+    public static final String LINGER_MS_DOC = "How long the gateway's producer waits to send concurrent requests as "
+            + "one batch, so that a worker takes them in one poll (and one batched generate call); 0 sends each at "
+            + "once.";
+
     public static final String CATALOG_CACHE_MS = "catalog.cache.ms";
     public static final String CATALOG_CACHE_MS_DOC = "How long a policy looked up in the catalog is reused (a pointer "
             + "move or a new policy is seen at most this much later).";
@@ -84,6 +89,7 @@ public final class GatewayConfig extends AbstractConfig {
             .define(MAX_TOKENS, Type.INT, 512, Range.atLeast(1), Importance.LOW, MAX_TOKENS_DOC)
             .define(MAX_N, Type.INT, 8, Range.between(1, 128), Importance.LOW, MAX_N_DOC)
             .define(MAX_PROMPTS, Type.INT, 16, Range.between(1, 1024), Importance.LOW, MAX_PROMPTS_DOC)
+            .define(LINGER_MS, Type.INT, 0, Range.between(0, 1000), Importance.LOW, LINGER_MS_DOC)
             .define(CATALOG_CACHE_MS, Type.INT, 1000, Range.atLeast(0), Importance.LOW, CATALOG_CACHE_MS_DOC)
             .define(CATALOG_TIMEOUT_MS, Type.INT, 5000, Range.atLeast(1), Importance.LOW, CATALOG_TIMEOUT_MS_DOC);
 
@@ -99,6 +105,7 @@ public final class GatewayConfig extends AbstractConfig {
     public final int maxPending = getInt(MAX_PENDING);
     public final CompletionJob.Limits limits = new CompletionJob.Limits(getInt(MAX_TOKENS), getInt(MAX_N),
             getInt(MAX_PROMPTS));
+    public final int lingerMs = getInt(LINGER_MS);
     public final Duration catalogCache = Duration.ofMillis(getInt(CATALOG_CACHE_MS));
     public final Duration catalogTimeout = Duration.ofMillis(getInt(CATALOG_TIMEOUT_MS));
 

@@ -63,18 +63,18 @@ public final class InferenceBridge implements AutoCloseable {
      * Creates the reply topic if needed and starts reading it from its end.
      *
      * @param instanceId this gateway's stable id; its reply topic is {@link Topics#inferenceReplies}
+     * @param lingerMs   how long the producer waits to put concurrent requests into one batch (0: none)
      */
     public InferenceBridge(KafkaClients clients, SchemaRegistryClient registry, String instanceId, RetryPolicy retry,
-                           int maxPending, Duration timeout, ServiceMetrics metrics) {
+                           int maxPending, Duration timeout, int lingerMs, ServiceMetrics metrics) {
         TopicSpec topic = Topics.inferenceReplies(instanceId);
         this.replyTopic = topic.name();
         this.timeout = timeout;
         this.maxPending = maxPending;
         this.permits = new Semaphore(maxPending);
         ReplyTopic.ensure(clients, topic);
-        // linger 0: a person waits on every request
         this.producer = clients.producer("mint-gateway-" + instanceId, new StringSerializer(),
-                new AvroEventSerializer<>(registry), Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
+                new AvroEventSerializer<>(registry), Map.of(ProducerConfig.LINGER_MS_CONFIG, lingerMs));
         this.consumer = clients.consumer("mint-gateway-" + instanceId + "-replies", new StringDeserializer(),
                 new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(replyTopic, Duration.ofSeconds(30)).stream()
