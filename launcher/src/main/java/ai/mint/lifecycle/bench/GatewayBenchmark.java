@@ -1,23 +1,12 @@
 package ai.mint.lifecycle.bench;
 
-import ai.mint.catalog.CatalogApp;
-import ai.mint.catalog.CatalogConfig;
-import ai.mint.catalog.RunningCatalog;
-import ai.mint.client.MintClient;
 import ai.mint.common.bench.BenchReport;
 import ai.mint.common.cli.MintBenchmark;
-import ai.mint.common.metrics.MetricsConfig;
 import ai.mint.common.metrics.PrometheusText;
 import ai.mint.engine.GenerationParams;
 import ai.mint.engine.GenerationRequest;
-import ai.mint.engine.model.BaseModelInitializer;
-import ai.mint.engine.model.ModelConfig;
-import ai.mint.engine.model.ModelPreset;
-import ai.mint.engine.safetensors.DType;
 import ai.mint.gateway.Gateway;
 import ai.mint.gateway.GatewayConfig;
-import ai.mint.platform.EmbeddedPlatform;
-import ai.mint.platform.PlatformOptions;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
 import java.io.BufferedReader;
@@ -28,8 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,39 +60,19 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
     public Integer call() throws Exception {
         int rounds = quick ? 5 : 20;
         int warmup = 3;
-        Path work = Files.createTempDirectory("mint-bench-gateway-");
-        Path base = work.resolve("tiny");
-        ModelConfig config = ModelPreset.TINY.config(false);
-        BaseModelInitializer.write(base, config, 42L, DType.F32);
         long started = System.nanoTime();
-        try (EmbeddedPlatform platform = EmbeddedPlatform.start(PlatformOptions.embedded(work.resolve("platform")));
-             RunningCatalog catalog = CatalogApp.start(new CatalogConfig(Map.of(
-                     CatalogConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
-                     CatalogConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
-                     CatalogConfig.STATE_DIR, work.resolve("catalog").toString(),
-                     CatalogConfig.HTTP_PORT, 0)));
-             Worker worker = Worker.start(new WorkerConfig(Map.of(
-                     WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
-                     WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
-                     WorkerConfig.WORKER_ID, "bench-worker",
-                     WorkerConfig.ROLES, "inference",
-                     WorkerConfig.INFERENCE_BATCH, Math.max(batch, 1),
-                     WorkerConfig.BASE_DIR, base.toString(),
-                     WorkerConfig.STORE_ROOT, work.resolve("adapters").toString(),
-                     MetricsConfig.PORT, 0)));
-             MintClient client = new MintClient(platform.bootstrapServers(), platform.schemaRegistryUrl(),
-                     Duration.ofSeconds(60));
-             RevisionPublisher revisions = new RevisionPublisher(platform.connection(), "tiny");
+        try (ServingBench bench = new ServingBench("gateway", POLICY, Map.of(WorkerConfig.INFERENCE_BATCH,
+                Math.max(batch, 1)));
              Gateway gateway = Gateway.start(new GatewayConfig(Map.of(
-                     GatewayConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
-                     GatewayConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
-                     GatewayConfig.CATALOG_URL, catalog.queryUrl(),
+                     GatewayConfig.BOOTSTRAP_SERVERS, bench.platform.bootstrapServers(),
+                     GatewayConfig.REGISTRY_URL, bench.platform.schemaRegistryUrl(),
+                     GatewayConfig.CATALOG_URL, bench.catalog.queryUrl(),
                      GatewayConfig.GATEWAY_ID, "bench-gateway",
                      GatewayConfig.LINGER_MS, lingerMs,
                      GatewayConfig.HTTP_PORT, 0)))) {
-            client.createPolicy(RevisionPublisher.spec(POLICY, "tiny")).get(60, TimeUnit.SECONDS);
-            revisions.publishRandom(worker.runtime().store(), config, work, POLICY, 1);
-            awaitServing(client);
+            Worker worker = bench.worker;
+            bench.publish(1);
+            bench.awaitServing("rev-1");
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(10)).build();
             URI completions = URI.create(gateway.url() + "/completions");
@@ -157,10 +124,6 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
             whereTheTimeGoes(report, before, timings(http, gateway.metricsUrl(), worker.metricsUrl().orElseThrow()));
             report.publish();
             return 0;
-        } finally {
-            try (var paths = Files.walk(work)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 
@@ -279,16 +242,6 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
             return stream && firstMs >= 0 ? firstMs : wholeMs;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void awaitServing(MintClient client) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!"rev-1".equals(client.policy(POLICY).map(e -> e.getServingRevision()).orElse(null))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("rev-1 was not promoted within 60 s");
-            }
-            Thread.sleep(50);
         }
     }
 

@@ -1,25 +1,12 @@
 package ai.mint.lifecycle.bench;
 
-import ai.mint.catalog.CatalogApp;
-import ai.mint.catalog.CatalogConfig;
-import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.MintClient;
 import ai.mint.common.bench.BenchReport;
 import ai.mint.common.cli.MintBenchmark;
 import ai.mint.engine.GenerationRequest;
-import ai.mint.engine.model.BaseModelInitializer;
-import ai.mint.engine.model.ModelConfig;
-import ai.mint.engine.model.ModelPreset;
-import ai.mint.engine.safetensors.DType;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.SamplingParams;
-import ai.mint.platform.EmbeddedPlatform;
-import ai.mint.platform.PlatformOptions;
 import ai.mint.worker.Worker;
-import ai.mint.worker.WorkerConfig;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -49,29 +36,11 @@ public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<
     public Integer call() throws Exception {
         int requests = quick ? 20 : 200;
         int handoffs = quick ? 2 : 5;
-        Path work = Files.createTempDirectory("mint-bench-pipeline-");
-        Path base = work.resolve("tiny");
-        BaseModelInitializer.write(base, ModelPreset.TINY.config(false), 42L, DType.F32);
-        ModelConfig config = ModelPreset.TINY.config(false);
-        try (EmbeddedPlatform platform = EmbeddedPlatform.start(PlatformOptions.embedded(work.resolve("platform")));
-             RunningCatalog catalog = CatalogApp.start(new CatalogConfig(Map.of(
-                     CatalogConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
-                     CatalogConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
-                     CatalogConfig.STATE_DIR, work.resolve("catalog").toString(),
-                     CatalogConfig.HTTP_PORT, 0)));
-             Worker worker = Worker.start(new WorkerConfig(Map.of(
-                     WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
-                     WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
-                     WorkerConfig.WORKER_ID, "bench-worker",
-                     WorkerConfig.ROLES, "inference",
-                     WorkerConfig.BASE_DIR, base.toString(),
-                     WorkerConfig.STORE_ROOT, work.resolve("adapters").toString())));
-             MintClient client = new MintClient(platform.bootstrapServers(), platform.schemaRegistryUrl(),
-                     Duration.ofSeconds(60));
-             RevisionPublisher revisions = new RevisionPublisher(platform.connection(), "tiny")) {
-            client.createPolicy(RevisionPublisher.spec(POLICY, "tiny")).get(60, TimeUnit.SECONDS);
-            publishRevision(worker, revisions, config, work, 1);
-            awaitServing(client, "rev-1");
+        try (ServingBench bench = new ServingBench("pipeline", POLICY, Map.of())) {
+            Worker worker = bench.worker;
+            MintClient client = bench.client;
+            bench.publish(1);
+            bench.awaitServing("rev-1");
 
             SamplingParams sampling = SamplingParams.newBuilder().setMaxTokens(8).setTemperature(0).build();
             // warm both paths (adapter load, JIT, producer metadata)
@@ -94,7 +63,7 @@ public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<
             for (int h = 0; h < handoffs; h++) {
                 int rev = h + 2;
                 long t = System.nanoTime();
-                publishRevision(worker, revisions, config, work, rev);
+                bench.publish(rev);
                 String wanted = "rev-" + rev;
                 while (!wanted.equals(client.sample(POLICY, PROMPT, sampling, null).get(60, TimeUnit.SECONDS)
                         .getRevision())) {
@@ -123,16 +92,7 @@ public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<
                     + "exactly-once commit, the compacted catalog topic, the worker's pointer switch and adapter load");
             report.publish();
             return 0;
-        } finally {
-            try (var paths = Files.walk(work)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
-    }
-
-    private static void publishRevision(Worker worker, RevisionPublisher revisions, ModelConfig config, Path work,
-                                        int n) throws Exception {
-        revisions.publishRandom(worker.runtime().store(), config, work, POLICY, n);
     }
 
     private static double direct(Worker worker, SamplingParams sampling) {
@@ -144,16 +104,6 @@ public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<
                 new ai.mint.engine.GenerationParams(sampling.getMaxTokens(), 0, 1, 0,
                         Set.of(worker.runtime().eosToken())))));
         return (System.nanoTime() - t) / 1e6;
-    }
-
-    private static void awaitServing(MintClient client, String revision) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!revision.equals(client.policy(POLICY).map(e -> e.getServingRevision()).orElse(null))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(revision + " was not promoted within 60 s");
-            }
-            Thread.sleep(50);
-        }
     }
 
     static double percentile(double[] values, double p) {
