@@ -18,6 +18,8 @@ import ai.mint.events.InferenceResponse;
 import ai.mint.events.SamplingParams;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.platform.PlatformOptions;
+import ai.mint.scheduling.SchedulerApp;
+import ai.mint.scheduling.SchedulerConfig;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
 import ai.mint.worker.store.StoredArtifact;
@@ -31,13 +33,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code mint bench pipeline-overhead}: what the topics cost a sampling request. The same greedy request is timed as
  * a direct call into the worker's engine and as a round trip through the platform (client -> inference topic ->
- * worker -> response topic -> client) on the embedded broker; "ratio" is p50 through Kafka over p50 direct. Also the
+ * scheduler -> the worker's work topic -> worker -> response topic -> client) on the embedded broker; "ratio" is p50 through Kafka over p50 direct. Also the
  * handoff latency: from publishing an exported, evaluated revision to the first response that revision serves
  * (catalog promotion, catalog topic, the worker's pointer switch, adapter load).
  */
@@ -64,6 +67,10 @@ public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<
                      CatalogConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
                      CatalogConfig.STATE_DIR, work.resolve("catalog").toString(),
                      CatalogConfig.HTTP_PORT, 0)));
+             KafkaStreams scheduler = SchedulerApp.start(new SchedulerConfig(Map.of(
+                     SchedulerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                     SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                     SchedulerConfig.STATE_DIR, work.resolve("scheduler").toString())));
              Worker worker = Worker.start(new WorkerConfig(Map.of(
                      WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                      WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
@@ -115,7 +122,7 @@ public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<
                     "one greedy 8-token sample from a rank-8 adapter on the tiny base, " + requests + " requests each")
                     .columns("path", "p50 ms", "p99 ms", "requests")
                     .row("direct engine call in the worker", p50Direct, percentile(directMs, 99), requests)
-                    .row("through the topics (client -> worker -> client)", p50Kafka, percentile(kafkaMs, 99), requests)
+                    .row("through the topics (client -> scheduler -> worker -> client)", p50Kafka, percentile(kafkaMs, 99), requests)
                     .row("handoff: exported revision -> first response by it", percentile(handoffMs, 50),
                             percentile(handoffMs, 99), handoffs);
             report.figure("p50_direct_ms", p50Direct);
@@ -124,7 +131,9 @@ public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<
             report.figure("p99_kafka_ms", percentile(kafkaMs, 99));
             report.figure("handoff_p50_ms", percentile(handoffMs, 50));
             report.ratio(p50Kafka / p50Direct, "p50 latency through Kafka over p50 of the direct engine call");
-            report.note("embedded single broker on loopback, acks=all; the handoff includes the catalog app's "
+            report.note("embedded single broker on loopback, acks=all; the scheduler adds a pack window and an "
+                    + "exactly-once commit (settings pack.window.ms, commit.interval.ms) to every request");
+            report.note("the handoff includes the catalog app's "
                     + "exactly-once commit, the compacted catalog topic, the worker's pointer switch and adapter load");
             report.publish();
             return 0;
