@@ -42,7 +42,8 @@ final class WorkerDirectory {
     private final EventDecoder<WorkerStatus> decoder;
     private final String topic;
     private final Map<String, Cached> cache = new HashMap<>();
-    private long refreshedAtMs = Long.MIN_VALUE;
+    private boolean read;
+    private long refreshedAtMs;
     private List<WorkerView> views = List.of();
 
     private record Cached(byte[] bytes, WorkerView view) {
@@ -55,8 +56,9 @@ final class WorkerDirectory {
     }
 
     Collection<WorkerView> workers(long nowMs) {
-        if (nowMs - refreshedAtMs >= REFRESH_MS || nowMs < refreshedAtMs) {
+        if (!read || nowMs - refreshedAtMs >= REFRESH_MS || nowMs < refreshedAtMs) {
             refresh();
+            read = true;
             refreshedAtMs = nowMs;
         }
         return views;

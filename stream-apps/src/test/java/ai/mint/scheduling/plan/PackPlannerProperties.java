@@ -31,7 +31,7 @@ class PackPlannerProperties {
                     Budgets budgets) {
     }
 
-    @Property(tries = 400)
+    @Property(tries = 1000)
     void budgetsAreNeverExceeded(@ForAll("scenarios") Scenario s) {
         Decision d = decide(s);
         Map<String, WorkerView> live = live(s);
@@ -58,7 +58,7 @@ class PackPlannerProperties {
                 .hasSizeLessThanOrEqualTo(s.budgets().maxPackRequests()));
     }
 
-    @Property(tries = 400)
+    @Property(tries = 1000)
     void aColdPackGoesWhereNoWarmWorkerHadRoom(@ForAll("scenarios") Scenario s) {
         Decision d = decide(s);
         Map<String, WorkerView> live = live(s);
@@ -85,7 +85,7 @@ class PackPlannerProperties {
         }
     }
 
-    @Property(tries = 400)
+    @Property(tries = 1000)
     void aColdPackIsPrecededByTheLoadOfItsAdapter(@ForAll("scenarios") Scenario s) {
         Decision d = decide(s);
         List<Decision.Work> work = d.work();
@@ -107,7 +107,7 @@ class PackPlannerProperties {
         }
     }
 
-    @Property(tries = 400)
+    @Property(tries = 1000)
     void theUnansweredPacksOfAGoneWorkerMoveAndNothingGoesToIt(@ForAll("scenarios") Scenario s) {
         Decision d = decide(s);
         Map<String, WorkerView> live = live(s);
@@ -129,7 +129,7 @@ class PackPlannerProperties {
         }
     }
 
-    @Property(tries = 400)
+    @Property(tries = 1000)
     void everyRequestIsPlacedWaitsOrIsGivenUpExactlyOnce(@ForAll("scenarios") Scenario s) {
         Decision d = decide(s);
         List<String> in = new ArrayList<>();
@@ -185,7 +185,7 @@ class PackPlannerProperties {
 
     @Provide
     Arbitrary<Scenario> scenarios() {
-        Arbitrary<Integer> workerCount = Arbitraries.integers().between(0, 4);
+        Arbitrary<Integer> workerCount = Arbitraries.integers().between(0, 5);
         return workerCount.flatMap(n -> Combinators.combine(workers(n), budgets(),
                 Arbitraries.integers().between(0, 30), Arbitraries.longs()).as((ws, b, pendingCount, seed) ->
                 scenario(ws, b, pendingCount, seed)));
@@ -193,10 +193,10 @@ class PackPlannerProperties {
 
     private static Arbitrary<List<WorkerView>> workers(int n) {
         Arbitrary<WorkerView> one = Combinators.combine(
-                Arbitraries.integers().between(0, 12),                 // queue capacity
+                Arbitraries.integers().between(0, 12),                 // queue capacity (0: takes no packs)
                 Arbitraries.longs().between(0, 2_000),                 // device budget
-                Arbitraries.longs().between(0, 2 * TIMEOUT),           // heartbeat age
-                Arbitraries.of(true, false, false, false),             // leaving
+                Arbitraries.longs().between(0, TIMEOUT * 4 / 3),       // heartbeat age: most alive, some silent
+                Arbitraries.of(true, false, false, false, false, false, false, false), // leaving
                 Arbitraries.subsetOf(adapters()).ofMaxSize(4),         // device-resident adapters
                 Arbitraries.subsetOf(adapters()).ofMaxSize(3))         // CPU-resident adapters
                 .as((capacity, budget, age, leaving, device, cpu) -> {
