@@ -91,7 +91,7 @@ public final class Worker implements AutoCloseable {
 
     /** A load the scheduler sent ahead of its pack; a failure shows again, with its reason, on the pack's requests. */
     private void prefetch(WorkItem load) {
-        if (load.getRevision() == null) {
+        if (load.getRevision() == null || !config.inferencePrefetch) {
             return;
         }
         runtime.prefetch(load.getPolicyId(), load.getRevision(), load.getAdapterUri(), load.getSha256())

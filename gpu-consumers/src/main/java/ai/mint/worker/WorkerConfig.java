@@ -44,6 +44,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String INFERENCE_BATCH = "inference.max.batch";
     public static final String INFERENCE_INTAKE = "inference.intake";
     public static final String INFERENCE_QUEUE_CAPACITY = "inference.queue.capacity";
+    public static final String INFERENCE_PREFETCH = "inference.prefetch";
     /** {@value}: the inference role takes adapter-packed work from the scheduler, on the worker's own topic. */
     public static final String INTAKE_PACKS = "packs";
     /** {@value}: the inference role reads mint.inference.requests itself (a single worker without a scheduler). */
@@ -99,6 +100,10 @@ public final class WorkerConfig extends AbstractConfig {
             .define(INFERENCE_QUEUE_CAPACITY, Type.INT, 64, Range.atLeast(1), Importance.MEDIUM,
                     "Most inference requests this worker takes at once from the scheduler (received in packs, not "
                             + "answered yet); the scheduler holds the rest back and packs them fuller.")
+            .define(INFERENCE_PREFETCH, Type.BOOLEAN, true, Importance.LOW,
+                    "Load an adapter as soon as the scheduler's load for it arrives, off the model thread, while "
+                            + "earlier packs are answered; false ignores loads and loads each adapter when its pack "
+                            + "runs (load on demand, for comparison).")
             .define(LIFECYCLE_MAX_POLL, Type.INT, 8, Range.atLeast(1), Importance.MEDIUM,
                     "Most lifecycle requests taken per poll. Requests of different policies in one poll share "
                             + "generation batches (rollouts) and training steps (updates); one policy's run in order.")
@@ -154,6 +159,7 @@ public final class WorkerConfig extends AbstractConfig {
     public final int inferenceBatch = getInt(INFERENCE_BATCH);
     public final boolean packIntake = getString(INFERENCE_INTAKE).equals(INTAKE_PACKS);
     public final int inferenceQueueCapacity = getInt(INFERENCE_QUEUE_CAPACITY);
+    public final boolean inferencePrefetch = getBoolean(INFERENCE_PREFETCH);
     public final int lifecycleMaxPoll = getInt(LIFECYCLE_MAX_POLL);
     public final Duration pollTimeout = Duration.ofMillis(getInt(POLL_TIMEOUT_MS));
     public final Duration retryBackoff = Duration.ofMillis(getInt(RETRY_BACKOFF_MS));

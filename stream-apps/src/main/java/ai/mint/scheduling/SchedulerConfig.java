@@ -31,6 +31,7 @@ public final class SchedulerConfig extends AbstractConfig {
     public static final String PACK_MAX_REQUESTS = "pack.max.requests";
     public static final String PREFETCH = "prefetch";
     public static final String HEARTBEAT_TIMEOUT_MS = "worker.heartbeat.timeout.ms";
+    public static final String LEAVE_GRACE_MS = "worker.leave.grace.ms";
     public static final String PACK_TIMEOUT_MS = "pack.timeout.ms";
     public static final String REQUEST_MAX_WAIT_MS = "request.max.wait.ms";
     public static final String REQUEST_MAX_SENDS = "request.max.sends";
@@ -63,6 +64,9 @@ public final class SchedulerConfig extends AbstractConfig {
             .define(HEARTBEAT_TIMEOUT_MS, Type.INT, 15_000, Range.atLeast(1), Importance.HIGH,
                     "A worker without a heartbeat for this long is taken for gone: its unanswered packs go to other "
                             + "workers. Keep it a few heartbeat intervals long.")
+            .define(LEAVE_GRACE_MS, Type.INT, 1_000, Range.atLeast(0), Importance.LOW,
+                    "A worker that says it stops loses its unanswered packs this long after: time to read the "
+                            + "pack-done reports it published just before (another topic, so they may come later).")
             .define(PACK_TIMEOUT_MS, Type.INT, 300_000, Range.atLeast(1), Importance.LOW,
                     "A pack unanswered this long is taken back even from a live worker and sent again.")
             .define(REQUEST_MAX_WAIT_MS, Type.INT, 120_000, Range.atLeast(1), Importance.MEDIUM,
@@ -93,7 +97,7 @@ public final class SchedulerConfig extends AbstractConfig {
     /** The placement budgets of one of {@code tasks} tasks deciding side by side. */
     public Budgets budgets(int tasks) {
         return new Budgets(getInt(PACK_MAX_REQUESTS), 1.0 / Math.max(1, tasks), getInt(HEARTBEAT_TIMEOUT_MS),
-                getInt(PACK_TIMEOUT_MS), getInt(REQUEST_MAX_WAIT_MS), getInt(REQUEST_MAX_SENDS),
+                getInt(LEAVE_GRACE_MS), getInt(PACK_TIMEOUT_MS), getInt(REQUEST_MAX_WAIT_MS), getInt(REQUEST_MAX_SENDS),
                 getBoolean(PREFETCH));
     }
 }

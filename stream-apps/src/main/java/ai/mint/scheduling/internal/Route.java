@@ -11,8 +11,9 @@ import java.util.Map;
  *
  * @param servingRevision the revision unpinned requests are answered with; null when none serves yet
  * @param revisions       exported revisions by name
+ * @param baseModel       the base model the policy's adapters run on
  */
-public record Route(String servingRevision, Map<String, Adapter> revisions) {
+public record Route(String servingRevision, Map<String, Adapter> revisions, String baseModel) {
 
     /** One exported revision's adapter. */
     public record Adapter(String uri, String sha256, long bytes, int rank) {
@@ -30,7 +31,7 @@ public record Route(String servingRevision, Map<String, Adapter> revisions) {
                         r.getBytes() == null ? 0 : r.getBytes(), r.getRank()));
             }
         }
-        return new Route(entry.getServingRevision(), exported);
+        return new Route(entry.getServingRevision(), exported, entry.getSpec().getBaseModel());
     }
 
     Adapter adapter(String revision) {

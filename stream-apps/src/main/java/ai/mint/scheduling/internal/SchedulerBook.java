@@ -168,7 +168,7 @@ final class SchedulerBook {
     }
 
     private static AdapterKey adapter(TrackedRequest t) {
-        return AdapterKey.of(t.policyId(), t.revision());
+        return AdapterKey.of(t.policyId(), t.revision(), t.baseModel());
     }
 
     private static PendingRequest waiting(TrackedRequest t) {

@@ -132,7 +132,8 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
         // reading the topic's history) waits no longer, and one older than the maximum wait is answered at once
         long arrived = Math.min(now, record.timestamp());
         book.arrived(TrackedRequest.arrived(q.getRequestId(), q.getPolicyId(), revision,
-                adapter == null ? 0 : adapter.bytes(), arrived, record.value()));
+                route == null ? null : route.baseModel(), adapter == null ? 0 : adapter.bytes(), arrived,
+                record.value()));
     }
 
     private void tick(long now) {

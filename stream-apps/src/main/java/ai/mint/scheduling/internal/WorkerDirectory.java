@@ -119,6 +119,6 @@ final class WorkerDirectory {
                     (x, y) -> x.tier() == WorkerView.Tier.DEVICE ? x : y);
         }
         return new WorkerView(s.getWorkerId(), s.getInstanceId(), s.getTime().toEpochMilli(), s.getLeaving(),
-                s.getQueueCapacity(), s.getCapacityBytes(), resident);
+                s.getQueueCapacity(), s.getCapacityBytes(), resident, s.getBaseModel());
     }
 }

@@ -8,14 +8,16 @@ package ai.mint.scheduling.plan;
  *                          (1 / the scheduler's task count, so that tasks deciding independently never overfill a
  *                          worker together)
  * @param heartbeatTimeoutMs a worker silent for longer is taken for gone and loses its packs
+ * @param leaveGraceMs      a worker that said it leaves loses its packs this long after saying so: it reported what it
+ *                          answered just before, on another topic, and those reports must be read first
  * @param packTimeoutMs     a pack not answered within this time is taken back even from a live worker
  * @param maxWaitMs         a request not placed within this time is answered with an error
  * @param maxSends          a request sent this often to workers that stopped is answered with an error instead of
  *                          sent again (so a request that crashes workers does not crash them all)
  * @param prefetch          schedule a load ahead of a pack whose worker does not hold its adapter
  */
-public record Budgets(int maxPackRequests, double workerShare, long heartbeatTimeoutMs, long packTimeoutMs,
-                      long maxWaitMs, int maxSends, boolean prefetch) {
+public record Budgets(int maxPackRequests, double workerShare, long heartbeatTimeoutMs, long leaveGraceMs,
+                      long packTimeoutMs, long maxWaitMs, int maxSends, boolean prefetch) {
 
     public Budgets {
         if (maxPackRequests < 1) {

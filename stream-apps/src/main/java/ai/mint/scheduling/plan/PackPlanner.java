@@ -18,13 +18,13 @@ import java.util.Optional;
  *
  * <p>Rules, in order:
  * <ol>
- *   <li>A pack whose worker is gone (no heartbeat within the timeout, leaving, or restarted as a new instance), or
- *       that stayed unanswered past the pack timeout, is taken back; its unanswered requests are placed again, unless
- *       they were sent {@code maxSends} times already (then they are given up: such a request may be what stops
- *       workers).</li>
+ *   <li>A pack whose worker is gone (no heartbeat within the timeout, said it stops more than the leave grace ago,
+ *       or restarted as a new instance), or that stayed unanswered past the pack timeout, is taken back; its
+ *       unanswered requests are placed again, unless they were sent {@code maxSends} times already (then they are
+ *       given up: such a request may be what stops workers).</li>
  *   <li>Requests are grouped by adapter revision; groups are served oldest first, and each pack holds up to
  *       {@code maxPackRequests} requests of one group.</li>
- *   <li>A pack goes to a worker that holds its adapter (already in a pack in flight there, or on the device, before
+ *   <li>A pack goes to a worker that keeps the adapter's base model resident and holds the adapter (already in a pack in flight there, or on the device, before
  *       the CPU tier), the one with the most free queue among those; else to the worker with room for the adapter
  *       and the most free queue, with a load scheduled right before the pack.</li>
  *   <li>Budgets per worker: requests in flight at most the decision's share of its queue capacity; bytes of the
@@ -38,6 +38,8 @@ public final class PackPlanner {
     }
 
     /**
+     * Decides one round of placement.
+     *
      * @param nowMs    the time of the decision (epoch ms)
      * @param workers  the latest heartbeat of every worker
      * @param inFlight packs sent and not fully answered
@@ -125,8 +127,8 @@ public final class PackPlanner {
         if (!worker.instance().equals(pack.instance())) {
             return Optional.of("worker " + pack.workerId() + " restarted");
         }
-        if (worker.leaving()) {
-            return Optional.of("worker " + pack.workerId() + " is stopping");
+        if (worker.leaving() && nowMs - worker.heartbeatAtMs() > budgets.leaveGraceMs()) {
+            return Optional.of("worker " + pack.workerId() + " stopped");
         }
         if (nowMs - worker.heartbeatAtMs() > budgets.heartbeatTimeoutMs()) {
             return Optional.of("worker " + pack.workerId() + " sent no heartbeat for " + (nowMs - worker.heartbeatAtMs())
@@ -143,18 +145,22 @@ public final class PackPlanner {
     private static Optional<Room> choose(Collection<Room> rooms, AdapterKey adapter, long bytes) {
         Comparator<Room> byFreeQueue = Comparator.comparingInt(Room::freeRequests).reversed();
         Optional<Room> warm = rooms.stream()
+                .filter(r -> adapter.runsOn(r.worker.baseModel()))
                 .filter(r -> r.freeRequests() > 0 && r.warmth(adapter) < Room.COLD && r.fits(adapter, bytes))
                 .min(Comparator.comparingInt((Room r) -> r.warmth(adapter)).thenComparing(byFreeQueue));
         if (warm.isPresent()) {
             return warm;
         }
-        return rooms.stream().filter(r -> r.freeRequests() > 0 && r.fits(adapter, bytes))
+        return rooms.stream().filter(r -> adapter.runsOn(r.worker.baseModel()))
+                .filter(r -> r.freeRequests() > 0 && r.fits(adapter, bytes))
                 .min(byFreeQueue.thenComparingLong(Room::heldBytes));
     }
 
-    private static String whyUnplaced(Collection<Room> rooms, AdapterKey adapter, long bytes, Budgets budgets) {
+    private static String whyUnplaced(Collection<Room> all, AdapterKey adapter, long bytes, Budgets budgets) {
+        List<Room> rooms = all.stream().filter(r -> adapter.runsOn(r.worker.baseModel())).toList();
         if (rooms.isEmpty()) {
-            return "no inference worker was available within " + budgets.maxWaitMs() + " ms";
+            return "no inference worker" + (adapter.baseModel() == null ? "" : " with base model '"
+                    + adapter.baseModel() + "'") + " was available within " + budgets.maxWaitMs() + " ms";
         }
         if (rooms.stream().noneMatch(r -> bytes <= budgets.byteShare(r.worker.deviceBudgetBytes()))) {
             return "adapter " + adapter.id() + " needs " + bytes + " bytes, more than the device budget any of "

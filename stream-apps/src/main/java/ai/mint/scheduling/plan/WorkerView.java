@@ -12,9 +12,10 @@ import java.util.Map;
  * @param queueCapacity     most inference requests it takes at once (0: it takes no packs)
  * @param deviceBudgetBytes its device adapter budget
  * @param resident          the adapters it holds, by adapter id ({@link AdapterKey#id()})
+ * @param baseModel         the base model it keeps resident
  */
 public record WorkerView(String workerId, String instance, long heartbeatAtMs, boolean leaving, int queueCapacity,
-                         long deviceBudgetBytes, Map<String, Residency> resident) {
+                         long deviceBudgetBytes, Map<String, Residency> resident, String baseModel) {
 
     /** Where a worker holds an adapter. */
     public enum Tier { DEVICE, CPU }

@@ -68,10 +68,10 @@ class PackPlannerProperties {
                 continue;
             }
             for (WorkerView v : live.values()) {
-                boolean warm = onDevice(v, pack.adapter()) || kept(s, d, v.workerId()).stream()
-                        .anyMatch(p -> p.adapter().equals(pack.adapter()))
+                boolean warm = pack.adapter().runsOn(v.baseModel()) && (onDevice(v, pack.adapter())
+                        || kept(s, d, v.workerId()).stream().anyMatch(p -> p.adapter().equals(pack.adapter()))
                         || work.subList(0, i).stream().anyMatch(x -> x instanceof Decision.Pack p
-                        && p.workerId().equals(v.workerId()) && p.adapter().equals(pack.adapter()));
+                        && p.workerId().equals(v.workerId()) && p.adapter().equals(pack.adapter())));
                 if (warm) {
                     boolean full = usedBefore(s, d, v, i) >= s.budgets().requestShare(v.queueCapacity());
                     Map<AdapterKey, Long> held = heldBefore(s, d, v, i);
@@ -117,8 +117,8 @@ class PackPlannerProperties {
         d.reassigned().forEach(r -> reassigned.add(r.pack().packId()));
         for (InFlightPack p : s.inFlight()) {
             WorkerView w = all.get(p.workerId());
-            boolean gone = w == null || !w.instance().equals(p.instance()) || w.leaving()
-                    || NOW - w.heartbeatAtMs() > TIMEOUT;
+            boolean gone = w == null || !w.instance().equals(p.instance())
+                    || w.leaving() && NOW - w.heartbeatAtMs() > 1_000 || NOW - w.heartbeatAtMs() > TIMEOUT;
             if (gone) {
                 assertThat(reassigned).as("pack %s of gone worker %s", p.packId(), p.workerId()).contains(p.packId());
             }
@@ -126,6 +126,7 @@ class PackPlannerProperties {
         for (Decision.Work w : d.work()) {
             assertThat(live).as("work goes to live workers").containsKey(w.workerId());
             assertThat(w.instance()).isEqualTo(live.get(w.workerId()).instance());
+            assertThat(w.adapter().runsOn(live.get(w.workerId()).baseModel())).as("base of %s", w.workerId()).isTrue();
         }
     }
 
@@ -203,14 +204,15 @@ class PackPlannerProperties {
                     Map<String, WorkerView.Residency> resident = new HashMap<>();
                     cpu.forEach(a -> resident.put(a.id(), new WorkerView.Residency(WorkerView.Tier.CPU, 100)));
                     device.forEach(a -> resident.put(a.id(), new WorkerView.Residency(WorkerView.Tier.DEVICE, 100)));
-                    return new WorkerView("w", "run", NOW - age, leaving, capacity, budget, resident);
+                    return new WorkerView("w", "run", NOW - age, leaving, capacity, budget, resident, "micro");
                 });
         return one.list().ofSize(n).map(list -> {
             List<WorkerView> named = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {
                 WorkerView w = list.get(i);
+                // one worker in four keeps another base: its adapters' requests must never go there
                 named.add(new WorkerView("w" + i, "run-" + i, w.heartbeatAtMs(), w.leaving(), w.queueCapacity(),
-                        w.deviceBudgetBytes(), w.resident()));
+                        w.deviceBudgetBytes(), w.resident(), i % 4 == 3 ? "other" : "micro"));
             }
             return named;
         });
@@ -219,12 +221,12 @@ class PackPlannerProperties {
     private static Arbitrary<Budgets> budgets() {
         return Combinators.combine(Arbitraries.integers().between(1, 5), Arbitraries.of(1.0, 0.5, 1.0 / 3),
                 Arbitraries.of(true, false), Arbitraries.integers().between(1, 3))
-                .as((maxPack, share, prefetch, maxSends) -> new Budgets(maxPack, share, TIMEOUT, 60_000, 20_000,
+                .as((maxPack, share, prefetch, maxSends) -> new Budgets(maxPack, share, TIMEOUT, 1_000, 60_000, 20_000,
                         maxSends, prefetch));
     }
 
     private static List<AdapterKey> adapters() {
-        return Stream.of("a", "b", "c", "d", "e").map(p -> AdapterKey.of(p, "r1")).toList();
+        return Stream.of("a", "b", "c", "d", "e").map(p -> AdapterKey.of(p, "r1", "micro")).toList();
     }
 
     private static long bytesOf(AdapterKey a) {

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 class PackPlannerTest {
 
     static final long NOW = 1_000_000;
-    static final Budgets ONE_TASK = new Budgets(4, 1.0, 3_000, 60_000, 30_000, 3, true);
+    static final Budgets ONE_TASK = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, true);
     static final AdapterKey A = AdapterKey.of("p", "r1");
     static final AdapterKey B = AdapterKey.of("q", "r1");
 
     static WorkerView worker(String id, int capacity, Map<String, WorkerView.Residency> resident) {
-        return new WorkerView(id, id + "-run", NOW - 100, false, capacity, 1_000, resident);
+        return new WorkerView(id, id + "-run", NOW - 100, false, capacity, 1_000, resident, "micro");
     }
 
     static List<PendingRequest> requests(AdapterKey adapter, int n, long bytes) {
@@ -77,7 +77,7 @@ class PackPlannerTest {
 
     @Test
     void shouldLeaveTheLoadToTheWorkerWhenPrefetchIsOff() {
-        Budgets onDemand = new Budgets(4, 1.0, 3_000, 60_000, 30_000, 3, false);
+        Budgets onDemand = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, false);
 
         Decision d = PackPlanner.decide(NOW, List.of(worker("w1", 8, Map.of())), List.of(), requests(A, 1, 100),
                 onDemand);
@@ -88,7 +88,7 @@ class PackPlannerTest {
 
     @Test
     void shouldTakeBackTheUnansweredPacksOfAWorkerWhoseHeartbeatsStoppedAndSendThemToALiveOne() {
-        WorkerView silent = new WorkerView("w1", "w1-run", NOW - 10_000, false, 8, 1_000, onDevice(A));
+        WorkerView silent = new WorkerView("w1", "w1-run", NOW - 10_000, false, 8, 1_000, onDevice(A), "micro");
         InFlightPack lost = new InFlightPack("pack-1", "w1", "w1-run", A, 100, requests(A, 2, 100), NOW - 9_000);
 
         Decision d = PackPlanner.decide(NOW, List.of(silent, worker("w2", 8, Map.of())), List.of(lost), List.of(),
@@ -162,7 +162,7 @@ class PackPlannerTest {
 
     @Test
     void shouldSplitEachWorkersBudgetsBetweenTasks() {
-        Budgets thirdShare = new Budgets(32, 1.0 / 3, 3_000, 60_000, 30_000, 3, true);
+        Budgets thirdShare = new Budgets(32, 1.0 / 3, 3_000, 1_000, 60_000, 30_000, 3, true);
 
         Decision d = PackPlanner.decide(NOW, List.of(worker("w1", 64, Map.of())), List.of(), requests(A, 40, 100),
                 thirdShare);
@@ -183,8 +183,35 @@ class PackPlannerTest {
     }
 
     @Test
+    void shouldTakeBackALeavingWorkersPacksOnlyAfterTheGraceForItsLastReports() {
+        InFlightPack pack = new InFlightPack("pack-1", "w1", "w1-run", A, 100, requests(A, 1, 100), NOW - 900);
+        WorkerView justLeft = new WorkerView("w1", "w1-run", NOW - 500, true, 8, 1_000, onDevice(A), "micro");
+        WorkerView leftLongAgo = new WorkerView("w1", "w1-run", NOW - 1_500, true, 8, 1_000, onDevice(A), "micro");
+
+        assertThat(PackPlanner.decide(NOW, List.of(justLeft), List.of(pack), List.of(), ONE_TASK).reassigned())
+                .isEmpty();
+        assertThat(PackPlanner.decide(NOW, List.of(leftLongAgo), List.of(pack), List.of(), ONE_TASK).reassigned())
+                .singleElement().extracting(Decision.Reassignment::reason).asString().contains("stopped");
+    }
+
+    @Test
+    void shouldSendAPolicysRequestsOnlyToWorkersOfItsBaseModel() {
+        AdapterKey onSmall = AdapterKey.of("p", "r1", "small");
+        WorkerView small = new WorkerView("w2", "w2-run", NOW - 100, false, 1, 1_000, Map.of(), "small");
+
+        Decision d = PackPlanner.decide(NOW, List.of(worker("w1", 8, onDevice(A)), small), List.of(),
+                requests(onSmall, 3, 100), ONE_TASK);
+
+        assertThat(d.packs()).singleElement().satisfies(p -> {
+            assertThat(p.workerId()).isEqualTo("w2");
+            assertThat(p.requests()).hasSize(1);
+        });
+        assertThat(d.pending()).hasSize(2); // w1 has room, but keeps another base
+    }
+
+    @Test
     void shouldStopSendingToAWorkerThatSaysItIsLeaving() {
-        WorkerView leaving = new WorkerView("w1", "w1-run", NOW - 10, true, 8, 1_000, onDevice(A));
+        WorkerView leaving = new WorkerView("w1", "w1-run", NOW - 10, true, 8, 1_000, onDevice(A), "micro");
 
         Decision d = PackPlanner.decide(NOW, List.of(leaving, worker("w2", 8, Map.of())), List.of(),
                 requests(A, 1, 100), ONE_TASK);
