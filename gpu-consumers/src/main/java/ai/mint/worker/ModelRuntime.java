@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 
 /**
  * The worker's resident base model, shared by all its roles: one engine and the {@link TrainingService} whose thread
@@ -104,10 +105,16 @@ public final class ModelRuntime implements AutoCloseable {
 
     /**
      * Loads the revision's adapter onto the device off the model thread (a load the scheduler sent ahead of its
-     * pack), verifying it like {@link #adapterFor}; completes when it is resident, or with why it could not be.
+     * pack), verifying it like {@link #adapterFor}; completes when it is resident, or with why it could not be. Loads
+     * run one at a time; one whose {@code stillWanted} says no by the time it starts (its pack was answered while it
+     * waited) is skipped, so that a loader that falls behind does not evict adapters for packs already done.
      */
-    public CompletableFuture<Void> prefetch(String policyId, String revision, String uri, String expectedSha256) {
+    public CompletableFuture<Void> prefetch(String policyId, String revision, String uri, String expectedSha256,
+                                            BooleanSupplier stillWanted) {
         return CompletableFuture.runAsync(() -> {
+            if (!stillWanted.getAsBoolean()) {
+                return;
+            }
             String id = adapterFor(policyId, revision, uri, expectedSha256);
             if (id != null) {
                 engine.loadAdapter(id);

@@ -9,7 +9,11 @@ import ai.mint.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -44,6 +48,14 @@ public final class PackRunner implements AutoCloseable {
     private final Duration retryBackoff;
     private final BlockingQueue<Taken> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger requestsInHand = new AtomicInteger();
+    /** Ids of packs answered lately (bounded), so that a load that comes too late for its pack can be skipped. */
+    private final Set<String> answered = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 10_000;
+                }
+            }));
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean draining;
@@ -73,6 +85,11 @@ public final class PackRunner implements AutoCloseable {
     public void submit(WorkItem pack, ConsumerRecord<String, byte[]> source) {
         requestsInHand.addAndGet(pack.getRequests().size());
         queue.add(new Taken(pack, source));
+    }
+
+    /** Whether the pack was answered (lately: the last 10,000 packs are remembered). */
+    public boolean answered(String packId) {
+        return answered.contains(packId);
     }
 
     /** Requests received in packs and not answered yet. */
@@ -149,7 +166,10 @@ public final class PackRunner implements AutoCloseable {
                     Failures.isRetriable(e) ? " (registry unavailable)" : "", e.toString(), e);
             return false;
         }
-        batch.forEach(t -> requestsInHand.addAndGet(-t.pack().getRequests().size()));
+        batch.forEach(t -> {
+            answered.add(t.pack().getPackId());
+            requestsInHand.addAndGet(-t.pack().getRequests().size());
+        });
         return true;
     }
 

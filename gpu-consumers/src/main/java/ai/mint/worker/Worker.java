@@ -94,7 +94,8 @@ public final class Worker implements AutoCloseable {
         if (load.getRevision() == null || !config.inferencePrefetch) {
             return;
         }
-        runtime.prefetch(load.getPolicyId(), load.getRevision(), load.getAdapterUri(), load.getSha256())
+        runtime.prefetch(load.getPolicyId(), load.getRevision(), load.getAdapterUri(), load.getSha256(),
+                        () -> !packs.answered(load.getPackId()))
                 .whenComplete((done, failure) -> {
                     if (failure != null) {
                         LOG.warn("{}: load of {}@{} failed: {}", config.workerId, load.getPolicyId(),

@@ -172,7 +172,7 @@ class PackIntakeTest {
 
     @Test
     void shouldReportTheEnginesTrueResidencyInTheHeartbeat() throws Exception {
-        runtime.prefetch("p", "rev-a", null, null).get();
+        runtime.prefetch("p", "rev-a", null, null, () -> true).get();
         Heartbeat heartbeat = new Heartbeat(outputs, config, runtime, runner::queueDepth,
                 new Heartbeat.Intake(RUN, TOPIC, 48));
 

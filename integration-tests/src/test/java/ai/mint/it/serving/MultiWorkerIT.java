@@ -15,6 +15,7 @@ import ai.mint.events.WorkerStatus;
 import ai.mint.it.SharedPlatform;
 import ai.mint.it.lifecycle.TopicReader;
 import ai.mint.lifecycle.bench.ServedAdapters;
+import ai.mint.lifecycle.bench.WorkerJvm;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.scheduling.SchedulerApp;
 import ai.mint.scheduling.SchedulerConfig;
@@ -64,7 +65,7 @@ class MultiWorkerIT {
                 POLICIES, i -> 2 + i % 3, 5L, line -> { });
         ServedAdapters.publish(platform.connection(), "micro", served);
 
-        List<WorkerProcess> workers = new ArrayList<>();
+        List<WorkerJvm> workers = new ArrayList<>();
         KafkaStreams scheduler = SchedulerApp.start(new SchedulerConfig(Map.of(
                 SchedulerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
@@ -80,19 +81,19 @@ class MultiWorkerIT {
 
             List<CompletableFuture<InferenceResponse>> answers = new ArrayList<>();
             send(client, served, FIRST_WAVE, answers);
-            WorkerProcess killed = workers.get(0);
+            WorkerJvm killed = workers.get(0);
             // kill it while it is busy: it has answered some and the scheduler keeps its queue full
-            await().atMost(Duration.ofSeconds(120)).until(() -> answeredBy(answers, killed.workerId) >= 3);
+            await().atMost(Duration.ofSeconds(120)).until(() -> answeredBy(answers, killed.workerId()) >= 3);
             killed.kill();
 
-            WorkerProcess joined = worker(platform, "mw" + run + "-w4", base, dir);
+            WorkerJvm joined = worker(platform, "mw" + run + "-w4", base, dir);
             workers.add(joined);
             awaitPackTakers(platform, List.of(joined));
             int secondFrom = answers.size();
             send(client, served, SECOND_WAVE, answers);
-            WorkerProcess stopped = workers.get(1);
+            WorkerJvm stopped = workers.get(1);
             await().atMost(Duration.ofSeconds(120)).until(() ->
-                    answeredBy(answers.subList(secondFrom, answers.size()), stopped.workerId) >= 2);
+                    answeredBy(answers.subList(secondFrom, answers.size()), stopped.workerId()) >= 2);
             assertThat(stopped.terminate()).as("exit code after SIGTERM; stderr:%n%s", stopped.log())
                     .isIn(0, 143);
 
@@ -104,8 +105,8 @@ class MultiWorkerIT {
             assertThat(ids).as("one answer per accepted request").hasSize(FIRST_WAVE + SECOND_WAVE);
             Map<String, Long> byWorker = seen.stream()
                     .collect(Collectors.groupingBy(InferenceResponse::getWorkerId, Collectors.counting()));
-            assertThat(byWorker).as("answers by worker").containsKeys(killed.workerId, stopped.workerId,
-                    workers.get(2).workerId, joined.workerId);
+            assertThat(byWorker).as("answers by worker").containsKeys(killed.workerId(), stopped.workerId(),
+                    workers.get(2).workerId(), joined.workerId());
 
             List<InferenceResponse> onTopic = TopicReader.readAll(platform.bootstrapServers(),
                     platform.schemaRegistryUrl(), Topics.INFERENCE_RESPONSES.name(), InferenceResponse.class,
@@ -121,44 +122,44 @@ class MultiWorkerIT {
             });
             assertThat(repeated.values()).as("a second answer only for a request the killed worker answered")
                     .allSatisfy(list -> assertThat(list).extracting(InferenceResponse::getWorkerId)
-                            .contains(killed.workerId).hasSize(2));
+                            .contains(killed.workerId()).hasSize(2));
             long repeats = repeated.values().stream().mapToLong(l -> l.size() - 1).sum();
             await().atMost(Duration.ofSeconds(10)).until(() -> client.duplicateAnswersDropped() == repeats);
 
             List<WorkItem> moved = new ArrayList<>();
-            for (WorkerProcess w : workers.subList(1, workers.size())) {
+            for (WorkerJvm w : workers.subList(1, workers.size())) {
                 moved.addAll(TopicReader.readAll(platform.bootstrapServers(), platform.schemaRegistryUrl(),
-                        Topics.workTopic(w.workerId).name(), WorkItem.class,
+                        Topics.workTopic(w.workerId()).name(), WorkItem.class,
                         item -> item.getKind() == WorkKind.PACK && item.getAttempt() > 1));
             }
             assertThat(moved).as("packs taken back from the killed worker and sent again").isNotEmpty();
             System.out.printf("multi-worker: %d requests, answers by worker %s, %d packs moved, %d second answers"
                     + " dropped by the client%n", ids.size(), byWorker, moved.size(), repeats);
         } catch (AssertionError | RuntimeException e) {
-            for (WorkerProcess w : workers) {
-                System.err.println("---- stderr of " + w.workerId + " (tail)\n" + tail(w.log()));
+            for (WorkerJvm w : workers) {
+                System.err.println("---- stderr of " + w.workerId() + " (tail)\n" + tail(w.log()));
             }
             throw e;
         } finally {
-            workers.forEach(WorkerProcess::close);
+            workers.forEach(WorkerJvm::close);
             SchedulerApp.stop(scheduler, Duration.ofSeconds(30));
         }
     }
 
-    private static WorkerProcess worker(EmbeddedPlatform platform, String id, Path base, Path dir) {
-        return WorkerProcess.start(platform, id, base, dir.resolve("store"), dir, "heartbeat.interval.ms=500",
+    private static WorkerJvm worker(EmbeddedPlatform platform, String id, Path base, Path dir) {
+        return WorkerJvm.start(platform, id, base, dir.resolve("store"), dir, "heartbeat.interval.ms=500",
                 "inference.queue.capacity=12",
                 // small batches keep each worker's queue full for a while: a kill then hits packs in hand
                 "inference.max.batch=2");
     }
 
     /** Waits until each worker has published a heartbeat that offers a work topic (it takes packs). */
-    private static void awaitPackTakers(EmbeddedPlatform platform, List<WorkerProcess> workers) {
+    private static void awaitPackTakers(EmbeddedPlatform platform, List<WorkerJvm> workers) {
         Set<String> wanted = new HashSet<>();
-        workers.forEach(w -> wanted.add(w.workerId));
+        workers.forEach(w -> wanted.add(w.workerId()));
         Predicate<WorkerStatus> offers = s -> wanted.contains(s.getWorkerId()) && s.getWorkTopic() != null;
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            workers.forEach(w -> assertThat(w.alive()).as("%s is running; stderr:%n%s", w.workerId, tail(w.log()))
+            workers.forEach(w -> assertThat(w.alive()).as("%s is running; stderr:%n%s", w.workerId(), tail(w.log()))
                     .isTrue());
             return TopicReader.readAll(platform.bootstrapServers(), platform.schemaRegistryUrl(),
                     Topics.WORKER_STATUS.name(), WorkerStatus.class, offers).stream().map(WorkerStatus::getWorkerId)

@@ -1,4 +1,4 @@
-package ai.mint.it.serving;
+package ai.mint.lifecycle.bench;
 
 import ai.mint.cli.MintCli;
 import ai.mint.platform.EmbeddedPlatform;
@@ -12,23 +12,28 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code mint worker} in a JVM of its own, as an operator runs it, so that it can really be killed (SIGKILL) or
- * stopped (SIGTERM, which runs its shutdown hook). Its stderr goes to a file the test shows when something fails.
+ * stopped (SIGTERM, which runs its shutdown hook): the serving benchmarks' and tests' workers. Its stderr goes to a
+ * file ({@link #log()}) to show when something fails.
  */
-final class WorkerProcess implements AutoCloseable {
+public final class WorkerJvm implements AutoCloseable {
 
-    final String workerId;
+    private final String workerId;
     private final Process process;
     private final Path log;
 
-    private WorkerProcess(String workerId, Process process, Path log) {
+    private WorkerJvm(String workerId, Process process, Path log) {
         this.workerId = workerId;
         this.process = process;
         this.log = log;
     }
 
-    /** Starts an inference worker; {@code settings} are extra {@code --set KEY=VALUE} pairs. */
-    static WorkerProcess start(EmbeddedPlatform platform, String workerId, Path base, Path store, Path dir,
-                               String... settings) {
+    /**
+     * Starts an inference worker with one PyTorch thread; {@code settings} are extra {@code --set KEY=VALUE} pairs.
+     *
+     * @param dir where its stderr log goes
+     */
+    public static WorkerJvm start(EmbeddedPlatform platform, String workerId, Path base, Path store, Path dir,
+                                  String... settings) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dai.djl.offline=true",
@@ -51,20 +56,24 @@ final class WorkerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         try {
-            return new WorkerProcess(workerId, builder.start(), log);
+            return new WorkerJvm(workerId, builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start worker " + workerId, e);
         }
     }
 
+    public String workerId() {
+        return workerId;
+    }
+
     /** SIGKILL: no shutdown hook, nothing finished, no last heartbeat. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** SIGTERM: the worker answers what it took, says it leaves, and exits; returns its exit code. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -73,11 +82,11 @@ final class WorkerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
