@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * consumer-group member for lifecycle requests (rollout, update, export, eval); for inference, the intake of the
  * adapter-packed work the scheduler sends to this worker's own topic and the runner that answers it (or, with
  * {@code inference.intake=requests}, a consumer-group member for raw inference requests); a follower of the catalog
- * topic; and a heartbeat with the engine's true residency. Work is keyed by policy id, so one policy's requests reach one member
- * at a time, and its trainer state is saved after every step for whichever member owns it next.
+ * topic; and a heartbeat with the engine's true residency. Lifecycle work is keyed by policy id, so one policy's
+ * requests reach one member at a time, and its trainer state is saved after every step for whichever member owns it
+ * next.
  */
 public final class Worker implements AutoCloseable {
 

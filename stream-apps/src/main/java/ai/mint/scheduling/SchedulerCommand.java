@@ -3,11 +3,10 @@ package ai.mint.scheduling;
 import ai.mint.common.cli.MintSubcommand;
 import ai.mint.common.config.SettingsOptions;
 import ai.mint.common.connection.ConnectionOptions;
+import ai.mint.streams.StreamsRunner;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,17 +52,7 @@ public final class SchedulerCommand implements Callable<Integer>, MintSubcommand
             return 0;
         }
         SchedulerConfig config = config(System.getenv());
-        KafkaStreams streams = SchedulerApp.create(config);
-        CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                stopped.complete(now);
-            }
-        });
-        streams.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> SchedulerApp.stop(streams, config.shutdownTimeout),
-                "mint-scheduler-shutdown"));
-        System.out.println("mint scheduler running (application id " + config.applicationId + "); Ctrl-C stops it");
-        return stopped.get() == KafkaStreams.State.ERROR ? 1 : 0;
+        return StreamsRunner.runUntilStopped(SchedulerApp.create(config), config.shutdownTimeout, "mint-scheduler",
+                "mint scheduler running (application id " + config.applicationId + "); Ctrl-C stops it");
     }
 }

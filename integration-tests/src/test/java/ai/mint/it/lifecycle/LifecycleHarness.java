@@ -31,7 +31,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The lifecycle's moving parts for one test class on the shared embedded platform: a micro base model, the catalog
- * app, the orchestrator, the scheduler (inference goes through its packs), a worker and a client, each with ids of their own so that classes do not share state.
+ * app, the orchestrator, the scheduler (inference goes through its packs), a worker and a client, each with ids of
+ * their own so that classes do not share state.
  */
 final class LifecycleHarness implements AutoCloseable {
 
