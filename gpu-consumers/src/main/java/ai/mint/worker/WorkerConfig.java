@@ -97,9 +97,13 @@ public final class WorkerConfig extends AbstractConfig {
                     "How the inference role gets its work: 'packs' from the scheduler (mint scheduler) on this "
                             + "worker's own topic, grouped by adapter and sent where the adapter is resident; "
                             + "'requests' reads mint.inference.requests directly (one worker, no scheduler).")
-            .define(INFERENCE_QUEUE_CAPACITY, Type.INT, 64, Range.atLeast(1), Importance.MEDIUM,
+            // each scheduler task (one per request partition, 3 by default) may fill a third of it: 3 x 32 lets one
+            // hot policy, whose requests all live on one partition, still fill a whole generation batch
+            .define(INFERENCE_QUEUE_CAPACITY, Type.INT, 96, Range.atLeast(1), Importance.MEDIUM,
                     "Most inference requests this worker takes at once from the scheduler (received in packs, not "
-                            + "answered yet); the scheduler holds the rest back and packs them fuller.")
+                            + "answered yet); the scheduler holds the rest back and packs them fuller. Each scheduler "
+                            + "task (one per partition of mint.inference.requests) may fill its share of it: keep it "
+                            + "at least inference.max.batch x that partition count.")
             .define(INFERENCE_PREFETCH, Type.BOOLEAN, true, Importance.LOW,
                     "Load an adapter as soon as the scheduler's load for it arrives, off the model thread, while "
                             + "earlier packs are answered; false ignores loads and loads each adapter when its pack "
