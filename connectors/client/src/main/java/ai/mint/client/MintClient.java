@@ -170,6 +170,11 @@ public final class MintClient implements AutoCloseable {
         return within(future, "a completion from " + policyId);
     }
 
+    /** Inference answers dropped because their request was answered already (a re-sent pack answered twice). */
+    public long duplicateAnswersDropped() {
+        return samples.duplicatesDropped();
+    }
+
     /** A Tinker-shaped client that trains {@code policyId} by hand through the lifecycle topics. */
     public synchronized KafkaTrainingClient training(String policyId) {
         if (training == null) {

@@ -15,6 +15,8 @@ import ai.mint.lifecycle.bench.RevisionPublisher;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
+import ai.mint.scheduling.SchedulerApp;
+import ai.mint.scheduling.SchedulerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +28,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.streams.KafkaStreams;
 /**
- * The serving path for the gateway tests on the shared embedded platform: a micro base model, the catalog app, one
- * inference worker, API keys for two tenants (and an expired one), and policies served by random adapters published
+ * The serving path for the gateway tests on the shared embedded platform: a micro base model, the catalog app, the
+ * scheduler, one inference worker, API keys for two tenants (and an expired one), and policies served by random adapters published
  * as revisions, so that nothing has to be trained.
  */
 final class GatewayHarness implements AutoCloseable {
@@ -42,6 +45,7 @@ final class GatewayHarness implements AutoCloseable {
     final Path dir;
     final String runId = UUID.randomUUID().toString().substring(0, 8);
     final RunningCatalog catalog;
+    final KafkaStreams scheduler;
     final Worker worker;
     final MintClient client;
     final RevisionPublisher revisions;
@@ -59,6 +63,11 @@ final class GatewayHarness implements AutoCloseable {
                 CatalogConfig.APPLICATION_ID, "it-gateway-catalog-" + runId,
                 CatalogConfig.STATE_DIR, dir.resolve("catalog-state").toString(),
                 CatalogConfig.HTTP_PORT, 0)));
+        this.scheduler = SchedulerApp.start(new SchedulerConfig(Map.of(
+                SchedulerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                SchedulerConfig.APPLICATION_ID, "it-gateway-scheduler-" + runId,
+                SchedulerConfig.STATE_DIR, dir.resolve("scheduler-state").toString())));
         this.worker = Worker.start(new WorkerConfig(Map.of(
                 WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
@@ -122,6 +131,7 @@ final class GatewayHarness implements AutoCloseable {
         client.close();
         revisions.close();
         worker.close();
+        SchedulerApp.stop(scheduler, Duration.ofSeconds(30));
         catalog.close();
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
