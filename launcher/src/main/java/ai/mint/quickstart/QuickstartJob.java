@@ -6,6 +6,7 @@ import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.MintClient;
 import ai.mint.client.cli.CatalogPrinter;
 import ai.mint.common.connection.ConnectionFile;
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.ModelPreset;
 import ai.mint.engine.safetensors.DType;
@@ -107,6 +108,7 @@ public final class QuickstartJob {
             Worker worker = Worker.start(new WorkerConfig(Map.of(
                     WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                     WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                    PlatformConnection.CATALOG_URL, catalog.queryUrl(),
                     WorkerConfig.WORKER_ID, "quickstart-worker",
                     WorkerConfig.BASE_DIR, baseDir.toString(),
                     WorkerConfig.STORE_ROOT, dataDir.resolve("adapters").toString())));
