@@ -114,7 +114,8 @@ public final class QuickstartJob {
                     WorkerConfig.STORE_ROOT, dataDir.resolve("adapters").toString())));
             running.add(worker);
             say("worker up: roles " + worker.config().roles + ", base '" + worker.config().baseModel + "' resident");
-            MintClient client = new MintClient(platform.connection(), Duration.ofSeconds(120));
+            MintClient client = new MintClient(platform.connection().withCatalog(catalog.queryUrl()),
+                    Duration.ofSeconds(120));
             running.add(client);
             ProgressBoard board = new ProgressBoard(QuickstartPolicies.NAMES, options.steps(), client,
                     platform.connection());

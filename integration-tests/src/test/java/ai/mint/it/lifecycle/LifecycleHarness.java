@@ -73,7 +73,7 @@ final class LifecycleHarness implements AutoCloseable {
                 SchedulerConfig.APPLICATION_ID, "it-scheduler-" + runId,
                 SchedulerConfig.STATE_DIR, dir.resolve("scheduler-state").toString())));
         this.worker = startWorker("worker-a");
-        this.client = new MintClient(platform.bootstrapServers(), platform.schemaRegistryUrl(), Duration.ofSeconds(60));
+        this.client = new MintClient(platform.connection().withCatalog(catalog.queryUrl()), Duration.ofSeconds(60));
     }
 
     Worker startWorker(String name) {
