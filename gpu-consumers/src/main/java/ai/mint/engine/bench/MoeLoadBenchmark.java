@@ -36,7 +36,7 @@ public final class MoeLoadBenchmark implements MintBenchmark, Callable<Integer> 
     public Integer call() {
         ModelConfig c = BenchSupport.config(quick, true);
         Path work = BenchSupport.workDir("moe-load" + (quick ? "-quick" : ""));
-        LoraWeights w = LoraWeights.random(c, EnumSet.allOf(Projection.class), 8, 16f, 3, true);
+        LoraWeights w = LoraWeights.random(c, Projection.allOn(c), 8, 16f, 3, true);
         Path perExpertDir = work.resolve("per-expert");
         Path packedDir = work.resolve("packed");
         PeftAdapterIo.write(perExpertDir, w, c, false);

@@ -4,6 +4,7 @@ import ai.mint.engine.EngineException;
 import ai.mint.engine.model.BaseModel;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.Projection;
+import ai.mint.engine.model.RotaryRows;
 import ai.mint.engine.safetensors.HostTensor;
 import ai.mint.engine.safetensors.SafetensorsReader;
 import ai.mint.engine.safetensors.SafetensorsWriter;
@@ -67,9 +68,12 @@ public final class PeftAdapterIo {
             int in = key.inDim(c);
             int out = key.outDim(c);
             if (!key.expert()) {
-                String module = PREFIX + key.projection().modulePath(c, key.layer(), -1);
+                String module = PREFIX + key.modulePath(c, -1);
+                float[] hfB = BaseModel.transpose(b, r, out); // [out, r]
+                RotaryRows rotary = RotaryRows.of(c, key.projection());
                 writer.add(module + ".lora_A.weight", new long[] {r, in}, BaseModel.transpose(a, in, r));
-                writer.add(module + ".lora_B.weight", new long[] {out, r}, BaseModel.transpose(b, r, out));
+                writer.add(module + ".lora_B.weight", new long[] {out, r},
+                        rotary == null ? hfB : rotary.toCheckpoint(hfB, r));
             } else if (packedExperts) {
                 int n = c.numExperts();
                 float[] pa = new float[n * r * in];  // [E, r, in]
@@ -83,7 +87,7 @@ public final class PeftAdapterIo {
                 writer.add(packed + ".lora_B.packed", new long[] {n, out, r}, pb);
             } else {
                 for (int e = 0; e < c.numExperts(); e++) {
-                    String module = PREFIX + key.projection().modulePath(c, key.layer(), e);
+                    String module = PREFIX + key.modulePath(c, e);
                     float[] pa = new float[r * in];
                     float[] pb = new float[out * r];
                     BaseModel.transposeInto(a, e * in * r, in, r, pa, 0);
@@ -150,17 +154,19 @@ public final class PeftAdapterIo {
                 throw new EngineException(dir.resolve(CONFIG) + ": " + e.getMessage());
             }
         }
+        try {
+            LoraKey.requireTargets(c, targets);
+        } catch (EngineException e) {
+            throw new EngineException(dir.resolve(CONFIG) + ": " + e.getMessage(), e);
+        }
         Map<LoraKey, float[]> a = new LinkedHashMap<>();
         Map<LoraKey, float[]> b = new LinkedHashMap<>();
         try (SafetensorsReader reader = SafetensorsReader.open(dir.resolve(WEIGHTS))) {
             // the layout used to be declared in adapter_config.json; now in the safetensors metadata
             String layout = reader.metadata().getOrDefault(LAYOUT_KEY, cfg.path(LAYOUT_KEY).asText(null));
             Set<String> consumed = new HashSet<>();
-            for (int layer = 0; layer < c.numLayers(); layer++) {
-                for (Projection p : targets) {
-                    LoraKey key = LoraKey.of(c, layer, p);
-                    readKey(new Tensors(reader, consumed), c, key, r, layout, a, b);
-                }
+            for (LoraKey key : LoraKey.all(c, targets)) {
+                readKey(new Tensors(reader, consumed), c, key, r, layout, a, b);
             }
             List<String> unused = reader.names().stream()
                     .filter(n -> n.contains("lora_") && !consumed.contains(n)).sorted().toList();
@@ -183,18 +189,19 @@ public final class PeftAdapterIo {
         int in = key.inDim(c);
         int out = key.outDim(c);
         if (!key.expert()) {
-            String module = PREFIX + key.projection().modulePath(c, key.layer(), -1);
+            String module = PREFIX + key.modulePath(c, -1);
             if (reader.contains(module + ".lora_A.weight")) {
                 a.put(key, BaseModel.transpose(reader.read(module + ".lora_A.weight", r, in), r, in));
-                b.put(key, BaseModel.transpose(reader.read(module + ".lora_B.weight", out, r), out, r));
+                float[] hfB = reader.read(module + ".lora_B.weight", out, r); // [out, r]
+                RotaryRows rotary = RotaryRows.of(c, key.projection());
+                b.put(key, BaseModel.transpose(rotary == null ? hfB : rotary.toEngine(hfB, r), out, r));
             }
             return;
         }
         int e = c.numExperts();
         String packed = packedName(c, key);
         boolean hasPacked = reader.contains(packed + ".lora_A.packed");
-        boolean hasPerExpert = reader.contains(PREFIX + key.projection().modulePath(c, key.layer(), 0)
-                + ".lora_A.weight");
+        boolean hasPerExpert = reader.contains(PREFIX + key.modulePath(c, 0) + ".lora_A.weight");
         if (layout != null && (layout.equals("packed") ? hasPerExpert : hasPacked)) {
             throw new EngineException(reader.path() + " declares " + LAYOUT_KEY + "=" + layout + " but holds "
                     + (hasPacked ? "packed" : "per-expert") + " tensors for " + key);
@@ -208,7 +215,7 @@ public final class PeftAdapterIo {
         float[] packedA = hasPacked ? reader.read(packed + ".lora_A.packed", e, r, in) : null;
         float[] packedB = hasPacked ? reader.read(packed + ".lora_B.packed", e, out, r) : null;
         for (int x = 0; x < e; x++) {
-            String module = PREFIX + key.projection().modulePath(c, key.layer(), x);
+            String module = PREFIX + key.modulePath(c, x);
             float[] ax = hasPacked ? packedA : reader.read(module + ".lora_A.weight", r, in);
             float[] bx = hasPacked ? packedB : reader.read(module + ".lora_B.weight", out, r);
             BaseModel.transposeInto(ax, hasPacked ? x * r * in : 0, r, in, fa, x * in * r);

@@ -45,7 +45,7 @@ class BatchedLoraForwardTest {
     void zeroBAdapterGivesExactlyTheBaseLogits() {
         for (DecoderModel model : List.of(dense, moe)) {
             ModelConfig c = model.config();
-            LoraWeights zeroB = LoraWeights.random(c, EnumSet.allOf(Projection.class), 8, 16f, 1, false);
+            LoraWeights zeroB = LoraWeights.random(c, Projection.allOn(c), 8, 16f, 1, false);
             long[][] rows = Forwards.tokens(3, 6, 2);
             try (LoraBank bank = LoraBank.of(model.base().manager(), c, List.of(zeroB))) {
                 float[] base = Forwards.logits(model, rows, null, null);
@@ -62,7 +62,7 @@ class BatchedLoraForwardTest {
             List<LoraWeights> adapters = new ArrayList<>();
             int[] ranks = {1, 4, 8, 16};
             for (int i = 0; i < ranks.length; i++) {
-                adapters.add(LoraWeights.random(c, EnumSet.allOf(Projection.class), ranks[i], 2f * ranks[i], 10 + i,
+                adapters.add(LoraWeights.random(c, Projection.allOn(c), ranks[i], 2f * ranks[i], 10 + i,
                         true));
             }
             long[][] rows = Forwards.tokens(5, 7, 3);

@@ -38,7 +38,7 @@ class SparseMoeTest {
     @Test
     void qwen2MoeWithPerRowAdaptersOnEveryExpertAgrees() {
         ModelConfig c = ReferenceCheckpoints.config(true, j -> j.put("norm_topk_prob", true));
-        List<LoraWeights> adapters = List.of(LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f, 1, true),
+        List<LoraWeights> adapters = List.of(LoraWeights.random(c, Projection.allOn(c), 4, 8f, 1, true),
                 LoraWeights.random(c, EnumSet.of(Projection.GATE, Projection.DOWN), 2, 4f, 2, true));
         assertSparseEqualsDense(c, adapters, new long[] {1, 0, 2});
     }
@@ -74,8 +74,8 @@ class SparseMoeTest {
     void loraGradientsThroughSparseExpertsEqualDenseMasked() {
         ModelConfig c = ReferenceCheckpoints.config(true, j -> j.put("norm_topk_prob", true));
         Path base = ReferenceCheckpoints.write(dir.resolve("grad"), c, 9);
-        List<LoraWeights> adapters = List.of(LoraWeights.random(c, EnumSet.allOf(Projection.class), 2, 4f, 5, true),
-                LoraWeights.random(c, EnumSet.allOf(Projection.class), 2, 4f, 6, true));
+        List<LoraWeights> adapters = List.of(LoraWeights.random(c, Projection.allOn(c), 2, 4f, 5, true),
+                LoraWeights.random(c, Projection.allOn(c), 2, 4f, 6, true));
         BaseModel weights = HfModelLoader.load(base, Device.cpu()).base();
         try {
             Map<String, float[]> sparse = gradients(new DecoderModel(weights, MoeCompute.SPARSE), adapters);
