@@ -2,7 +2,7 @@ package ai.mint.engine.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDArray;
 import ai.mint.engine.EngineException;
 import ai.mint.engine.Forwards;
 import ai.mint.engine.lora.LoraBank;
@@ -96,18 +96,8 @@ class TensorParallelTest {
 
     private static float[] logits(TensorParallelModel tp, BaseModel base, List<LoraWeights> adapters) {
         try (NDManager m = base.manager().newSubManager()) {
-            int b = ROWS.length;
-            int t = ROWS[0].length;
-            long[] flat = new long[b * t];
-            long[] pos = new long[b * t];
-            for (int i = 0; i < b; i++) {
-                for (int j = 0; j < t; j++) {
-                    flat[i * t + j] = ROWS[i][j];
-                    pos[i * t + j] = j;
-                }
-            }
-            return tp.forward(m.create(flat, new Shape(b, t)), m.create(pos, new Shape(b, t)), adapters, SLOTS)
-                    .toFloatArray();
+            NDArray[] batch = Forwards.batch(m, ROWS);
+            return tp.forward(batch[0], batch[1], adapters, SLOTS).toFloatArray();
         }
     }
 
