@@ -33,7 +33,8 @@ public final class ConnectWorkerProcess implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     /** The connector classes the plugin must offer before the worker counts as ready. */
     public static final List<String> PLUGIN_CONNECTORS = List.of(
-            "ai.mint.connect.postgres.PostgresSinkConnector");
+            "ai.mint.connect.postgres.PostgresSinkConnector",
+            "ai.mint.connect.dataset.DatasetSourceConnector");
 
     private final Process process;
     private final int port;

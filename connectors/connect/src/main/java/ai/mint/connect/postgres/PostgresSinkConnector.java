@@ -1,5 +1,6 @@
 package ai.mint.connect.postgres;
 
+import ai.mint.connect.PluginVersion;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
@@ -19,10 +20,6 @@ import java.util.Map;
  * {@link ai.mint.connect.converter.MintAvroConverter} (the connector's {@code value.converter}).
  */
 public class PostgresSinkConnector extends SinkConnector {
-
-    /** The plugin's version, as Connect lists it. */
-    public static final String VERSION = PostgresSinkConnector.class.getPackage().getImplementationVersion() == null
-            ? "0.1.0" : PostgresSinkConnector.class.getPackage().getImplementationVersion();
 
     private Map<String, String> props;
 
@@ -70,6 +67,6 @@ public class PostgresSinkConnector extends SinkConnector {
 
     @Override
     public String version() {
-        return VERSION;
+        return PluginVersion.VERSION;
     }
 }

@@ -1,5 +1,6 @@
 package ai.mint.connect.postgres;
 
+import ai.mint.connect.PluginVersion;
 import ai.mint.connect.converter.AvroConnectData;
 import ai.mint.serde.json.JsonAvroConverter;
 import ai.mint.topics.TopicTypes;
@@ -52,7 +53,7 @@ public class PostgresSinkTask extends SinkTask {
 
     @Override
     public String version() {
-        return PostgresSinkConnector.VERSION;
+        return PluginVersion.VERSION;
     }
 
     @Override

@@ -1,0 +1,68 @@
+package ai.mint.connect.dataset;
+
+import ai.mint.connect.PluginVersion;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads datasets from a directory of JSONL files into {@code mint.datasets}: prompts with reference answers, SFT
+ * pairs or preference pairs ({@link DatasetSourceConfig#KIND}). Every line is checked against its kind's fields; a
+ * line that does not fit goes to {@code mint.deadletter} with its file and line. Source offsets (byte position per
+ * file) make a restarted connector go on where it was: files already read are not read again. With several tasks,
+ * the files are split among them by path.
+ */
+public class DatasetSourceConnector extends SourceConnector {
+
+    private Map<String, String> props;
+
+    @Override
+    public void start(Map<String, String> props) {
+        new DatasetSourceConfig(props);
+        this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return DatasetSourceTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (int i = 0; i < maxTasks; i++) {
+            Map<String, String> task = new HashMap<>(props);
+            task.put(DatasetSourceTask.TASK_ID, Integer.toString(i));
+            task.put(DatasetSourceTask.TASK_COUNT, Integer.toString(maxTasks));
+            configs.add(task);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+        // the tasks hold the files
+    }
+
+    @Override
+    public ConfigDef config() {
+        return DatasetSourceConfig.DEFINITION;
+    }
+
+    /** Lines are re-read from the last committed position; their derived event ids let consumers drop repeats. */
+    @Override
+    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
+        return ExactlyOnceSupport.SUPPORTED;
+    }
+
+    @Override
+    public String version() {
+        return PluginVersion.VERSION;
+    }
+}
