@@ -25,7 +25,7 @@ import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.platform.PlatformOptions;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
-import ai.mint.worker.store.StoredArtifact;
+import ai.mint.common.store.StoredArtifact;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

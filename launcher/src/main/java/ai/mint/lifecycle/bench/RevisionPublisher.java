@@ -10,7 +10,7 @@ import ai.mint.events.PromotionGate;
 import ai.mint.events.UpdateResult;
 import ai.mint.serde.AvroEventSerializer;
 import ai.mint.topics.Topics;
-import ai.mint.worker.store.StoredArtifact;
+import ai.mint.common.store.StoredArtifact;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
