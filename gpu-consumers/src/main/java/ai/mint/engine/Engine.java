@@ -34,6 +34,12 @@ public interface Engine extends AutoCloseable {
     /** Device bytes the working set may give to serving adapters. */
     long adapterBudgetBytes();
 
+    /** Adapters loaded onto the device since start (a counter). */
+    long adapterLoads();
+
+    /** Adapters evicted from the device since start (a counter). */
+    long adapterEvictions();
+
     /** The resident base's architecture (vocabulary, layers, end-of-sequence ids). */
     ModelConfig config();
 

@@ -221,6 +221,16 @@ public final class LoraEngine implements TrainableEngine {
     }
 
     @Override
+    public long adapterLoads() {
+        return slots.loads();
+    }
+
+    @Override
+    public long adapterEvictions() {
+        return slots.evictions();
+    }
+
+    @Override
     public ModelConfig config() {
         return model.config();
     }

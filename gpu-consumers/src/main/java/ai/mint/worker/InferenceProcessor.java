@@ -21,6 +21,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class InferenceProcessor implements Consumer<List<ConsumerRecord<String, byte[]>>> {
 
+    /** The error code of failures that are the worker's, not the request's. */
+    static final String INTERNAL = "internal";
+
     private final WorkerOutputs outputs;
     private final InferenceHandler handler;
     private final EventDecoder<InferenceRequest> decoder;
@@ -55,7 +58,9 @@ public final class InferenceProcessor implements Consumer<List<ConsumerRecord<St
                     throw e;
                 }
                 String reason = e instanceof RejectedWorkException ? e.getMessage() : e.toString();
-                Reply failure = handler.failure(q, reason);
+                String code = e instanceof RejectedWorkException rejected && rejected.code() != null
+                        ? rejected.code() : INTERNAL;
+                Reply failure = handler.failure(q, reason, code);
                 outputs.sendAndWait(failure.topic(), failure.key(), failure.event());
                 outputs.deadLetter(record, q.getPolicyId(), e, reason);
             }
@@ -67,7 +72,8 @@ public final class InferenceProcessor implements Consumer<List<ConsumerRecord<St
             try {
                 replies = handler.answer(batch);
             } catch (RuntimeException e) {
-                replies = batch.stream().map(r -> handler.failure(r.request(), "generation failed: " + e)).toList();
+                replies = batch.stream().map(r -> handler.failure(r.request(), "generation failed: " + e, INTERNAL))
+                        .toList();
             }
             for (Reply reply : replies) {
                 sent.add(outputs.send(reply.topic(), reply.key(), reply.event()));

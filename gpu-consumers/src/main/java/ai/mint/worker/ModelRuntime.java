@@ -1,6 +1,7 @@
 package ai.mint.worker;
 
 import ai.mint.engine.EngineConfig;
+import ai.mint.engine.EngineException;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.MicroBatchBudget;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.LongConsumer;
 
 /**
  * The worker's resident base model, shared by all its roles: one engine and the {@link TrainingService} whose thread
@@ -26,6 +28,7 @@ public final class ModelRuntime implements AutoCloseable {
     private final TrainingService training;
     private final AdapterStore store;
     private final String baseModel;
+    private volatile LongConsumer coldLoads = nanos -> { };
 
     private ModelRuntime(TrainableEngine engine, TrainingService training, AdapterStore store, String baseModel) {
         this.engine = engine;
@@ -81,10 +84,17 @@ public final class ModelRuntime implements AutoCloseable {
         }
         String id = policyId + "@" + revision;
         if (!engine.residentAdapters().contains(id)) {
+            long started = System.nanoTime();
             Path dir = store.open(uri != null ? uri : store.uriOf(policyId, "sampler", revision), expectedSha256);
             engine.registerAdapter(id, dir);
+            coldLoads.accept(System.nanoTime() - started);
         }
         return id;
+    }
+
+    /** Tells {@code listener} how long each cold load took (nanoseconds), replacing an earlier listener. */
+    public void onColdLoad(LongConsumer listener) {
+        this.coldLoads = listener;
     }
 
     /** One batched generate call; rows may use different adapters. */
@@ -127,6 +137,23 @@ public final class ModelRuntime implements AutoCloseable {
 
     public long adapterBudgetBytes() {
         return engine.adapterBudgetBytes();
+    }
+
+    public long adapterLoads() {
+        return engine.adapterLoads();
+    }
+
+    public long adapterEvictions() {
+        return engine.adapterEvictions();
+    }
+
+    /** Throws a clear error when {@code promptLength + maxNewTokens} positions would not fit the model. */
+    public void checkFits(int promptLength, int maxNewTokens) {
+        long needed = (long) promptLength + maxNewTokens;
+        if (needed > engine.maxPositions()) {
+            throw new EngineException("prompt of " + promptLength + " tokens plus max_tokens " + maxNewTokens
+                    + " needs " + needed + " positions but this model encodes at most " + engine.maxPositions());
+        }
     }
 
     /** The value of a future, or the exception it failed with (unwrapped). */

@@ -1,6 +1,8 @@
 package ai.mint.worker;
 
 import ai.mint.common.kafka.KafkaClients;
+import ai.mint.common.metrics.MetricsConfig;
+import ai.mint.common.metrics.ServiceMetrics;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.topics.TopicSpec;
 import ai.mint.common.store.AdapterStore;
@@ -29,6 +31,7 @@ public final class Worker implements AutoCloseable {
     private final PolicyTrainers trainers;
     private final List<RequestLoop> loops = new ArrayList<>();
     private final Heartbeat heartbeat;
+    private final ServiceMetrics metrics;
 
     private Worker(WorkerConfig config, AdapterStore store) {
         this.config = config;
@@ -41,6 +44,11 @@ public final class Worker implements AutoCloseable {
                 config.limits);
         this.outputs = new WorkerOutputs(clients, registry, config.workerId, config.deadLetterMaxValueBytes);
         this.trainers = new PolicyTrainers(store, runtime);
+        this.metrics = MetricsConfig.start("worker", config);
+        WorkerMetrics meters = new WorkerMetrics(metrics, MetricsConfig.policyLabels(config), runtime);
+        outputs.observe(meters::published);
+        metrics.bindKafkaClient(outputs.producer());
+        runtime.onColdLoad(meters::coldLoad);
         List<TopicSpec> lifecycle = config.roles.stream().filter(r -> r != WorkerRole.INFERENCE)
                 .map(WorkerRole::requests).toList();
         if (!lifecycle.isEmpty()) {
@@ -59,6 +67,7 @@ public final class Worker implements AutoCloseable {
                     config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()), config.inferenceBatch,
                     processor).timing(config.pollTimeout, config.retryBackoff));
         }
+        loops.forEach(loop -> loop.bindMetrics(metrics));
         this.heartbeat = new Heartbeat(outputs, config, runtime,
                 () -> loops.stream().mapToInt(RequestLoop::queueDepth).sum());
     }
@@ -86,6 +95,11 @@ public final class Worker implements AutoCloseable {
         return runtime;
     }
 
+    /** Where this worker's Prometheus endpoint is, if it serves one. */
+    public java.util.Optional<String> metricsUrl() {
+        return metrics.url();
+    }
+
     /** Stops taking work, finishes and commits the batch in hand, then releases the model. */
     @Override
     public void close() {
@@ -111,6 +125,7 @@ public final class Worker implements AutoCloseable {
         trainers.close();
         context.close();
         runtime.close();
+        metrics.close();
         LOG.info("worker {} stopped", config.workerId);
     }
 }

@@ -8,6 +8,7 @@ import ai.mint.engine.EngineConfig;
 import ai.mint.engine.MicroBatchBudget;
 import ai.mint.training.reward.RewardScorer;
 import ai.mint.training.service.TrainingService;
+import ai.mint.common.metrics.MetricsConfig;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.nio.file.Path;
@@ -57,7 +58,8 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String SAMPLING_MAX_TOKENS = "sampling.max.tokens";
     public static final String SAMPLING_MAX_SAMPLES = "sampling.max.samples";
 
-    public static final ConfigDef DEFINITION = DecodeConfig.define(ConnectionConfig.define(new ConfigDef()))
+    public static final ConfigDef DEFINITION = MetricsConfig.define(DecodeConfig.define(
+            ConnectionConfig.define(new ConfigDef())))
             .define(WORKER_ID, Type.STRING, "worker-" + ManagementFactory.getRuntimeMXBean().getPid(),
                     new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "This worker's id: produced_by of its results, key of its heartbeats.")

@@ -3,6 +3,7 @@ package ai.mint.topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The one list of the platform's topics. Every lifecycle stage (rollout, update, export, eval, serve, rollback) has a
@@ -83,6 +84,13 @@ public final class Topics {
             CleanupPolicy.DELETE, MONTH, "string (source record key, or empty)", EVENTS + "DeadLetter",
             "Records that could not be processed, with where they came from and why.");
 
+    /**
+     * Prefix of the reply topics of single instances ({@link #inferenceReplies}): not in {@link #ALL}, since each
+     * instance creates its own.
+     */
+    public static final String INFERENCE_REPLIES_PREFIX = "mint.inference.replies.";
+    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
     /** Every topic, in the order people read them. */
     public static final List<TopicSpec> ALL = List.of(
             POLICY_SPECS,
@@ -114,6 +122,23 @@ public final class Topics {
     public static TopicSpec require(String name) {
         return byName(name).orElseThrow(() -> new IllegalArgumentException(
                 "unknown topic '" + name + "'; known topics: " + ALL.stream().map(TopicSpec::name).toList()));
+    }
+
+    /**
+     * The reply topic of one instance (a gateway): its inference requests name it as {@code reply_topic}, so that the
+     * instance reads only its own responses instead of every response on {@link #INFERENCE_RESPONSES}. One partition
+     * (one reader), kept an hour: a reply is read within seconds or its request has timed out.
+     *
+     * @param instanceId the instance's stable id (letters, digits, '.', '_', '-')
+     */
+    public static TopicSpec inferenceReplies(String instanceId) {
+        if (instanceId == null || !INSTANCE_ID.matcher(instanceId).matches()) {
+            throw new IllegalArgumentException("instance id '" + instanceId + "' cannot name a topic: use 1-200 "
+                    + "letters, digits, '.', '_' or '-'");
+        }
+        return new TopicSpec(INFERENCE_REPLIES_PREFIX + instanceId, 1, REPLICATION, CleanupPolicy.DELETE,
+                Duration.ofHours(1), "string (policy id)", EVENTS + "InferenceResponse",
+                "Completions for the requests of one instance, which names this topic as their reply_topic.");
     }
 
     private static TopicSpec stream(String name, String record, String doc) {

@@ -3,6 +3,8 @@ package ai.mint.orchestration;
 import ai.mint.common.cli.MintSubcommand;
 import ai.mint.common.config.SettingsOptions;
 import ai.mint.common.connection.ConnectionOptions;
+import ai.mint.common.metrics.ServiceMetrics;
+import ai.mint.streams.StreamsMetrics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -60,10 +62,14 @@ public final class OrchestratorCommand implements Callable<Integer>, MintSubcomm
                 stopped.complete(now);
             }
         });
+        ServiceMetrics metrics = StreamsMetrics.start("orchestrator", config, streams);
         streams.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> OrchestratorApp.stop(streams, config.shutdownTimeout),
-                "mint-orchestrator-shutdown"));
-        System.out.println("mint orchestrator running (application id " + config.applicationId + "); Ctrl-C stops it");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            OrchestratorApp.stop(streams, config.shutdownTimeout);
+            metrics.close();
+        }, "mint-orchestrator-shutdown"));
+        System.out.println("mint orchestrator running (application id " + config.applicationId + ")"
+                + metrics.url().map(url -> ", metrics at " + url).orElse("") + "; Ctrl-C stops it");
         return stopped.get() == KafkaStreams.State.ERROR ? 1 : 0;
     }
 }
