@@ -1,13 +1,12 @@
 package ai.mint.connect.dataset;
 
 import ai.mint.connect.PluginVersion;
+import ai.mint.connect.TaskShare;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,14 +34,7 @@ public class DatasetSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> configs = new ArrayList<>();
-        for (int i = 0; i < maxTasks; i++) {
-            Map<String, String> task = new HashMap<>(props);
-            task.put(DatasetSourceTask.TASK_ID, Integer.toString(i));
-            task.put(DatasetSourceTask.TASK_COUNT, Integer.toString(maxTasks));
-            configs.add(task);
-        }
-        return configs;
+        return TaskShare.configs(props, maxTasks);
     }
 
     @Override

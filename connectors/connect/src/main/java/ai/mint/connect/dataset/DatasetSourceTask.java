@@ -3,6 +3,7 @@ package ai.mint.connect.dataset;
 import ai.mint.common.deadletter.DeadLetters;
 import ai.mint.common.ids.EventIds;
 import ai.mint.connect.PluginVersion;
+import ai.mint.connect.TaskShare;
 import ai.mint.connect.converter.AvroConnectData;
 import ai.mint.events.DatasetExample;
 import ai.mint.events.DeadLetter;
@@ -39,8 +40,6 @@ import java.util.stream.Stream;
  */
 public class DatasetSourceTask extends SourceTask {
 
-    static final String TASK_ID = "mint.task.id";
-    static final String TASK_COUNT = "mint.task.count";
     private static final Logger LOG = LoggerFactory.getLogger(DatasetSourceTask.class);
 
     private final AvroConnectData data = new AvroConnectData();
@@ -48,8 +47,7 @@ public class DatasetSourceTask extends SourceTask {
     private final Map<String, long[]> positions = new HashMap<>();
     private final Deque<String> pending = new ArrayDeque<>();
     private DatasetSourceConfig config;
-    private int taskId;
-    private int taskCount;
+    private TaskShare share;
     private long nextScan;
     private String file;
     private InputStream in;
@@ -64,8 +62,7 @@ public class DatasetSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new DatasetSourceConfig(props);
-        taskId = Integer.parseInt(props.getOrDefault(TASK_ID, "0"));
-        taskCount = Integer.parseInt(props.getOrDefault(TASK_COUNT, "1"));
+        share = TaskShare.of(props);
         if (!Files.isDirectory(config.dir)) {
             throw new ConnectException(DatasetSourceConfig.DIR + " " + config.dir + " is not a directory");
         }
@@ -166,7 +163,7 @@ public class DatasetSourceTask extends SourceTask {
             walk.filter(Files::isRegularFile)
                     .map(p -> config.dir.relativize(p).toString())
                     .filter(rel -> rel.endsWith(config.suffix))
-                    .filter(rel -> Math.floorMod(rel.hashCode(), taskCount) == taskId)
+                    .filter(share::owns)
                     .sorted()
                     .forEach(pending::add);
         } catch (IOException e) {
