@@ -62,6 +62,17 @@ public final class ConnectRest {
         send("DELETE", "/connectors/" + encode(name), null);
     }
 
+    /** Pauses the connector and waits until it and its tasks say PAUSED (they stop reading or polling). */
+    public void pause(String name, Duration timeout) {
+        send("PUT", "/connectors/" + encode(name) + "/pause", null);
+        awaitState(name, "PAUSED", 0, timeout);
+    }
+
+    /** Resumes a paused connector (returns at once; its tasks go on within moments). */
+    public void resume(String name) {
+        send("PUT", "/connectors/" + encode(name) + "/resume", null);
+    }
+
     /** The connector plugins the worker offers. */
     public JsonNode plugins() {
         return send("GET", "/connector-plugins", null);
@@ -72,6 +83,11 @@ public final class ConnectRest {
      * trace.
      */
     public void awaitRunning(String name, int tasks, Duration timeout) {
+        awaitState(name, "RUNNING", tasks, timeout);
+    }
+
+    /** Waits until the connector and at least {@code tasks} tasks (all of them when 0) are in state {@code wanted}. */
+    private void awaitState(String name, String wanted, int tasks, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "not deployed";
         while (System.nanoTime() < deadline) {
@@ -80,12 +96,13 @@ public final class ConnectRest {
                 last = status.toString();
                 String state = status.path("connector").path("state").asText();
                 failIfFailed(name, "connector", status.path("connector"));
-                int running = 0;
+                int inState = 0;
                 for (JsonNode task : status.path("tasks")) {
                     failIfFailed(name, "task " + task.path("id").asText(), task);
-                    running += task.path("state").asText().equals("RUNNING") ? 1 : 0;
+                    inState += task.path("state").asText().equals(wanted) ? 1 : 0;
                 }
-                if (state.equals("RUNNING") && running >= tasks) {
+                int needed = tasks > 0 ? tasks : status.path("tasks").size();
+                if (state.equals(wanted) && inState >= needed) {
                     return;
                 }
             } catch (PlatformException e) {
@@ -94,10 +111,10 @@ public final class ConnectRest {
                 }
                 last = e.getMessage(); // not known yet (404) while the worker rebalances
             }
-            ChildProcesses.sleep(200, "connector " + name + " to run");
+            ChildProcesses.sleep(50, "connector " + name + " to be " + wanted);
         }
-        throw new PlatformException("connector " + name + " did not reach RUNNING with " + tasks + " task(s) within "
-                + timeout.toSeconds() + " s; last status: " + last);
+        throw new PlatformException("connector " + name + " did not reach " + wanted + " with " + tasks
+                + " task(s) within " + timeout.toSeconds() + " s; last status: " + last);
     }
 
     private static void failIfFailed(String name, String what, JsonNode node) {

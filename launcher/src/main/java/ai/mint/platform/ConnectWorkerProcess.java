@@ -34,7 +34,8 @@ public final class ConnectWorkerProcess implements AutoCloseable {
     /** The connector classes the plugin must offer before the worker counts as ready. */
     public static final List<String> PLUGIN_CONNECTORS = List.of(
             "ai.mint.connect.postgres.PostgresSinkConnector",
-            "ai.mint.connect.dataset.DatasetSourceConnector");
+            "ai.mint.connect.dataset.DatasetSourceConnector",
+            "ai.mint.connect.adapters.AdapterImportSourceConnector");
 
     private final Process process;
     private final int port;

@@ -23,6 +23,13 @@ public final class AdapterImportConfig extends AbstractConfig {
     public static final String STORE_ROOT = "adapter.store.root";
     private static final String STORE_ROOT_DOC = "Root of the adapter store the workers read (mint://POLICY/sampler/"
             + "NAME lives at ROOT/POLICY/sampler/NAME).";
+    public static final String CATALOG_URL = "catalog.url";
+    private static final String CATALOG_URL_DOC = "The catalog's query API (one instance answers for all). The catalog "
+            + "folds spec, revision, export and serve from four topics; each stage is sent only once the catalog shows "
+            + "the one before, since it does not order records across topics.";
+    public static final String CATALOG_WAIT_MS = "catalog.wait.ms";
+    private static final String CATALOG_WAIT_MS_DOC = "How long a stage may wait for the catalog before the task fails "
+            + "(a restarted task resumes where its committed offsets say).";
     public static final String POLICY_PREFIX = "adapter.policy.prefix";
     private static final String POLICY_PREFIX_DOC = "Prefix of the policy ids; the id is the prefix and the adapter's "
             + "path below adapter.dir, with '/' written as '.'.";
@@ -39,8 +46,8 @@ public final class AdapterImportConfig extends AbstractConfig {
     private static final String DEAD_LETTER_TOPIC_DOC = "Topic of the refused adapters, as DeadLetter events naming "
             + "the directory and the reason.";
     public static final String BATCH = "batch.adapters";
-    private static final String BATCH_DOC = "Most adapters registered together (each of their events is acknowledged "
-            + "before the next stage is sent, so that the catalog sees spec, revision, export and serve in order).";
+    private static final String BATCH_DOC = "Most adapters registered together, stage by stage (spec, revision, export, "
+            + "serve), each stage sent once the catalog shows the one before for all of them.";
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     private static final String POLL_INTERVAL_MS_DOC = "How often the tree is scanned for new adapters once every "
             + "adapter found has been imported.";
@@ -52,6 +59,9 @@ public final class AdapterImportConfig extends AbstractConfig {
                     Importance.HIGH, BASE_DIR_DOC)
             .define(STORE_ROOT, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, STORE_ROOT_DOC)
+            .define(CATALOG_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, CATALOG_URL_DOC)
+            .define(CATALOG_WAIT_MS, Type.LONG, 120_000L, Range.atLeast(1), Importance.LOW, CATALOG_WAIT_MS_DOC)
             .define(BASE_MODEL, Type.STRING, "", Importance.MEDIUM, BASE_MODEL_DOC)
             .define(POLICY_PREFIX, Type.STRING, "", Importance.MEDIUM, POLICY_PREFIX_DOC)
             .define(REVISION, Type.STRING, "imported", new ConfigDef.NonEmptyString(), Importance.LOW, REVISION_DOC)
@@ -66,6 +76,8 @@ public final class AdapterImportConfig extends AbstractConfig {
     public final Path baseDir;
     public final String baseModel;
     public final Path storeRoot;
+    public final String catalogUrl;
+    public final long catalogWaitMs;
     public final String policyPrefix;
     public final String revision;
     public final boolean serve;
@@ -82,6 +94,8 @@ public final class AdapterImportConfig extends AbstractConfig {
         String given = getString(BASE_MODEL);
         this.baseModel = given.isBlank() ? String.valueOf(baseDir.getFileName()) : given;
         this.storeRoot = Path.of(getString(STORE_ROOT)).toAbsolutePath().normalize();
+        this.catalogUrl = getString(CATALOG_URL);
+        this.catalogWaitMs = getLong(CATALOG_WAIT_MS);
         this.policyPrefix = getString(POLICY_PREFIX);
         this.revision = getString(REVISION);
         this.serve = getBoolean(SERVE);

@@ -1,6 +1,8 @@
 package ai.mint.connect.adapters;
 
-import ai.mint.common.catalog.PolicyIds;
+import ai.mint.common.catalog.PolicySpecChecks;
+import ai.mint.common.catalog.lookup.CatalogLookup;
+import ai.mint.common.catalog.lookup.CatalogLookupException;
 import ai.mint.common.deadletter.DeadLetters;
 import ai.mint.common.ids.EventIds;
 import ai.mint.common.store.AdapterStoreException;
@@ -9,11 +11,14 @@ import ai.mint.common.store.StoredArtifact;
 import ai.mint.connect.PluginVersion;
 import ai.mint.connect.TaskShare;
 import ai.mint.connect.converter.AvroConnectData;
+import ai.mint.events.CatalogEntry;
 import ai.mint.events.DeadLetter;
+import ai.mint.events.RevisionInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,6 +28,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
@@ -38,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * Imports the adapters of its share of the tree, a batch at a time: each adapter is checked against the base
  * ({@link PeftAdapterCheck}), copied into the adapter store with its sha-256, and registered by the events of
  * {@link ImportEvents}. A batch goes out stage by stage (all specs, then all revisions, exports, serve requests), each
- * stage only once the broker acknowledged the one before, so that the catalog never sees an export before its policy.
+ * stage only once the broker acknowledged the one before and the catalog's query API shows it folded: the catalog
+ * reads the four topics side by side and does not promise their order, so an export sent right after its spec could be
+ * folded first and refused.
  * The source partition is the adapter's path; its offset says it was imported (or refused), so a restarted connector
  * does not import it again. A refused adapter becomes a DeadLetter naming its directory and the reason; the rest go on.
  */
@@ -48,6 +56,7 @@ public class AdapterImportTask extends SourceTask {
     private static final String STATE = "state";
     private static final String IMPORTED = "imported";
     private static final String REFUSED = "refused";
+    private static final List<String> STAGES = List.of("policy spec", "revision", "export", "serve request");
 
     private final AvroConnectData data = new AvroConnectData();
     /** Adapters this session has finished with (imported, refused, or found so in the committed offsets). */
@@ -59,13 +68,17 @@ public class AdapterImportTask extends SourceTask {
     private AdapterImportConfig config;
     private PeftAdapterCheck check;
     private FilesystemAdapterStore store;
+    private CatalogLookup catalog;
+    private long stageDeadline;
+    /** Adapters of the batch (in order) the catalog has shown the stage in flight for. */
+    private int shown;
     private TaskShare share;
     private long nextScan;
     private List<Imported> batch;
     private int stage;
 
     /** An adapter checked and stored, with its events by stage. */
-    private record Imported(String path, List<ImportEvents.Staged> stages) {
+    private record Imported(String path, String policyId, List<ImportEvents.Staged> stages) {
     }
 
     @Override
@@ -86,17 +99,26 @@ public class AdapterImportTask extends SourceTask {
             throw new ConnectException(AdapterImportConfig.BASE_DIR + ": " + e.getMessage(), e);
         }
         store = new FilesystemAdapterStore(config.storeRoot);
+        // every look must see the catalog as it is now, not as a cache remembers it
+        catalog = CatalogLookup.builder(config.catalogUrl).maxAge(Duration.ZERO).build();
     }
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
         if (batch != null) {
-            if (!unacknowledged.isEmpty()) {
-                Thread.sleep(5);
-                return null;
+            List<SourceRecord> records = new ArrayList<>();
+            if (!unacknowledged.isEmpty() || !folded(stage)) {
+                if (!unacknowledged.isEmpty() || System.currentTimeMillis() < stageDeadline) {
+                    Thread.sleep(5);
+                    return null;
+                }
+                records.addAll(giveUpOnStragglers(stage, Instant.now()));
+                unacknowledged.addAll(records);
             }
             stage++;
-            List<SourceRecord> records = stage(stage);
+            shown = 0;
+            stageDeadline = System.currentTimeMillis() + config.catalogWaitMs;
+            records.addAll(stage(stage));
             if (!records.isEmpty()) {
                 return records;
             }
@@ -120,6 +142,8 @@ public class AdapterImportTask extends SourceTask {
             }
         }
         stage = 0;
+        shown = 0;
+        stageDeadline = System.currentTimeMillis() + config.catalogWaitMs;
         records.addAll(stage(0));
         unacknowledged.addAll(records);
         return records;
@@ -127,20 +151,20 @@ public class AdapterImportTask extends SourceTask {
 
     /** Checks and stores one adapter; its events are sent by the stages that follow. */
     private Imported importOne(String path, Instant now) throws PeftAdapterCheck.RefusedException {
-        String policyId = config.policyPrefix + path.replace(java.io.File.separatorChar, '.');
-        var idProblem = PolicyIds.problem(policyId);
-        if (idProblem.isPresent()) {
-            throw new PeftAdapterCheck.RefusedException(idProblem.get());
-        }
+        String policyId = policyIdOf(path);
         Path dir = config.dir.resolve(path);
         PeftAdapterCheck.Checked checked = check.check(dir);
+        var specProblem = PolicySpecChecks.problem(ImportEvents.spec(config, policyId, checked, now));
+        if (specProblem.isPresent()) {
+            throw new PeftAdapterCheck.RefusedException("its policy spec would be refused: " + specProblem.get());
+        }
         StoredArtifact stored;
         try {
             stored = store.put(policyId, "sampler", config.revision, dir);
         } catch (AdapterStoreException e) {
             throw new PeftAdapterCheck.RefusedException(e.getMessage());
         }
-        return new Imported(path, ImportEvents.of(config, policyId, checked, stored, path, now));
+        return new Imported(path, policyId, ImportEvents.of(config, policyId, checked, stored, path, now));
     }
 
     /** The records of stage {@code n} of the batch in flight (none once every stage is out). */
@@ -159,13 +183,69 @@ public class AdapterImportTask extends SourceTask {
         return records;
     }
 
+    /**
+     * Whether the catalog shows stage {@code n} of every adapter of the batch: the policy (spec), its revision
+     * (revision), the revision's adapter (export). The last stage needs no look: nothing is sent after it. Goes on
+     * from the first adapter not shown at the last look.
+     */
+    private boolean folded(int n) {
+        for (; shown < batch.size(); shown++) {
+            if (!shows(batch.get(shown), n)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean shows(Imported adapter, int n) {
+        if (n >= adapter.stages().size() - 1) {
+            return true;
+        }
+        Optional<CatalogEntry> entry;
+        try {
+            entry = catalog.entry(adapter.policyId());
+        } catch (CatalogLookupException e) {
+            LOG.warn("adapter import: the catalog did not answer for {} ({}); asking again", adapter.policyId(),
+                    e.getMessage());
+            return false; // a catalog restoring or rebalancing answers later; the stage deadline bounds the wait
+        }
+        Optional<RevisionInfo> revision = entry.flatMap(e -> e.getRevisions().stream()
+                .filter(r -> r.getRevision().equals(config.revision)).findFirst());
+        return switch (n) {
+            case 0 -> entry.isPresent();
+            case 1 -> revision.isPresent();
+            default -> revision.map(r -> r.getAdapterUri() != null).orElse(false);
+        };
+    }
+
+    /**
+     * The catalog did not show stage {@code n} of some adapters in time: it refused their events (its own dead
+     * letters say why, e.g. a policy id that exists with another base). They are refused here too and the rest go
+     * on; when it showed none at all, the catalog is down or elsewhere, and the task fails to be restarted later.
+     */
+    private List<SourceRecord> giveUpOnStragglers(int n, Instant now) {
+        List<Imported> stragglers = batch.stream().filter(a -> !shows(a, n)).toList();
+        if (stragglers.size() == batch.size()) {
+            throw new ConnectException("the catalog at " + config.catalogUrl + " showed stage " + n + " of none of "
+                    + batch.size() + " adapters within " + config.catalogWaitMs + " ms: is it running?");
+        }
+        batch.removeAll(stragglers);
+        List<SourceRecord> refusals = new ArrayList<>();
+        for (Imported a : stragglers) {
+            refusals.add(refusal(a.path(), "the catalog did not take its " + STAGES.get(n) + " within "
+                    + config.catalogWaitMs + " ms (its reason is on the dead-letter topic under policy "
+                    + a.policyId() + ")", now));
+        }
+        return refusals;
+    }
+
     private SourceRecord refusal(String path, String reason, Instant now) {
         String message = "adapter " + path + " refused: " + reason;
         LOG.warn("adapter import: {}", message);
         DeadLetter letter = DeadLetters.of(EventIds.derived(config.dir + "/" + path, "adapter-refused"), now,
                 new DeadLetters.Source("file:" + config.dir.resolve(path), 0, 0, null,
                         path.getBytes(StandardCharsets.UTF_8)),
-                "", "AdapterRefused", message, ImportEvents.PRODUCED_BY);
+                policyIdOf(path), "AdapterRefused", message, ImportEvents.PRODUCED_BY);
         return record(path, Map.of(STATE, REFUSED), config.deadLetterTopic, DeadLetters.recordKey(path), letter);
     }
 
@@ -224,12 +304,19 @@ public class AdapterImportTask extends SourceTask {
         LOG.info("adapter import: {} adapters to import under {}", pending.size(), config.dir);
     }
 
+    /** The policy an adapter becomes: the prefix and its path below the tree, '/' written as '.'. */
+    private String policyIdOf(String path) {
+        return config.policyPrefix + path.replace(java.io.File.separatorChar, '.');
+    }
+
     private Map<String, String> partition(String path) {
         return Map.of("adapters", config.dir.toString(), "adapter", path);
     }
 
     @Override
     public void stop() {
-        // nothing open between polls: every adapter is copied and closed within the poll that imports it
+        if (catalog != null) {
+            catalog.close();
+        }
     }
 }

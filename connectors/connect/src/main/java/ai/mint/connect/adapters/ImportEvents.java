@@ -29,20 +29,26 @@ final class ImportEvents {
     private ImportEvents() {
     }
 
+    /** The spec of the policy an adapter becomes (its event id is set by {@link #of}, from the adapter's digest). */
+    static PolicySpec spec(AdapterImportConfig config, String policyId, PeftAdapterCheck.Checked adapter, Instant now) {
+        return PolicySpec.newBuilder()
+                .setEventId("").setPolicyId(policyId).setTime(now)
+                .setBaseModel(config.baseModel)
+                .setLora(LoraSpec.newBuilder().setRank(adapter.rank()).setAlpha(adapter.alpha())
+                        .setTargetModules(adapter.targetModules()).build())
+                .setRewardSpec(config.rewardSpec)
+                .setLabels(config.labels)
+                .build();
+    }
+
     /** The events of one adapter by stage: spec, revision, export, serve (the last only when {@code config.serve}). */
     static List<Staged> of(AdapterImportConfig config, String policyId, PeftAdapterCheck.Checked adapter,
                            StoredArtifact stored, String source, Instant now) {
         String cause = policyId + "@" + stored.sha256();
         String correlation = EventIds.derived(cause, "import");
         List<String> targets = adapter.targetModules();
-        PolicySpec spec = PolicySpec.newBuilder()
-                .setEventId(EventIds.derived(cause, "spec")).setPolicyId(policyId).setTime(now)
-                .setBaseModel(config.baseModel)
-                .setLora(LoraSpec.newBuilder().setRank(adapter.rank()).setAlpha(adapter.alpha())
-                        .setTargetModules(targets).build())
-                .setRewardSpec(config.rewardSpec)
-                .setLabels(config.labels)
-                .build();
+        PolicySpec spec = PolicySpec.newBuilder(spec(config, policyId, adapter, now))
+                .setEventId(EventIds.derived(cause, "spec")).build();
         UpdateResult revision = UpdateResult.newBuilder()
                 .setEventId(EventIds.derived(cause, "revision")).setPolicyId(policyId).setTime(now)
                 .setCorrelationId(correlation).setProducedBy(PRODUCED_BY)
