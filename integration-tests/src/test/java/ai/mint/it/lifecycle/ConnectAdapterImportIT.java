@@ -144,11 +144,39 @@ class ConnectAdapterImportIT {
             List<String> reasons = TopicReader.readAll(harness.platform.bootstrapServers(),
                     harness.platform.schemaRegistryUrl(), Topics.DEAD_LETTER.name(), DeadLetter.class,
                     d -> d.getPolicyId().startsWith(prefix)).stream().map(DeadLetter::getReason).limit(5).toList();
-            String status = new ConnectRest(connect.url()).status(CONNECTOR).toString();
+            String status = new ConnectRest(connect.url()).status(CONNECTOR).toString() + "; catalog app "
+                    + harness.catalog.streams().state() + ", its input lag " + catalogLag();
             throw new AssertionError(count + " policies were to serve; the catalog holds " + imported().size()
                     + " imported policies by state " + states + "; dead letters: " + reasons + "; connector: "
                     + status.substring(0, Math.min(status.length(), 3000)));
         }
+    }
+
+    /** Per input partition of the catalog app: records not yet committed by it (end offset minus committed). */
+    private Map<String, Long> catalogLag() {
+        Map<String, Long> lag = new java.util.TreeMap<>();
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers",
+                harness.platform.bootstrapServers()))) {
+            var committed = admin.listConsumerGroupOffsets("it-catalog-" + harness.runId).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            List<String> topics = List.of(Topics.POLICY_SPECS.name(), Topics.UPDATE_RESULTS.name(),
+                    Topics.EXPORT_RESULTS.name(), Topics.SERVE_REQUESTS.name());
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                    new java.util.HashMap<>();
+            for (String t : topics) {
+                for (int p = 0; p < 3; p++) {
+                    latest.put(new org.apache.kafka.common.TopicPartition(t, p),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest());
+                }
+            }
+            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, end) -> {
+                var c = committed.get(tp);
+                lag.put(tp.toString(), end.offset() - (c == null ? 0 : c.offset()));
+            });
+        } catch (Exception e) {
+            lag.put("unknown: " + e, -1L);
+        }
+        return lag;
     }
 
     private List<CatalogEntry> imported() {

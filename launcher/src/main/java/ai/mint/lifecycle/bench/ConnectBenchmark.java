@@ -214,8 +214,9 @@ public final class ConnectBenchmark implements MintBenchmark, Callable<Integer> 
                 + "after it; the JDBC variant upserts in batches of 500 in one transaction each from this JVM");
         report.note("the import reads each adapter's safetensors header, hashes and copies its files and publishes 4 "
                 + "events per adapter, each stage sent once the catalog's query API shows the one before: import MB/s "
-                + "over copy "
-                + "MB/s = " + String.format(java.util.Locale.ROOT, "%.2f", importMb / copyMb));
+                + "over copy MB/s = " + String.format(java.util.Locale.ROOT, "%.2f", importMb / copyMb) + "; a round "
+                + "is timed from the deploy (connector and task start included) to the last serve request on its "
+                + "topic, so small rounds are dominated by start-up and by three catalog commits per batch");
         report.publish();
     }
 

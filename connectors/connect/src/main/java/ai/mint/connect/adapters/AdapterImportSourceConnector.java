@@ -1,12 +1,9 @@
 package ai.mint.connect.adapters;
 
-import ai.mint.connect.PluginVersion;
-import ai.mint.connect.TaskShare;
-import java.util.List;
+import ai.mint.connect.FileSourceConnector;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.source.SourceConnector;
 
 /**
  * Imports a directory tree of existing PEFT LoRA adapters (thousands) as policies with one exported revision each:
@@ -15,14 +12,11 @@ import org.apache.kafka.connect.source.SourceConnector;
  * it). An adapter that does not fit the base is refused with the reason on the dead-letter topic; the rest go on.
  * Source offsets per adapter make a restarted connector skip what it imported. Several tasks split the tree by path.
  */
-public class AdapterImportSourceConnector extends SourceConnector {
-
-    private Map<String, String> props;
+public class AdapterImportSourceConnector extends FileSourceConnector {
 
     @Override
-    public void start(Map<String, String> props) {
+    protected void check(Map<String, String> props) {
         new AdapterImportConfig(props);
-        this.props = Map.copyOf(props);
     }
 
     @Override
@@ -31,22 +25,7 @@ public class AdapterImportSourceConnector extends SourceConnector {
     }
 
     @Override
-    public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return TaskShare.configs(props, maxTasks);
-    }
-
-    @Override
-    public void stop() {
-        // the tasks hold the work
-    }
-
-    @Override
     public ConfigDef config() {
         return AdapterImportConfig.DEFINITION;
-    }
-
-    @Override
-    public String version() {
-        return PluginVersion.VERSION;
     }
 }

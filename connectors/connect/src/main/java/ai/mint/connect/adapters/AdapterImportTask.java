@@ -56,6 +56,7 @@ public class AdapterImportTask extends SourceTask {
     private static final String STATE = "state";
     private static final String IMPORTED = "imported";
     private static final String REFUSED = "refused";
+    private static final long CATALOG_LOOK_MS = 50;
     private static final List<String> STAGES = List.of("policy spec", "revision", "export", "serve request");
 
     private final AvroConnectData data = new AvroConnectData();
@@ -107,9 +108,13 @@ public class AdapterImportTask extends SourceTask {
     public List<SourceRecord> poll() throws InterruptedException {
         if (batch != null) {
             List<SourceRecord> records = new ArrayList<>();
-            if (!unacknowledged.isEmpty() || !folded(stage)) {
-                if (!unacknowledged.isEmpty() || System.currentTimeMillis() < stageDeadline) {
-                    Thread.sleep(5);
+            if (!unacknowledged.isEmpty()) {
+                Thread.sleep(5);
+                return null;
+            }
+            if (!folded(stage)) {
+                if (System.currentTimeMillis() < stageDeadline) {
+                    Thread.sleep(CATALOG_LOOK_MS); // the catalog folds and commits every ~100 ms: no need to ask more
                     return null;
                 }
                 records.addAll(giveUpOnStragglers(stage, Instant.now()));

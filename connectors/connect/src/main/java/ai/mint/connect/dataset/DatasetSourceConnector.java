@@ -1,13 +1,10 @@
 package ai.mint.connect.dataset;
 
-import ai.mint.connect.PluginVersion;
-import ai.mint.connect.TaskShare;
+import ai.mint.connect.FileSourceConnector;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
-import org.apache.kafka.connect.source.SourceConnector;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,29 +14,16 @@ import java.util.Map;
  * file) make a restarted connector go on where it was: files already read are not read again. With several tasks,
  * the files are split among them by path.
  */
-public class DatasetSourceConnector extends SourceConnector {
-
-    private Map<String, String> props;
+public class DatasetSourceConnector extends FileSourceConnector {
 
     @Override
-    public void start(Map<String, String> props) {
+    protected void check(Map<String, String> props) {
         new DatasetSourceConfig(props);
-        this.props = Map.copyOf(props);
     }
 
     @Override
     public Class<? extends Task> taskClass() {
         return DatasetSourceTask.class;
-    }
-
-    @Override
-    public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return TaskShare.configs(props, maxTasks);
-    }
-
-    @Override
-    public void stop() {
-        // the tasks hold the files
     }
 
     @Override
@@ -51,10 +35,5 @@ public class DatasetSourceConnector extends SourceConnector {
     @Override
     public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
         return ExactlyOnceSupport.SUPPORTED;
-    }
-
-    @Override
-    public String version() {
-        return PluginVersion.VERSION;
     }
 }
