@@ -9,6 +9,7 @@ import ai.mint.common.store.AdapterStoreException;
 import ai.mint.common.store.FilesystemAdapterStore;
 import ai.mint.common.store.StoredArtifact;
 import ai.mint.connect.PluginVersion;
+import ai.mint.connect.SourcePartitions;
 import ai.mint.connect.TaskShare;
 import ai.mint.connect.converter.AvroConnectData;
 import ai.mint.events.CatalogEntry;
@@ -315,7 +316,7 @@ public class AdapterImportTask extends SourceTask {
     }
 
     private Map<String, String> partition(String path) {
-        return Map.of("adapters", config.dir.toString(), "adapter", path);
+        return SourcePartitions.of("adapters", config.dir.toString(), "adapter", path);
     }
 
     @Override

@@ -3,6 +3,7 @@ package ai.mint.connect.dataset;
 import ai.mint.common.deadletter.DeadLetters;
 import ai.mint.common.ids.EventIds;
 import ai.mint.connect.PluginVersion;
+import ai.mint.connect.SourcePartitions;
 import ai.mint.connect.TaskShare;
 import ai.mint.connect.converter.AvroConnectData;
 import ai.mint.events.DatasetExample;
@@ -185,7 +186,7 @@ public class DatasetSourceTask extends SourceTask {
     }
 
     private Map<String, String> partition(String relativeFile) {
-        return Map.of("dataset", config.name, "file", relativeFile);
+        return SourcePartitions.of("dataset", config.name, "file", relativeFile);
     }
 
     /** The next line's bytes without its end of line, or null at the end of the file; advances the position. */
