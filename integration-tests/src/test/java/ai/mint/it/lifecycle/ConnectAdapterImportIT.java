@@ -133,7 +133,7 @@ class ConnectAdapterImportIT {
 
     private List<CatalogEntry> awaitServing(int count) {
         try {
-            return await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(
+            return await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).until(
                     () -> imported().stream().filter(e -> "imported".equals(e.getServingRevision())).toList(),
                     l -> l.size() == count);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
