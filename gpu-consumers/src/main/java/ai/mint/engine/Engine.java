@@ -31,6 +31,9 @@ public interface Engine extends AutoCloseable {
 
     long residentAdapterBytes();
 
+    /** Every adapter held on the device or in the CPU tier, with its size, rank and last use, and both budgets. */
+    WorkingSet workingSet();
+
     /** Device bytes the working set may give to serving adapters. */
     long adapterBudgetBytes();
 

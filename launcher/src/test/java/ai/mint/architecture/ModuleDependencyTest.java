@@ -62,7 +62,8 @@ class ModuleDependencyTest {
                 .layer(API).definedBy("ai.mint.api..")
                 .layer(CLIENT).definedBy("ai.mint.client..")
                 .layer(GATEWAY).definedBy("ai.mint.gateway..")
-                .layer(STREAM_APPS).definedBy("ai.mint.catalog..", "ai.mint.orchestration..", "ai.mint.streams..")
+                .layer(STREAM_APPS).definedBy("ai.mint.catalog..", "ai.mint.orchestration..", "ai.mint.scheduling..",
+                        "ai.mint.streams..")
                 .layer(GPU_CONSUMERS).definedBy("ai.mint.engine..", "ai.mint.training..", "ai.mint.worker..")
                 .layer(CONNECT).definedBy("ai.mint.connect..")
                 .layer(LAUNCHER).definedBy("ai.mint.cli..", "ai.mint.platform..", "ai.mint.quickstart..",

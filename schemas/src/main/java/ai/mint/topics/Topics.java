@@ -4,17 +4,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The one list of the platform's topics. Every lifecycle stage (rollout, update, export, eval, serve, rollback) has a
  * requests topic (work) and a results topic; inference, worker status, metrics, the catalog and rejected input have
- * their own. Keys are policy ids (worker ids on the worker-status topic).
+ * their own. Keys are policy ids (worker ids on the worker-status topic). Each worker also has a work topic of its own
+ * ({@link #workTopic}), where the scheduler sends it adapter-packed work.
  */
 public final class Topics {
 
     private static final String EVENTS = "ai.mint.events.";
     private static final int PARTITIONS = 3;
     private static final short REPLICATION = 3;
+    private static final Duration DAY = Duration.ofDays(1);
     private static final Duration WEEK = Duration.ofDays(7);
     private static final Duration MONTH = Duration.ofDays(30);
 
@@ -60,6 +63,10 @@ public final class Topics {
     public static final TopicSpec INFERENCE_RESPONSES = stream("mint.inference.responses", "InferenceResponse",
             "Completions, with the revision that answered.");
 
+    public static final TopicSpec WORK_DONE = new TopicSpec("mint.work.done", PARTITIONS, REPLICATION,
+            CleanupPolicy.DELETE, DAY, "string (policy id)", EVENTS + "PackDone",
+            "Workers' reports of the pack requests they answered; the scheduler frees their queues by them.");
+
     public static final TopicSpec WORKER_STATUS = new TopicSpec("mint.worker.status", PARTITIONS, REPLICATION,
             CleanupPolicy.COMPACT, null, "string (worker id)", EVENTS + "WorkerStatus",
             "Worker heartbeats: roles, resident adapters, capacity and load; latest per worker.");
@@ -89,7 +96,6 @@ public final class Topics {
      * instance creates its own.
      */
     public static final String INFERENCE_REPLIES_PREFIX = "mint.inference.replies.";
-    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
     /** Every topic, in the order people read them. */
     public static final List<TopicSpec> ALL = List.of(
@@ -100,7 +106,7 @@ public final class Topics {
             EVAL_REQUESTS, EVAL_RESULTS,
             SERVE_REQUESTS, SERVE_RESULTS,
             ROLLBACK_REQUESTS, ROLLBACK_RESULTS,
-            INFERENCE_REQUESTS, INFERENCE_RESPONSES,
+            INFERENCE_REQUESTS, INFERENCE_RESPONSES, WORK_DONE,
             WORKER_STATUS, METRICS, CATALOG, CATALOG_REVISIONS, CATALOG_HISTORY, CATALOG_RETIREMENTS, DATASETS,
             DEAD_LETTER);
 
@@ -109,6 +115,28 @@ public final class Topics {
      * must stay below it; the catalog bounds its records so that no policy's age can pass it.
      */
     public static final int MAX_MESSAGE_BYTES = 1_048_588;
+
+    /** Placeholder of the worker id in the names of {@link #PER_WORKER} topics. */
+    public static final String WORKER_ID_PLACEHOLDER = "<worker-id>";
+
+    /**
+     * The template of each worker's own work topic: the scheduler addresses a worker's packs and loads to it, the
+     * worker creates it at start ({@link #workTopic}). One partition, so a load reaches the worker before the pack
+     * it prepares; short retention, since a worker reads only what is sent after it starts.
+     */
+    public static final TopicSpec WORK = new TopicSpec("mint.worker." + WORKER_ID_PLACEHOLDER + ".work", 1,
+            REPLICATION, CleanupPolicy.DELETE, DAY, "string (policy id)", EVENTS + "WorkItem",
+            "Adapter-packed work addressed to one worker: packs of inference requests by adapter revision, and "
+                    + "loads scheduled ahead of them.");
+
+    /** Topics that exist once per worker, named from a template; not created by provisioning. */
+    public static final List<TopicSpec> PER_WORKER = List.of(WORK);
+
+    /** Every topic definition of the event contract: {@link #ALL} and the {@link #PER_WORKER} templates. */
+    public static final List<TopicSpec> CONTRACT = Stream.concat(ALL.stream(), PER_WORKER.stream())
+            .toList();
+
+    private static final Pattern TOPIC_SAFE = Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
     private Topics() {
     }
@@ -132,13 +160,31 @@ public final class Topics {
      * @param instanceId the instance's stable id (letters, digits, '.', '_', '-')
      */
     public static TopicSpec inferenceReplies(String instanceId) {
-        if (instanceId == null || !INSTANCE_ID.matcher(instanceId).matches()) {
+        if (instanceId == null || !isTopicSafe(instanceId)) {
             throw new IllegalArgumentException("instance id '" + instanceId + "' cannot name a topic: use 1-200 "
                     + "letters, digits, '.', '_' or '-'");
         }
         return new TopicSpec(INFERENCE_REPLIES_PREFIX + instanceId, 1, REPLICATION, CleanupPolicy.DELETE,
                 Duration.ofHours(1), "string (policy id)", EVENTS + "InferenceResponse",
                 "Completions for the requests of one instance, which names this topic as their reply_topic.");
+    }
+
+    /**
+     * The work topic of worker {@code workerId}, from the {@link #WORK} template. Worker ids become part of a topic
+     * name, so they are limited to letters, digits, '.', '_' and '-' (at most 200).
+     */
+    public static TopicSpec workTopic(String workerId) {
+        if (workerId == null || !TOPIC_SAFE.matcher(workerId).matches()) {
+            throw new IllegalArgumentException("worker id '" + workerId + "' cannot name a topic: use 1-200 letters,"
+                    + " digits, '.', '_' or '-'");
+        }
+        return new TopicSpec(WORK.name().replace(WORKER_ID_PLACEHOLDER, workerId), WORK.partitions(),
+                WORK.replication(), WORK.cleanup(), WORK.retention(), WORK.keyType(), WORK.valueRecord(), WORK.doc());
+    }
+
+    /** Whether {@code workerId} can name a work topic ({@link #workTopic}). */
+    public static boolean isTopicSafe(String workerId) {
+        return workerId != null && TOPIC_SAFE.matcher(workerId).matches();
     }
 
     private static TopicSpec stream(String name, String record, String doc) {

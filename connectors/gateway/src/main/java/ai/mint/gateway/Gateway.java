@@ -22,6 +22,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final ServiceMetrics metrics;
     private final InferenceBridge bridge;
+    private final CatalogClient catalog;
     private final GatewayServer server;
 
     private Gateway(GatewayConfig config, ApiKeys keys) {
@@ -35,13 +36,14 @@ public final class Gateway implements AutoCloseable {
             metrics.close();
             throw e;
         }
+        this.catalog = new CatalogClient(config.catalogUrl, config.catalogTimeout, config.catalogCache);
         try {
             GatewayMetrics meters = new GatewayMetrics(metrics, MetricsConfig.policyLabels(config), bridge::inFlight);
-            CatalogClient catalog = new CatalogClient(config.catalogUrl, config.catalogTimeout, config.catalogCache);
             this.server = new GatewayServer(new GatewayServer.Settings(config.httpHost, config.httpPort,
                     config.maxRequestBytes, config.requestTimeout, config.limits, config.gatewayId), keys, catalog,
                     bridge, metrics, meters);
         } catch (RuntimeException e) {
+            catalog.close();
             bridge.close();
             metrics.close();
             throw e;
@@ -87,6 +89,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        catalog.close();
         bridge.close();
         metrics.close();
     }

@@ -4,6 +4,7 @@ import ai.mint.catalog.CatalogApp;
 import ai.mint.catalog.CatalogConfig;
 import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.MintClient;
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.metrics.MetricsConfig;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.TestModels;
@@ -15,6 +16,8 @@ import ai.mint.lifecycle.bench.RevisionPublisher;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
+import ai.mint.scheduling.SchedulerApp;
+import ai.mint.scheduling.SchedulerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +29,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.streams.KafkaStreams;
 /**
- * The serving path for the gateway tests on the shared embedded platform: a micro base model, the catalog app, one
- * inference worker, API keys for two tenants (and an expired one), and policies served by random adapters published
+ * The serving path for the gateway tests on the shared embedded platform: a micro base model, the catalog app, the
+ * scheduler, one inference worker, API keys for two tenants (and an expired one), and policies served by random adapters published
  * as revisions, so that nothing has to be trained.
  */
 final class GatewayHarness implements AutoCloseable {
@@ -42,6 +46,7 @@ final class GatewayHarness implements AutoCloseable {
     final Path dir;
     final String runId = UUID.randomUUID().toString().substring(0, 8);
     final RunningCatalog catalog;
+    final KafkaStreams scheduler;
     final Worker worker;
     final MintClient client;
     final RevisionPublisher revisions;
@@ -59,9 +64,15 @@ final class GatewayHarness implements AutoCloseable {
                 CatalogConfig.APPLICATION_ID, "it-gateway-catalog-" + runId,
                 CatalogConfig.STATE_DIR, dir.resolve("catalog-state").toString(),
                 CatalogConfig.HTTP_PORT, 0)));
+        this.scheduler = SchedulerApp.start(new SchedulerConfig(Map.of(
+                SchedulerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                SchedulerConfig.APPLICATION_ID, "it-gateway-scheduler-" + runId,
+                SchedulerConfig.STATE_DIR, dir.resolve("scheduler-state").toString())));
         this.worker = Worker.start(new WorkerConfig(Map.of(
                 WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                PlatformConnection.CATALOG_URL, catalog.queryUrl(),
                 WorkerConfig.WORKER_ID, "gateway-worker-" + runId,
                 WorkerConfig.GROUP_ID, "it-gateway-workers-" + runId,
                 WorkerConfig.ROLES, "inference",
@@ -122,6 +133,7 @@ final class GatewayHarness implements AutoCloseable {
         client.close();
         revisions.close();
         worker.close();
+        SchedulerApp.stop(scheduler, Duration.ofSeconds(30));
         catalog.close();
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

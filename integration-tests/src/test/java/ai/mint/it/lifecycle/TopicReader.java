@@ -22,8 +22,8 @@ public final class TopicReader {
     private TopicReader() {
     }
 
-    public static <T extends SpecificRecord> List<T> readAll(String bootstrap, String registryUrl, String topic, Class<T> type,
-                                                      Predicate<T> keep) {
+    public static <T extends SpecificRecord> List<T> readAll(String bootstrap, String registryUrl, String topic,
+                                                             Class<T> type, Predicate<T> keep) {
         AvroEventDeserializer<T> decoder = new AvroEventDeserializer<>(SchemaRegistryClients.fromUrl(registryUrl), type);
         try (KafkaConsumer<String, byte[]> consumer = KafkaClients.of(PlatformConnection.of(bootstrap, registryUrl))
                 .consumer("it-reader", new StringDeserializer(), new ByteArrayDeserializer())) {

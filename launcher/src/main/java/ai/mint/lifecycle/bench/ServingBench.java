@@ -4,6 +4,7 @@ import ai.mint.catalog.CatalogApp;
 import ai.mint.catalog.CatalogConfig;
 import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.MintClient;
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.metrics.MetricsConfig;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.ModelConfig;
@@ -11,6 +12,8 @@ import ai.mint.engine.model.ModelPreset;
 import ai.mint.engine.safetensors.DType;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.platform.PlatformOptions;
+import ai.mint.scheduling.SchedulerApp;
+import ai.mint.scheduling.SchedulerConfig;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
 import java.io.IOException;
@@ -21,9 +24,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.streams.KafkaStreams;
 /**
- * The serving path the benchmarks measure, started in a temporary directory: the embedded platform, the catalog, one
- * inference worker over the tiny base (its metrics on a free port), a client, and one policy whose revisions are
+ * The serving path the benchmarks measure, started in a temporary directory: the embedded platform, the catalog, the
+ * scheduler, one inference worker over the tiny base (its metrics on a free port), a client, and one policy whose revisions are
  * random adapters published without training. Closing stops everything and deletes the directory.
  */
 final class ServingBench implements AutoCloseable {
@@ -35,6 +39,7 @@ final class ServingBench implements AutoCloseable {
     final String policy;
     final EmbeddedPlatform platform;
     final RunningCatalog catalog;
+    final KafkaStreams scheduler;
     final Worker worker;
     final MintClient client;
     final RevisionPublisher revisions;
@@ -55,9 +60,14 @@ final class ServingBench implements AutoCloseable {
                 CatalogConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
                 CatalogConfig.STATE_DIR, work.resolve("catalog").toString(),
                 CatalogConfig.HTTP_PORT, 0)));
+        this.scheduler = SchedulerApp.start(new SchedulerConfig(Map.of(
+                SchedulerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                SchedulerConfig.STATE_DIR, work.resolve("scheduler").toString())));
         Map<String, Object> settings = new HashMap<>(Map.of(
                 WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                PlatformConnection.CATALOG_URL, catalog.queryUrl(),
                 WorkerConfig.WORKER_ID, "bench-worker",
                 WorkerConfig.ROLES, "inference",
                 WorkerConfig.BASE_DIR, base.toString(),
@@ -91,6 +101,7 @@ final class ServingBench implements AutoCloseable {
         revisions.close();
         client.close();
         worker.close();
+        SchedulerApp.stop(scheduler, Duration.ofSeconds(30));
         catalog.close();
         platform.close();
         try (var paths = Files.walk(work)) {

@@ -11,18 +11,16 @@ import ai.mint.gateway.openai.OpenAiJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code GET /v1/models} (paged: {@code ?limit=N&after=ID}, in policy-id order) and {@code GET /v1/models/{model}}:
- * the policies the tenant may use, each with its serving revision. The catalog's list has no label filter yet, so the
- * gateway walks the catalog's pages and keeps the tenant's policies (their labels read through the cached policy
- * lookup); a page of a tenant with few policies among many may therefore read many catalog pages.
+ * the policies the tenant may use, each with its serving revision. The catalog filters its list by the tenant's
+ * label and pages by cursor, so a page costs one catalog query whatever the catalog's size.
  */
 final class ModelsEndpoint {
 
@@ -30,8 +28,6 @@ final class ModelsEndpoint {
     static final int DEFAULT_LIMIT = 100;
     /** Largest {@code limit}. */
     static final int MAX_LIMIT = 1000;
-    /** Catalog policies read per catalog page. */
-    private static final int CATALOG_PAGE = 200;
     private static final String ENDPOINT = "models";
 
     private final ApiKeys keys;
@@ -53,30 +49,14 @@ final class ModelsEndpoint {
             Tenant tenant = keys.authenticate(ctx.header("Authorization"), Instant.now());
             int limit = limit(ctx.queryParam("limit"));
             String after = ctx.queryParam("after");
+            // the catalog filters by the tenant's label, so one catalog page answers one models page
+            CatalogClient.Listing page = catalog.page(tenant.id() == null ? Map.of() : Map.of(Tenant.LABEL,
+                    tenant.id()), after, limit);
             List<ObjectNode> models = new ArrayList<>();
-            boolean more = false;
-            int offset = 0;
-            scan:
-            while (true) {
-                CatalogClient.Page page = catalog.page(offset, CATALOG_PAGE);
-                for (CatalogClient.Summary s : page.items()) {
-                    if (after != null && compare(s.policyId(), after) <= 0) {
-                        continue;
-                    }
-                    if (!tenant.owns(labels(tenant, s.policyId()))) {
-                        continue;
-                    }
-                    if (models.size() == limit) {
-                        more = true;
-                        break scan;
-                    }
-                    models.add(OpenAiJson.model(s.policyId(), s.updatedAt(), tenant.ownerName(), s.servingRevision()));
-                }
-                if (!page.hasMore()) {
-                    break;
-                }
-                offset += page.items().size();
+            for (CatalogClient.Summary s : page.items()) {
+                models.add(OpenAiJson.model(s.policyId(), s.updatedAt(), tenant.ownerName(), s.servingRevision()));
             }
+            boolean more = page.hasMore();
             GatewayServer.writeJson(ctx, 200, OpenAiJson.modelList(models, more), json);
         } catch (ApiError e) {
             status = e.status();
@@ -107,14 +87,6 @@ final class ModelsEndpoint {
         metrics.request(label, ENDPOINT, status, System.nanoTime() - started);
     }
 
-    /** The labels that decide ownership; the open tenant needs none, so it asks the catalog nothing more. */
-    private java.util.Map<String, String> labels(Tenant tenant, String policyId) {
-        if (tenant.id() == null) {
-            return java.util.Map.of();
-        }
-        return catalog.policy(policyId).map(PolicyView::labels).orElse(java.util.Map.of());
-    }
-
     private static int limit(String raw) {
         if (raw == null) {
             return DEFAULT_LIMIT;
@@ -128,10 +100,5 @@ final class ModelsEndpoint {
             // answered below
         }
         throw ApiError.invalid("limit", "'limit' must be an integer in 1.." + MAX_LIMIT + ", got '" + raw + "'");
-    }
-
-    /** The catalog's order of policy ids: unsigned UTF-8 bytes. */
-    private static int compare(String a, String b) {
-        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 }
