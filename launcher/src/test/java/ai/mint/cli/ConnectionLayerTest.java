@@ -23,12 +23,9 @@ class ConnectionLayerTest {
 
     private static final Set<String> CONNECTION_OPTIONS = Set.of("--bootstrap-servers", "--schema-registry-url",
             "--catalog-url", "--connection-file", "--kafka", "--kafka-config");
-    /**
-     * Commands that start their own platform (every benchmark too) or talk to none; {@code mint connect list|deploy|
-     * status|delete} talk only to the Connect REST API ({@code --connect-url}, else connect.url in the connection file).
-     */
+    /** Commands that start their own platform (every benchmark too) or talk to none. */
     private static final Set<String> STANDALONE = Set.of("mint", "up", "bench", "quickstart", "smoke", "schemas",
-            "check", "release", "base", "init", "pretrain", "generate", "help", "list", "deploy", "status", "delete");
+            "check", "release", "base", "init", "pretrain", "generate", "help");
 
     @Test
     void shouldResolveTopicsCommandFromFlagThenEnvironmentThenFileWithKafkaPropertiesReachingTheAdmin(

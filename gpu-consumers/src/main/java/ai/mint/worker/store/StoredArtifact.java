@@ -1,4 +1,4 @@
-package ai.mint.common.store;
+package ai.mint.worker.store;
 
 /**
  * What the store recorded about one artifact.

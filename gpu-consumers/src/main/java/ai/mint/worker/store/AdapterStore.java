@@ -1,4 +1,4 @@
-package ai.mint.common.store;
+package ai.mint.worker.store;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package ai.mint.common.store;
+package ai.mint.worker.store;
 
 /** The content of a stored artifact does not have the sha-256 it was recorded (or requested) with. */
 public final class ChecksumMismatchException extends AdapterStoreException {

@@ -1,4 +1,4 @@
-package ai.mint.common.store;
+package ai.mint.worker.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
