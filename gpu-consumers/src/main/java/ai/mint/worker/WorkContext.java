@@ -38,7 +38,7 @@ public final class WorkContext implements AutoCloseable {
     private final Limits limits;
     private final RewardScorer scorer;
     private final Map<String, RewardFunction> rewards = new ConcurrentHashMap<>();
-    private final UnknownPolicies unknownPolicies = new UnknownPolicies(Duration.ofSeconds(30));
+    private final UnknownPolicies unknownPolicies = new UnknownPolicies(Duration.ofSeconds(1));
 
     public WorkContext(String workerId, ModelRuntime runtime, PolicyCatalog catalog, Duration catalogWait) {
         this(workerId, runtime, catalog, catalogWait, Limits.DEFAULT);

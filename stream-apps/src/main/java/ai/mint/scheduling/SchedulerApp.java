@@ -27,7 +27,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -58,19 +57,16 @@ public final class SchedulerApp {
      * The topology.
      *
      * @param persistent RocksDB stores (true) or in-memory ones (TopologyTestDriver)
-     * @param budgets        the placement budgets of one task
-     * @param requestHistory how far back a first start reads requests (the catalog and pack reports from the start)
+     * @param budgets    the placement budgets of one task
      */
     public static Topology buildTopology(SchedulerTopics topics, SchemaRegistryClient registry, String appName,
                                          boolean persistent, Budgets budgets, Duration window,
-                                         Duration doneRetention, Duration requestHistory) {
+                                         Duration doneRetention) {
         Topology topology = new Topology();
         List<String> inputs = List.of(topics.requests(), topics.catalog(), topics.workDone());
         for (String topic : inputs) {
-            AutoOffsetReset start = topic.equals(topics.requests()) ? AutoOffsetReset.byDuration(requestHistory)
-                    : AutoOffsetReset.earliest();
-            topology.addSource(start, SchedulerNodes.source(topic), new StringDeserializer(),
-                    new ByteArrayDeserializer(), topic);
+            topology.addSource(SchedulerNodes.source(topic), new StringDeserializer(), new ByteArrayDeserializer(),
+                    topic);
         }
         topology.addProcessor(SchedulerNodes.SCHEDULER,
                 () -> new SchedulerProcessor(appName, registry, topics, budgets, window, doneRetention),
@@ -127,7 +123,7 @@ public final class SchedulerApp {
         int tasks = partitions(config, topics.requests());
         KafkaStreams streams = new KafkaStreams(buildTopology(topics, config.connection.registry(),
                 config.applicationId, config.persistentStores, config.budgets(tasks), config.packWindow,
-                config.doneRetention, config.requestHistory), streamsConfig(config));
+                config.doneRetention), streamsConfig(config));
         // a failure that is not the input's fault (registry or broker down) kills the thread; replace it and go on
         streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);
         return streams;

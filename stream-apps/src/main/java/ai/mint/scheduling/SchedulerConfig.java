@@ -36,7 +36,6 @@ public final class SchedulerConfig extends AbstractConfig {
     public static final String PACK_TIMEOUT_MS = "pack.timeout.ms";
     public static final String REQUEST_MAX_WAIT_MS = "request.max.wait.ms";
     public static final String REQUEST_MAX_SENDS = "request.max.sends";
-    public static final String REQUEST_HISTORY_MS = "request.history.ms";
     public static final String DONE_RETENTION_MS = "done.retention.ms";
     public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
 
@@ -74,10 +73,6 @@ public final class SchedulerConfig extends AbstractConfig {
                     "A pack unanswered this long is taken back even from a live worker and sent again.")
             .define(REQUEST_MAX_WAIT_MS, Type.INT, 120_000, Range.atLeast(1), Importance.MEDIUM,
                     "A request no worker had room for within this time is answered with an error that says why.")
-            .define(REQUEST_HISTORY_MS, Type.LONG, 120_000L, Range.atLeast(0), Importance.LOW,
-                    "A scheduler starting for the first time (no committed offsets) takes the requests published this "
-                            + "long before it started; older ones are not read (they are past any sensible wait, or "
-                            + "another scheduler answered them). Keep it at request.max.wait.ms or below.")
             .define(REQUEST_MAX_SENDS, Type.INT, 3, Range.atLeast(1), Importance.LOW,
                     "Times a request is sent to workers that stop before answering it; after that it is answered "
                             + "with an error (it may be what stops them).")
@@ -95,7 +90,6 @@ public final class SchedulerConfig extends AbstractConfig {
     public final boolean persistentStores = getBoolean(PERSISTENT_STORES);
     public final Duration packWindow = Duration.ofMillis(getInt(PACK_WINDOW_MS));
     public final Duration doneRetention = Duration.ofMillis(getLong(DONE_RETENTION_MS));
-    public final Duration requestHistory = Duration.ofMillis(getLong(REQUEST_HISTORY_MS));
     public final Duration shutdownTimeout = Duration.ofMillis(getInt(SHUTDOWN_TIMEOUT_MS));
 
     public SchedulerConfig(Map<String, ?> values) {

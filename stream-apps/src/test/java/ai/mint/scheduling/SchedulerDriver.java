@@ -65,8 +65,7 @@ final class SchedulerDriver implements AutoCloseable {
                 SchedulerConfig.REQUEST_MAX_WAIT_MS, MAX_WAIT_MS,
                 SchedulerConfig.PREFETCH, prefetch));
         driver = new TopologyTestDriver(SchedulerApp.buildTopology(topics, registry, "mint-scheduler-test", false,
-                config.budgets(1), config.packWindow, config.doneRetention, config.requestHistory),
-                SchedulerApp.streamsConfig(config),
+                config.budgets(1), config.packWindow, config.doneRetention), SchedulerApp.streamsConfig(config),
                 START);
     }
 

@@ -68,9 +68,7 @@ final class GatewayHarness implements AutoCloseable {
                 SchedulerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
                 SchedulerConfig.APPLICATION_ID, "it-gateway-scheduler-" + runId,
-                SchedulerConfig.STATE_DIR, dir.resolve("scheduler-state").toString(),
-                // the requests of earlier test classes on the shared platform are not this class's to answer
-                SchedulerConfig.REQUEST_HISTORY_MS, 15_000L)));
+                SchedulerConfig.STATE_DIR, dir.resolve("scheduler-state").toString())));
         this.worker = Worker.start(new WorkerConfig(Map.of(
                 WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),

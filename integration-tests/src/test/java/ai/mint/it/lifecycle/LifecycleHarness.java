@@ -71,9 +71,7 @@ final class LifecycleHarness implements AutoCloseable {
                 SchedulerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
                 SchedulerConfig.APPLICATION_ID, "it-scheduler-" + runId,
-                SchedulerConfig.STATE_DIR, dir.resolve("scheduler-state").toString(),
-                // the requests of earlier test classes on the shared platform are not this class's to answer
-                SchedulerConfig.REQUEST_HISTORY_MS, 15_000L)));
+                SchedulerConfig.STATE_DIR, dir.resolve("scheduler-state").toString())));
         this.worker = startWorker("worker-a");
         this.client = new MintClient(platform.connection().withCatalog(catalog.queryUrl()), Duration.ofSeconds(60));
     }

@@ -72,9 +72,7 @@ class MultiWorkerIT {
                 SchedulerConfig.APPLICATION_ID, "it-scheduler-mw-" + run,
                 SchedulerConfig.STATE_DIR, dir.resolve("scheduler").toString(),
                 SchedulerConfig.HEARTBEAT_TIMEOUT_MS, 3_000,
-                SchedulerConfig.PACK_MAX_REQUESTS, 4,
-                // the requests of earlier test classes on the shared platform are not this class's to answer
-                SchedulerConfig.REQUEST_HISTORY_MS, 15_000L)));
+                SchedulerConfig.PACK_MAX_REQUESTS, 4)));
         try (MintClient client = new MintClient(platform.connection(), Duration.ofSeconds(150))) {
             for (int i = 1; i <= 3; i++) {
                 workers.add(worker(platform, "mw" + run + "-w" + i, base, dir));
