@@ -1,9 +1,12 @@
 package ai.mint.worker;
 
+import ai.mint.engine.AdapterSource;
+import ai.mint.engine.AdapterStatus;
 import ai.mint.engine.EngineConfig;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.MicroBatchBudget;
+import ai.mint.engine.TokenSink;
 import ai.mint.engine.TrainableEngine;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.training.service.TrainingService;
@@ -16,9 +19,10 @@ import java.util.concurrent.CompletionException;
 
 /**
  * The worker's resident base model, shared by all its roles: one engine and the {@link TrainingService} whose thread
- * runs all of its model work (serving, rollouts, training steps) one batch at a time. Adapters come only from the
- * {@link AdapterStore}, verified on every load, and are known to the engine as {@code POLICY@REVISION}, so a new
- * revision never replaces an old one under a request that is still running on it.
+ * runs all of its model work: serving and rollouts in one continuous batch, training steps between its iterations.
+ * Adapters come only from the {@link AdapterStore}, verified before any load, loaded off the model thread, and known
+ * to the engine as {@code POLICY@REVISION}, so a new revision never replaces an old one under a request that is
+ * still running on it.
  */
 public final class ModelRuntime implements AutoCloseable {
 
@@ -37,10 +41,16 @@ public final class ModelRuntime implements AutoCloseable {
     /** Opens the engine of {@code config} and a training service over it. */
     public static ModelRuntime open(EngineConfig config, MicroBatchBudget microBatch, int maxGenerationRows,
                                     AdapterStore store, String baseModel) {
+        return open(config, microBatch, maxGenerationRows, TrainingService.DEFAULT_INFERENCE_SLICE, store, baseModel);
+    }
+
+    /** As above, with the model thread's inference slice (how long inference may decode while training waits). */
+    public static ModelRuntime open(EngineConfig config, MicroBatchBudget microBatch, int maxGenerationRows,
+                                    java.time.Duration inferenceSlice, AdapterStore store, String baseModel) {
         TrainableEngine engine = TrainableEngine.open(config);
         try {
-            return new ModelRuntime(engine, new TrainingService(engine, microBatch, maxGenerationRows), store,
-                    baseModel);
+            return new ModelRuntime(engine, new TrainingService(engine, microBatch, maxGenerationRows,
+                    inferenceSlice, true), store, baseModel);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -72,24 +82,69 @@ public final class ModelRuntime implements AutoCloseable {
     }
 
     /**
-     * The engine id of the revision's adapter, loading it from the store (and verifying its checksum) unless it is
-     * resident. {@code uri} null means the store's own address for the revision.
+     * The engine id of the revision's adapter ({@code POLICY@REVISION}), registered with the engine on first use: its
+     * files are opened from the store and verified on a loader thread when something first wants them (the store
+     * hashes each file identity once), never here. {@code uri} null means the store's own address for the revision.
      */
     public String adapterFor(String policyId, String revision, String uri, String expectedSha256) {
         if (isBaseRevision(revision)) {
             return null;
         }
         String id = policyId + "@" + revision;
-        if (!engine.residentAdapters().contains(id)) {
-            Path dir = store.open(uri != null ? uri : store.uriOf(policyId, "sampler", revision), expectedSha256);
-            engine.registerAdapter(id, dir);
-        }
+        String address = uri != null ? uri : store.uriOf(policyId, "sampler", revision);
+        engine.registerAdapter(id, new StoredAdapter(store, address, expectedSha256));
         return id;
+    }
+
+    /** An adapter in the store: opened (and its checksum verified) on the engine's loader thread. */
+    private record StoredAdapter(AdapterStore store, String uri, String sha256) implements AdapterSource {
+        @Override
+        public String identity() {
+            return uri + "#" + sha256;
+        }
+
+        @Override
+        public Path open() {
+            return store.open(uri, sha256);
+        }
+    }
+
+    /** Starts loading the revision's adapter onto the device; completes when it is there (or fails, with why). */
+    public CompletableFuture<AdapterStatus> prefetch(String policyId, String revision, String uri, String sha256) {
+        String id = adapterFor(policyId, revision, uri, sha256);
+        return id == null ? CompletableFuture.completedFuture(null) : engine.prefetch(id);
+    }
+
+    /**
+     * Keeps the revision's adapter on the device until {@link #unpin}; fails, unpinned, if it cannot fit beside the
+     * other pinned adapters.
+     */
+    public CompletableFuture<AdapterStatus> pin(String policyId, String revision, String uri, String sha256) {
+        String id = adapterFor(policyId, revision, uri, sha256);
+        if (id == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("the base model alone is always "
+                    + "resident; there is no adapter to pin for revision '" + revision + "'"));
+        }
+        return engine.pinAdapter(id);
+    }
+
+    public void unpin(String policyId, String revision) {
+        if (!isBaseRevision(revision)) {
+            engine.unpinAdapter(policyId + "@" + revision);
+        }
     }
 
     /** One batched generate call; rows may use different adapters. */
     public List<GenerationResult> generate(List<GenerationRequest> batch) {
         return join(training.generate(batch));
+    }
+
+    /**
+     * Answers one inference row in the model thread's continuous batch (ahead of queued training work); its tokens
+     * reach {@code sink} as they are sampled.
+     */
+    public CompletableFuture<GenerationResult> serve(GenerationRequest row, TokenSink sink) {
+        return training.serve(row, sink);
     }
 
     /**
@@ -127,6 +182,22 @@ public final class ModelRuntime implements AutoCloseable {
 
     public long adapterBudgetBytes() {
         return engine.adapterBudgetBytes();
+    }
+
+    /**
+     * Every adapter the engine holds in a tier, is loading, has pinned or has seen fail: id, state, tier, bytes,
+     * rank, pin, rows using it, last use, failure (what heartbeats report).
+     */
+    public List<AdapterStatus> workingSet() {
+        return engine.workingSet();
+    }
+
+    public long cpuAdapterBytes() {
+        return engine.cpuAdapterBytes();
+    }
+
+    public long cpuBudgetBytes() {
+        return engine.cpuBudgetBytes();
     }
 
     /** The value of a future, or the exception it failed with (unwrapped). */

@@ -48,7 +48,7 @@ public final class AdapterLoadBenchmark implements MintBenchmark, Callable<Integ
                     e.evictAdapter("x");
                     e.registerAdapter("x", dir); // drops the CPU-tier copy: every load parses the file
                     long t = System.nanoTime();
-                    e.loadAdapter("x");
+                    e.prefetch("x").join();
                     return System.nanoTime() - t;
                 });
                 double readMs = BenchSupport.medianMillis(runs, () -> {

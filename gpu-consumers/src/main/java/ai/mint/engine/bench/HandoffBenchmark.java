@@ -38,7 +38,7 @@ public final class HandoffBenchmark implements MintBenchmark, Callable<Integer> 
         try (LoraEngine e = LoraEngine.open(EngineConfig.of(base))) {
             PeftAdapterIo.write(work.resolve("rev0"), revision, c);
             e.registerAdapter("policy", work.resolve("rev0"));
-            e.loadAdapter("policy");
+            e.prefetch("policy").join();
             int[] n = {0};
             adapterMs = BenchSupport.medianMillis(runs, () -> {
                 long t = System.nanoTime();

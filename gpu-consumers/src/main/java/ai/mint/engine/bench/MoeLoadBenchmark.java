@@ -58,7 +58,7 @@ public final class MoeLoadBenchmark implements MintBenchmark, Callable<Integer> 
             e.evictAdapter("moe");
             e.registerAdapter("moe", dir);
             long t = System.nanoTime();
-            e.loadAdapter("moe");
+            e.prefetch("moe").join();
             return System.nanoTime() - t;
         });
     }

@@ -7,8 +7,11 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Keys and values of past tokens per layer, [B, Hkv, S, D], in a manager of their own that lives as long as one
- * generation; each step's arrays are attached here and the previous step's are released.
+ * Keys and values of past tokens per layer, [B, Hkv, S, D], in a manager of their own. Rows are right-aligned: each
+ * row's real keys are its last {@code length} columns (left padding, masked out, before them), so one decoding step
+ * appends one column for every row. Rows can leave ({@link #keepRows}, which also drops leading columns no row needs
+ * any more) and join ({@link #join}, padding whichever side is shorter on the left), which is what continuous
+ * batching does between steps.
  */
 public final class KvCache implements AutoCloseable {
 
@@ -27,6 +30,11 @@ public final class KvCache implements AutoCloseable {
         return keys[0] == null ? 0 : keys[0].getShape().get(2);
     }
 
+    /** Number of rows (0 before the first forward). */
+    public long rows() {
+        return keys[0] == null ? 0 : keys[0].getShape().get(0);
+    }
+
     /** Appends this step's k, v [B, Hkv, T, D] and returns the whole history [B, Hkv, S, D]. */
     NDList append(int layer, NDArray k, NDArray v) {
         NDArray allK = keys[layer] == null ? k : keys[layer].concat(k, 2);
@@ -43,40 +51,104 @@ public final class KvCache implements AutoCloseable {
     }
 
     /**
-     * Copies a cache filled for a block of rows (a prefill chunk) into rows {@code [fromRow, fromRow + part rows)} of
-     * this one, which holds {@code totalRows} rows: the first call allocates this cache's arrays, later calls fill
-     * them in place, so the whole batch's keys/values exist once, not once per chunk plus once concatenated.
-     *
-     * @throws IllegalArgumentException if {@code part} does not fit: other layer count, cache length or head shape,
-     *                                  or rows past {@code totalRows}
+     * Keeps only {@code rows} (in that order) and drops the first {@code leadingColumns} columns, which must be padding
+     * for every kept row. With no row kept the cache is empty again.
      */
-    public void putRows(KvCache part, long fromRow, long totalRows) {
-        if (part.keys.length != keys.length || part.keys[0] == null) {
-            throw new IllegalArgumentException("cannot copy a cache of " + part.keys.length + " layers"
-                    + (part.keys[0] == null ? " that is empty" : "") + " into one of " + keys.length + " layers");
+    public void keepRows(long[] rows, long leadingColumns) {
+        if (keys[0] == null) {
+            return;
         }
-        for (int layer = 0; layer < keys.length; layer++) {
-            keys[layer] = putRows(keys[layer], part.keys[layer], fromRow, totalRows);
-            values[layer] = putRows(values[layer], part.values[layer], fromRow, totalRows);
+        if (leadingColumns < 0 || leadingColumns > length()) {
+            throw new IllegalArgumentException("cannot drop " + leadingColumns + " of " + length() + " columns");
+        }
+        if (rows.length == 0) {
+            clear();
+            return;
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray index = scratch.create(rows);
+            for (int layer = 0; layer < keys.length; layer++) {
+                keys[layer] = replace(keys[layer], select(scratch, keys[layer], index, leadingColumns));
+                values[layer] = replace(values[layer], select(scratch, values[layer], index, leadingColumns));
+            }
         }
     }
 
-    private NDArray putRows(NDArray whole, NDArray rows, long fromRow, long totalRows) {
-        Shape s = rows.getShape(); // [rows, Hkv, S, D]
-        long to = fromRow + s.get(0);
-        if (fromRow < 0 || to > totalRows) {
-            throw new IllegalArgumentException("cache rows " + fromRow + ".." + (to - 1) + " are outside 0.."
-                    + (totalRows - 1));
+    /** Rows {@code index} of {@code x} [B, Hkv, S, D] from column {@code from} on; intermediates die with scratch. */
+    private static NDArray select(NDManager scratch, NDArray x, NDArray index, long from) {
+        NDArray rows = x.get(new NDIndex("{}", index)); // lands in x's manager: hand it to scratch
+        rows.attach(scratch);
+        return from == 0 ? rows : rows.get(new NDIndex(":, :, " + from + ":"));
+    }
+
+    /**
+     * Appends the rows of {@code part} (a cache filled for other rows, e.g. a prefill) below this cache's rows,
+     * right-aligned: the shorter side is padded with zero columns on the left. {@code part} is left as it was.
+     *
+     * @throws IllegalArgumentException if {@code part} has another layer count or head shape, or is empty
+     */
+    public void join(KvCache part) {
+        if (part.keys.length != keys.length || part.keys[0] == null) {
+            throw new IllegalArgumentException("cannot join a cache of " + part.keys.length + " layers"
+                    + (part.keys[0] == null ? " that is empty" : "") + " into one of " + keys.length + " layers");
         }
-        if (whole == null) {
-            whole = manager.zeros(new Shape(totalRows, s.get(1), s.get(2), s.get(3)), rows.getDataType(),
-                    rows.getDevice());
-        } else if (!whole.getShape().slice(1).equals(s.slice(1)) || whole.getShape().get(0) != totalRows) {
-            throw new IllegalArgumentException("cache block " + s + " does not match the batch cache "
-                    + whole.getShape() + " (every chunk must be padded to the same length)");
+        for (int layer = 0; layer < keys.length; layer++) {
+            keys[layer] = joined(keys[layer], part.keys[layer]);
+            values[layer] = joined(values[layer], part.values[layer]);
         }
-        whole.set(new NDIndex(fromRow + ":" + to), rows);
-        return whole;
+    }
+
+    private NDArray joined(NDArray mine, NDArray theirs) {
+        if (mine == null) {
+            NDArray copy = theirs.duplicate(); // [b, Hkv, S, D], owned here: part may be closed right after
+            copy.attach(manager);
+            return copy;
+        }
+        Shape a = mine.getShape();
+        Shape b = theirs.getShape();
+        if (!a.slice(1, 2).equals(b.slice(1, 2)) || a.get(3) != b.get(3)) {
+            throw new IllegalArgumentException("cache block " + b + " does not match the cache " + a);
+        }
+        long columns = Math.max(a.get(2), b.get(2));
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray top = padLeft(scratch, mine, columns);
+            NDArray bottom = padLeft(scratch, theirs, columns);
+            NDArray all = top.concat(bottom, 0);
+            all.attach(manager);
+            mine.close();
+            return all;
+        }
+    }
+
+    /** {@code x} [B, Hkv, S, D] with zero columns in front up to {@code columns}. */
+    private static NDArray padLeft(NDManager scratch, NDArray x, long columns) {
+        Shape s = x.getShape();
+        if (s.get(2) == columns) {
+            return x;
+        }
+        NDArray pad = scratch.zeros(new Shape(s.get(0), s.get(1), columns - s.get(2), s.get(3)), x.getDataType(),
+                x.getDevice());
+        NDArray padded = pad.concat(x, 2);
+        padded.attach(scratch);
+        return padded;
+    }
+
+    private NDArray replace(NDArray old, NDArray fresh) {
+        fresh.attach(manager);
+        old.close();
+        return fresh;
+    }
+
+    /** Drops every row and column. */
+    public void clear() {
+        for (int layer = 0; layer < keys.length; layer++) {
+            if (keys[layer] != null) {
+                keys[layer].close();
+                values[layer].close();
+            }
+            keys[layer] = null;
+            values[layer] = null;
+        }
     }
 
     @Override

@@ -191,7 +191,7 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
             trainer.exportPeft(policy.state(), dir).join();
             if (revision == 1) {
                 engine.registerAdapter("policy", dir);
-                engine.loadAdapter("policy");
+                engine.prefetch("policy").join();
             } else {
                 engine.replaceAdapter("policy", dir);
             }
