@@ -8,34 +8,32 @@ import ai.mint.events.InferenceRequest;
 import ai.mint.registry.SchemaRegistryClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Processes a poll of inference requests: each is decoded and resolved to its revision on its own (a bad one is
- * answered with an error and dead-lettered), then all good ones are answered in one batched generate call. A registry
- * outage while decoding is thrown before anything is answered, so {@link RequestLoop} takes the poll again: valid
- * requests are never dead-lettered for it.
+ * answered with an error and dead-lettered), then every good one joins the model thread's continuous batch and is
+ * published as soon as it is answered (streamed, if it asked). The poll's future completes when all its answers are
+ * published, which is when {@link RequestLoop} may commit it; meanwhile the loop takes the next poll. A registry outage
+ * while decoding is thrown before anything is answered, so the loop takes the poll again: valid requests are never
+ * dead-lettered for it.
  */
-public final class InferenceProcessor implements Consumer<List<ConsumerRecord<String, byte[]>>> {
+public final class InferenceProcessor implements RequestLoop.AsyncProcessor {
 
     private final WorkerOutputs outputs;
     private final InferenceHandler handler;
     private final EventDecoder<InferenceRequest> decoder;
-    private final int maxBatch;
 
     public InferenceProcessor(WorkerOutputs outputs, SchemaRegistryClient registry, RetryPolicy retry,
-                              InferenceHandler handler, int maxBatch) {
+                              InferenceHandler handler) {
         this.outputs = outputs;
         this.handler = handler;
         this.decoder = EventDecoder.of(registry, InferenceRequest.class, retry);
-        this.maxBatch = maxBatch;
     }
 
     @Override
-    public void accept(List<ConsumerRecord<String, byte[]>> records) {
+    public CompletableFuture<?> process(List<ConsumerRecord<String, byte[]>> records) {
         List<DecodeResult<InferenceRequest>> decoded = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             decoded.add(decoder.decode(record.topic(), record.key(), record.headers(), record.value()));
@@ -60,26 +58,21 @@ public final class InferenceProcessor implements Consumer<List<ConsumerRecord<St
                 outputs.deadLetter(record, q.getPolicyId(), e, reason);
             }
         }
-        for (int from = 0; from < ready.size(); from += maxBatch) {
-            List<InferenceHandler.Resolved> batch = ready.subList(from, Math.min(ready.size(), from + maxBatch));
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
-            List<Reply> replies;
-            try {
-                replies = handler.answer(batch);
-            } catch (RuntimeException e) {
-                replies = batch.stream().map(r -> handler.failure(r.request(), "generation failed: " + e)).toList();
-            }
-            for (Reply reply : replies) {
-                sent.add(outputs.send(reply.topic(), reply.key(), reply.event()));
-            }
-            outputs.flush();
-            for (Future<RecordMetadata> f : sent) {
-                try {
-                    f.get();
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot publish inference responses: " + e, e);
-                }
-            }
+        List<CompletableFuture<?>> published = new ArrayList<>(ready.size());
+        for (InferenceHandler.Resolved r : ready) {
+            published.add(handler.answer(r, this::publishChunk).thenCompose(this::publishAll));
         }
+        return CompletableFuture.allOf(published.toArray(CompletableFuture[]::new));
+    }
+
+    /** A chunk goes out as it comes; the request is committed only once its final answer is out. */
+    private void publishChunk(Reply chunk) {
+        outputs.sendAsync(chunk.topic(), chunk.key(), chunk.event());
+    }
+
+    private CompletableFuture<Void> publishAll(List<Reply> replies) {
+        List<CompletableFuture<?>> sent = new ArrayList<>(replies.size());
+        replies.forEach(reply -> sent.add(outputs.sendAsync(reply.topic(), reply.key(), reply.event())));
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 }

@@ -19,15 +19,18 @@ public final class WorkContext implements AutoCloseable {
 
     /**
      * What a request may ask of this worker and how long it waits: the longest completion and the most samples one
-     * request may ask for, how long a reward may take, and how long a request waits for an unknown policy once the
-     * followed catalog has caught up.
+     * request may ask for, how long a reward may take, how long a request waits for an unknown policy once the
+     * followed catalog has caught up, and how many tokens a streamed chunk holds.
      */
     public record Limits(int maxTokens, int maxSamples, Duration rewardTimeout, int rewardThreads,
-                         Duration caughtUpWait) {
+                         Duration caughtUpWait, int streamChunkTokens) {
 
-        /** 512 tokens, 1024 samples, 30 s per reward on up to 64 threads, 3 s for a policy once caught up. */
+        /**
+         * 512 tokens, 1024 samples, 30 s per reward on up to 64 threads, 3 s for a policy once caught up, 4 tokens
+         * per streamed chunk.
+         */
         public static final Limits DEFAULT = new Limits(512, 1024, Duration.ofSeconds(30),
-                RewardScorer.DEFAULT_MAX_THREADS, Duration.ofSeconds(3));
+                RewardScorer.DEFAULT_MAX_THREADS, Duration.ofSeconds(3), 4);
     }
 
     private final String workerId;
@@ -37,6 +40,13 @@ public final class WorkContext implements AutoCloseable {
     private final Limits limits;
     private final RewardScorer scorer;
     private final Map<String, RewardFunction> rewards = new ConcurrentHashMap<>();
+    // decoding text, scoring live rewards and publishing answers happen here, never on the model thread
+    private final java.util.concurrent.ExecutorService replies = java.util.concurrent.Executors.newFixedThreadPool(2,
+            r -> {
+                Thread t = new Thread(r, "mint-inference-replies");
+                t.setDaemon(true);
+                return t;
+            });
 
     public WorkContext(String workerId, ModelRuntime runtime, CatalogFollower catalog, Duration catalogWait) {
         this(workerId, runtime, catalog, catalogWait, Limits.DEFAULT);
@@ -72,6 +82,11 @@ public final class WorkContext implements AutoCloseable {
         return scorer;
     }
 
+    /** Where inference answers are built and published: off the model thread, which only decodes. */
+    public java.util.concurrent.Executor replies() {
+        return replies;
+    }
+
     /** The policy's catalog entry, refusing unknown policies and policies over another base model. */
     public CatalogEntry policy(String policyId) {
         // once the follower has read the catalog's backlog, an absent policy is only a moment late or truly unknown
@@ -105,6 +120,12 @@ public final class WorkContext implements AutoCloseable {
 
     @Override
     public void close() {
+        replies.shutdown();
+        try {
+            replies.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         scorer.close();
     }
 }

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One worker process: a resident base model, the roles its config names, and the threads that do the work: a
  * consumer-group member for lifecycle requests (rollout, update, export, eval), one for inference requests (serve), a
- * follower of the catalog topic, and a heartbeat. Work is keyed by policy id, so one policy's requests reach one member
+ * follower of the catalog topic, a follower of the adapter pins (inference role), and a heartbeat. Work is keyed by policy id, so one policy's requests reach one member
  * at a time, and its trainer state is saved after every step for whichever member owns it next.
  */
 public final class Worker implements AutoCloseable {
@@ -28,14 +28,15 @@ public final class Worker implements AutoCloseable {
     private final WorkerOutputs outputs;
     private final PolicyTrainers trainers;
     private final List<RequestLoop> loops = new ArrayList<>();
+    private final PinFollower pins;
     private final Heartbeat heartbeat;
 
     private Worker(WorkerConfig config, AdapterStore store) {
         this.config = config;
         SchemaRegistryClient registry = config.connection.registry();
         KafkaClients clients = KafkaClients.of(config.connection);
-        this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows, store,
-                config.baseModel);
+        this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows,
+                config.inferenceSlice, store, config.baseModel);
         this.catalog = new CatalogFollower(clients, registry, config.workerId + "-catalog", config.decodeRetry).start();
         this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs),
                 config.limits);
@@ -54,10 +55,14 @@ public final class Worker implements AutoCloseable {
         }
         if (config.roles.contains(WorkerRole.INFERENCE)) {
             InferenceProcessor processor = new InferenceProcessor(outputs, registry, config.decodeRetry,
-                    new InferenceHandler(context), config.inferenceBatch);
+                    new InferenceHandler(context));
             loops.add(new RequestLoop(config.workerId + "-inference", clients, config.groupId + "-inference",
                     config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()), config.inferenceBatch,
-                    processor).timing(config.pollTimeout, config.retryBackoff));
+                    config.inferenceMaxInFlight, processor).timing(config.pollTimeout, config.retryBackoff));
+            this.pins = new PinFollower(clients, registry, config.workerId + "-pins", config.decodeRetry,
+                    new PinHandler(context), outputs);
+        } else {
+            this.pins = null;
         }
         this.heartbeat = new Heartbeat(outputs, config, runtime,
                 () -> loops.stream().mapToInt(RequestLoop::queueDepth).sum());
@@ -72,6 +77,9 @@ public final class Worker implements AutoCloseable {
     public static Worker start(WorkerConfig config, AdapterStore store) {
         Worker worker = new Worker(config, store);
         worker.loops.forEach(RequestLoop::start);
+        if (worker.pins != null) {
+            worker.pins.start();
+        }
         worker.heartbeat.start();
         LOG.info("worker {} started: roles {}, base {} on {}", config.workerId, config.roles, config.baseModel,
                 config.device);
@@ -99,6 +107,9 @@ public final class Worker implements AutoCloseable {
 
     private void stop(boolean abort) {
         heartbeat.close();
+        if (pins != null) {
+            pins.close();
+        }
         for (RequestLoop loop : loops) {
             if (abort) {
                 loop.abort();

@@ -93,7 +93,8 @@ public final class WorkerConfig extends AbstractConfig {
                     "How long inference may decode without a break while training work waits, and at most between "
                             + "two micro-batches of a training step. A request that arrives during a step waits for "
                             + "one micro-batch, then decodes at the batch's pace.")
-            .define(STREAM_CHUNK_TOKENS, Type.INT, 4, Range.atLeast(1), Importance.LOW,
+            .define(STREAM_CHUNK_TOKENS, Type.INT, WorkContext.Limits.DEFAULT.streamChunkTokens(), Range.atLeast(1),
+                    Importance.LOW,
                     "Tokens per chunk a streamed request (stream=true) gets on mint.inference.chunks.")
             .define(LIFECYCLE_MAX_POLL, Type.INT, 8, Range.atLeast(1), Importance.MEDIUM,
                     "Most lifecycle requests taken per poll. Requests of different policies in one poll share "
@@ -169,13 +170,12 @@ public final class WorkerConfig extends AbstractConfig {
             getInt(ADAPTER_MAX_KNOWN));
     public final Duration inferenceSlice = Duration.ofMillis(getInt(INFERENCE_SLICE_MS));
     public final int inferenceMaxInFlight = getInt(INFERENCE_MAX_IN_FLIGHT);
-    public final int streamChunkTokens = getInt(STREAM_CHUNK_TOKENS);
     public final int generationMaxRows = getInt(GENERATION_MAX_ROWS);
     public final MicroBatchBudget microBatch = MicroBatchBudget.ofLimits(getInt(MICRO_BATCH_ROWS),
             getLong(MICRO_BATCH_TOKENS));
     public final WorkContext.Limits limits = new WorkContext.Limits(getInt(SAMPLING_MAX_TOKENS),
             getInt(SAMPLING_MAX_SAMPLES), Duration.ofMillis(getInt(REWARD_TIMEOUT_MS)), getInt(REWARD_MAX_THREADS),
-            Duration.ofMillis(getInt(CATALOG_CAUGHT_UP_WAIT_MS)));
+            Duration.ofMillis(getInt(CATALOG_CAUGHT_UP_WAIT_MS)), getInt(STREAM_CHUNK_TOKENS));
 
     /** Validates the settings; a missing or bad value throws a ConfigException naming it. */
     public WorkerConfig(Map<String, ?> values) {

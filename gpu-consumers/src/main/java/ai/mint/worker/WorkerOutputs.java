@@ -54,6 +54,24 @@ public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
         return producer.send(new ProducerRecord<>(topic, key, event));
     }
 
+    /** Sends {@code event}; the future completes (on the producer's thread) when the broker has it, or fails. */
+    public java.util.concurrent.CompletableFuture<RecordMetadata> sendAsync(String topic, String key,
+                                                                              SpecificRecord event) {
+        java.util.concurrent.CompletableFuture<RecordMetadata> done = new java.util.concurrent.CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    done.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) { // serialization or a closed producer
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
     /** Sends and waits, so a request is committed only after its result is durable. */
     public void sendAndWait(String topic, String key, SpecificRecord event) {
         try {

@@ -214,6 +214,8 @@ public final class WorkingSet implements AutoCloseable {
                 e.pinned = true;
                 pinned.add(e);
             }
+            onDevice.get(id); // asked for now: the most recently used in both tiers
+            inCpu.get(id);
             e.waiters.add(f);
             advance(e, after);
         }
@@ -290,9 +292,21 @@ public final class WorkingSet implements AutoCloseable {
     }
 
     /** Whether a demanded {@code id} can be taken now ({@link #acquire}) or has failed ({@link #failure}). */
-    public synchronized boolean settled(String id) {
-        Entry e = entries.get(id);
-        return e == null || e.device != null || currentFailure(e) != null;
+    public boolean settled(String id) {
+        List<Runnable> after = new ArrayList<>();
+        boolean settled;
+        synchronized (this) {
+            Entry e = entries.get(id);
+            if (e == null) {
+                return true;
+            }
+            if (e.failure != null && currentFailure(e) == null) {
+                advance(e, after); // its backoff has passed while a request waited: try again
+            }
+            settled = e.device != null || currentFailure(e) != null;
+        }
+        after.forEach(Runnable::run);
+        return settled;
     }
 
     /**
