@@ -108,6 +108,43 @@ class LoraEngineTest {
         }
     }
 
+    /** Issue 13 item 8: one corrupt adapter in a batch fails only its own requests; the rest are answered. */
+    @Test
+    void oneCorruptAdapterFailsOnlyItsOwnRequestsAndTheRestOfItsBatchIsAnswered() throws Exception {
+        ModelConfig c = TestModels.microDense();
+        List<LoraWeights> ws = adapters(c, 2, 4);
+        try (LoraEngine e = engine(c, 1L << 20)) {
+            for (int i = 0; i < 2; i++) {
+                PeftAdapterIo.write(dir.resolve("ok" + i), ws.get(i), c);
+                e.registerAdapter("ok" + i, dir.resolve("ok" + i));
+            }
+            PeftAdapterIo.write(dir.resolve("corrupt"), adapters(c, 1, 4).get(0), c);
+            java.nio.file.Files.write(dir.resolve("corrupt").resolve(PeftAdapterIo.WEIGHTS), new byte[] {7, 7, 7});
+            e.registerAdapter("corrupt", dir.resolve("corrupt"));
+            List<GenerationRequest> rows = List.of(request("ok0", 1, 2), request("corrupt", 3), request("ok1", 4, 5),
+                    request("corrupt", 6, 7), request(null, 8));
+            var batch = e.openBatch(16, () -> { });
+            List<java.util.concurrent.CompletableFuture<GenerationResult>> results = new ArrayList<>();
+            rows.forEach(r -> results.add(batch.submit(r, TokenSink.NONE)));
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (batch.pending() > 0 && System.nanoTime() < deadline) {
+                if (!batch.step()) {
+                    Thread.onSpinWait();
+                }
+            }
+            batch.close();
+            for (int i : new int[] {1, 3}) {
+                assertThatThrownBy(results.get(i)::join).hasMessageContaining("adapter 'corrupt' failed to load");
+            }
+            for (int i : new int[] {0, 2, 4}) {
+                GenerationResult alone = e.generate(List.of(rows.get(i))).get(0);
+                assertThat(results.get(i).join().tokens()).as("row %d", i).containsExactly(alone.tokens());
+            }
+            assertThat(e.adapterStatus("corrupt").state()).isEqualTo(AdapterState.FAILED);
+            assertThat(e.adapterStatus("corrupt").failure()).contains("failed to load");
+        }
+    }
+
     @Test
     void anAdapterLargerThanTheWholeBudgetFailsOnlyItsOwnRequests() {
         ModelConfig c = TestModels.microDense();

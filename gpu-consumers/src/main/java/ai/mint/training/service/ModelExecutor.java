@@ -73,6 +73,7 @@ final class ModelExecutor implements AutoCloseable {
     private volatile long mergedGenerations;
     private volatile long maxCallsPerGeneration;
     private volatile long iterations;
+    private volatile long passBoundaries;
     private volatile long yields;
 
     /**
@@ -201,6 +202,7 @@ final class ModelExecutor implements AutoCloseable {
 
     /** Between two micro-batches of a step: the batch decodes for up to one slice. */
     private void betweenPasses() {
+        passBoundaries++;
         if (!interleave || !batch.runnable()) {
             return;
         }
@@ -329,6 +331,11 @@ final class ModelExecutor implements AutoCloseable {
     /** Decoding iterations run so far. */
     long iterations() {
         return iterations;
+    }
+
+    /** Boundaries between two micro-batches of a step reached so far (where inference may run). */
+    long passBoundaries() {
+        return passBoundaries;
     }
 
     /** Times a step yielded to the batch between micro-batches. */

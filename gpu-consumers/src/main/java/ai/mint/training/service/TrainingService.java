@@ -274,6 +274,11 @@ public final class TrainingService implements AutoCloseable {
         return thread.iterations();
     }
 
+    /** Boundaries between two micro-batches of training steps reached so far. */
+    public long passBoundaries() {
+        return thread.passBoundaries();
+    }
+
     /** Times a training step let inference decode between two of its micro-batches. */
     public long yields() {
         return thread.yields();
