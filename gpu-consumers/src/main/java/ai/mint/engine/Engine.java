@@ -61,6 +61,9 @@ public interface Engine extends AutoCloseable {
     /** Every adapter that holds memory, is loading, is pinned or has failed (what a heartbeat reports). */
     List<AdapterStatus> workingSet();
 
+    /** Bytes per tier, peak device bytes and load counters of the working set. */
+    WorkingSetStats workingSetStats();
+
     /** Ids of the adapters on the device. */
     Set<String> residentAdapters();
 

@@ -233,6 +233,11 @@ public final class LoraEngine implements TrainableEngine {
     }
 
     @Override
+    public WorkingSetStats workingSetStats() {
+        return workingSet.stats();
+    }
+
+    @Override
     public Set<String> residentAdapters() {
         return workingSet.residentIds();
     }

@@ -192,6 +192,10 @@ public final class ModelRuntime implements AutoCloseable {
         return engine.workingSet();
     }
 
+    public ai.mint.engine.WorkingSetStats workingSetStats() {
+        return engine.workingSetStats();
+    }
+
     public long cpuAdapterBytes() {
         return engine.cpuAdapterBytes();
     }

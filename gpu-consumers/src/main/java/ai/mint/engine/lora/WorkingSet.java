@@ -377,6 +377,11 @@ public final class WorkingSet implements AutoCloseable {
         return out;
     }
 
+    public synchronized ai.mint.engine.WorkingSetStats stats() {
+        return new ai.mint.engine.WorkingSetStats(deviceUsed, peakDeviceUsed, settings.deviceBudgetBytes(), cpuUsed,
+                settings.cpuBudgetBytes(), loads, decodes, evictions, failures, entries.size());
+    }
+
     public synchronized Set<String> residentIds() {
         return Set.copyOf(onDevice.keySet());
     }
