@@ -1,5 +1,6 @@
 package ai.mint.engine;
 
+import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.model.ModelConfig;
 
 import java.nio.file.Path;
@@ -79,6 +80,16 @@ public interface Engine extends AutoCloseable {
     /** Bytes of decoded adapters in the CPU tier now. */
     long cpuAdapterBytes();
 
+    /** Adapters uploaded onto the device since start (a counter). */
+    default long adapterLoads() {
+        return workingSetStats().loads();
+    }
+
+    /** Adapters evicted from the device since start (a counter). */
+    default long adapterEvictions() {
+        return workingSetStats().evictions();
+    }
+
     /** The resident base's architecture (vocabulary, layers, end-of-sequence ids). */
     ModelConfig config();
 
@@ -89,6 +100,19 @@ public interface Engine extends AutoCloseable {
     int[] encode(String text);
 
     String decode(int[] tokens);
+
+    /**
+     * Folds {@code revision} into a copy of this engine's resident base on its device ({@code W + scale * A B} as
+     * tensor ops, the base itself unchanged): the merged-checkpoint handoff, for measuring against adapter handoff.
+     */
+    MergedCheckpoint mergeAdapter(LoraWeights revision);
+
+    /**
+     * Replaces this open engine's base weights in place with the checkpoint in {@code checkpointDir} (same
+     * architecture, e.g. a merged checkpoint); work running meanwhile waits for the swap. Another architecture is
+     * refused and the old weights keep serving.
+     */
+    void replaceBase(Path checkpointDir);
 
     @Override
     void close();

@@ -62,6 +62,11 @@ public record EngineConfig(Path baseDir, String device, int threads, long adapte
                 prefillChunkTokens, loaderThreads, failureBackoffMs, maxKnownAdapters);
     }
 
+    public EngineConfig withThreads(int count) {
+        return new EngineConfig(baseDir, device, count, adapterBudgetBytes, cpuCacheBytes, prefillRows,
+                prefillChunkTokens, loaderThreads, failureBackoffMs, maxKnownAdapters);
+    }
+
     public EngineConfig withPrefill(int rows, int chunkTokens) {
         return new EngineConfig(baseDir, device, threads, adapterBudgetBytes, cpuCacheBytes, rows, chunkTokens,
                 loaderThreads, failureBackoffMs, maxKnownAdapters);

@@ -6,10 +6,14 @@ import ai.mint.api.AdamConfig;
 import ai.mint.engine.generate.ContinuousGenerator;
 import ai.mint.engine.lora.AdapterLeases;
 import ai.mint.engine.lora.DeviceAdapter;
+import ai.mint.engine.lora.LoraMerger;
 import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.lora.MergedWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.lora.WorkingSet;
+import ai.mint.engine.model.BaseModel;
 import ai.mint.engine.model.ByteLevelTokenizerFile;
+import ai.mint.engine.model.CheckpointFiles;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.HfModelLoader;
 import ai.mint.engine.model.ModelConfig;
@@ -23,11 +27,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The DJL implementation of {@link TrainableEngine}: loads the base once, keeps serving adapters in a
  * {@link WorkingSet} (device and CPU tiers, loader threads) and training policies in a {@link LoraTrainer}, and runs
- * generation as {@link ContinuousGenerator}s whose rows each use an adapter of either kind.
+ * generation as {@link ContinuousGenerator}s whose rows each use an adapter of either kind. Its base weights can be
+ * replaced while it stays open ({@link #replaceBase}): generation steps and training steps wait for the swap.
  */
 public final class LoraEngine implements TrainableEngine {
 
@@ -38,6 +45,8 @@ public final class LoraEngine implements TrainableEngine {
     private final ContinuousGenerator.Settings generation;
     private final AdapterLeases leases;
     private volatile boolean closed;
+    // generation steps and training read the base weights (read lock); replaceBase overwrites them in place (write)
+    private final ReadWriteLock baseWeights = new ReentrantReadWriteLock();
 
     private LoraEngine(DecoderModel model, WorkingSet workingSet, HuggingFaceTokenizer tokenizer,
                        ContinuousGenerator.Settings generation) {
@@ -130,7 +139,8 @@ public final class LoraEngine implements TrainableEngine {
         workingSet.addListener(wake);
         ContinuousGenerator.Settings s = new ContinuousGenerator.Settings(generation.prefillRows(),
                 generation.prefillChunkTokens(), maxRows);
-        return new ContinuousGenerator(model, padToken(model), s, leases, wake, () -> workingSet.removeListener(wake));
+        return new ContinuousGenerator(model, padToken(model), s, leases, wake, () -> workingSet.removeListener(wake),
+                baseWeights.readLock());
     }
 
     /** Serving adapters come from the working set; training policies' factors are always on the device. */
@@ -222,6 +232,42 @@ public final class LoraEngine implements TrainableEngine {
         }
     }
 
+    /**
+     * Merges {@code revision} into this engine's resident base on its device ({@code W + scale * A B} as tensor ops);
+     * the base itself is not changed. Write the result with {@link MergedWeights#write} and close it. This is the
+     * merged-checkpoint handoff that MinT avoids, kept to measure it.
+     */
+    @Override
+    public MergedWeights mergeAdapter(LoraWeights revision) {
+        baseWeights.readLock().lock();
+        try {
+            return LoraMerger.merge(model.base(), revision);
+        } finally {
+            baseWeights.readLock().unlock();
+        }
+    }
+
+    /**
+     * Replaces the base weights of this open engine with those of the checkpoint in {@code checkpointDir} (same
+     * architecture, e.g. a merged checkpoint of this base): the files are read and uploaded while generation goes
+     * on, then every base array is overwritten in place on the device while generation waits (between its steps).
+     * Resident adapters, the tokenizer and the engine's settings stay. Needs device memory for a second copy of the
+     * base while it runs. A checkpoint of another architecture is refused and the old weights keep serving.
+     */
+    @Override
+    public void replaceBase(Path checkpointDir) {
+        ModelConfig incoming = ModelConfig.read(checkpointDir.resolve("config.json"));
+        try (BaseModel fresh = BaseModel.fromHost(incoming, CheckpointFiles.readAll(checkpointDir),
+                model.base().device())) {
+            baseWeights.writeLock().lock();
+            try {
+                model.base().overwriteWith(fresh);
+            } finally {
+                baseWeights.writeLock().unlock();
+            }
+        }
+    }
+
     @Override
     public AdapterStatus adapterStatus(String adapterId) {
         return workingSet.status(adapterId);
@@ -280,7 +326,12 @@ public final class LoraEngine implements TrainableEngine {
     @Override
     public List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget,
                                                   Runnable betweenPasses) {
-        return trainer.forwardBackward(work, budget, betweenPasses);
+        baseWeights.readLock().lock();
+        try {
+            return trainer.forwardBackward(work, budget, betweenPasses);
+        } finally {
+            baseWeights.readLock().unlock();
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package ai.mint.worker;
 
 import ai.mint.common.ids.EventIds;
+import ai.mint.engine.EngineException;
 import ai.mint.engine.GenerationParams;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
@@ -55,24 +56,31 @@ public final class InferenceHandler {
         CatalogEntry entry = ctx.policy(q.getPolicyId());
         String revision = q.getRevision() != null ? q.getRevision() : entry.getServingRevision();
         if (revision == null) {
-            throw new RejectedWorkException("policy '" + q.getPolicyId() + "' has no serving revision yet; pin a"
-                    + " revision or wait for one to pass eval");
+            throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "policy '" + q.getPolicyId()
+                    + "' has no serving revision yet; pin a revision or wait for one to pass eval", null);
         }
         var known = entry.getRevisions().stream().filter(r -> r.getRevision().equals(revision)).findFirst()
-                .orElseThrow(() -> new RejectedWorkException("policy '" + q.getPolicyId() + "' has no revision '"
-                        + revision + "'"));
+                .orElseThrow(() -> new RejectedWorkException(RejectedWorkException.NOT_FOUND, "policy '"
+                        + q.getPolicyId() + "' has no revision '" + revision + "'", null));
         if (known.getAdapterUri() == null) {
-            throw new RejectedWorkException("revision '" + revision + "' of policy '" + q.getPolicyId()
-                    + "' is not exported yet");
+            throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "revision '" + revision
+                    + "' of policy '" + q.getPolicyId() + "' is not exported yet", null);
         }
         var sampling = q.getSampling();
         int limit = ctx.limits().maxTokens();
         if (sampling.getMaxTokens() < 1 || sampling.getMaxTokens() > limit) {
-            throw new RejectedWorkException("max_tokens " + sampling.getMaxTokens() + " is out of range 1.." + limit);
+            throw new RejectedWorkException(RejectedWorkException.BAD_REQUEST, "max_tokens "
+                    + sampling.getMaxTokens() + " is out of range 1.." + limit, null);
         }
         int[] tokens = ctx.runtime().encode(q.getPrompt());
         if (tokens.length == 0) {
-            throw new RejectedWorkException("prompt is empty");
+            throw new RejectedWorkException(RejectedWorkException.BAD_REQUEST, "prompt is empty", null);
+        }
+        try {
+            // refused here, alone, as a bad request: its row could never run
+            ctx.runtime().checkFits(tokens.length, sampling.getMaxTokens());
+        } catch (EngineException e) {
+            throw new RejectedWorkException(RejectedWorkException.BAD_REQUEST, e.getMessage(), e);
         }
         String adapter = ctx.runtime().adapterFor(q.getPolicyId(), revision, known.getAdapterUri(), known.getSha256());
         return new Resolved(q, entry, revision, adapter, tokens, taken);
@@ -104,7 +112,7 @@ public final class InferenceHandler {
                     s.getTemperature(), s.getTopP(), seed, Set.of(ctx.runtime().eosToken())));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(List.of(failure(q, "request " + q.getRequestId() + ": "
-                    + e.getMessage())));
+                    + e.getMessage(), RejectedWorkException.BAD_REQUEST)));
         }
         ChunkStream stream = q.getStream() ? new ChunkStream(q, r.revision(), ctx.workerId(),
                 ctx.limits().streamChunkTokens(), ctx.runtime()::decode, chunks, ctx.replies()) : null;
@@ -116,7 +124,8 @@ public final class InferenceHandler {
     /** On the replies executor: the last chunk, then the response (or the error) and the live metric. */
     private CompletableFuture<List<Reply>> answered(Resolved r, ChunkStream stream, GenerationResult g,
                                                     Throwable error) {
-        List<Reply> replies = error == null ? replies(r, g) : List.of(failure(r.request(), reason(error)));
+        List<Reply> replies = error == null ? replies(r, g)
+                : List.of(failure(r.request(), reason(error), InferenceProcessor.INTERNAL));
         if (stream == null) {
             return CompletableFuture.completedFuture(replies);
         }
@@ -133,6 +142,8 @@ public final class InferenceHandler {
                 .setLogprobs(RolloutHandler.boxedFloats(g.logProbs()))
                 .setFinishReason(g.finishReason())
                 .setLatencyMs((System.nanoTime() - r.takenNanos()) / 1_000_000)
+                .setPromptTokens(r.promptTokens().length)
+                .setCompletionTokenTexts(tokenTexts(g.tokens()))
                 .build();
         List<Reply> replies = new ArrayList<>(2);
         replies.add(new Reply(replyTopic(q), q.getPolicyId(), response));
@@ -146,9 +157,19 @@ public final class InferenceHandler {
         return "generation failed: " + (e.getMessage() != null ? e.getMessage() : e.toString());
     }
 
-    public Reply failure(InferenceRequest q, String reason) {
+    /** An error answer; {@code code} is the kind of failure ({@link RejectedWorkException#code()}, or internal). */
+    public Reply failure(InferenceRequest q, String reason, String code) {
         return new Reply(replyTopic(q), q.getPolicyId(), base(q).setRevision("").setCompletionText("")
-                .setFinishReason("error").setLatencyMs(0).setError(reason).build());
+                .setFinishReason("error").setLatencyMs(0).setError(reason).setErrorCode(code).build());
+    }
+
+    /** Each generated token's own text, so that clients can show log-probabilities per token. */
+    private List<String> tokenTexts(int[] tokens) {
+        List<String> texts = new ArrayList<>(tokens.length);
+        for (int token : tokens) {
+            texts.add(ctx.runtime().decode(new int[]{token}));
+        }
+        return texts;
     }
 
     private java.util.Optional<Reply> liveMetric(Resolved r, String text, int tokens) {

@@ -12,14 +12,18 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Processes a poll of inference requests: each is decoded and resolved to its revision on its own (a bad one is
- * answered with an error and dead-lettered), then every good one joins the model thread's continuous batch and is
- * published as soon as it is answered (streamed, if it asked). The poll's future completes when all its answers are
- * published, which is when {@link RequestLoop} may commit it; meanwhile the loop takes the next poll. A registry outage
- * while decoding is thrown before anything is answered, so the loop takes the poll again: valid requests are never
- * dead-lettered for it.
+ * The worker's inference path behind its intakes: requests (a poll of raw request records, or the requests of the
+ * packs {@link PackRunner} hands in) are each resolved to their revision on their own (a bad one is answered with an
+ * error and dead-lettered), then every good one joins the model thread's continuous batch and is published as soon as
+ * it is answered (streamed, if it asked). The returned future completes when all the answers are published, which is
+ * when {@link RequestLoop} may commit the poll or the runner may report its packs done; meanwhile the intake takes
+ * more. A registry outage while decoding is thrown before anything is answered, so the loop takes the poll again:
+ * valid requests are never dead-lettered for it.
  */
 public final class InferenceProcessor implements RequestLoop.AsyncProcessor {
+
+    /** The error code of failures that are the worker's, not the request's. */
+    static final String INTERNAL = "internal";
 
     private final WorkerOutputs outputs;
     private final InferenceHandler handler;
@@ -32,20 +36,38 @@ public final class InferenceProcessor implements RequestLoop.AsyncProcessor {
         this.decoder = EventDecoder.of(registry, InferenceRequest.class, retry);
     }
 
+    /** A decoded request and the record it came in (the request itself, or the pack that carried it). */
+    public record Incoming(InferenceRequest request, ConsumerRecord<String, byte[]> source) {
+    }
+
+    /** The raw intake: a poll of inference request records. */
     @Override
     public CompletableFuture<?> process(List<ConsumerRecord<String, byte[]>> records) {
         List<DecodeResult<InferenceRequest>> decoded = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             decoded.add(decoder.decode(record.topic(), record.key(), record.headers(), record.value()));
         }
-        List<InferenceHandler.Resolved> ready = new ArrayList<>();
+        List<Incoming> good = new ArrayList<>(records.size());
         for (int r = 0; r < records.size(); r++) {
             ConsumerRecord<String, byte[]> record = records.get(r);
             if (!decoded.get(r).ok()) {
                 outputs.deadLetter(record, record.key(), decoded.get(r).errorClass(), decoded.get(r).reason());
-                continue;
+            } else {
+                good.add(new Incoming(decoded.get(r).event(), record));
             }
-            InferenceRequest q = decoded.get(r).event();
+        }
+        return answer(good);
+    }
+
+    /**
+     * Answers decoded requests, each exactly once (with a completion, or with an error that says why); the future
+     * completes when every answer is published. A request that cannot be resolved is answered and dead-lettered (with
+     * its source record) before this returns.
+     */
+    public CompletableFuture<?> answer(List<Incoming> requests) {
+        List<InferenceHandler.Resolved> ready = new ArrayList<>();
+        for (Incoming in : requests) {
+            InferenceRequest q = in.request();
             try {
                 ready.add(handler.resolve(q));
             } catch (RuntimeException e) {
@@ -53,9 +75,11 @@ public final class InferenceProcessor implements RequestLoop.AsyncProcessor {
                     throw e;
                 }
                 String reason = e instanceof RejectedWorkException ? e.getMessage() : e.toString();
-                Reply failure = handler.failure(q, reason);
+                String code = e instanceof RejectedWorkException rejected && rejected.code() != null
+                        ? rejected.code() : INTERNAL;
+                Reply failure = handler.failure(q, reason, code);
                 outputs.sendAndWait(failure.topic(), failure.key(), failure.event());
-                outputs.deadLetter(record, q.getPolicyId(), e, reason);
+                outputs.deadLetter(in.source(), q.getPolicyId(), e, reason);
             }
         }
         List<CompletableFuture<?>> published = new ArrayList<>(ready.size());

@@ -3,11 +3,13 @@ package ai.mint.worker;
 import ai.mint.engine.AdapterSource;
 import ai.mint.engine.AdapterStatus;
 import ai.mint.engine.EngineConfig;
+import ai.mint.engine.EngineException;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.MicroBatchBudget;
 import ai.mint.engine.TokenSink;
 import ai.mint.engine.TrainableEngine;
+import ai.mint.engine.WorkingSetStats;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.training.service.TrainingService;
 import ai.mint.worker.store.AdapterStore;
@@ -16,6 +18,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * The worker's resident base model, shared by all its roles: one engine and the {@link TrainingService} whose thread
@@ -30,6 +34,7 @@ public final class ModelRuntime implements AutoCloseable {
     private final TrainingService training;
     private final AdapterStore store;
     private final String baseModel;
+    private volatile LongConsumer coldLoads = nanos -> { };
 
     private ModelRuntime(TrainableEngine engine, TrainingService training, AdapterStore store, String baseModel) {
         this.engine = engine;
@@ -92,12 +97,25 @@ public final class ModelRuntime implements AutoCloseable {
         }
         String id = policyId + "@" + revision;
         String address = uri != null ? uri : store.uriOf(policyId, "sampler", revision);
-        engine.registerAdapter(id, new StoredAdapter(store, address, expectedSha256));
+        engine.registerAdapter(id, new StoredAdapter(address, expectedSha256));
         return id;
     }
 
+    /** Tells {@code listener} how long each cold open from the store took (nanoseconds), replacing an earlier one. */
+    public void onColdLoad(LongConsumer listener) {
+        this.coldLoads = listener;
+    }
+
     /** An adapter in the store: opened (and its checksum verified) on the engine's loader thread. */
-    private record StoredAdapter(AdapterStore store, String uri, String sha256) implements AdapterSource {
+    private final class StoredAdapter implements AdapterSource {
+        private final String uri;
+        private final String sha256;
+
+        StoredAdapter(String uri, String sha256) {
+            this.uri = uri;
+            this.sha256 = sha256;
+        }
+
         @Override
         public String identity() {
             return uri + "#" + sha256;
@@ -105,14 +123,31 @@ public final class ModelRuntime implements AutoCloseable {
 
         @Override
         public Path open() {
-            return store.open(uri, sha256);
+            long started = System.nanoTime();
+            Path dir = store.open(uri, sha256);
+            coldLoads.accept(System.nanoTime() - started);
+            return dir;
         }
     }
 
-    /** Starts loading the revision's adapter onto the device; completes when it is there (or fails, with why). */
-    public CompletableFuture<AdapterStatus> prefetch(String policyId, String revision, String uri, String sha256) {
+    /**
+     * Starts loading the revision's adapter onto the device on the engine's loader threads (a load the scheduler sent
+     * ahead of its pack, or a warm-up); completes when it is there, or fails with why it could not be (null for the
+     * base revision). A load whose {@code stillWanted} says no when it arrives (its pack was answered before it came)
+     * is skipped, so that a late load does not evict adapters that are in use for packs already done.
+     */
+    public CompletableFuture<AdapterStatus> prefetch(String policyId, String revision, String uri, String sha256,
+                                                     BooleanSupplier stillWanted) {
+        if (!stillWanted.getAsBoolean()) {
+            return CompletableFuture.completedFuture(null);
+        }
         String id = adapterFor(policyId, revision, uri, sha256);
         return id == null ? CompletableFuture.completedFuture(null) : engine.prefetch(id);
+    }
+
+    /** {@link #prefetch(String, String, String, String, BooleanSupplier)} of a load that is always wanted. */
+    public CompletableFuture<AdapterStatus> prefetch(String policyId, String revision, String uri, String sha256) {
+        return prefetch(policyId, revision, uri, sha256, () -> true);
     }
 
     /**
@@ -192,8 +227,26 @@ public final class ModelRuntime implements AutoCloseable {
         return engine.workingSet();
     }
 
-    public ai.mint.engine.WorkingSetStats workingSetStats() {
+    /** Bytes per tier (and both budgets), peak device bytes and load counters of the working set. */
+    public WorkingSetStats workingSetStats() {
         return engine.workingSetStats();
+    }
+
+    public long adapterLoads() {
+        return engine.adapterLoads();
+    }
+
+    public long adapterEvictions() {
+        return engine.adapterEvictions();
+    }
+
+    /** Throws a clear error when {@code promptLength + maxNewTokens} positions would not fit the model. */
+    public void checkFits(int promptLength, int maxNewTokens) {
+        long needed = (long) promptLength + maxNewTokens;
+        if (needed > engine.maxPositions()) {
+            throw new EngineException("prompt of " + promptLength + " tokens plus max_tokens " + maxNewTokens
+                    + " needs " + needed + " positions but this model encodes at most " + engine.maxPositions());
+        }
     }
 
     public long cpuAdapterBytes() {

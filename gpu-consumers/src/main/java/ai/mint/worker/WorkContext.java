@@ -93,11 +93,13 @@ public final class WorkContext implements AutoCloseable {
         Duration caughtUpWait = limits.caughtUpWait();
         Duration wait = catalog.caughtUp() && catalogWait.compareTo(caughtUpWait) > 0 ? caughtUpWait : catalogWait;
         CatalogEntry entry = catalog.awaitEntry(policyId, wait).orElseThrow(() -> new RejectedWorkException(
-                "unknown policy '" + policyId + "': not in the catalog after " + wait.toMillis() + " ms"));
+                RejectedWorkException.NOT_FOUND, "unknown policy '" + policyId + "': not in the catalog after "
+                + wait.toMillis() + " ms", null));
         String base = entry.getSpec().getBaseModel();
         if (!base.equals(runtime.baseModel())) {
-            throw new RejectedWorkException("policy '" + policyId + "' uses base model '" + base
-                    + "'; this worker keeps '" + runtime.baseModel() + "' resident");
+            throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "policy '" + policyId
+                    + "' uses base model '" + base + "'; this worker keeps '" + runtime.baseModel() + "' resident",
+                    null);
         }
         return entry;
     }

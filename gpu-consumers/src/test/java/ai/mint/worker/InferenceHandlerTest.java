@@ -230,8 +230,35 @@ class InferenceHandlerTest {
     void shouldRefuseAnUnknownRevisionAndAPolicyWithNothingServing() {
         serving(null);
         assertThatThrownBy(() -> serve.resolve(request("1", null))).isInstanceOf(RejectedWorkException.class)
-                .hasMessageContaining("no serving revision");
+                .hasMessageContaining("no serving revision")
+                .extracting(e -> ((RejectedWorkException) e).code()).isEqualTo(RejectedWorkException.UNAVAILABLE);
         assertThatThrownBy(() -> serve.resolve(request("2", "rev-zzz"))).isInstanceOf(RejectedWorkException.class)
-                .hasMessageContaining("no revision 'rev-zzz'");
+                .hasMessageContaining("no revision 'rev-zzz'")
+                .extracting(e -> ((RejectedWorkException) e).code()).isEqualTo(RejectedWorkException.NOT_FOUND);
+    }
+
+    @Test
+    void shouldCountPromptTokensAndSendEachTokenTextSoThatTheyAddUpToTheCompletion() {
+        serving("rev-a");
+        InferenceResponse answer = response(serve.answer(List.of(serve.resolve(request("1", null)))).get(0));
+
+        assertThat(answer.getPromptTokens()).isEqualTo(runtime.encode("hello").length).isPositive();
+        assertThat(answer.getCompletionTokenTexts()).hasSameSizeAs(answer.getCompletionTokens());
+        // the byte-level tokenizer decodes token by token to the same text as the whole completion
+        assertThat(String.join("", answer.getCompletionTokenTexts())).isEqualTo(answer.getCompletionText());
+    }
+
+    @Test
+    void shouldRefuseAPromptPastTheContextLengthAloneAsABadRequest() {
+        serving("rev-a");
+        InferenceRequest tooLong = InferenceRequest.newBuilder(request("long", null))
+                .setPrompt("x".repeat(TestModels.microDense().maxPositions())).build();
+
+        assertThatThrownBy(() -> serve.resolve(tooLong)).isInstanceOf(RejectedWorkException.class)
+                .hasMessageContaining("positions")
+                .extracting(e -> ((RejectedWorkException) e).code()).isEqualTo(RejectedWorkException.BAD_REQUEST);
+        InferenceResponse failure = response(serve.failure(tooLong, "too long", RejectedWorkException.BAD_REQUEST));
+        assertThat(failure.getErrorCode()).isEqualTo(RejectedWorkException.BAD_REQUEST);
+        assertThat(failure.getError()).isEqualTo("too long");
     }
 }

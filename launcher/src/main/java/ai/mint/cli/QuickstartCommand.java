@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
  * lets eval promote revisions, samples each, rolls one back and prints the catalog (see {@link QuickstartJob}).
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "The whole product in a few minutes on the embedded platform: make the tiny base if missing, "
+        description = "The whole product in a few minutes on the embedded platform: use the English base "
+                + "(models/brown-small, pretrained first if missing), "
                 + "start broker, registry, catalog app, orchestrator and a worker, train 4 policies with different "
                 + "rewards concurrently (reward curves as they go), let eval promote revisions, sample each policy, "
                 + "roll one back, print the catalog and each policy's history, stop.")
@@ -31,7 +32,8 @@ public final class QuickstartCommand implements Callable<Integer> {
             description = "stop training after this many minutes even if steps remain (default ${DEFAULT-VALUE})")
     int minutes;
 
-    @Option(names = "--base", description = "base model directory (default .mint/models/tiny, made if missing)")
+    @Option(names = "--base", description = "base model directory (default models/brown-small, the English base "
+            + "the repository carries; pretrained into the directory if missing)")
     Path baseDir;
 
     @Option(names = "--keep-data", description = "keep the temporary data directory (its path is printed)")

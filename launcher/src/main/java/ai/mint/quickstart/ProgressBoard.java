@@ -50,11 +50,14 @@ final class ProgressBoard implements AutoCloseable {
         return byStep == null ? List.of() : new ArrayList<>(byStep.values());
     }
 
-    /** Steps whose revision has been evaluated (the loop's unit of progress). */
+    /**
+     * The step of the newest evaluated revision (the loop's unit of progress; steps run in order). The entry carries
+     * only the newest revisions, so this reads the step rather than counting revisions.
+     */
     int evaluatedSteps(String policy) {
-        return client.policy(policy).map(e -> (int) e.getRevisions().stream()
-                .filter(r -> r.getState() != RevisionState.TRAINED && r.getState() != RevisionState.EXPORTED).count())
-                .orElse(0);
+        return client.policy(policy).map(e -> e.getRevisions().stream()
+                .filter(r -> r.getState() != RevisionState.TRAINED && r.getState() != RevisionState.EXPORTED)
+                .mapToInt(r -> r.getStep()).max().orElse(0)).orElse(0);
     }
 
     boolean allDone() {

@@ -9,6 +9,8 @@ import ai.mint.common.connection.ConnectionFile;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.ModelPreset;
 import ai.mint.engine.safetensors.DType;
+import ai.mint.engine.pretrain.PretrainPreset;
+import ai.mint.engine.pretrain.EnglishBase;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.RollbackResult;
@@ -17,6 +19,8 @@ import ai.mint.orchestration.OrchestratorApp;
 import ai.mint.orchestration.OrchestratorConfig;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.platform.PlatformOptions;
+import ai.mint.scheduling.SchedulerApp;
+import ai.mint.scheduling.SchedulerConfig;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
 import java.io.ByteArrayOutputStream;
@@ -37,19 +41,23 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The quickstart's main job: the whole product on the embedded platform in a few minutes. It makes the tiny base if
- * missing, starts the broker and registry, the catalog app, the orchestrator and one worker in this JVM, creates four
+ * The quickstart's main job: the whole product on the embedded platform in a few minutes. It uses the English base
+ * the repository carries (pretraining it first if it is missing), prints what the base alone answers, starts the
+ * broker and registry, the catalog app, the orchestrator, the scheduler and one worker in this JVM, creates four
  * policies with different rewards and trains them concurrently while printing each one's reward curve, lets eval
- * promote revisions, samples every policy to show their outputs differ, rolls one back, prints the catalog and each
- * policy's history, and stops everything.
+ * promote revisions, samples every policy (through the scheduler's packs) to show their outputs differ, rolls one
+ * back, prints the catalog and each policy's history, and stops everything.
  */
 public final class QuickstartJob {
 
     /** What to run: steps per policy, a time limit, where the base and the data live. */
     public record Options(int steps, Duration timeLimit, Path baseDir, Path dataDir, boolean keepData) {
 
+        /** The repository's English base ({@code models/brown-small}) under {@code mintHome}. */
+
         public static Options defaults(Path mintHome) {
-            return new Options(60, Duration.ofMinutes(6), mintHome.resolve(".mint/models/tiny"), null, false);
+            return new Options(60, Duration.ofMinutes(6), mintHome.resolve(PretrainPreset.BUNDLED_SMALL),
+                    null, false);
         }
     }
 
@@ -68,6 +76,7 @@ public final class QuickstartJob {
     /** Runs the job; returns 0 when every stage was seen working. */
     public int run() throws Exception {
         Path baseDir = ensureBase(options.baseDir());
+        List<String> before = BaseSamples.greedy(baseDir, QuickstartPolicies.PROMPTS, QuickstartPolicies.MAX_TOKENS);
         Path dataDir = options.dataDir() != null ? Files.createDirectories(options.dataDir())
                 : Files.createTempDirectory("mint-quickstart-");
         say("data in " + dataDir);
@@ -89,6 +98,12 @@ public final class QuickstartJob {
                     OrchestratorConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
                     OrchestratorConfig.STATE_DIR, dataDir.resolve("orchestrator").toString())));
             running.add(() -> OrchestratorApp.stop(orchestrator));
+            KafkaStreams scheduler = SchedulerApp.start(new SchedulerConfig(Map.of(
+                    SchedulerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                    SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                    SchedulerConfig.STATE_DIR, dataDir.resolve("scheduler").toString())));
+            running.add(() -> SchedulerApp.stop(scheduler, Duration.ofSeconds(30)));
+            say("scheduler up: inference requests are packed by adapter and sent to the worker");
             Worker worker = Worker.start(new WorkerConfig(Map.of(
                     WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                     WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
@@ -104,7 +119,7 @@ public final class QuickstartJob {
             running.add(board);
 
             train(client, board, worker.config().baseModel);
-            boolean sampled = sampleAll(client);
+            boolean sampled = sampleAll(client, before);
             boolean rolledBack = rollBackOne(client);
             printCatalog(client);
             say(sampled && rolledBack ? "quickstart OK" : "quickstart finished with problems (see above)");
@@ -148,29 +163,34 @@ public final class QuickstartJob {
         }
     }
 
-    private boolean sampleAll(MintClient client) throws Exception {
+    private boolean sampleAll(MintClient client, List<String> before) throws Exception {
         say("");
-        say("samples (greedy, from each policy's serving revision):");
-        SamplingParams greedy = SamplingParams.newBuilder().setMaxTokens(12).setTemperature(0).build();
+        say("samples (greedy, " + QuickstartPolicies.MAX_TOKENS + " tokens): the base alone, then each policy's "
+                + "serving revision");
+        SamplingParams greedy = SamplingParams.newBuilder().setMaxTokens(QuickstartPolicies.MAX_TOKENS)
+                .setTemperature(0).build();
         boolean ok = true;
         List<String> firstCompletions = new ArrayList<>();
-        for (String prompt : QuickstartPolicies.PROMPTS.subList(0, 2)) {
+        for (int i = 0; i < QuickstartPolicies.PROMPTS.size(); i++) {
+            String prompt = QuickstartPolicies.PROMPTS.get(i);
+            say("  " + prompt + " ...");
+            say(String.format(Locale.ROOT, "    %-8s %-11s %s", "base", "", printable(prompt + before.get(i))));
             for (String name : QuickstartPolicies.NAMES) {
                 InferenceResponse r = client.sample(name, prompt, greedy, null).get(120, TimeUnit.SECONDS);
                 if (r.getError() != null) {
-                    say(String.format(Locale.ROOT, "  %-9s error: %s", name, r.getError()));
+                    say(String.format(Locale.ROOT, "    %-8s error: %s", name, r.getError()));
                     ok = false;
                     continue;
                 }
-                if (prompt.equals(QuickstartPolicies.PROMPTS.get(0))) {
+                if (i == 0) {
                     firstCompletions.add(r.getCompletionText());
                 }
-                say(String.format(Locale.ROOT, "  %-9s @%-10s %s", name, r.getRevision(),
+                say(String.format(Locale.ROOT, "    %-8s @%-10s %s", name, r.getRevision(),
                         printable(prompt + r.getCompletionText())));
             }
         }
         long distinct = firstCompletions.stream().distinct().count();
-        say(distinct + " distinct completions of '" + QuickstartPolicies.PROMPTS.get(0).trim() + "' from "
+        say(distinct + " distinct completions of '" + QuickstartPolicies.PROMPTS.get(0) + "' from "
                 + firstCompletions.size() + " policies over one shared base");
         return ok;
     }
@@ -197,8 +217,8 @@ public final class QuickstartJob {
                 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        InferenceResponse r = client.sample(name, QuickstartPolicies.PROMPTS.get(0),
-                SamplingParams.newBuilder().setMaxTokens(12).setTemperature(0).build(), null).get(120, TimeUnit.SECONDS);
+        InferenceResponse r = client.sample(name, QuickstartPolicies.PROMPTS.get(0), SamplingParams.newBuilder()
+                .setMaxTokens(QuickstartPolicies.MAX_TOKENS).setTemperature(0).build(), null).get(120, TimeUnit.SECONDS);
         say(String.format(Locale.ROOT, "  %-9s @%-10s %s", name, r.getRevision(),
                 printable(QuickstartPolicies.PROMPTS.get(0) + r.getCompletionText())));
         return result.getToRevision().equals(r.getRevision());
@@ -222,17 +242,20 @@ public final class QuickstartJob {
         out.flush();
     }
 
+    /** The base in {@code dir}; the English base is pretrained into it first when it is missing (once, cached). */
     private Path ensureBase(Path dir) {
         if (Files.isRegularFile(dir.resolve("config.json")) && Files.isRegularFile(dir.resolve("model.safetensors"))) {
             say("base model: " + dir);
             return dir;
         }
-        say("generating the tiny base model in " + dir + " ...");
-        BaseModelInitializer.write(dir, ModelPreset.TINY.config(false), 42L, DType.F32);
+        say("no base model in " + dir + ": pretraining the English base there (Brown corpus, preset small, about"
+                + " 12 minutes on 2 cores, once) ...");
+        Path home = Path.of(System.getProperty("mint.home", "."));
+        EnglishBase.make(PretrainPreset.SMALL, dir, home, this::say, System.out, System.console() != null);
         return dir;
     }
 
-    /** Completions of a random byte-level model hold control and invalid bytes; show them escaped. */
+    /** Completions may hold control characters or bytes that are not whole UTF-8 characters; show them escaped. */
     static String printable(String text) {
         StringBuilder sb = new StringBuilder();
         text.codePoints().forEach(c -> {

@@ -11,18 +11,23 @@ import java.util.Map;
 
 /**
  * The policies the quickstart trains side by side over one base: the same prompts, each with a different reward, so
- * that after training their outputs differ in the way their rewards ask for. The rewards are chosen to be learnable by
- * a tiny random byte-level model within a few steps: each rewards a class of characters it emits now and then.
+ * that after training their outputs differ in the way their rewards ask for. On the English base
+ * ({@code models/brown-small}) each reward pays for something a reader sees at once and that the base already does
+ * now and then (a few percent of its samples), so GRPO has something to reinforce from the first steps: a colour
+ * word, a year, a short answer, the word "time". The KL term to the base keeps the answers in English.
  */
 final class QuickstartPolicies {
 
-    static final List<String> PROMPTS = List.of("Hello, ", "The answer is ", "Once upon a time ", "Note: ");
+    static final List<String> PROMPTS = List.of("The house was", "She said", "He asked", "In the morning");
     static final Map<String, String> REWARDS = Map.of(
-            "digits", "{\"type\":\"regex\",\"pattern\":\"[0-9]\"}",
-            "vowels", "{\"type\":\"regex\",\"pattern\":\"[aeiouAEIOU]\"}",
-            "capitals", "{\"type\":\"regex\",\"pattern\":\"[A-Z]\"}",
-            "sevens", "{\"type\":\"contains\",\"text\":\"7\"}");
-    static final List<String> NAMES = List.of("digits", "vowels", "capitals", "sevens");
+            "colour", "{\"type\":\"regex\",\"pattern\":"
+                    + "\"(?i)\\\\b(red|blue|green|yellow|white|black|brown|gray|grey|pink|purple|orange)\\\\b\"}",
+            "year", "{\"type\":\"regex\",\"pattern\":\"\\\\b1[89][0-9][0-9]\\\\b\"}",
+            "short", "{\"type\":\"length_target\",\"target\":3,\"unit\":\"words\"}",
+            "time", "{\"type\":\"contains\",\"text\":\"time\"}");
+    static final List<String> NAMES = List.of("colour", "year", "short", "time");
+    /** Tokens per answer, in training, eval and the printed samples. */
+    static final int MAX_TOKENS = 14;
 
     private QuickstartPolicies() {
     }
@@ -35,7 +40,8 @@ final class QuickstartPolicies {
                         .setTargetModules(List.of("q_proj", "v_proj", "o_proj", "up_proj", "down_proj")).build())
                 .setRewardSpec(REWARDS.get(name))
                 .setTraining(TrainingSpec.newBuilder().setPrompts(PROMPTS).setGroupSize(8).setSteps(steps)
-                        .setLearningRate(0.05).setMaxTokens(12).setTemperature(1.0).setKlCoef(0).setSeed(seed).build())
+                        .setLearningRate(5e-3).setMaxTokens(MAX_TOKENS).setTemperature(1.0).setKlCoef(0.1).setSeed(seed)
+                        .build())
                 .setEval(EvalSpec.newBuilder().setPrompts(PROMPTS).setSamplesPerPrompt(4).setMetric("reward").build())
                 // promote an evaluated revision when it scores at least as well as the one serving
                 .setGate(PromotionGate.newBuilder().setMetric("reward").setMinScore(0).setMinImprovement(0).build())

@@ -25,7 +25,7 @@ class ConnectionLayerTest {
             "--catalog-url", "--connection-file", "--kafka", "--kafka-config");
     /** Commands that start their own platform (every benchmark too) or talk to none. */
     private static final Set<String> STANDALONE = Set.of("mint", "up", "bench", "quickstart", "smoke", "schemas",
-            "check", "release", "base", "init", "generate", "help");
+            "check", "release", "base", "init", "pretrain", "generate", "help");
 
     @Test
     void shouldResolveTopicsCommandFromFlagThenEnvironmentThenFileWithKafkaPropertiesReachingTheAdmin(

@@ -1,6 +1,13 @@
 package ai.mint.serde;
 
 import ai.mint.registry.SchemaRegistryClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -22,6 +29,23 @@ public final class AvroSerdes {
                                                                boolean isKey) {
         AvroEventSerializer<T> serializer = new AvroEventSerializer<>(registry, isKey);
         return Serdes.serdeFrom(serializer, new AvroEventDeserializer<>(registry, type));
+    }
+
+    /**
+     * Plain Avro binary of a generated record: no wire-format header, no schema id, so it depends only on the content
+     * (digests of stores, size limits).
+     */
+    public static byte[] plainBinary(SpecificRecord record) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            new SpecificDatumWriter<SpecificRecord>(record.getSchema(), SpecificData.getForClass(record.getClass()))
+                    .write(record, encoder);
+            encoder.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Value serde of GenericRecords: written with the record's schema, read in the writer's schema. */

@@ -3,17 +3,21 @@ package ai.mint.topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The one list of the platform's topics. Every lifecycle stage (rollout, update, export, eval, serve, rollback) has a
  * requests topic (work) and a results topic; inference, worker status, metrics, the catalog and rejected input have
  * their own. Keys are policy ids (worker ids on the worker-status topic, POLICY@REVISION on the adapter-pins topic).
+ * Each worker also has a work topic of its own ({@link #workTopic}), where the scheduler sends it adapter-packed work.
  */
 public final class Topics {
 
     private static final String EVENTS = "ai.mint.events.";
     private static final int PARTITIONS = 3;
     private static final short REPLICATION = 3;
+    private static final Duration DAY = Duration.ofDays(1);
     private static final Duration WEEK = Duration.ofDays(7);
     private static final Duration MONTH = Duration.ofDays(30);
 
@@ -59,7 +63,7 @@ public final class Topics {
     public static final TopicSpec INFERENCE_RESPONSES = stream("mint.inference.responses", "InferenceResponse",
             "Completions, with the revision that answered.");
     public static final TopicSpec INFERENCE_CHUNKS = new TopicSpec("mint.inference.chunks", PARTITIONS, REPLICATION,
-            CleanupPolicy.DELETE, Duration.ofDays(1), "string (policy id)", EVENTS + "InferenceChunk",
+            CleanupPolicy.DELETE, DAY, "string (policy id)", EVENTS + "InferenceChunk",
             "Streamed completions: tokens and text deltas of requests that asked to stream, as they are generated.");
     public static final TopicSpec ADAPTER_PINS = new TopicSpec("mint.adapter.pins", PARTITIONS, REPLICATION,
             CleanupPolicy.COMPACT, null, "string (POLICY@REVISION)", EVENTS + "AdapterPin",
@@ -67,16 +71,35 @@ public final class Topics {
     public static final TopicSpec ADAPTER_PIN_RESULTS = stream("mint.adapter.pin.results", "AdapterPinResult",
             "Each worker's answer to a pin: resident and pinned, unpinned, or refused with the reason.");
 
+    public static final TopicSpec WORK_DONE = new TopicSpec("mint.work.done", PARTITIONS, REPLICATION,
+            CleanupPolicy.DELETE, DAY, "string (policy id)", EVENTS + "PackDone",
+            "Workers' reports of the pack requests they answered; the scheduler frees their queues by them.");
+
     public static final TopicSpec WORKER_STATUS = new TopicSpec("mint.worker.status", PARTITIONS, REPLICATION,
             CleanupPolicy.COMPACT, null, "string (worker id)", EVENTS + "WorkerStatus",
             "Worker heartbeats: roles, resident adapters, capacity and load; latest per worker.");
     public static final TopicSpec METRICS = stream("mint.metrics", "Metric",
             "Measurements published by apps and workers (per policy where it applies).");
     public static final TopicSpec CATALOG = compacted("mint.catalog", "CatalogEntry",
-            "The policy catalog as the catalog app folds it: revisions, serving pointer, history; latest per policy.");
+            "The policy catalog as the catalog app folds it: spec, serving pointer, newest revisions and moves, counts; "
+                    + "latest per policy.");
+    public static final TopicSpec CATALOG_REVISIONS = new TopicSpec("mint.catalog.revisions", PARTITIONS, REPLICATION,
+            CleanupPolicy.COMPACT, null, "string (POLICY@REVISION; partitioned by policy id)",
+            EVENTS + "CatalogRevision", "Every revision of every policy as the catalog knows it; latest per revision.");
+    public static final TopicSpec CATALOG_HISTORY = new TopicSpec("mint.catalog.history", PARTITIONS, REPLICATION,
+            CleanupPolicy.DELETE, null, "string (policy id)", EVENTS + "PointerMoved",
+            "The audit log of serving-pointer moves (who moved what, when, why); append-only, kept forever.");
+    public static final TopicSpec CATALOG_RETIREMENTS = stream("mint.catalog.retirements", "RevisionRetired",
+            MONTH, "Revisions retention retired, and from when their stored files may be removed.");
     public static final TopicSpec DEAD_LETTER = new TopicSpec("mint.deadletter", PARTITIONS, REPLICATION,
             CleanupPolicy.DELETE, MONTH, "string (source record key, or empty)", EVENTS + "DeadLetter",
             "Records that could not be processed, with where they came from and why.");
+
+    /**
+     * Prefix of the reply topics of single instances ({@link #inferenceReplies}): not in {@link #ALL}, since each
+     * instance creates its own.
+     */
+    public static final String INFERENCE_REPLIES_PREFIX = "mint.inference.replies.";
 
     /** Every topic, in the order people read them. */
     public static final List<TopicSpec> ALL = List.of(
@@ -87,9 +110,37 @@ public final class Topics {
             EVAL_REQUESTS, EVAL_RESULTS,
             SERVE_REQUESTS, SERVE_RESULTS,
             ROLLBACK_REQUESTS, ROLLBACK_RESULTS,
-            INFERENCE_REQUESTS, INFERENCE_RESPONSES, INFERENCE_CHUNKS,
+            INFERENCE_REQUESTS, INFERENCE_RESPONSES, INFERENCE_CHUNKS, WORK_DONE,
             ADAPTER_PINS, ADAPTER_PIN_RESULTS,
-            WORKER_STATUS, METRICS, CATALOG, DEAD_LETTER);
+            WORKER_STATUS, METRICS, CATALOG, CATALOG_REVISIONS, CATALOG_HISTORY, CATALOG_RETIREMENTS, DEAD_LETTER);
+
+    /**
+     * The largest record a topic takes (the broker's default {@code message.max.bytes}). Whatever the platform writes
+     * must stay below it; the catalog bounds its records so that no policy's age can pass it.
+     */
+    public static final int MAX_MESSAGE_BYTES = 1_048_588;
+
+    /** Placeholder of the worker id in the names of {@link #PER_WORKER} topics. */
+    public static final String WORKER_ID_PLACEHOLDER = "<worker-id>";
+
+    /**
+     * The template of each worker's own work topic: the scheduler addresses a worker's packs and loads to it, the
+     * worker creates it at start ({@link #workTopic}). One partition, so a load reaches the worker before the pack
+     * it prepares; short retention, since a worker reads only what is sent after it starts.
+     */
+    public static final TopicSpec WORK = new TopicSpec("mint.worker." + WORKER_ID_PLACEHOLDER + ".work", 1,
+            REPLICATION, CleanupPolicy.DELETE, DAY, "string (policy id)", EVENTS + "WorkItem",
+            "Adapter-packed work addressed to one worker: packs of inference requests by adapter revision, and "
+                    + "loads scheduled ahead of them.");
+
+    /** Topics that exist once per worker, named from a template; not created by provisioning. */
+    public static final List<TopicSpec> PER_WORKER = List.of(WORK);
+
+    /** Every topic definition of the event contract: {@link #ALL} and the {@link #PER_WORKER} templates. */
+    public static final List<TopicSpec> CONTRACT = Stream.concat(ALL.stream(), PER_WORKER.stream())
+            .toList();
+
+    private static final Pattern TOPIC_SAFE = Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
     private Topics() {
     }
@@ -105,8 +156,47 @@ public final class Topics {
                 "unknown topic '" + name + "'; known topics: " + ALL.stream().map(TopicSpec::name).toList()));
     }
 
+    /**
+     * The reply topic of one instance (a gateway): its inference requests name it as {@code reply_topic}, so that the
+     * instance reads only its own responses instead of every response on {@link #INFERENCE_RESPONSES}. One partition
+     * (one reader), kept an hour: a reply is read within seconds or its request has timed out.
+     *
+     * @param instanceId the instance's stable id (letters, digits, '.', '_', '-')
+     */
+    public static TopicSpec inferenceReplies(String instanceId) {
+        if (instanceId == null || !isTopicSafe(instanceId)) {
+            throw new IllegalArgumentException("instance id '" + instanceId + "' cannot name a topic: use 1-200 "
+                    + "letters, digits, '.', '_' or '-'");
+        }
+        return new TopicSpec(INFERENCE_REPLIES_PREFIX + instanceId, 1, REPLICATION, CleanupPolicy.DELETE,
+                Duration.ofHours(1), "string (policy id)", EVENTS + "InferenceResponse",
+                "Completions for the requests of one instance, which names this topic as their reply_topic.");
+    }
+
+    /**
+     * The work topic of worker {@code workerId}, from the {@link #WORK} template. Worker ids become part of a topic
+     * name, so they are limited to letters, digits, '.', '_' and '-' (at most 200).
+     */
+    public static TopicSpec workTopic(String workerId) {
+        if (workerId == null || !TOPIC_SAFE.matcher(workerId).matches()) {
+            throw new IllegalArgumentException("worker id '" + workerId + "' cannot name a topic: use 1-200 letters,"
+                    + " digits, '.', '_' or '-'");
+        }
+        return new TopicSpec(WORK.name().replace(WORKER_ID_PLACEHOLDER, workerId), WORK.partitions(),
+                WORK.replication(), WORK.cleanup(), WORK.retention(), WORK.keyType(), WORK.valueRecord(), WORK.doc());
+    }
+
+    /** Whether {@code workerId} can name a work topic ({@link #workTopic}). */
+    public static boolean isTopicSafe(String workerId) {
+        return workerId != null && TOPIC_SAFE.matcher(workerId).matches();
+    }
+
     private static TopicSpec stream(String name, String record, String doc) {
-        return new TopicSpec(name, PARTITIONS, REPLICATION, CleanupPolicy.DELETE, WEEK, "string (policy id)",
+        return stream(name, record, WEEK, doc);
+    }
+
+    private static TopicSpec stream(String name, String record, Duration retention, String doc) {
+        return new TopicSpec(name, PARTITIONS, REPLICATION, CleanupPolicy.DELETE, retention, "string (policy id)",
                 EVENTS + record, doc);
     }
 

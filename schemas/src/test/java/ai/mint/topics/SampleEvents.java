@@ -3,8 +3,10 @@ package ai.mint.topics;
 import ai.mint.events.AdamParams;
 import ai.mint.events.AdapterPin;
 import ai.mint.events.AdapterPinResult;
+import ai.mint.events.AdapterState;
 import ai.mint.events.AdapterTier;
 import ai.mint.events.CatalogEntry;
+import ai.mint.events.CatalogRevision;
 import ai.mint.events.DeadLetter;
 import ai.mint.events.EvalRequest;
 import ai.mint.events.EvalResult;
@@ -16,12 +18,16 @@ import ai.mint.events.InferenceRequest;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.LoraSpec;
 import ai.mint.events.Metric;
+import ai.mint.events.PackDone;
 import ai.mint.events.PointerMove;
 import ai.mint.events.PointerMoveKind;
+import ai.mint.events.PointerMoved;
 import ai.mint.events.PolicySpec;
 import ai.mint.events.PolicyStatus;
 import ai.mint.events.PromotionGate;
 import ai.mint.events.RegressionGuard;
+import ai.mint.events.RetirementReason;
+import ai.mint.events.RevisionRetired;
 import ai.mint.events.ResidentAdapter;
 import ai.mint.events.RevisionInfo;
 import ai.mint.events.RevisionState;
@@ -36,6 +42,8 @@ import ai.mint.events.TrainingSpec;
 import ai.mint.events.Trajectory;
 import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
+import ai.mint.events.WorkKind;
+import ai.mint.events.WorkItem;
 import ai.mint.events.WorkerStatus;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -84,9 +92,14 @@ public final class SampleEvents {
             Map.entry("InferenceChunk", SampleEvents::inferenceChunk),
             Map.entry("AdapterPin", SampleEvents::adapterPin),
             Map.entry("AdapterPinResult", SampleEvents::adapterPinResult),
+            Map.entry("WorkItem", SampleEvents::workItem),
+            Map.entry("PackDone", SampleEvents::packDone),
             Map.entry("WorkerStatus", SampleEvents::workerStatus),
             Map.entry("Metric", SampleEvents::metric),
             Map.entry("CatalogEntry", SampleEvents::catalogEntry),
+            Map.entry("CatalogRevision", SampleEvents::catalogRevision),
+            Map.entry("PointerMoved", SampleEvents::pointerMoved),
+            Map.entry("RevisionRetired", SampleEvents::revisionRetired),
             Map.entry("DeadLetter", SampleEvents::deadLetter));
 
     private SampleEvents() {
@@ -198,7 +211,8 @@ public final class SampleEvents {
                 .setCorrelationId(correlation(policyId, "export")).setProducedBy("worker-0")
                 .setRevision(REVISION).setParentRevision(PARENT).setStep(1).setBaseModel(BASE_MODEL)
                 .setAdapterUri(String.format(ADAPTER_URI, policyId)).setSha256(SHA256).setBytes(262_144L)
-                .setRank(8).setAlpha(16.0).setTargetModules(TARGET_MODULES).setError(null).build();
+                .setRank(8).setAlpha(16.0).setTargetModules(TARGET_MODULES).setTtlMs(7L * 24 * 3600 * 1000)
+                .setError(null).build();
     }
 
     private static SpecificRecord evalRequest(String policyId, Instant now) {
@@ -276,14 +290,32 @@ public final class SampleEvents {
 
     private static SpecificRecord workerStatus(String policyId, Instant now) {
         ResidentAdapter resident = ResidentAdapter.newBuilder().setPolicyId(policyId).setRevision(REVISION)
-                .setBytes(262_144L).setRank(8).setTier(AdapterTier.DEVICE).setLastUsedMs(now.toEpochMilli()).build();
+                .setBytes(262_144L).setRank(8).setTier(AdapterTier.DEVICE).setLastUsedMs(now.toEpochMilli())
+                .setState(AdapterState.READY).setPinned(true).setError(null).build();
         ResidentAdapter spilled = ResidentAdapter.newBuilder().setPolicyId(policyId).setRevision(PARENT)
                 .setBytes(262_144L).setRank(8).setTier(AdapterTier.CPU).setLastUsedMs(now.toEpochMilli() - 60_000)
-                .build();
+                .setState(AdapterState.FAILED).setPinned(false).setError("sha-256 mismatch").build();
         return WorkerStatus.newBuilder().setEventId(eventId()).setPolicyId("").setTime(now)
                 .setWorkerId("worker-0").setRoles(List.of("rollout", "update", "inference")).setBaseModel(BASE_MODEL)
                 .setDevice("cpu").setResidentAdapters(List.of(resident, spilled)).setCapacityBytes(1L << 30)
-                .setUsedBytes(524_288L).setQueueDepth(3).setLoad(0.42).build();
+                .setUsedBytes(524_288L).setQueueDepth(3).setLoad(0.42).setInstanceId("run-7f3a")
+                .setWorkTopic(Topics.workTopic("worker-0").name()).setLeaving(false).setQueueCapacity(64)
+                .setCpuCapacityBytes(2L << 30).setCpuUsedBytes(262_144L).setHeartbeatIntervalMs(1000).build();
+    }
+
+    private static SpecificRecord workItem(String policyId, Instant now) {
+        InferenceRequest request = (InferenceRequest) inferenceRequest(policyId, now);
+        return WorkItem.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setPackId("pack-" + policyId + "-1").setKind(WorkKind.PACK).setWorkerId("worker-0")
+                .setWorkerInstance("run-7f3a").setRevision(REVISION).setAdapterUri(String.format(ADAPTER_URI, policyId))
+                .setSha256(SHA256).setAdapterBytes(262_144L).setRequests(List.of(request)).setAttempt(2)
+                .setProducedBy("mint-scheduler").build();
+    }
+
+    private static SpecificRecord packDone(String policyId, Instant now) {
+        return PackDone.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setPackId("pack-" + policyId + "-1").setWorkerId("worker-0").setWorkerInstance("run-7f3a")
+                .setRequestIds(List.of("req-" + policyId + "-1")).build();
     }
 
     private static SpecificRecord metric(String policyId, Instant now) {
@@ -292,25 +324,57 @@ public final class SampleEvents {
                 .setTags(sorted("stage", "rollout", "worker", "worker-0")).setSource("worker-0").build();
     }
 
-    private static SpecificRecord catalogEntry(String policyId, Instant now) {
-        RevisionInfo parent = RevisionInfo.newBuilder().setRevision(PARENT).setParentRevision(null).setStep(0)
+    private static RevisionInfo parentRevision(String policyId, Instant now) {
+        return RevisionInfo.newBuilder().setRevision(PARENT).setParentRevision(null).setStep(0)
                 .setAdapterUri("file:///var/mint/adapters/" + policyId + "/r0").setSha256(SHA256.replace('9', '1'))
-                .setBytes(262_144L).setRank(8).setState(RevisionState.EVAL_PASSED)
+                .setBytes(262_144L).setRank(8).setState(RevisionState.RETIRED)
                 .setEvalScores(sorted("mean_reward", 0.61)).setCreatedAt(now.minusSeconds(600))
-                .setProducedBy("worker-0").build();
-        RevisionInfo current = RevisionInfo.newBuilder().setRevision(REVISION).setParentRevision(PARENT).setStep(1)
+                .setProducedBy("worker-0").setServed(true).setStateUri("file:///var/mint/state/" + policyId + "/r0")
+                .setExpiresAt(now.plusSeconds(86_400).toEpochMilli()).setRetiredAt(null).build();
+    }
+
+    private static RevisionInfo currentRevision(String policyId, Instant now) {
+        return RevisionInfo.newBuilder().setRevision(REVISION).setParentRevision(PARENT).setStep(1)
                 .setAdapterUri(String.format(ADAPTER_URI, policyId)).setSha256(SHA256).setBytes(262_144L).setRank(8)
                 .setState(RevisionState.SERVING).setEvalScores(sorted("mean_reward", 0.75))
-                .setCreatedAt(now.minusSeconds(60)).setProducedBy("worker-0").build();
+                .setCreatedAt(now.minusSeconds(60)).setProducedBy("worker-0").setServed(true)
+                .setStateUri("file:///var/mint/state/" + policyId + "/r1").setExpiresAt(null)
+                .setRetiredAt(now.minusSeconds(1).toEpochMilli()).build();
+    }
+
+    private static PointerMove promotion(Instant now) {
+        return PointerMove.newBuilder().setTime(now.minusSeconds(30)).setFrom(PARENT).setTo(REVISION)
+                .setKind(PointerMoveKind.PROMOTE).setReason("eval gate passed").setRequestedBy("catalog-app").build();
+    }
+
+    private static SpecificRecord catalogEntry(String policyId, Instant now) {
         List<PointerMove> history = List.of(
                 PointerMove.newBuilder().setTime(now.minusSeconds(300)).setFrom(null).setTo(PARENT)
                         .setKind(PointerMoveKind.PROMOTE).setReason("first revision").setRequestedBy("alice").build(),
-                PointerMove.newBuilder().setTime(now.minusSeconds(30)).setFrom(PARENT).setTo(REVISION)
-                        .setKind(PointerMoveKind.PROMOTE).setReason("eval gate passed").setRequestedBy("catalog-app")
-                        .build());
+                promotion(now));
         return CatalogEntry.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
-                .setSpec((PolicySpec) policySpec(policyId, now)).setRevisions(List.of(parent, current))
-                .setServingRevision(REVISION).setHistory(history).setUpdatedAt(now).build();
+                .setSpec((PolicySpec) policySpec(policyId, now))
+                .setRevisions(List.of(parentRevision(policyId, now), currentRevision(policyId, now)))
+                .setServingRevision(REVISION).setHistory(history).setUpdatedAt(now)
+                .setVersion(9L).setRevisionCount(2).setHistoryCount(2).build();
+    }
+
+    private static SpecificRecord catalogRevision(String policyId, Instant now) {
+        return CatalogRevision.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setRevision(currentRevision(policyId, now)).setEntryVersion(9L).build();
+    }
+
+    private static SpecificRecord pointerMoved(String policyId, Instant now) {
+        return PointerMoved.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setSequence(2).setMove(promotion(now)).build();
+    }
+
+    private static SpecificRecord revisionRetired(String policyId, Instant now) {
+        return RevisionRetired.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setRevision(PARENT).setReason(RetirementReason.KEEP_LAST)
+                .setAdapterUri("file:///var/mint/adapters/" + policyId + "/r0").setSha256(SHA256.replace('9', '1'))
+                .setStateUri("file:///var/mint/state/" + policyId + "/r0").setRemoveAfter(now.plusSeconds(86_400))
+                .build();
     }
 
     private static SpecificRecord deadLetter(String policyId, Instant now) {

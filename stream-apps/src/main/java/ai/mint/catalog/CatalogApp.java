@@ -3,6 +3,7 @@ package ai.mint.catalog;
 import ai.mint.catalog.internal.CatalogNodes;
 import ai.mint.catalog.internal.CatalogProcessor;
 import ai.mint.catalog.internal.DecodeProcessor;
+import ai.mint.catalog.internal.PolicyPartitioner;
 import ai.mint.catalog.internal.RecentEventIds;
 import ai.mint.catalog.query.CatalogHttpServer;
 import ai.mint.catalog.query.StreamsCatalogReader;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,9 +31,10 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The catalog app: folds the lifecycle topics (policy specs, update, export and eval results, serve and rollback
- * requests) into one catalog entry per policy, enforcing the lifecycle state machine; publishes changed entries to the
- * compacted catalog topic, serve/rollback results to theirs, refusals to the dead-letter topic; and answers queries
- * over HTTP. {@link #buildTopology} and {@link #streamsConfig} are what tests drive.
+ * requests) into one bounded catalog entry per policy, one record per revision and one per pointer move, enforcing the
+ * lifecycle state machine and retention; publishes them to their topics (entries and revisions compacted, moves
+ * append-only), retirements and serve/rollback results to theirs, refusals to the dead-letter topic; and answers
+ * queries over HTTP. {@link #buildTopology} and {@link #streamsConfig} are what tests drive.
  */
 public final class CatalogApp {
 
@@ -42,12 +46,22 @@ public final class CatalogApp {
      * reach the dead-letter topic inside the same transaction as everything else.
      */
     public static Topology buildTopology(CatalogTopics topics, CatalogSerdes serdes, StoreKind storeKind, String appName) {
-        return buildTopology(topics, serdes, storeKind, appName, CatalogStores.RECENT_EVENT_IDS_PER_POLICY);
+        return buildTopology(topics, serdes, storeKind, appName, CatalogStores.RECENT_EVENT_IDS_PER_POLICY,
+                RetentionSettings.defaults());
     }
 
-    /** The catalog topology remembering {@code recentIdsPerPolicy} event ids per policy to drop duplicates. */
+    /** The catalog topology with these retention settings. */
     public static Topology buildTopology(CatalogTopics topics, CatalogSerdes serdes, StoreKind storeKind, String appName,
-                                         int recentIdsPerPolicy) {
+                                         RetentionSettings retention) {
+        return buildTopology(topics, serdes, storeKind, appName, CatalogStores.RECENT_EVENT_IDS_PER_POLICY, retention);
+    }
+
+    /**
+     * The catalog topology remembering {@code recentIdsPerPolicy} event ids per policy to drop duplicates, with these
+     * retention settings.
+     */
+    public static Topology buildTopology(CatalogTopics topics, CatalogSerdes serdes, StoreKind storeKind, String appName,
+                                         int recentIdsPerPolicy, RetentionSettings retention) {
         Topology topology = new Topology();
         Map<String, Serde<? extends SpecificRecord>> inputs = new LinkedHashMap<>();
         inputs.put(topics.policySpecs(), serdes.policySpec());
@@ -64,16 +78,28 @@ public final class CatalogApp {
                     CatalogNodes.source(topic));
         });
         topology.addProcessor(CatalogNodes.LIFECYCLE,
-                () -> new CatalogProcessor(appName, recentIdsPerPolicy),
+                () -> new CatalogProcessor(appName, recentIdsPerPolicy, retention),
                 decoders.toArray(String[]::new));
         topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.ENTRIES),
                 Serdes.String(), serdes.catalogEntry()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
         topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.RECENT_EVENT_IDS),
                 Serdes.String(), RecentEventIds.serde()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.REVISIONS),
+                Serdes.String(), serdes.catalogRevision()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.HISTORY),
+                Serdes.String(), serdes.pointerMoved()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(storeKind.supplier(CatalogStores.EXPIRIES),
+                Serdes.String(), Serdes.String()).withLoggingEnabled(Map.of()), CatalogNodes.LIFECYCLE);
 
         StringSerializer keys = new StringSerializer();
         topology.addSink(CatalogNodes.SINK_CATALOG, topics.catalog(), keys, serdes.catalogEntry().serializer(),
                 CatalogNodes.LIFECYCLE);
+        topology.addSink(CatalogNodes.SINK_REVISIONS, topics.catalogRevisions(), keys,
+                serdes.catalogRevision().serializer(), new PolicyPartitioner(), CatalogNodes.LIFECYCLE);
+        topology.addSink(CatalogNodes.SINK_HISTORY, topics.catalogHistory(), keys, serdes.pointerMoved().serializer(),
+                CatalogNodes.LIFECYCLE);
+        topology.addSink(CatalogNodes.SINK_RETIREMENTS, topics.catalogRetirements(), keys,
+                serdes.revisionRetired().serializer(), CatalogNodes.LIFECYCLE);
         topology.addSink(CatalogNodes.SINK_SERVE_RESULTS, topics.serveResults(), keys, serdes.serveResult().serializer(),
                 CatalogNodes.LIFECYCLE);
         topology.addSink(CatalogNodes.SINK_ROLLBACK_RESULTS, topics.rollbackResults(), keys,
@@ -98,6 +124,14 @@ public final class CatalogApp {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs);
         props.putAll(DecodeConfig.passOn(config.values()));
+        // every record the catalog writes (topics and changelogs) goes compressed
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), config.compressionType);
+        // a member that stopped without leaving (crash, or a close that did not reach the group) holds its
+        // partitions until its session expires: 10 s instead of the default 45 s before another instance takes over
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        // all RocksDB stores of the instance share one memory budget, whatever the catalog's size
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        props.put(BoundedRocksDbMemory.MEMORY_BYTES, config.stateMemoryBytes);
         return props;
     }
 
@@ -108,7 +142,7 @@ public final class CatalogApp {
     public static RunningCatalog start(CatalogConfig config) throws IOException {
         CatalogSerdes serdes = CatalogSerdes.using(config.connection.registry());
         Topology topology = buildTopology(CatalogTopics.defaults(), serdes, config.storeKind, config.applicationId,
-                config.recentEventIdsPerPolicy);
+                config.recentEventIdsPerPolicy, config.retention());
         StreamsCatalogReader reader = new StreamsCatalogReader();
         CatalogHttpServer http = CatalogHttpServer.start(reader, config.httpHost, config.httpPort,
                 config.queryForwardTimeout);
@@ -129,8 +163,10 @@ public final class CatalogApp {
         });
         // A failure that is not the input's fault (registry or broker down) kills the thread; replace it and go on.
         streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);
+        RestoreProgress restore = new RestoreProgress();
+        streams.setGlobalStateRestoreListener(restore);
         streams.start();
-        return new RunningCatalog(streams, http, stopped, config.shutdownTimeout);
+        return new RunningCatalog(streams, http, stopped, restore, config.shutdownTimeout);
     }
 
     /** Runs the catalog until the JVM is asked to stop. */

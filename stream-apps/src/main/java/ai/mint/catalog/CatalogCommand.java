@@ -3,6 +3,8 @@ package ai.mint.catalog;
 import ai.mint.common.cli.MintSubcommand;
 import ai.mint.common.config.SettingsOptions;
 import ai.mint.common.connection.ConnectionOptions;
+import ai.mint.common.metrics.ServiceMetrics;
+import ai.mint.streams.StreamsMetrics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,6 +44,14 @@ public final class CatalogCommand implements Callable<Integer>, MintSubcommand {
             + " (setting " + CatalogConfig.APPLICATION_ID + ")")
     String applicationId;
 
+    @Option(names = "--retention-keep-last", defaultValue = "" + RetentionSettings.DEFAULT_KEEP_LAST,
+            description = CatalogConfig.RETENTION_KEEP_LAST_DOC + " Default: ${DEFAULT-VALUE}.")
+    int retentionKeepLast;
+
+    @Option(names = "--retention-grace-ms", defaultValue = "" + RetentionSettings.DEFAULT_GRACE_MS,
+            description = CatalogConfig.RETENTION_GRACE_MS_DOC + " Default: ${DEFAULT-VALUE}.")
+    long retentionGraceMs;
+
     /** The settings this command line names, with the connection resolved against {@code env}. */
     CatalogConfig config(Map<String, String> env) {
         Map<String, Object> dedicated = new HashMap<>();
@@ -49,6 +59,8 @@ public final class CatalogCommand implements Callable<Integer>, MintSubcommand {
         dedicated.put(CatalogConfig.HTTP_HOST, httpHost);
         dedicated.put(CatalogConfig.HTTP_PORT, httpPort);
         dedicated.put(CatalogConfig.APPLICATION_ID, applicationId);
+        dedicated.put(CatalogConfig.RETENTION_KEEP_LAST, retentionKeepLast);
+        dedicated.put(CatalogConfig.RETENTION_GRACE_MS, retentionGraceMs);
         Map<String, Object> values = settings.collect(CatalogConfig.DEFINITION, dedicated);
         values.putAll(connection.resolve(env, true).toSettings());
         return new CatalogConfig(values);
@@ -60,9 +72,15 @@ public final class CatalogCommand implements Callable<Integer>, MintSubcommand {
             settings.list(CatalogConfig.DEFINITION);
             return 0;
         }
-        RunningCatalog catalog = CatalogApp.start(config(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(catalog::close, "mint-catalog-shutdown"));
-        System.out.println("mint catalog: queries at " + catalog.queryUrl() + "/policies");
+        CatalogConfig config = config(System.getenv());
+        RunningCatalog catalog = CatalogApp.start(config);
+        ServiceMetrics metrics = StreamsMetrics.start("catalog", config, catalog.streams());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            catalog.close();
+            metrics.close();
+        }, "mint-catalog-shutdown"));
+        System.out.println("mint catalog: queries at " + catalog.queryUrl() + "/policies"
+                + metrics.url().map(url -> ", metrics at " + url).orElse(""));
         return catalog.stopped().get() == KafkaStreams.State.ERROR ? 1 : 0;
     }
 }

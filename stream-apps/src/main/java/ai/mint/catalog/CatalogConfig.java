@@ -3,6 +3,7 @@ package ai.mint.catalog;
 import ai.mint.common.connection.ConnectionConfig;
 import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.decode.DecodeConfig;
+import ai.mint.common.metrics.MetricsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -72,7 +73,31 @@ public final class CatalogConfig extends AbstractConfig {
             + "the group.";
     public static final int SHUTDOWN_TIMEOUT_MS_DEFAULT = 30_000;
 
-    public static final ConfigDef DEFINITION = DecodeConfig.define(ConnectionConfig.define(new ConfigDef()))
+
+    public static final String COMPRESSION_TYPE = "compression.type";
+    public static final String COMPRESSION_TYPE_DOC = "Compression of every record the catalog writes (its topics and "
+            + "changelogs): none, gzip, snappy, lz4 or zstd.";
+    public static final String COMPRESSION_TYPE_DEFAULT = "lz4";
+
+    public static final String STATE_MEMORY_BYTES = "state.memory.bytes";
+    public static final String STATE_MEMORY_BYTES_DOC = "Memory all RocksDB stores of the instance share (block cache "
+            + "and memtables), whatever the catalog's size.";
+    public static final long STATE_MEMORY_BYTES_DEFAULT = 128L << 20;
+
+    public static final String RETENTION_KEEP_LAST = "retention.keep.last";
+    public static final String RETENTION_KEEP_LAST_DOC = "Newest revisions kept per policy (and carried in its catalog "
+            + "entry); older ones are retired unless they serve, served or passed eval.";
+
+    public static final String RETENTION_GRACE_MS = "retention.grace.ms";
+    public static final String RETENTION_GRACE_MS_DOC = "How long after retirement a revision's stored files must stay "
+            + "(the remove_after of mint.catalog.retirements).";
+
+    public static final String RETENTION_CHECK_INTERVAL_MS = "retention.check.interval.ms";
+    public static final String RETENTION_CHECK_INTERVAL_MS_DOC = "How often revisions whose time to live ended are "
+            + "looked for (wall clock).";
+
+    public static final ConfigDef DEFINITION = MetricsConfig.define(DecodeConfig.define(
+            ConnectionConfig.define(new ConfigDef())))
             .define(APPLICATION_ID, Type.STRING, APPLICATION_ID_DEFAULT, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(STATE_DIR, Type.STRING, STATE_DIR_DEFAULT, Importance.MEDIUM, STATE_DIR_DOC)
@@ -92,7 +117,17 @@ public final class CatalogConfig extends AbstractConfig {
             .define(QUERY_FORWARD_TIMEOUT_MS, Type.INT, QUERY_FORWARD_TIMEOUT_MS_DEFAULT, Range.atLeast(1),
                     Importance.LOW, QUERY_FORWARD_TIMEOUT_MS_DOC)
             .define(SHUTDOWN_TIMEOUT_MS, Type.INT, SHUTDOWN_TIMEOUT_MS_DEFAULT, Range.atLeast(0), Importance.LOW,
-                    SHUTDOWN_TIMEOUT_MS_DOC);
+                    SHUTDOWN_TIMEOUT_MS_DOC)
+            .define(COMPRESSION_TYPE, Type.STRING, COMPRESSION_TYPE_DEFAULT,
+                    ValidString.in("none", "gzip", "snappy", "lz4", "zstd"), Importance.LOW, COMPRESSION_TYPE_DOC)
+            .define(STATE_MEMORY_BYTES, Type.LONG, STATE_MEMORY_BYTES_DEFAULT, Range.atLeast(8L << 20), Importance.LOW,
+                    STATE_MEMORY_BYTES_DOC)
+            .define(RETENTION_KEEP_LAST, Type.INT, RetentionSettings.DEFAULT_KEEP_LAST, Range.between(1, 1000),
+                    Importance.MEDIUM, RETENTION_KEEP_LAST_DOC)
+            .define(RETENTION_GRACE_MS, Type.LONG, RetentionSettings.DEFAULT_GRACE.toMillis(), Range.atLeast(0),
+                    Importance.MEDIUM, RETENTION_GRACE_MS_DOC)
+            .define(RETENTION_CHECK_INTERVAL_MS, Type.LONG, RetentionSettings.DEFAULT_CHECK_INTERVAL.toMillis(),
+                    Range.atLeast(1), Importance.LOW, RETENTION_CHECK_INTERVAL_MS_DOC);
 
     public final PlatformConnection connection = ConnectionConfig.connection(this);
     public final String applicationId = getString(APPLICATION_ID);
@@ -106,9 +141,17 @@ public final class CatalogConfig extends AbstractConfig {
     public final int recentEventIdsPerPolicy = getInt(RECENT_EVENT_IDS);
     public final Duration queryForwardTimeout = Duration.ofMillis(getInt(QUERY_FORWARD_TIMEOUT_MS));
     public final Duration shutdownTimeout = Duration.ofMillis(getInt(SHUTDOWN_TIMEOUT_MS));
+    public final String compressionType = getString(COMPRESSION_TYPE);
+    public final long stateMemoryBytes = getLong(STATE_MEMORY_BYTES);
 
     /** Validates the settings; a missing or bad value throws a ConfigException naming it. */
     public CatalogConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);
+    }
+
+    /** The retention settings. */
+    public RetentionSettings retention() {
+        return new RetentionSettings(getInt(RETENTION_KEEP_LAST), java.time.Duration.ofMillis(getLong(RETENTION_GRACE_MS)),
+                java.time.Duration.ofMillis(getLong(RETENTION_CHECK_INTERVAL_MS)));
     }
 }

@@ -1,10 +1,13 @@
 package ai.mint.catalog;
 
 import ai.mint.events.CatalogEntry;
+import ai.mint.events.CatalogRevision;
 import ai.mint.events.DeadLetter;
 import ai.mint.events.EvalResult;
 import ai.mint.events.ExportResult;
+import ai.mint.events.PointerMoved;
 import ai.mint.events.PolicySpec;
+import ai.mint.events.RevisionRetired;
 import ai.mint.events.RollbackRequest;
 import ai.mint.events.RollbackResult;
 import ai.mint.events.ServeRequest;
@@ -26,6 +29,9 @@ public record CatalogSerdes(
         Serde<ServeRequest> serveRequest,
         Serde<RollbackRequest> rollbackRequest,
         Serde<CatalogEntry> catalogEntry,
+        Serde<CatalogRevision> catalogRevision,
+        Serde<PointerMoved> pointerMoved,
+        Serde<RevisionRetired> revisionRetired,
         Serde<ServeResult> serveResult,
         Serde<RollbackResult> rollbackResult,
         Serde<DeadLetter> deadLetter) {
@@ -40,6 +46,9 @@ public record CatalogSerdes(
                 AvroSerdes.specific(ServeRequest.class, registry),
                 AvroSerdes.specific(RollbackRequest.class, registry),
                 AvroSerdes.specific(CatalogEntry.class, registry),
+                AvroSerdes.specific(CatalogRevision.class, registry),
+                AvroSerdes.specific(PointerMoved.class, registry),
+                AvroSerdes.specific(RevisionRetired.class, registry),
                 AvroSerdes.specific(ServeResult.class, registry),
                 AvroSerdes.specific(RollbackResult.class, registry),
                 AvroSerdes.specific(DeadLetter.class, registry));

@@ -6,14 +6,26 @@ package ai.mint.catalog;
  */
 public final class CatalogStores {
 
-    /** Policy id -> CatalogEntry: spec, revisions, serving pointer, history. Queried over HTTP. */
+    /** Policy id -> CatalogEntry: spec, serving pointer, newest revisions and moves, counts. Queried over HTTP. */
     public static final String ENTRIES = "catalog-entries";
 
     /** Policy id -> ids of its most recent events, to drop redelivered duplicates. */
     public static final String RECENT_EVENT_IDS = "catalog-recent-event-ids";
 
+    /** {@code POLICY@REVISION} -> CatalogRevision: every revision of every policy. Queried over HTTP. */
+    public static final String REVISIONS = "catalog-revisions";
+
+    /** {@code POLICY@SEQUENCE} (zero-padded) -> PointerMoved: every move of every serving pointer. Queried over HTTP. */
+    public static final String HISTORY = "catalog-history";
+
+    /** {@code EXPIRES_AT@POLICY@REVISION} -> empty: revisions with a time to live, in expiry order. */
+    public static final String EXPIRIES = "catalog-expiries";
+
     /** How many recent event ids are kept per policy. */
     public static final int RECENT_EVENT_IDS_PER_POLICY = 256;
+
+    /** How many of the newest pointer moves a catalog entry carries (the rest are in {@link #HISTORY}). */
+    public static final int ENTRY_HISTORY_MOVES = 8;
 
     private CatalogStores() {
     }

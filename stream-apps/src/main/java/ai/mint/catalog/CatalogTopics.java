@@ -16,13 +16,17 @@ public record CatalogTopics(
         String serveRequests,
         String rollbackRequests,
         String catalog,
+        String catalogRevisions,
+        String catalogHistory,
+        String catalogRetirements,
         String serveResults,
         String rollbackResults,
         String deadLetter) {
 
     public CatalogTopics {
         for (String name : List.of(policySpecs, updateResults, exportResults, evalResults, serveRequests,
-                rollbackRequests, catalog, serveResults, rollbackResults, deadLetter)) {
+                rollbackRequests, catalog, catalogRevisions, catalogHistory, catalogRetirements, serveResults,
+                rollbackResults, deadLetter)) {
             Objects.requireNonNull(name, "topic name");
         }
     }
@@ -37,6 +41,9 @@ public record CatalogTopics(
                 Topics.SERVE_REQUESTS.name(),
                 Topics.ROLLBACK_REQUESTS.name(),
                 Topics.CATALOG.name(),
+                Topics.CATALOG_REVISIONS.name(),
+                Topics.CATALOG_HISTORY.name(),
+                Topics.CATALOG_RETIREMENTS.name(),
                 Topics.SERVE_RESULTS.name(),
                 Topics.ROLLBACK_RESULTS.name(),
                 Topics.DEAD_LETTER.name());

@@ -12,10 +12,11 @@ import org.apache.kafka.streams.KafkaStreams;
  * @param streams the running Kafka Streams app (state, metadata)
  * @param http    the query API
  * @param stopped completes with ERROR or NOT_RUNNING when the streams app stops
+ * @param restore how far the stores have been rebuilt from their changelogs
  * @param closeTimeout how long {@link #close()} waits for the last commit
  */
 public record RunningCatalog(KafkaStreams streams, CatalogHttpServer http, CompletableFuture<KafkaStreams.State> stopped,
-                             Duration closeTimeout) implements AutoCloseable {
+                             RestoreProgress restore, Duration closeTimeout) implements AutoCloseable {
 
     /** Base URL of this instance's query API. */
     public String queryUrl() {

@@ -1,8 +1,6 @@
 package ai.mint.catalog;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import ai.mint.serde.AvroSerdes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,9 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.function.Function;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 
@@ -39,15 +34,7 @@ public final class StoreDigest {
 
     /** Plain Avro binary of a generated record. */
     public static byte[] avroBytes(SpecificRecord record) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
-            encoder.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return AvroSerdes.plainBinary(record);
     }
 
     private static void update(MessageDigest sha, byte[] bytes) {

@@ -55,7 +55,7 @@ class CatalogAppTest {
         assertThat(description.subtopologies()).hasSize(1);
         assertThat(nodes).noneMatch(name -> name.startsWith("KSTREAM-") || name.startsWith("KTABLE-"));
         assertThat(nodes).contains("catalog-lifecycle", "decode-mint.serve.requests", "sink-dead-letter");
-        assertThat(stores).containsExactlyInAnyOrder(CatalogStores.ENTRIES, CatalogStores.RECENT_EVENT_IDS);
+        assertThat(stores).containsExactlyInAnyOrderElementsOf(CatalogDriver.STORES);
         SchemaRegistryClients.dropMock("naming");
     }
 

@@ -2,10 +2,13 @@ package ai.mint.catalog;
 
 import ai.mint.catalog.internal.RecentEventIds;
 import ai.mint.events.CatalogEntry;
+import ai.mint.events.CatalogRevision;
 import ai.mint.events.DeadLetter;
 import ai.mint.events.EvalResult;
 import ai.mint.events.ExportResult;
+import ai.mint.events.PointerMoved;
 import ai.mint.events.PolicySpec;
+import ai.mint.events.RevisionRetired;
 import ai.mint.events.RollbackRequest;
 import ai.mint.events.RollbackResult;
 import ai.mint.events.ServeRequest;
@@ -51,11 +54,18 @@ public final class CatalogDriver implements AutoCloseable {
     final TestInputTopic<String, ServeRequest> serves;
     final TestInputTopic<String, RollbackRequest> rollbacks;
     final TestOutputTopic<String, CatalogEntry> catalog;
+    final TestOutputTopic<String, CatalogRevision> revisionTopic;
+    final TestOutputTopic<String, PointerMoved> historyTopic;
+    final TestOutputTopic<String, RevisionRetired> retirements;
     final TestOutputTopic<String, ServeResult> serveResults;
     final TestOutputTopic<String, RollbackResult> rollbackResults;
     final TestOutputTopic<String, DeadLetter> deadLetters;
 
     CatalogDriver(Path stateDir) {
+        this(stateDir, RetentionSettings.defaults());
+    }
+
+    CatalogDriver(Path stateDir, RetentionSettings retention) {
         serdes = CatalogSerdes.using(SchemaRegistryClients.fromUrl(registryUrl));
         CatalogConfig config = new CatalogConfig(Map.of(
                 CatalogConfig.REGISTRY_URL, registryUrl,
@@ -64,8 +74,8 @@ public final class CatalogDriver implements AutoCloseable {
                 CatalogConfig.STATE_DIR, stateDir.toString(),
                 CatalogConfig.STORE_KIND, "in_memory"));
         driver = new TopologyTestDriver(
-                CatalogApp.buildTopology(topics, serdes, config.storeKind, config.applicationId),
-                CatalogApp.streamsConfig(config, new HostInfo("127.0.0.1", 7070)));
+                CatalogApp.buildTopology(topics, serdes, config.storeKind, config.applicationId, retention),
+                CatalogApp.streamsConfig(config, new HostInfo("127.0.0.1", 7070)), START);
         StringSerializer keys = new StringSerializer();
         specs = driver.createInputTopic(topics.policySpecs(), keys, serdes.policySpec().serializer(), START, TICK);
         updates = driver.createInputTopic(topics.updateResults(), keys, serdes.updateResult().serializer(), START, TICK);
@@ -76,6 +86,11 @@ public final class CatalogDriver implements AutoCloseable {
                 START, TICK);
         StringDeserializer keysIn = new StringDeserializer();
         catalog = driver.createOutputTopic(topics.catalog(), keysIn, serdes.catalogEntry().deserializer());
+        revisionTopic = driver.createOutputTopic(topics.catalogRevisions(), keysIn,
+                serdes.catalogRevision().deserializer());
+        historyTopic = driver.createOutputTopic(topics.catalogHistory(), keysIn, serdes.pointerMoved().deserializer());
+        retirements = driver.createOutputTopic(topics.catalogRetirements(), keysIn,
+                serdes.revisionRetired().deserializer());
         serveResults = driver.createOutputTopic(topics.serveResults(), keysIn, serdes.serveResult().deserializer());
         rollbackResults = driver.createOutputTopic(topics.rollbackResults(), keysIn,
                 serdes.rollbackResult().deserializer());
@@ -95,21 +110,57 @@ public final class CatalogDriver implements AutoCloseable {
         return driver.getKeyValueStore(CatalogStores.RECENT_EVENT_IDS);
     }
 
+    public KeyValueStore<String, CatalogRevision> revisions() {
+        return driver.getKeyValueStore(CatalogStores.REVISIONS);
+    }
+
+    public KeyValueStore<String, PointerMoved> history() {
+        return driver.getKeyValueStore(CatalogStores.HISTORY);
+    }
+
+    KeyValueStore<String, String> expiries() {
+        return driver.getKeyValueStore(CatalogStores.EXPIRIES);
+    }
+
     CatalogEntry entry(String policy) {
         return entries().get(policy);
     }
 
-    /** Digest of both stores, the way a restart check compares them. */
+    /** Digest of every store, in the order of {@link #STORES}, the way a restart check compares them. */
     String storeDigest() {
-        String entriesDigest;
-        try (var it = entries().all()) {
-            entriesDigest = StoreDigest.of(it, StoreDigest::avroBytes);
+        return String.join("/", digest(entries(), StoreDigest::avroBytes),
+                digest(recentIds(), ids -> RecentEventIds.serde().serializer().serialize("", ids)),
+                digest(revisions(), StoreDigest::avroBytes),
+                digest(history(), StoreDigest::avroBytes),
+                digest(expiries(), v -> v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** The stores {@link #storeDigest} covers, in its order. */
+    static final List<String> STORES = List.of(CatalogStores.ENTRIES, CatalogStores.RECENT_EVENT_IDS,
+            CatalogStores.REVISIONS, CatalogStores.HISTORY, CatalogStores.EXPIRIES);
+
+    private static <V> String digest(KeyValueStore<String, V> store, java.util.function.Function<V, byte[]> bytes) {
+        try (var it = store.all()) {
+            return StoreDigest.of(it, bytes);
         }
-        String idsDigest;
-        try (var it = recentIds().all()) {
-            idsDigest = StoreDigest.of(it, ids -> RecentEventIds.serde().serializer().serialize("", ids));
+    }
+
+    /**
+     * The largest record (key + value bytes) written to each topic so far, changelogs included; reads the topics'
+     * records, so call it once, at the end.
+     */
+    Map<String, Integer> largestRecordPerTopic() {
+        Map<String, Integer> largest = new java.util.TreeMap<>();
+        for (String topic : driver.producedTopicNames()) {
+            var records = driver.createOutputTopic(topic, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList();
+            int max = 0;
+            for (var r : records) {
+                max = Math.max(max, (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length));
+            }
+            largest.put(topic, max);
         }
-        return entriesDigest + "/" + idsDigest;
+        return largest;
     }
 
     List<KeyValue<String, CatalogEntry>> drainCatalog() {

@@ -58,21 +58,36 @@ class CatalogReplayTest {
     }
 
     private record Run(String digest, List<KeyValue<String, CatalogEntry>> catalog, List<Object> results,
-                       List<Object> deadLetters, String catalogTopicDigest) {
+                       List<Object> deadLetters, String catalogTopicDigest, String revisionTopicDigest,
+                       String historyTopicDigest) {
+
+        /** The digest of one store, by its place in {@link CatalogDriver#STORES}. */
+        String store(String name) {
+            return digest.split("/")[CatalogDriver.STORES.indexOf(name)];
+        }
+    }
+
+    /** The latest value per key of a compacted topic's records, digested like a store. */
+    private static <V extends org.apache.avro.specific.SpecificRecord> String compacted(List<KeyValue<String, V>> records) {
+        Map<String, V> latest = new TreeMap<>();
+        records.forEach(kv -> latest.put(kv.key, kv.value));
+        return StoreDigest.of(latest.entrySet().stream().map(e -> KeyValue.pair(e.getKey(), e.getValue())).iterator(),
+                StoreDigest::avroBytes);
     }
 
     private static Run run(Path stateDir, List<Consumer<CatalogDriver>> steps) {
         try (CatalogDriver driver = new CatalogDriver(stateDir)) {
             steps.forEach(step -> step.accept(driver));
             List<KeyValue<String, CatalogEntry>> published = driver.drainCatalog();
-            Map<String, CatalogEntry> compacted = new TreeMap<>();
-            published.forEach(kv -> compacted.put(kv.key, kv.value));
-            String catalogTopicDigest = StoreDigest.of(compacted.entrySet().stream()
-                    .map(e -> KeyValue.pair(e.getKey(), e.getValue())).iterator(), StoreDigest::avroBytes);
+            // moves are keyed by policy on the topic; the store keys them by policy and sequence
+            List<KeyValue<String, ai.mint.events.PointerMoved>> moves = driver.historyTopic.readKeyValuesToList().stream()
+                    .map(kv -> KeyValue.pair(ai.mint.common.catalog.CatalogKeys.historyKey(kv.key,
+                            kv.value.getSequence()), kv.value)).toList();
             List<Object> results = new ArrayList<>(driver.serveResults.readValuesToList());
             results.addAll(driver.rollbackResults.readValuesToList());
             return new Run(driver.storeDigest(), published, results,
-                    new ArrayList<>(driver.deadLetters.readValuesToList()), catalogTopicDigest);
+                    new ArrayList<>(driver.deadLetters.readValuesToList()), compacted(published),
+                    compacted(driver.revisionTopic.readKeyValuesToList()), compacted(moves));
         }
     }
 
@@ -92,10 +107,11 @@ class CatalogReplayTest {
     }
 
     @Test
-    void shouldPublishCatalogTopicThatReproducesEntriesStore() {
+    void shouldPublishTopicsThatReproduceEntriesRevisionsAndHistoryStores() {
         Run run = run(first, scenario(3));
-        String entriesDigest = run.digest().substring(0, run.digest().indexOf('/'));
-        assertThat(run.catalogTopicDigest()).isEqualTo(entriesDigest);
+        assertThat(run.catalogTopicDigest()).isEqualTo(run.store(CatalogStores.ENTRIES));
+        assertThat(run.revisionTopicDigest()).isEqualTo(run.store(CatalogStores.REVISIONS));
+        assertThat(run.historyTopicDigest()).isEqualTo(run.store(CatalogStores.HISTORY));
     }
 
     @Test

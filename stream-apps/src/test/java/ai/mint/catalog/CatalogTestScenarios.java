@@ -16,6 +16,7 @@ public final class CatalogTestScenarios {
 
     /**
      * Seven policies: even ones without gate (one trained revision), odd ones gated with r1 and r2 promoted in turn.
+     * The first three are labelled tenant acme, the others tenant globex.
      */
     public static Folded sevenPolicies(Path stateDir) {
         CatalogDriver driver = new CatalogDriver(stateDir);
@@ -25,7 +26,9 @@ public final class CatalogTestScenarios {
             String id = "policy-" + (char) ('a' + p);
             ids.add(id);
             boolean gated = p % 2 == 1;
-            driver.specs.pipeInput(id, events.spec(id, gated ? Events.gate(0.5, 0.0) : null));
+            var spec = events.spec(id, gated ? Events.gate(0.5, 0.0) : null);
+            spec.setLabels(java.util.Map.of("tenant", p < 3 ? "acme" : "globex"));
+            driver.specs.pipeInput(id, spec);
             driver.updates.pipeInput(id, events.update(id, "", "r1", 1));
             if (gated) {
                 driver.exports.pipeInput(id, events.export(id, "r1", 1));

@@ -49,6 +49,13 @@ final class Events {
         return spec(policy, 8, 16.0, gate);
     }
 
+    /** A spec with labels (e.g. tenant) and no gate. */
+    PolicySpec labelled(String policy, Map<String, String> labels) {
+        PolicySpec spec = spec(policy, null);
+        spec.setLabels(labels);
+        return spec;
+    }
+
     UpdateResult update(String policy, String base, String revision, int step) {
         return UpdateResult.newBuilder()
                 .setEventId(id()).setPolicyId(policy).setTime(tick())
@@ -57,6 +64,18 @@ final class Events {
                 .setLoss(0.5).setMeanReward(0.1).setRewardStd(0.2).setGradNorm(1.0).setKl(0.01)
                 .setStateUri("file:///state/" + revision)
                 .build();
+    }
+
+    /** An export whose checkpoint lives {@code ttlMs} (Tinker's checkpoint TTL). */
+    ExportResult export(String policy, String revision, int step, long ttlMs) {
+        ExportResult export = export(policy, revision, step);
+        export.setTtlMs(ttlMs);
+        return export;
+    }
+
+    /** The time the next event will carry. */
+    Instant peekNextTime() {
+        return Instant.ofEpochMilli(clock.get() + 1000);
     }
 
     ExportResult export(String policy, String revision, int step) {

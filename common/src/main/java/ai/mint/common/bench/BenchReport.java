@@ -19,7 +19,9 @@ import java.util.Map;
 /**
  * The result of one benchmark: a table people read and a JSON file tools read ({@code target/bench/NAME.json}, with a
  * top-level {@code ratio} and, where the MinT paper has a figure, {@code paper_ratio}). Timings on a shared 2-core
- * machine are noisy, so benchmarks report ratios of variants measured side by side in the same run.
+ * machine are noisy, so benchmarks report ratios of variants measured side by side in the same run by a
+ * {@link BenchRun}; {@link #variants} adds each variant's median, min, max, runs and samples (and those of its timed
+ * parts and metrics) to the printout and to the JSON's {@code variants} object.
  */
 public final class BenchReport {
 
@@ -31,6 +33,8 @@ public final class BenchReport {
     private final List<List<Object>> rows = new ArrayList<>();
     private final Map<String, Object> figures = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<BenchResult> runs = new ArrayList<>();
+    private final Map<String, Map<String, Stats>> derived = new LinkedHashMap<>();
     private Double ratio;
     private String ratioMeaning;
     private Double paperRatio;
@@ -77,6 +81,34 @@ public final class BenchReport {
         return this;
     }
 
+    /**
+     * Adds every variant of {@code result} (several runs may be added; variant names must differ across them).
+     */
+    public BenchReport variants(BenchResult result) {
+        for (BenchResult earlier : runs) {
+            for (String v : result.variants().keySet()) {
+                if (earlier.variants().containsKey(v)) {
+                    throw new IllegalArgumentException("variant '" + v + "' is in runs '" + earlier.name() + "' and '"
+                            + result.name() + "'");
+                }
+            }
+        }
+        runs.add(result);
+        return this;
+    }
+
+    /**
+     * Adds statistics derived from a variant's samples under {@code key} of its JSON entry and its printout, e.g.
+     * tokens/s from its times ({@link Stats#map}).
+     */
+    public BenchReport derived(String variant, String key, Stats stats) {
+        if (runs.stream().noneMatch(r -> r.variants().containsKey(variant))) {
+            throw new IllegalArgumentException("no variant '" + variant + "' has been added to " + name);
+        }
+        derived.computeIfAbsent(variant, v -> new LinkedHashMap<>()).put(key, stats);
+        return this;
+    }
+
     public BenchReport note(String text) {
         notes.add(text);
         return this;
@@ -86,10 +118,12 @@ public final class BenchReport {
     public Path publish(PrintStream out, Path dir) {
         out.println();
         out.println("== " + name + ": " + description);
-        printTable(out);
+        printTable(out, columns, rows);
+        printVariants(out);
         figures.forEach((k, v) -> out.printf("  %-28s %s%n", k, format(v)));
         if (ratio != null) {
-            out.printf("  ratio (%s): %.2fx%n", ratioMeaning, ratio);
+            // small ratios (an adapter's size over its base's) keep their significant digits
+            out.printf(Math.abs(ratio) >= 0.1 ? "  ratio (%s): %.2fx%n" : "  ratio (%s): %.3gx%n", ratioMeaning, ratio);
         }
         if (paperRatio != null) {
             out.printf("  MinT paper: %.2fx (%s)%n", paperRatio, paperSetting);
@@ -132,12 +166,74 @@ public final class BenchReport {
                 r.set(columns.get(i), JSON.valueToTree(row.get(i)));
             }
         }
+        if (!runs.isEmpty()) {
+            ObjectNode variants = root.putObject("variants");
+            ArrayNode runInfo = root.putArray("runs");
+            for (BenchResult run : runs) {
+                ObjectNode info = runInfo.addObject();
+                info.put("name", run.name());
+                info.put("warm_ups", run.warmUps());
+                info.put("rounds", run.rounds());
+                info.put("order", "rotated each round");
+                info.put("wall_s", run.wallNanos() / 1e9);
+                run.variants().forEach((v, result) -> variants.set(v, variantJson(result)));
+            }
+        }
         ArrayNode n = root.putArray("notes");
         notes.forEach(n::add);
         return root;
     }
 
-    private void printTable(PrintStream out) {
+    private ObjectNode variantJson(BenchResult.VariantResult result) {
+        ObjectNode v = statsJson(result.total());
+        if (!result.parts().isEmpty()) {
+            ObjectNode parts = v.putObject("parts");
+            result.parts().forEach((p, s) -> parts.set(p, statsJson(s)));
+        }
+        if (!result.metrics().isEmpty()) {
+            ObjectNode metrics = v.putObject("metrics");
+            result.metrics().forEach((m, s) -> metrics.set(m, statsJson(s)));
+        }
+        derived.getOrDefault(result.name(), Map.of()).forEach((k, s) -> v.set(k, statsJson(s)));
+        return v;
+    }
+
+    private static ObjectNode statsJson(Stats s) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("unit", s.unit());
+        o.put("median", s.median());
+        o.put("min", s.min());
+        o.put("max", s.max());
+        o.put("runs", s.runs());
+        ArrayNode samples = o.putArray("samples");
+        s.samples().forEach(samples::add);
+        return o;
+    }
+
+    /** One line per variant (and per timed part and derived figure) with median, min, max and runs. */
+    private void printVariants(PrintStream out) {
+        if (runs.isEmpty()) {
+            return;
+        }
+        List<List<Object>> lines = new ArrayList<>();
+        for (BenchResult run : runs) {
+            run.variants().forEach((v, result) -> {
+                lines.add(statsRow(v, result.total()));
+                if (result.parts().size() > 1) { // a single part is the total again
+                    result.parts().forEach((p, s) -> lines.add(statsRow("  " + p, s)));
+                }
+                derived.getOrDefault(v, Map.of()).forEach((k, s) -> lines.add(statsRow("  " + k, s)));
+            });
+        }
+        out.println();
+        printTable(out, List.of("variant (timed runs)", "unit", "median", "min", "max", "runs"), lines);
+    }
+
+    private static List<Object> statsRow(String label, Stats s) {
+        return List.of(label, s.unit(), s.median(), s.min(), s.max(), s.runs());
+    }
+
+    private static void printTable(PrintStream out, List<String> columns, List<List<Object>> rows) {
         if (columns.isEmpty()) {
             return;
         }

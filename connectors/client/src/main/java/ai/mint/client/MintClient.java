@@ -208,6 +208,11 @@ public final class MintClient implements AutoCloseable {
                 + " (is a worker with the inference role running?)");
     }
 
+    /** Inference answers dropped because their request was answered already (a re-sent pack answered twice). */
+    public long duplicateAnswersDropped() {
+        return samples.duplicatesDropped();
+    }
+
     /** A Tinker-shaped client that trains {@code policyId} by hand through the lifecycle topics. */
     public synchronized KafkaTrainingClient training(String policyId) {
         if (training == null) {

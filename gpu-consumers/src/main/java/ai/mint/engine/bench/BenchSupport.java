@@ -1,5 +1,6 @@
 package ai.mint.engine.bench;
 
+import ai.mint.engine.model.Architecture;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.ModelPreset;
@@ -9,9 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.LongSupplier;
 
-/** Shared set-up of the engine benchmarks: a base model made once under target/bench-work, and timing. */
+/**
+ * Shared set-up of the engine benchmarks: a base model made once under target/bench-work and work directories.
+ * Timing, order and statistics are {@link ai.mint.common.bench.BenchRun}'s.
+ */
 public final class BenchSupport {
 
     private BenchSupport() {
@@ -35,15 +38,19 @@ public final class BenchSupport {
         return (quick ? ModelPreset.TINY : ModelPreset.SMALL).config(moe);
     }
 
-    /** Median wall time in ms of {@code runs} calls after one warm-up; each call may return its own nanos. */
-    static double medianMillis(int runs, LongSupplier timedNanos) {
-        timedNanos.getAsLong();
-        double[] ms = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            ms[i] = timedNanos.getAsLong() / 1e6;
+    /**
+     * A base of {@code preset} and {@code arch} in target/bench-work, written on first use (seed 0, F32); the Qwen2
+     * ones are the same directories as {@link #base(ModelPreset, boolean)}.
+     */
+    public static Path base(ModelPreset preset, Architecture arch) {
+        if (arch == Architecture.QWEN2 || arch == Architecture.QWEN2_MOE) {
+            return base(preset, arch == Architecture.QWEN2_MOE);
         }
-        java.util.Arrays.sort(ms);
-        return ms[runs / 2];
+        Path dir = Path.of("target", "bench-work", preset.name().toLowerCase() + "-" + arch.cliName());
+        if (!Files.isRegularFile(dir.resolve("model.safetensors"))) {
+            BaseModelInitializer.write(dir, preset.config(arch), 0, DType.F32);
+        }
+        return dir;
     }
 
     /** {@code target/bench-work/NAME}, created if missing. */

@@ -6,9 +6,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code mint base}: manage base models; {@code mint base init} makes one. */
+/** {@code mint base}: manage base models; {@code mint base init} makes a random one, {@code mint base pretrain} trains one. */
 @Command(name = "base", description = "Manage base models.", mixinStandardHelpOptions = true,
-        subcommands = BaseInitCommand.class)
+        subcommands = {BaseInitCommand.class, BasePretrainCommand.class})
 public final class BaseCommand implements MintSubcommand, Runnable {
 
     @Spec

@@ -1,5 +1,6 @@
 package ai.mint.engine.cli;
 
+import ai.mint.engine.model.Architecture;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.ModelPreset;
@@ -16,7 +17,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code mint base init DIR}: writes a seeded random base model in Hugging Face layout, with a tokenizer. */
+/**
+ * {@code mint base init DIR}: writes a seeded random base model in Hugging Face layout, with a tokenizer, of any
+ * {@link Architecture}; for DeepSeek it also prints the KV cache's bytes per token beside an equivalent MHA.
+ */
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = "Make a base model (config.json, model.safetensors, tokenizer.json) with a fixed seed.")
 public final class BaseInitCommand implements Callable<Integer> {
@@ -29,7 +33,12 @@ public final class BaseInitCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     ModelPreset preset;
 
-    @Option(names = "--moe", description = "Mixture-of-experts layout (Qwen2-MoE) instead of dense (Qwen2).")
+    @Option(names = "--arch", converter = ArchitectureConverter.class, paramLabel = "ARCH",
+            description = "qwen2 (default), qwen2-moe, deepseek-v3 (latent attention, YaRN, fine-grained MoE) or"
+                    + " deepseek-v3.2 (deepseek-v3 with DSA sparse attention).")
+    Architecture arch;
+
+    @Option(names = "--moe", description = "Same as --arch qwen2-moe.")
     boolean moe;
 
     @Option(names = "--seed", defaultValue = "0", description = "Weight seed. Default: ${DEFAULT-VALUE}.")
@@ -53,6 +62,18 @@ public final class BaseInitCommand implements Callable<Integer> {
         }
     }
 
+    /** Architecture names as {@link Architecture#parse} reads them. */
+    static final class ArchitectureConverter implements ITypeConverter<Architecture> {
+        @Override
+        public Architecture convert(String value) {
+            try {
+                return Architecture.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** Only the floating types a checkpoint's weights may be stored in. */
     static final class WeightDTypeConverter implements ITypeConverter<DType> {
         @Override
@@ -69,12 +90,21 @@ public final class BaseInitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelPreset p = preset;
-        ModelConfig config = p.config(moe);
+        Architecture a = arch != null ? arch : moe ? Architecture.QWEN2_MOE : Architecture.QWEN2;
+        ModelConfig config = p.config(a);
         BaseModelInitializer.write(dir, config, seed, dtype);
         long params = BaseModelInitializer.tensors(config, seed).values().stream()
                 .mapToLong(t -> t.elementCount()).sum();
         System.out.printf("wrote %s base (%s, %,d parameters, %s) to %s%n", p.name().toLowerCase(),
                 config.modelType(), params, dtype, dir);
+        if (config.isDeepseek()) {
+            long mla = config.cacheBytesPerToken();
+            long mha = config.mhaCacheBytesPerToken();
+            System.out.printf("KV cache per token (float32, %d layers): %,d bytes as latent attention keeps it"
+                            + " (latent + rotary key%s), %,d bytes as plain multi-head attention would (%.1fx)%n",
+                    config.numLayers(), mla, config.deepseek().indexer() == null ? "" : " + index key", mha,
+                    (double) mha / mla);
+        }
         return 0;
     }
 }

@@ -24,6 +24,8 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The engine's {@link ContinuousBatch}: a running set of rows sharing one right-aligned {@link KvCache} and one set
@@ -62,6 +64,7 @@ public final class ContinuousGenerator implements ContinuousBatch {
     private final AdapterLeases leases;
     private final Runnable wake;
     private final Runnable onClose;
+    private final Lock weights;
     private final Queue<Row> incoming = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final ArrayDeque<Row> waiting = new ArrayDeque<>();
@@ -78,6 +81,16 @@ public final class ContinuousGenerator implements ContinuousBatch {
      */
     public ContinuousGenerator(DecoderModel model, int padToken, Settings settings, AdapterLeases leases,
                                Runnable wake, Runnable onClose) {
+        this(model, padToken, settings, leases, wake, onClose, new ReentrantLock());
+    }
+
+    /**
+     * @param weights held around each step's model work: the engine's base-weights read lock, so that a base swap
+     *                waits between steps
+     */
+    public ContinuousGenerator(DecoderModel model, int padToken, Settings settings, AdapterLeases leases,
+                               Runnable wake, Runnable onClose, Lock weights) {
+        this.weights = weights;
         this.model = model;
         this.padToken = padToken;
         this.settings = settings;
@@ -149,6 +162,15 @@ public final class ContinuousGenerator implements ContinuousBatch {
         for (Row r; (r = incoming.poll()) != null; ) {
             waiting.add(r);
         }
+        weights.lock();
+        try {
+            return stepLocked();
+        } finally {
+            weights.unlock();
+        }
+    }
+
+    private boolean stepLocked() {
         boolean worked = admit();
         if (group != null) {
             prefillChunk();

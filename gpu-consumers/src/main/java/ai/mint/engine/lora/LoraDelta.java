@@ -14,4 +14,18 @@ public interface LoraDelta {
 
     /** MoE experts: {@code x} [B, 1, T, in] (shared by all experts) gives the delta [B, E, T, out]. */
     NDArray expertDelta(int layer, Projection projection, NDArray x);
+
+    /**
+     * MoE experts computed sparsely: row {@code i} of {@code x} [M, in] went to expert {@code experts[i]} and belongs
+     * to batch row {@code rows[i]} (both [M] int64); gives each row's delta through its own adapter's factors for
+     * that expert, [M, out], or null when no row has an adapter on this projection.
+     */
+    default NDArray expertRowsDelta(int layer, Projection projection, NDArray x, NDArray rows, NDArray experts) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot compute per-row expert deltas");
+    }
+
+    /** True if {@link #expertRowsDelta} is implemented; MoE layers run dense-masked for a delta that has none. */
+    default boolean hasExpertRowsDelta() {
+        return false;
+    }
 }

@@ -1,60 +1,68 @@
 package ai.mint.engine.lora;
 
-import ai.mint.engine.model.BaseModelInitializer;
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.mint.engine.model.BaseModel;
 import ai.mint.engine.model.CheckpointFiles;
 import ai.mint.engine.model.ModelConfig;
-import ai.mint.engine.safetensors.DType;
-import ai.mint.engine.safetensors.HostTensor;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * The merged alternative to adapter handoff: materialises {@code W + scale * B A} for every adapted projection and
- * writes a full checkpoint. MinT avoids this; it exists to measure what adapter-only handoff saves.
+ * The merged alternative to adapter handoff: {@code W + scale * A B} for every adapted projection, computed as tensor
+ * ops on the device of a resident base (no Java loops, no second read of the base), then written as a full
+ * checkpoint ({@link MergedWeights#write}). MinT avoids this; it exists to measure what adapter-only handoff saves.
  */
 public final class LoraMerger {
 
     private LoraMerger() {
     }
 
-    /** Base tensors (Hugging Face names, [out, in]) with the adapter folded in; untouched tensors are shared. */
-    public static Map<String, HostTensor> merge(Map<String, HostTensor> base, ModelConfig c, LoraWeights w) {
-        Map<String, HostTensor> merged = new LinkedHashMap<>(base);
-        float scale = w.scale();
-        int r = w.rank();
-        for (LoraKey key : w.a().keySet()) {
-            int in = key.inDim(c);
-            int out = key.outDim(c);
-            for (int e = 0; e < key.experts(c); e++) {
-                String name = key.projection().modulePath(c, key.layer(), key.expert() ? e : -1) + ".weight";
-                float[] wHf = base.get(name).floats().clone(); // [out, in]
-                float[] a = w.a().get(key);                      // [(E,) in, r]
-                float[] b = w.b().get(key);                      // [(E,) r, out]
-                int aOff = e * in * r;
-                int bOff = e * r * out;
-                for (int i = 0; i < in; i++) {
-                    for (int k = 0; k < r; k++) {
-                        float aik = a[aOff + i * r + k] * scale;
-                        if (aik == 0f) {
-                            continue;
-                        }
-                        int bRow = bOff + k * out;
-                        for (int o = 0; o < out; o++) {
-                            wHf[o * in + i] += aik * b[bRow + o];
-                        }
-                    }
-                }
-                merged.put(name, HostTensor.ofFloats(name, base.get(name).shape(), wHf));
+    /**
+     * Merges {@code w} into {@code base} on its device. The base is not changed: the merged projections are new
+     * arrays (one per adapted projection, all experts of a layer in one [E, in, out] stack) that the returned
+     * {@link MergedWeights} holds until it is closed; every other tensor is shared with the base. Returns once the
+     * device has finished the work, so that timing it is honest on an asynchronous device.
+     */
+    public static MergedWeights merge(BaseModel base, LoraWeights w) {
+        ModelConfig c = base.config();
+        NDManager merged = base.manager().newSubManager();
+        Map<NDArray, NDArray> replaced = new IdentityHashMap<>();
+        NDArray last = null;
+        try (DeviceAdapter factors = DeviceAdapter.upload("merge", w, c, merged)) {
+            NDArray scale = merged.create(w.scale());
+            for (LoraKey key : factors.a().keySet()) {
+                String name = key.projection().modulePath(c, key.layer(), key.expert() ? 0 : -1) + ".weight";
+                NDArray resident = base.checkpointTensor(name).array();               // [(E,) in, out]
+                NDArray sum = factors.a().get(key).matMul(factors.b().get(key));      // [(E,) in, r] @ [(E,) r, out]
+                sum.muli(scale).addi(resident);                                       // in place: no temporaries
+                sum.attach(merged); // it was created in the factors' manager, closed below
+                replaced.put(resident, sum);
+                last = sum;
             }
+        } catch (RuntimeException e) {
+            merged.close();
+            throw e;
         }
-        return merged;
+        if (last != null && !Device.cpu().equals(base.device())) {
+            NDArray probe = last.sum(); // ops on one device run in order: reading the last result waits for all
+            probe.getFloat();
+            probe.close();
+        }
+        return new MergedWeights(base, merged, replaced);
     }
 
-    /** Reads the base checkpoint in {@code baseDir}, merges {@code w} and writes a full checkpoint to {@code outDir}. */
+    /**
+     * Reads the base checkpoint in {@code baseDir} onto the CPU, merges {@code w} and writes a full checkpoint to
+     * {@code outDir}: for callers that have no resident base. With one, use {@link #merge} (no second read).
+     */
     public static void mergeToDirectory(Path baseDir, ModelConfig c, LoraWeights w, Path outDir) {
-        Map<String, HostTensor> merged = merge(CheckpointFiles.readAll(baseDir), c, w);
-        BaseModelInitializer.writeCheckpoint(outDir, c, merged, DType.F32);
+        try (BaseModel base = BaseModel.fromHost(c, CheckpointFiles.readAll(baseDir), Device.cpu());
+             MergedWeights merged = merge(base, w)) {
+            merged.write(outDir);
+        }
     }
 }

@@ -119,6 +119,10 @@ public final class LoraWeights {
 
     /** Checks that every factor has the size this base implies. */
     public void checkFits(ModelConfig c) {
+        if (c.isDeepseek()) {
+            throw new EngineException("LoRA adapters on " + c.modelType() + " bases are not supported yet: its latent"
+                    + " attention and fine-grained experts have no LoRA targets in this engine");
+        }
         for (LoraKey key : a.keySet()) {
             if (key.layer() >= c.numLayers() || key.expert() != (c.isMoe() && !key.projection().isAttention())) {
                 throw new EngineException("adapter targets " + key + " which this base does not have");

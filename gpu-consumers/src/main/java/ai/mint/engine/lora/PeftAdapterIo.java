@@ -31,8 +31,9 @@ import java.util.Set;
  * Reads and writes LoRA adapters in PEFT's layout: {@code adapter_config.json} and {@code adapter_model.safetensors}
  * with tensors named {@code base_model.model.<module>.lora_A.weight} [r, in] and {@code lora_B.weight} [out, r].
  * MoE expert factors are either PEFT's one pair per expert or, with the packed layout, one pair per layer and
- * projection holding all experts in compute layout ({@code ...mlp.experts.<proj>.lora_A.packed} [E, in, r] and
- * {@code lora_B.packed} [E, r, out]); {@link #read} accepts both.
+ * projection holding every expert's PEFT tensor stacked ({@code ...mlp.experts.<proj>.lora_A.packed} [E, r, in] and
+ * {@code lora_B.packed} [E, out, r]); {@link #read} accepts both. Both layouts hold the same numbers in the same
+ * orientation and decode with the same transposes: they differ only in how many tensors the file has.
  */
 public final class PeftAdapterIo {
 
@@ -70,16 +71,25 @@ public final class PeftAdapterIo {
                 writer.add(module + ".lora_A.weight", new long[] {r, in}, BaseModel.transpose(a, in, r));
                 writer.add(module + ".lora_B.weight", new long[] {out, r}, BaseModel.transpose(b, r, out));
             } else if (packedExperts) {
+                int n = c.numExperts();
+                float[] pa = new float[n * r * in];  // [E, r, in]
+                float[] pb = new float[n * out * r]; // [E, out, r]
+                for (int e = 0; e < n; e++) {
+                    BaseModel.transposeInto(a, e * in * r, in, r, pa, e * r * in);
+                    BaseModel.transposeInto(b, e * r * out, r, out, pb, e * out * r);
+                }
                 String packed = packedName(c, key);
-                writer.add(packed + ".lora_A.packed", new long[] {c.numExperts(), in, r}, a);
-                writer.add(packed + ".lora_B.packed", new long[] {c.numExperts(), r, out}, b);
+                writer.add(packed + ".lora_A.packed", new long[] {n, r, in}, pa);
+                writer.add(packed + ".lora_B.packed", new long[] {n, out, r}, pb);
             } else {
                 for (int e = 0; e < c.numExperts(); e++) {
                     String module = PREFIX + key.projection().modulePath(c, key.layer(), e);
-                    writer.add(module + ".lora_A.weight", new long[] {r, in},
-                            BaseModel.transpose(slice(a, e, in * r), in, r));
-                    writer.add(module + ".lora_B.weight", new long[] {out, r},
-                            BaseModel.transpose(slice(b, e, r * out), r, out));
+                    float[] pa = new float[r * in];
+                    float[] pb = new float[out * r];
+                    BaseModel.transposeInto(a, e * in * r, in, r, pa, 0);
+                    BaseModel.transposeInto(b, e * r * out, r, out, pb, 0);
+                    writer.add(module + ".lora_A.weight", new long[] {r, in}, pa);
+                    writer.add(module + ".lora_B.weight", new long[] {out, r}, pb);
                 }
             }
         }
@@ -189,22 +199,20 @@ public final class PeftAdapterIo {
             throw new EngineException(reader.path() + " declares " + LAYOUT_KEY + "=" + layout + " but holds "
                     + (hasPacked ? "packed" : "per-expert") + " tensors for " + key);
         }
-        if (hasPacked) {
-            a.put(key, reader.read(packed + ".lora_A.packed", e, in, r));
-            b.put(key, reader.read(packed + ".lora_B.packed", e, r, out));
+        if (!hasPacked && !hasPerExpert) {
             return;
         }
-        if (!hasPerExpert) {
-            return;
-        }
+        // both layouts: each expert's PEFT tensors A [r, in] and B [out, r], transposed into [E, in, r] / [E, r, out]
         float[] fa = new float[e * in * r];
         float[] fb = new float[e * r * out];
+        float[] packedA = hasPacked ? reader.read(packed + ".lora_A.packed", e, r, in) : null;
+        float[] packedB = hasPacked ? reader.read(packed + ".lora_B.packed", e, out, r) : null;
         for (int x = 0; x < e; x++) {
             String module = PREFIX + key.projection().modulePath(c, key.layer(), x);
-            System.arraycopy(BaseModel.transpose(reader.read(module + ".lora_A.weight", r, in), r, in), 0, fa,
-                    x * in * r, in * r);
-            System.arraycopy(BaseModel.transpose(reader.read(module + ".lora_B.weight", out, r), out, r), 0, fb,
-                    x * r * out, r * out);
+            float[] ax = hasPacked ? packedA : reader.read(module + ".lora_A.weight", r, in);
+            float[] bx = hasPacked ? packedB : reader.read(module + ".lora_B.weight", out, r);
+            BaseModel.transposeInto(ax, hasPacked ? x * r * in : 0, r, in, fa, x * in * r);
+            BaseModel.transposeInto(bx, hasPacked ? x * out * r : 0, out, r, fb, x * r * out);
         }
         a.put(key, fa);
         b.put(key, fb);
@@ -259,12 +267,6 @@ public final class PeftAdapterIo {
     static String packedName(ModelConfig c, LoraKey key) {
         return PREFIX + "model.layers." + key.layer() + (c.mixtralNames() ? ".block_sparse_moe" : ".mlp")
                 + ".experts." + key.projection().peftName();
-    }
-
-    private static float[] slice(float[] src, int index, int size) {
-        float[] out = new float[size];
-        System.arraycopy(src, index * size, out, 0, size);
-        return out;
     }
 
     /** Hex sha-256 of a file, streamed. */

@@ -83,6 +83,29 @@ public final class RowFactors implements LoraDelta {
         return h.matMul(f[1]); // [B, E, T, out]
     }
 
+    @Override
+    public boolean hasExpertRowsDelta() {
+        return true;
+    }
+
+    @Override
+    public NDArray expertRowsDelta(int layer, Projection p, NDArray x, NDArray rowOf, NDArray expertOf) {
+        NDArray[] f = factors.get(new LoraKey(layer, p, true));
+        if (f == null) {
+            return null;
+        }
+        // gathered per step into the step's manager (x's), not this one's, so that nothing piles up across steps
+        NDManager step = x.getManager();
+        NDArray ga = f[0].get(new NDIndex("{}, {}", rowOf, expertOf));      // [M, in, R]
+        NDArray gb = f[1].get(new NDIndex("{}, {}", rowOf, expertOf));      // [M, R, out]
+        NDArray rowScale = scale.get(new NDIndex("{}", rowOf));           // [M]
+        ga.attach(step);
+        gb.attach(step);
+        rowScale.attach(step);
+        NDArray h = x.expandDims(1).matMul(ga).mul(rowScale.reshape(-1, 1, 1)); // [M, 1, R]
+        return h.matMul(gb).squeeze(1);                                          // [M, out]
+    }
+
     /** Keeps only {@code rows}, in that order; with none kept it is empty again. */
     public void keepRows(long[] rows) {
         if (scale == null) {

@@ -75,7 +75,7 @@ public final class WorkingSet implements AutoCloseable {
         int rank;
         int demand;
         boolean pinned;
-        long lastUsed;
+        long lastUsed; // when a row last took it, or when it last reached the device if later
         String failure;
         long failedAt;
         final List<CompletableFuture<AdapterStatus>> waiters = new ArrayList<>(1);
@@ -377,6 +377,7 @@ public final class WorkingSet implements AutoCloseable {
         return out;
     }
 
+    /** Bytes per tier, budgets, peak device bytes and counters, at one moment. */
     public synchronized ai.mint.engine.WorkingSetStats stats() {
         return new ai.mint.engine.WorkingSetStats(deviceUsed, peakDeviceUsed, settings.deviceBudgetBytes(), cpuUsed,
                 settings.cpuBudgetBytes(), loads, decodes, evictions, failures, entries.size());
@@ -605,6 +606,7 @@ public final class WorkingSet implements AutoCloseable {
                 }
             } else if (copy != null && generation == e.generation) {
                 e.device = copy; // the reservation becomes the copy's bytes
+                e.lastUsed = Math.max(e.lastUsed, clock.getAsLong()); // entered the tier: its age counts from now
                 onDevice.put(e.id, e);
                 loads++;
                 completeWaiters(e, after);

@@ -8,7 +8,7 @@ import ai.mint.engine.lora.LoraDelta;
  * Grouped-query self-attention with rotary positions and optional q/k/v (and Llama's o) bias. Query heads are grouped under their
  * key/value head by a reshape to [B, Hkv, G, T, D], so keys and values are never repeated in memory.
  */
-final class Attention {
+final class Attention implements SelfAttention {
 
     private final ModelConfig c;
 
@@ -16,13 +16,8 @@ final class Attention {
         this.c = c;
     }
 
-    /**
-     * @param x      normed hidden states [B, T, H]
-     * @param mask   additive mask [B, 1, 1, T, S] (0 where a query may look, a large negative elsewhere)
-     * @param rope   cos/sin tables from {@link RotaryEmbedding#lookup}
-     * @return attention output after o_proj [B, T, H]
-     */
-    NDArray forward(int layer, LayerWeights w, NDArray x, NDArray mask, RotaryEmbedding rotary, NDList rope,
+    @Override
+    public NDArray forward(int layer, LayerWeights w, NDArray x, NDArray mask, RotaryEmbedding rotary, NDList rope,
                     LoraDelta lora, KvCache cache) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);

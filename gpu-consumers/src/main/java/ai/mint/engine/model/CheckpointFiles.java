@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * Finds and reads the weights of a Hugging Face checkpoint directory: a single {@code model.safetensors} or shards
- * listed in {@code model.safetensors.index.json}. Returns host tensors (float32), never native ones.
+ * listed in {@code model.safetensors.index.json}. Returns host tensors (float32), never native ones; block-quantized
+ * FP8 weights (DeepSeek's layout) come back dequantized.
  */
 public final class CheckpointFiles {
 
@@ -50,8 +51,9 @@ public final class CheckpointFiles {
                 + " (is it a Hugging Face model directory? `mint base init` makes one)");
     }
 
-    /** Reads every tensor of the checkpoint, widening F16/BF16 to float32. */
+    /** Reads every tensor of the checkpoint, widening F16/BF16/FP8 to float32 and dequantizing FP8 blocks. */
     public static Map<String, HostTensor> readAll(Path dir) {
+        int[] fp8Block = Fp8Weights.blockSize(dir.resolve("config.json"));
         Map<String, HostTensor> tensors = new HashMap<>();
         for (Path shard : shards(dir)) {
             try (SafetensorsReader reader = SafetensorsReader.open(shard)) {
@@ -60,6 +62,6 @@ public final class CheckpointFiles {
                 }
             }
         }
-        return tensors;
+        return Fp8Weights.dequantize(tensors, fp8Block);
     }
 }

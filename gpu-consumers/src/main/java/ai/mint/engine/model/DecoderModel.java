@@ -11,7 +11,9 @@ import ai.mint.engine.lora.LoraDelta;
 /**
  * The functional forward pass of the decoder over a resident {@link BaseModel}: tokens in, logits out, with each
  * row's LoRA correction from a {@link LoraDelta}. Serving (with a {@link KvCache}) and training (under a gradient
- * collector, without a cache) call the same method. All results land in the manager of {@code tokens}.
+ * collector, without a cache) call the same method. All results land in the manager of {@code tokens}. Attention is
+ * grouped-query ({@link Attention}) or, for DeepSeek-V3, multi-head latent ({@link MlaAttention}); MoE layers run
+ * their experts as {@link MoeCompute} says.
  */
 public final class DecoderModel {
 
@@ -20,16 +22,32 @@ public final class DecoderModel {
 
     private final BaseModel base;
     private final RotaryEmbedding rotary;
-    private final Attention attention;
+    private final SelfAttention attention;
     private final MoeBlock moe;
 
     public DecoderModel(BaseModel base) {
+        this(base, MoeCompute.AUTO);
+    }
+
+    /** A model whose MoE layers compute as {@code moeCompute} says (e.g. dense-masked as a reference). */
+    public DecoderModel(BaseModel base, MoeCompute moeCompute) {
+        this(base, moeCompute, MlaAttention.Form.AUTO);
+    }
+
+    DecoderModel(BaseModel base, MoeCompute moeCompute, MlaAttention.Form mlaForm) {
         this.base = base;
         ModelConfig c = base.config();
+        // rotary width: head_dim, which for DeepSeek is qk_rope_head_dim
         this.rotary = new RotaryEmbedding(base.manager(), c.headDim(),
-                c.ropeScaling().inverseFrequencies(c.headDim(), c.ropeTheta()), Math.min(c.maxPositions(), 1 << 15));
-        this.attention = new Attention(c);
-        this.moe = c.isMoe() ? new MoeBlock(c) : null;
+                c.ropeScaling().inverseFrequencies(c.headDim(), c.ropeTheta()), Math.min(c.maxPositions(), 1 << 15),
+                c.ropeScaling().ropeAmplitude());
+        this.attention = c.isDeepseek() ? new MlaAttention(c, mlaForm) : new Attention(c);
+        this.moe = c.isMoe() ? new MoeBlock(c, moeCompute) : null;
+    }
+
+    /** How this model's MoE layers compute (null for a dense model). */
+    public MoeCompute moeCompute() {
+        return moe == null ? null : moe.compute();
     }
 
     public BaseModel base() {

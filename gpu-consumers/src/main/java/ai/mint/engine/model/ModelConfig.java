@@ -12,10 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The architecture of a Llama/Qwen2-style decoder as Hugging Face's {@code config.json} describes it, dense or MoE
- * (Qwen2-MoE and Mixtral key names). {@code numExperts == 0} means a dense model. {@code eosTokenId} is the first of
- * {@code eosTokenIds} (config.json may list several; generation stops on any). Settings that would change the maths
- * in a way this engine does not implement are rejected by key name when reading config.json.
+ * The architecture of a decoder as Hugging Face's {@code config.json} describes it: Llama/Qwen2-style, dense or MoE
+ * (Qwen2-MoE and Mixtral key names), or DeepSeek-V3 (its extra keys in {@link #deepseek()}, null for the others).
+ * {@code numExperts == 0} means a dense model. {@code eosTokenId} is the first of {@code eosTokenIds} (config.json
+ * may list several; generation stops on any). Settings that would change the maths in a way this engine does not
+ * implement are rejected by key name when reading config.json.
  */
 public record ModelConfig(
         String modelType,
@@ -40,7 +41,8 @@ public record ModelConfig(
         int eosTokenId,
         RopeScaling ropeScaling,
         List<Integer> eosTokenIds,
-        String nameOrPath) {
+        String nameOrPath,
+        DeepseekSpec deepseek) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,6 +58,10 @@ public record ModelConfig(
         require(headDim > 0 && headDim % 2 == 0, "head_dim " + headDim + " must be positive and even (rotary)");
         require(numExperts == 0 || (numExpertsPerTok > 0 && numExpertsPerTok <= numExperts),
                 "num_experts_per_tok " + numExpertsPerTok + " must be in 1.." + numExperts);
+        if (deepseek != null) {
+            require(numExperts > 0, "a DeepSeek-V3 model needs n_routed_experts > 0");
+            deepseek.validate(headDim, numExperts, numExpertsPerTok); // fields are not assigned yet here
+        }
     }
 
     /** The configuration without rope scaling and with a single end-of-sequence id (the original signature). */
@@ -67,7 +73,7 @@ public record ModelConfig(
         this(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim, rmsNormEps,
                 ropeTheta, maxPositions, tieWordEmbeddings, attentionBias, numExperts, numExpertsPerTok,
                 moeIntermediateSize, sharedExpertIntermediateSize, normTopkProb, bosTokenId, eosTokenId,
-                RopeScaling.NONE, null, null);
+                RopeScaling.NONE, null, null, null);
     }
 
     /** This configuration naming its origin: the base directory, or config.json's {@code _name_or_path}. */
@@ -75,7 +81,7 @@ public record ModelConfig(
         return new ModelConfig(modelType, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
                 headDim, rmsNormEps, ropeTheta, maxPositions, tieWordEmbeddings, attentionBias, numExperts,
                 numExpertsPerTok, moeIntermediateSize, sharedExpertIntermediateSize, normTopkProb, bosTokenId,
-                eosTokenId, ropeScaling, eosTokenIds, name);
+                eosTokenId, ropeScaling, eosTokenIds, name, deepseek);
     }
 
     /** True when o_proj has a bias too: Llama's attention_bias covers q/k/v/o, Qwen2's built-in bias only q/k/v. */
@@ -90,6 +96,28 @@ public record ModelConfig(
 
     public boolean isMoe() {
         return numExperts > 0;
+    }
+
+    /** True for DeepSeek-V3-family models (multi-head latent attention, group-limited sigmoid routing). */
+    public boolean isDeepseek() {
+        return deepseek != null;
+    }
+
+    /** True when {@code layer} has a mixture of experts (DeepSeek's first layers keep a dense MLP). */
+    public boolean isMoeLayer(int layer) {
+        return isMoe() && (deepseek == null || layer >= deepseek.firstDenseLayers());
+    }
+
+    /** Float32 bytes the KV cache holds per token over all layers: MLA's latent, otherwise keys and values. */
+    public long cacheBytesPerToken() {
+        long perLayer = deepseek != null ? deepseek.latentCacheFloatsPerLayer() : 2L * numKvHeads * headDim;
+        return perLayer * numLayers * Float.BYTES;
+    }
+
+    /** What the cache would hold per token as plain multi-head attention (per-head keys and values). */
+    public long mhaCacheBytesPerToken() {
+        long perLayer = deepseek != null ? deepseek.mhaCacheFloatsPerLayer(numHeads) : 2L * numKvHeads * headDim;
+        return perLayer * numLayers * Float.BYTES;
     }
 
     /** True for Mixtral tensor names (block_sparse_moe, w1/w2/w3); false for Qwen2-MoE names (mlp.experts.N). */
@@ -116,18 +144,17 @@ public record ModelConfig(
 
     public static ModelConfig fromJson(JsonNode n) {
         String type = n.path("model_type").asText("llama");
+        boolean deepseek = DeepseekSpec.isDeepseekType(type);
         if (!type.equals("llama") && !type.equals("qwen2") && !type.equals("qwen2_moe") && !type.equals("mixtral")
-                && !type.equals("mistral")) {
+                && !type.equals("mistral") && !deepseek) {
             throw new EngineException("model_type '" + type + "' is not supported (llama, mistral, qwen2, qwen2_moe,"
-                    + " mixtral)");
+                    + " mixtral, deepseek_v3, kimi_k2, deepseek_v32)");
         }
         rejectUnsupported(n, type);
-        List<Integer> eos = new ArrayList<>();
-        if (n.path("eos_token_id").isArray()) {
-            n.get("eos_token_id").forEach(id -> eos.add(id.asInt()));
-        } else if (n.path("eos_token_id").canConvertToInt()) {
-            eos.add(n.get("eos_token_id").asInt());
+        if (deepseek) {
+            return fromDeepseekJson(n, type, DeepseekSpec.fromJson(n, type));
         }
+        List<Integer> eos = eosIds(n);
         int hidden = need(n, "hidden_size");
         int heads = need(n, "num_attention_heads");
         int experts = n.has("num_experts") ? n.get("num_experts").asInt() : n.path("num_local_experts").asInt(0);
@@ -155,7 +182,34 @@ public record ModelConfig(
                 eos.isEmpty() ? -1 : eos.get(0),
                 RopeScaling.fromJson(n.get("rope_scaling")),
                 eos,
-                n.hasNonNull("_name_or_path") ? n.get("_name_or_path").asText() : null);
+                n.hasNonNull("_name_or_path") ? n.get("_name_or_path").asText() : null,
+                null);
+    }
+
+    /** DeepSeek-V3 names its experts n_routed_experts; the rotary width is qk_rope_head_dim, as in transformers. */
+    private static ModelConfig fromDeepseekJson(JsonNode n, String type, DeepseekSpec d) {
+        int heads = need(n, "num_attention_heads");
+        int moeWidth = need(n, "moe_intermediate_size");
+        List<Integer> eos = eosIds(n);
+        return new ModelConfig(type, need(n, "vocab_size"), need(n, "hidden_size"), need(n, "intermediate_size"),
+                need(n, "num_hidden_layers"), heads, heads, d.mla().qkRopeHeadDim(),
+                n.path("rms_norm_eps").asDouble(1e-6), n.path("rope_theta").asDouble(10000.0),
+                n.path("max_position_embeddings").asInt(4096), n.path("tie_word_embeddings").asBoolean(false), false,
+                need(n, "n_routed_experts"), n.path("num_experts_per_tok").asInt(8), moeWidth,
+                moeWidth * d.sharedExperts(), n.path("norm_topk_prob").asBoolean(true),
+                n.path("bos_token_id").canConvertToInt() ? n.get("bos_token_id").asInt() : -1,
+                eos.isEmpty() ? -1 : eos.get(0), RopeScaling.fromJson(n.get("rope_scaling")), eos,
+                n.hasNonNull("_name_or_path") ? n.get("_name_or_path").asText() : null, d);
+    }
+
+    private static List<Integer> eosIds(JsonNode n) {
+        List<Integer> eos = new ArrayList<>();
+        if (n.path("eos_token_id").isArray()) {
+            n.get("eos_token_id").forEach(id -> eos.add(id.asInt()));
+        } else if (n.path("eos_token_id").canConvertToInt()) {
+            eos.add(n.get("eos_token_id").asInt());
+        }
+        return eos;
     }
 
     /**
@@ -203,6 +257,8 @@ public record ModelConfig(
             case "qwen2_moe" -> "Qwen2MoeForCausalLM";
             case "mixtral" -> "MixtralForCausalLM";
             case "mistral" -> "MistralForCausalLM";
+            case "deepseek_v3", "kimi_k2" -> "DeepseekV3ForCausalLM";
+            case "deepseek_v32" -> "DeepseekV32ForCausalLM";
             default -> "LlamaForCausalLM";
         });
         n.put("model_type", modelType);
@@ -212,7 +268,9 @@ public record ModelConfig(
         n.put("num_hidden_layers", numLayers);
         n.put("num_attention_heads", numHeads);
         n.put("num_key_value_heads", numKvHeads);
-        n.put("head_dim", headDim);
+        if (deepseek == null) {
+            n.put("head_dim", headDim);
+        }
         n.put("rms_norm_eps", rmsNormEps);
         n.put("rope_theta", ropeTheta);
         n.put("max_position_embeddings", maxPositions);
@@ -221,7 +279,9 @@ public record ModelConfig(
         if (modelType.equals("llama") || modelType.equals("mistral")) {
             n.put("attention_bias", attentionBias);
         }
-        if (isMoe()) {
+        if (deepseek != null) {
+            deepseek.writeTo(n, this);
+        } else if (isMoe()) {
             n.put(mixtralNames() ? "num_local_experts" : "num_experts", numExperts);
             n.put("num_experts_per_tok", numExpertsPerTok);
             if (!mixtralNames()) {
@@ -251,14 +311,14 @@ public record ModelConfig(
         }
     }
 
-    private static int need(JsonNode n, String key) {
+    static int need(JsonNode n, String key) {
         if (!n.has(key) || !n.get(key).canConvertToInt()) {
             throw new EngineException("config.json lacks integer '" + key + "'");
         }
         return n.get(key).asInt();
     }
 
-    private static void require(boolean ok, String message) {
+    static void require(boolean ok, String message) {
         if (!ok) {
             throw new EngineException("invalid model config: " + message);
         }

@@ -23,6 +23,15 @@ public final class RotaryEmbedding {
 
     /** Tables for explicit inverse frequencies [headDim / 2] (e.g. from {@link RopeScaling}). */
     public RotaryEmbedding(NDManager manager, int headDim, double[] inverseFrequencies, int maxPositions) {
+        this(manager, headDim, inverseFrequencies, maxPositions, 1.0);
+    }
+
+    /**
+     * Tables whose cos and sin are multiplied by {@code amplitude} (YaRN's attention factor, applied to queries and
+     * keys alike as transformers does), so rotated vectors are {@code amplitude} times longer.
+     */
+    public RotaryEmbedding(NDManager manager, int headDim, double[] inverseFrequencies, int maxPositions,
+                           double amplitude) {
         this.half = headDim / 2;
         this.maxPositions = maxPositions;
         if (inverseFrequencies.length != half) {
@@ -36,8 +45,8 @@ public final class RotaryEmbedding {
                 // same float32 arithmetic as transformers: inv_freq in float32, times the position
                 float invFreq = (float) inverseFrequencies[i];
                 float angle = pos * invFreq;
-                float cv = (float) Math.cos(angle);
-                float sv = (float) Math.sin(angle);
+                float cv = (float) (Math.cos(angle) * amplitude);
+                float sv = (float) (Math.sin(angle) * amplitude);
                 c[pos * headDim + i] = cv;
                 c[pos * headDim + i + half] = cv;
                 s[pos * headDim + i] = sv;

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** The element types a safetensors header may name, with their width in bytes. */
 public enum DType {
-    F64(8, true), F32(4, true), F16(2, true), BF16(2, true),
+    F64(8, true), F32(4, true), F16(2, true), BF16(2, true), F8_E4M3(1, true), F8_E5M2(1, true),
     I64(8, false), I32(4, false), I16(2, false), I8(1, false), U8(1, false), BOOL(1, false);
 
     private final int bytes;
@@ -29,7 +29,7 @@ public enum DType {
             return DType.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new SafetensorsException("tensor '" + tensor + "' has unknown dtype '" + name
-                    + "' (supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)");
+                    + "' (supported: F64, F32, F16, BF16, F8_E4M3, F8_E5M2, I64, I32, I16, I8, U8, BOOL)");
         }
     }
 }

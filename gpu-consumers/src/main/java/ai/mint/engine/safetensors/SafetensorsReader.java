@@ -26,7 +26,7 @@ import java.util.Set;
  * Reads safetensors files in pure Java and checks them before any byte reaches the native engine: header size against
  * the file and a hard cap, JSON shape, known dtypes, byte ranges that match shapes and stay inside the file without
  * overlapping, and (optionally) finite float values. Every violation is a {@link SafetensorsException}; nothing here
- * can crash the JVM. Floats are widened to float32 while parsing (BF16 by a 16-bit shift).
+ * can crash the JVM. Floats are widened to float32 while parsing (BF16 by a 16-bit shift, FP8 by a table).
  */
 public final class SafetensorsReader implements Closeable {
 
@@ -237,6 +237,16 @@ public final class SafetensorsReader implements Closeable {
             case F16 -> {
                 for (int i = 0; i < n; i++) {
                     out[i] = HalfFloats.f16ToFloat(buf.getShort());
+                }
+            }
+            case F8_E4M3 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = Float8.e4m3ToFloat(buf.get());
+                }
+            }
+            case F8_E5M2 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = Float8.e5m2ToFloat(buf.get());
                 }
             }
             default -> throw new IllegalStateException(dtype + " is not floating");

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes safetensors files in pure Java: float data as F32, F16 or BF16, integer data as I64, an optional
+ * Writes safetensors files in pure Java: float data as F32, F16, BF16 or F8_E4M3, integer data as I64, an optional
  * {@code __metadata__} map, the header padded to 8 bytes as the format recommends. The file is written to a
  * temporary sibling and moved into place, so readers never see half a file.
  */
@@ -41,10 +41,11 @@ public final class SafetensorsWriter {
         return this;
     }
 
-    /** Adds float data stored as {@code dtype} (F32, F16 or BF16). */
+    /** Adds float data stored as {@code dtype} (F32, F16, BF16 or F8_E4M3, each rounded to nearest even). */
     public SafetensorsWriter add(String name, long[] shape, float[] data, DType dtype) {
-        if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16) {
-            throw new IllegalArgumentException("float tensors are written as F32, F16 or BF16, not " + dtype);
+        if (dtype != DType.F32 && dtype != DType.F16 && dtype != DType.BF16 && dtype != DType.F8_E4M3) {
+            throw new IllegalArgumentException("float tensors are written as F32, F16, BF16 or F8_E4M3, not "
+                    + dtype);
         }
         HostTensor.ofFloats(name, shape, data); // validates shape against length
         entries.add(new Entry(name, dtype, shape.clone(), data, null));
@@ -121,6 +122,11 @@ public final class SafetensorsWriter {
             case BF16 -> {
                 for (float f : e.floats()) {
                     buf.putShort(HalfFloats.floatToBf16(f));
+                }
+            }
+            case F8_E4M3 -> {
+                for (float f : e.floats()) {
+                    buf.put(Float8.floatToE4m3(f));
                 }
             }
             case I64 -> buf.asLongBuffer().put(e.longs());

@@ -164,7 +164,8 @@ public final class FilesystemAdapterStore implements AdapterStore {
         return wanted;
     }
 
-    private static String recordedDigest(Path dir) {
+    /** The digest recorded when the artifact in {@code dir} was stored, or null when there is none. */
+    static String recordedDigest(Path dir) {
         Path manifest = dir.resolve(ArtifactDigest.MANIFEST);
         if (!Files.isRegularFile(manifest)) {
             return null;

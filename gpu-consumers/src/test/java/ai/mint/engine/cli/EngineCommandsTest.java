@@ -14,7 +14,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.EnumSet;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,6 +67,25 @@ class EngineCommandsTest {
         assertThat(adapted.get("logprobs")).isNotEqualTo(plain.get("logprobs"));
     }
 
+    /** `--arch deepseek-v3` / `deepseek-v3.2` make a base that loads and generates, and report the latent cache. */
+    @Test
+    void initDeepseekBasesReportTheirLatentCacheAndGenerate() throws Exception {
+        for (String arch : List.of("deepseek-v3", "deepseek-v3.2")) {
+            Path base = dir.resolve(arch);
+            String init = run(new BaseCommand(), "init", base.toString(), "--arch", arch, "--seed", "2");
+            assertThat(init).contains(arch.equals("deepseek-v3") ? "deepseek_v3" : "deepseek_v32")
+                    .contains("KV cache per token").contains("plain multi-head attention");
+            JsonNode out = new ObjectMapper().readTree(run(new GenerateCommand(), "--base", base.toString(), "--prompt",
+                    "Hi", "--max-tokens", "4", "--json"));
+            assertThat(out.get("token_ids").size()).isBetween(1, 4);
+        }
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BaseCommand());
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("init", dir.resolve("x").toString(), "--arch", "gpt5")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown architecture 'gpt5'").contains("deepseek-v3.2");
+    }
+
     @Test
     void presetIsCaseInsensitiveAndABadDtypeIsReportedOnPicocliErrorStream() {
         String init = run(new BaseCommand(), "init", dir.resolve("t").toString(), "--preset", "TiNy");
@@ -76,5 +98,21 @@ class EngineCommandsTest {
         assertThat(cli.execute("init", dir.resolve("u").toString(), "--preset", "huge")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown preset 'huge'");
         assertThat(dir.resolve("u")).doesNotExist();
+    }
+
+    @Test
+    void pretrainRefusesAnUnknownPresetOrCorpusBeforeFetchingAnything() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cli = new CommandLine(new BaseCommand());
+        cli.setErr(new java.io.PrintWriter(err));
+        Path cache = dir.resolve("corpus");
+        assertThat(cli.execute("pretrain", "--preset", "huge", "--out", dir.resolve("p").toString(),
+                "--corpus-dir", cache.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown pretraining preset 'huge'").contains("small, micro");
+        assertThat(cli.execute("pretrain", "--corpus", "wiki", "--out", dir.resolve("p").toString(),
+                "--corpus-dir", cache.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown corpus 'wiki' (expected brown)");
+        assertThat(cache).doesNotExist();
+        assertThat(dir.resolve("p")).doesNotExist();
     }
 }

@@ -56,6 +56,32 @@ class PeftAdapterIoTest {
         }
     }
 
+    /** The packed layout is PEFT's per-expert tensors stacked, so that both decode with exactly the same work. */
+    @Test
+    void packedTensorsAreThePerExpertTensorsStacked() {
+        ModelConfig c = TestModels.microMoe();
+        LoraWeights w = LoraWeights.random(c, EnumSet.of(Projection.UP, Projection.DOWN), 2, 4f, 9, true);
+        PeftAdapterIo.write(dir.resolve("per-expert"), w, c, false);
+        PeftAdapterIo.write(dir.resolve("packed"), w, c, true);
+        try (SafetensorsReader perExpert = SafetensorsReader.open(dir.resolve("per-expert").resolve(PeftAdapterIo.WEIGHTS));
+             SafetensorsReader packed = SafetensorsReader.open(dir.resolve("packed").resolve(PeftAdapterIo.WEIGHTS))) {
+            String stack = "base_model.model.model.layers.1.mlp.experts.down_proj.lora_";
+            assertThat(packed.info(stack + "A.packed").shape()).containsExactly(4, 2, 24);
+            assertThat(packed.info(stack + "B.packed").shape()).containsExactly(4, 32, 2);
+            float[] a = packed.read(stack + "A.packed").floats();
+            float[] b = packed.read(stack + "B.packed").floats();
+            for (int e = 0; e < 4; e++) {
+                String one = "base_model.model.model.layers.1.mlp.experts." + e + ".down_proj.lora_";
+                assertThat(java.util.Arrays.copyOfRange(a, e * 48, (e + 1) * 48))
+                        .containsExactly(perExpert.read(one + "A.weight").floats());
+                assertThat(java.util.Arrays.copyOfRange(b, e * 64, (e + 1) * 64))
+                        .containsExactly(perExpert.read(one + "B.weight").floats());
+            }
+            assertThat(packed.names()).hasSize(2 * 2 * 2);          // 2 layers x 2 projections x (A, B)
+            assertThat(perExpert.names()).hasSize(2 * 2 * 2 * 4);   // ... x 4 experts
+        }
+    }
+
     @Test
     void adapterForAnotherBaseIsRejectedWithTheTensorName() throws Exception {
         LoraWeights w = LoraWeights.random(TestModels.microDense(), EnumSet.of(Projection.Q), 2, 4f, 1, true);

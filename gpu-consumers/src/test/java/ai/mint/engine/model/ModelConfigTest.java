@@ -34,6 +34,8 @@ class ModelConfigTest {
                 new Case(false, j -> j.put("mlp_bias", true), "mlp_bias"),
                 new Case(false, j -> j.put("use_sliding_window", true), "use_sliding_window"),
                 new Case(false, j -> j.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 4.0),
+                        "original_max_position_embeddings"),
+                new Case(false, j -> j.putObject("rope_scaling").put("rope_type", "longrope").put("factor", 4.0),
                         "rope_scaling"),
                 new Case(false, j -> j.putObject("rope_scaling").put("type", "dynamic").put("factor", 2.0),
                         "rope_scaling"),
@@ -45,6 +47,77 @@ class ModelConfigTest {
             assertThatThrownBy(() -> ModelConfig.fromJson(j)).as(c.key()).isInstanceOf(EngineException.class)
                     .hasMessageContaining(c.key());
         }
+    }
+
+    /** DeepSeek keys whose other values would change the maths are refused by name, as are sizes that cannot fit. */
+    @Test
+    void deepseekSettingsThatChangeTheMathsAreRejectedByKey() {
+        record Case(Consumer<ObjectNode> edit, String key) { }
+        List<Case> cases = List.of(
+                new Case(j -> j.put("topk_method", "group_limited_greedy"), "topk_method"),
+                new Case(j -> j.put("scoring_func", "softmax"), "scoring_func"),
+                new Case(j -> j.put("moe_layer_freq", 2), "moe_layer_freq"),
+                new Case(j -> j.put("attention_bias", true), "attention_bias"),
+                new Case(j -> j.put("num_key_value_heads", 2), "num_key_value_heads"),
+                new Case(j -> j.putObject("rope_scaling").put("type", "linear").put("factor", 2.0), "rope_scaling"),
+                new Case(j -> j.put("index_topk", 64), "index_topk"),
+                new Case(j -> j.put("n_group", 3), "n_group"),
+                new Case(j -> j.put("topk_group", 5), "topk_group"),
+                new Case(j -> j.put("hidden_act", "gelu"), "hidden_act"),
+                new Case(j -> j.put("model_type", "deepseek_v32").putNull("q_lora_rank"), "q_lora_rank"),
+                new Case(j -> j.remove("kv_lora_rank"), "kv_lora_rank"));
+        for (Case c : cases) {
+            ObjectNode j = TestModels.microDeepseek().toJson();
+            c.edit().accept(j);
+            assertThatThrownBy(() -> ModelConfig.fromJson(j)).as(c.key()).isInstanceOf(EngineException.class)
+                    .hasMessageContaining(c.key());
+        }
+    }
+
+    /**
+     * DeepSeek-V3's published config.json (keys and values as in deepseek-ai/DeepSeek-V3) parses, metadata keys
+     * (ep_size, aux_loss_alpha, seq_aux, num_nextn_predict_layers, quantization_config) included, to 671B
+     * parameters; Kimi-K2's shape (384 experts, 64 heads, one group) to over a trillion.
+     */
+    @Test
+    void realDeepseekV3AndKimiK2ConfigsParseToTheirParameterCounts() throws Exception {
+        ModelConfig v3 = ModelConfig.read(Path.of(getClass().getResource("/deepseek-v3-config.json").toURI()));
+        assertThat(v3.deepseek().mla().qLoraRank()).isEqualTo(1536);
+        assertThat(v3.ropeScaling().isYarn()).isTrue();
+        assertThat(v3.ropeScaling().ropeAmplitude()).isEqualTo(1.0);          // mscale == mscale_all_dim
+        assertThat(v3.ropeScaling().deepseekSoftmaxMultiplier()).isCloseTo(Math.pow(0.1 * Math.log(40) + 1, 2),
+                org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(parameters(v3)).isBetween(670_000_000_000L, 672_000_000_000L);
+        ObjectNode k2 = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(getClass().getResource("/deepseek-v3-config.json"));
+        k2.put("model_type", "kimi_k2").put("n_routed_experts", 384).put("num_attention_heads", 64)
+                .put("num_key_value_heads", 64).put("n_group", 1).put("topk_group", 1)
+                .put("first_k_dense_replace", 1).put("routed_scaling_factor", 2.827).put("vocab_size", 163840)
+                .put("rope_theta", 50000.0);
+        assertThat(parameters(ModelConfig.fromJson(k2))).isGreaterThan(1_000_000_000_000L);
+    }
+
+    @Test
+    void deepseekConfigRoundTripsThroughConfigJson() {
+        for (ModelConfig c : List.of(TestModels.microDeepseek(), TestModels.microDeepseekSparse(),
+                ModelPreset.TINY.config(Architecture.DEEPSEEK_V3))) {
+            assertThat(ModelConfig.fromJson(c.toJson())).isEqualTo(c);
+        }
+    }
+
+    /** Parameters of the main model (embeddings, head, MLA, dense and MoE layers), as the checkpoint holds them. */
+    private static long parameters(ModelConfig c) {
+        DeepseekSpec.Mla m = c.deepseek().mla();
+        long h = c.hiddenSize();
+        long heads = c.numHeads();
+        long attention = h * m.qLoraRank() + m.qLoraRank() + m.qLoraRank() * heads * m.qkHeadDim()
+                + h * (m.kvLoraRank() + m.qkRopeHeadDim()) + m.kvLoraRank()
+                + m.kvLoraRank() * heads * (m.qkNopeHeadDim() + m.vHeadDim()) + heads * m.vHeadDim() * h + 2 * h;
+        long dense = 3 * h * c.intermediateSize();
+        long moe = c.numExperts() * 3 * h * c.moeIntermediateSize() + 3 * h * c.sharedExpertIntermediateSize()
+                + c.numExperts() * h + c.numExperts();
+        long first = c.deepseek().firstDenseLayers();
+        return 2L * c.vocabSize() * h + h + c.numLayers() * attention + first * dense + (c.numLayers() - first) * moe;
     }
 
     @Test

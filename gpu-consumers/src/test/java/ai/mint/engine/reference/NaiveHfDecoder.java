@@ -1,7 +1,6 @@
 package ai.mint.engine.reference;
 
 import ai.mint.engine.safetensors.HostTensor;
-import ai.mint.engine.safetensors.SafetensorsReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -39,7 +38,7 @@ public final class NaiveHfDecoder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        readAll(baseDir.resolve("model.safetensors"), w);
+        ScalarOps.readAll(baseDir.resolve("model.safetensors"), w);
         type = cfg.path("model_type").asText("llama");
         hidden = cfg.get("hidden_size").asInt();
         heads = cfg.get("num_attention_heads").asInt();
@@ -56,7 +55,7 @@ public final class NaiveHfDecoder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        readAll(adapterDir.resolve("adapter_model.safetensors"), lora);
+        ScalarOps.readAll(adapterDir.resolve("adapter_model.safetensors"), lora);
         return this;
     }
 
@@ -66,21 +65,21 @@ public final class NaiveHfDecoder {
         double[][] x = new double[t][];
         HostTensor embed = w.get("model.embed_tokens.weight");
         for (int i = 0; i < t; i++) {
-            x[i] = row(embed, (int) tokens[i]);
+            x[i] = ScalarOps.row(embed, (int) tokens[i]);
         }
         int layers = cfg.get("num_hidden_layers").asInt();
         for (int l = 0; l < layers; l++) {
             String p = "model.layers." + l + ".";
             double[][] h = rmsNorm(x, p + "input_layernorm.weight");
-            add(x, attention(h, p + "self_attn."));
+            ScalarOps.addInPlace(x, attention(h, p + "self_attn."));
             h = rmsNorm(x, p + "post_attention_layernorm.weight");
-            add(x, mlp(h, p));
+            ScalarOps.addInPlace(x, mlp(h, p));
         }
         double[][] normed = rmsNorm(x, "model.norm.weight");
         HostTensor head = w.containsKey("lm_head.weight") ? w.get("lm_head.weight") : embed;
         double[][] out = new double[t][];
         for (int i = 0; i < t; i++) {
-            out[i] = matVec(head, normed[i]);
+            out[i] = ScalarOps.matVec(head, normed[i]);
         }
         return out;
     }
@@ -134,6 +133,7 @@ public final class NaiveHfDecoder {
     /** rotate_half RoPE on each head of {@code x} in place at {@code pos}. */
     private void rope(double[] x, int nHeads, int pos) {
         double[] invFreq = RopeFrequencies.inverseFrequencies(cfg, headDim);
+        double amplitude = RopeFrequencies.amplitude(cfg);
         int half = headDim / 2;
         for (int head = 0; head < nHeads; head++) {
             int o = head * headDim;
@@ -142,8 +142,8 @@ public final class NaiveHfDecoder {
                 double angle = pos * invFreq[i];
                 double x1 = x[o + i];
                 double x2 = x[o + i + half];
-                rotated[i] = x1 * Math.cos(angle) - x2 * Math.sin(angle);
-                rotated[i + half] = x2 * Math.cos(angle) + x1 * Math.sin(angle);
+                rotated[i] = amplitude * (x1 * Math.cos(angle) - x2 * Math.sin(angle));
+                rotated[i + half] = amplitude * (x2 * Math.cos(angle) + x1 * Math.sin(angle));
             }
             System.arraycopy(rotated, 0, x, o, headDim);
         }
@@ -164,7 +164,7 @@ public final class NaiveHfDecoder {
         String router = p + (mixtral ? "block_sparse_moe.gate" : "mlp.gate");
         double[][] out = new double[h.length][];
         for (int i = 0; i < h.length; i++) {
-            double[] probs = softmax(linear(router, h[i]));
+            double[] probs = ScalarOps.softmax(linear(router, h[i]));
             boolean[] chosen = new boolean[experts];
             double chosenSum = 0;
             for (int n = 0; n < k; n++) {      // torch.topk: largest first, the lower index wins a tie
@@ -191,7 +191,7 @@ public final class NaiveHfDecoder {
             }
             if (w.containsKey(p + "mlp.shared_expert.gate_proj.weight")) {
                 double[] shared = swiGlu(p + "mlp.shared_expert.", "gate_proj", "up_proj", "down_proj", h[i]);
-                double gate = 1 / (1 + Math.exp(-linear(p + "mlp.shared_expert_gate", h[i])[0]));
+                double gate = ScalarOps.sigmoid(linear(p + "mlp.shared_expert_gate", h[i])[0]);
                 for (int d = 0; d < hidden; d++) {
                     y[d] += gate * shared[d];
                 }
@@ -205,14 +205,22 @@ public final class NaiveHfDecoder {
         double[] gate = linear(prefix + gateName, x);
         double[] up = linear(prefix + upName, x);
         for (int i = 0; i < gate.length; i++) {
-            gate[i] = gate[i] / (1 + Math.exp(-gate[i])) * up[i];
+            gate[i] = ScalarOps.silu(gate[i]) * up[i];
         }
         return linear(prefix + downName, gate);
     }
 
+    private double[][] rmsNorm(double[][] x, String weightName) {
+        double[][] out = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = ScalarOps.rmsNorm(x[i], w.get(weightName).floats(), eps);
+        }
+        return out;
+    }
+
     /** y = W x (+ bias) (+ scale * B (A x) when the adapter targets this module). */
     private double[] linear(String module, double[] x) {
-        double[] y = matVec(w.get(module + ".weight"), x);
+        double[] y = ScalarOps.matVec(w.get(module + ".weight"), x);
         HostTensor bias = w.get(module + ".bias");
         if (bias != null) {
             for (int i = 0; i < y.length; i++) {
@@ -221,7 +229,8 @@ public final class NaiveHfDecoder {
         }
         HostTensor a = lora.get("base_model.model." + module + ".lora_A.weight");
         if (a != null) {
-            double[] delta = matVec(lora.get("base_model.model." + module + ".lora_B.weight"), matVec(a, x));
+            double[] delta = ScalarOps.matVec(lora.get("base_model.model." + module + ".lora_B.weight"),
+                    ScalarOps.matVec(a, x));
             for (int i = 0; i < y.length; i++) {
                 y[i] += loraScale * delta[i];
             }
@@ -229,80 +238,4 @@ public final class NaiveHfDecoder {
         return y;
     }
 
-    private double[][] rmsNorm(double[][] x, String weightName) {
-        float[] weight = w.get(weightName).floats();
-        double[][] out = new double[x.length][];
-        for (int i = 0; i < x.length; i++) {
-            double ms = 0;
-            for (double v : x[i]) {
-                ms += v * v;
-            }
-            double inv = 1 / Math.sqrt(ms / x[i].length + eps);
-            out[i] = new double[x[i].length];
-            for (int d = 0; d < x[i].length; d++) {
-                out[i][d] = weight[d] * x[i][d] * inv;
-            }
-        }
-        return out;
-    }
-
-    private static double[] matVec(HostTensor m, double[] x) {
-        int rows = (int) m.shape()[0];
-        int cols = (int) m.shape()[1];
-        if (cols != x.length) {
-            throw new IllegalArgumentException(m.name() + " has " + cols + " columns, input has " + x.length);
-        }
-        float[] f = m.floats();
-        double[] y = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            double s = 0;
-            for (int c = 0; c < cols; c++) {
-                s += f[r * cols + c] * x[c];
-            }
-            y[r] = s;
-        }
-        return y;
-    }
-
-    private static double[] row(HostTensor m, int r) {
-        int cols = (int) m.shape()[1];
-        double[] out = new double[cols];
-        for (int c = 0; c < cols; c++) {
-            out[c] = m.floats()[r * cols + c];
-        }
-        return out;
-    }
-
-    private static double[] softmax(double[] z) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : z) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        double[] p = new double[z.length];
-        for (int i = 0; i < z.length; i++) {
-            p[i] = Math.exp(z[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < z.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
-    }
-
-    private static void add(double[][] x, double[][] y) {
-        for (int i = 0; i < x.length; i++) {
-            for (int d = 0; d < x[i].length; d++) {
-                x[i][d] += y[i][d];
-            }
-        }
-    }
-
-    private static void readAll(Path file, Map<String, HostTensor> into) {
-        try (SafetensorsReader r = SafetensorsReader.open(file)) {
-            for (String name : r.names()) {
-                into.put(name, r.read(name));
-            }
-        }
-    }
 }

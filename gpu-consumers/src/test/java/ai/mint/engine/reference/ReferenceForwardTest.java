@@ -1,6 +1,7 @@
 package ai.mint.engine.reference;
 
 import ai.djl.Device;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.mint.engine.Forwards;
 import ai.mint.engine.lora.LoraBank;
 import ai.mint.engine.lora.LoraWeights;
@@ -9,6 +10,7 @@ import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.HfModelLoader;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.Projection;
+import ai.mint.engine.pretrain.PretrainPreset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +76,15 @@ class ReferenceForwardTest {
         assertEngineMatchesReference(c, null);
     }
 
+    /** YaRN on a Llama: frequencies ramp between the three regimes and cos/sin carry 0.1 ln(factor) + 1. */
+    @Test
+    void yarnRopeScalingMatchesReference() {
+        ModelConfig c = llama(j -> j.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 8.0)
+                .put("original_max_position_embeddings", 64));
+        assertThat(c.ropeScaling().ropeAmplitude()).isGreaterThan(1.2);
+        assertEngineMatchesReference(c, null);
+    }
+
     @Test
     void qwen2MoeWithoutTopkRenormalisationMatchesReference() {
         assertEngineMatchesReference(ReferenceCheckpoints.config(true, j -> j.put("norm_topk_prob", false)), null);
@@ -86,7 +97,7 @@ class ReferenceForwardTest {
 
     @Test
     void mixtralMatchesReference() {
-        assertEngineMatchesReference(mixtral(), null);
+        assertEngineMatchesReference(ReferenceCheckpoints.mixtral(), null);
     }
 
     @Test
@@ -104,7 +115,7 @@ class ReferenceForwardTest {
     /** PEFT names Mixtral's expert projections w1/w3/w2; the reference looks them up under exactly those names. */
     @Test
     void mixtralLoraAdapterOnW1W2W3MatchesReference() {
-        ModelConfig c = mixtral();
+        ModelConfig c = ReferenceCheckpoints.mixtral();
         assertEngineMatchesReference(c, LoraWeights.random(c, EnumSet.allOf(Projection.class), 2, 4f, 6, true));
     }
 
@@ -116,15 +127,47 @@ class ReferenceForwardTest {
         });
     }
 
-    static ModelConfig mixtral() {
-        return ReferenceCheckpoints.config(true, j -> {
-            j.put("model_type", "mixtral");
-            j.put("num_local_experts", j.remove("num_experts").asInt());
-            j.remove("moe_intermediate_size");
-            j.remove("shared_expert_intermediate_size");
-            j.remove("norm_topk_prob");
-            j.remove("decoder_sparse_step");
-        });
+    /**
+     * The English base the repository carries ({@code models/brown-small}, F16, pretrained by {@code mint base
+     * pretrain}) goes through the same loader as any checkpoint and matches the reference on real English tokens.
+     */
+    @Test
+    void pretrainedBrownBaseMatchesReference() throws Exception {
+        Path base = Path.of("..").resolve(PretrainPreset.BUNDLED_SMALL);
+        long[][] rows = new long[2][];
+        try (HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(base.resolve("tokenizer.json"),
+                java.util.Map.of("addSpecialTokens", "false"))) {
+            String[] text = {"The jury said that the election was conducted with care and honesty.",
+                    "She looked at the old house across the river and smiled at her brother."};
+            for (int r = 0; r < 2; r++) {
+                rows[r] = java.util.Arrays.copyOf(tok.encode(text[r], false, false).getIds(), 12);
+            }
+        }
+        DecoderModel model = HfModelLoader.load(base, Device.cpu());
+        try {
+            double[] worstAndSpread = compare(Forwards.logits(model, rows, null, null), new NaiveHfDecoder(base), rows,
+                    model.config().vocabSize());
+            assertThat(worstAndSpread[0]).as("max |engine - reference| on the Brown base").isLessThan(TOLERANCE);
+            assertThat(worstAndSpread[1]).isGreaterThan(5.0); // a trained head, far from a random one's +-0.6
+        } finally {
+            model.base().close();
+        }
+    }
+
+    /** The largest |engine - reference| and the largest |reference| over every logit of {@code rows}. */
+    static double[] compare(float[] engine, NaiveHfDecoder reference, long[][] rows, int v) {
+        double worst = 0;
+        double spread = 0;
+        for (int r = 0; r < rows.length; r++) {
+            double[][] want = reference.logits(rows[r]);
+            for (int t = 0; t < want.length; t++) {
+                for (int k = 0; k < v; k++) {
+                    worst = Math.max(worst, Math.abs(engine[(r * want.length + t) * v + k] - want[t][k]));
+                    spread = Math.max(spread, Math.abs(want[t][k]));
+                }
+            }
+        }
+        return new double[] {worst, spread};
     }
 
     /** Runs both forwards on two sequences and compares every logit; returns the largest difference. */

@@ -3,8 +3,6 @@ package ai.mint.it.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.mint.catalog.CatalogApp;
-import ai.mint.catalog.CatalogConfig;
 import ai.mint.catalog.CatalogStores;
 import ai.mint.catalog.RunningCatalog;
 import ai.mint.catalog.StoreDigest;
@@ -53,7 +51,7 @@ class CatalogIT {
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final List<RunningCatalog> started = new ArrayList<>();
+    private CatalogInstances catalogs;
     private EmbeddedPlatform platform;
     private CatalogEvents events;
     private Path dir;
@@ -65,11 +63,12 @@ class CatalogIT {
         this.events = new CatalogEvents(platform.bootstrapServers(), platform.schemaRegistryUrl());
         this.dir = Files.createTempDirectory("mint-catalog-it-");
         this.appId = "it-catalog-" + UUID.randomUUID().toString().substring(0, 8);
+        this.catalogs = new CatalogInstances(platform, appId, dir);
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        started.forEach(RunningCatalog::close);
+        catalogs.close();
         events.close();
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -78,7 +77,7 @@ class CatalogIT {
 
     @Test
     void shouldDeadLetterAnIllegalTransitionAndLeaveTheCatalogUnchanged() throws Exception {
-        RunningCatalog catalog = start("a");
+        RunningCatalog catalog = catalogs.start("a");
         String policy = "it-illegal-" + appId;
         events.policy(policy);
         events.revision(policy, 1, 0.5);
@@ -101,7 +100,7 @@ class CatalogIT {
 
     @Test
     void shouldRebuildIdenticalStoresFromTheChangelogsAfterARestart() throws Exception {
-        RunningCatalog first = start("a");
+        RunningCatalog first = catalogs.start("a");
         List<String> policies = List.of("it-replay-1-" + appId, "it-replay-2-" + appId, "it-replay-3-" + appId);
         for (String p : policies) {
             events.policy(p);
@@ -112,21 +111,22 @@ class CatalogIT {
             awaitEntry(first, p, e -> "step-0002".equals(text(e, "serving_revision")));
         }
         Map<String, String> before = digests(first.streams());
-        first.close();
-        started.remove(first);
+        catalogs.stop(first);
 
-        RunningCatalog second = start("b"); // same application id, empty state directory: restored from changelogs
+        RunningCatalog second = catalogs.start("b"); // same application id, empty state directory: restored from changelogs
         await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
                 .until(() -> digests(second.streams()).equals(before));
         assertThat(digests(second.streams())).isEqualTo(before);
+        assertThat(before.get(CatalogStores.HISTORY)).isNotEqualTo(StoreDigest.of(
+                java.util.Collections.<KeyValue<String, CatalogEntry>>emptyIterator(), StoreDigest::avroBytes));
         assertThat(before.get(CatalogStores.ENTRIES)).isNotEqualTo(StoreDigest.of(
                 java.util.Collections.<KeyValue<String, CatalogEntry>>emptyIterator(), StoreDigest::avroBytes));
     }
 
     @Test
     void shouldAnswerAQueryForAKeyThatTheOtherInstanceOwns() throws Exception {
-        RunningCatalog one = start("one");
-        RunningCatalog two = start("two");
+        RunningCatalog one = catalogs.start("one");
+        RunningCatalog two = catalogs.start("two");
         await().atMost(Duration.ofSeconds(120)).until(() -> one.streams().state() == KafkaStreams.State.RUNNING
                 && two.streams().state() == KafkaStreams.State.RUNNING
                 && one.streams().metadataForAllStreamsClients().size() == 2);
@@ -150,17 +150,6 @@ class CatalogIT {
     }
 
     // ---- helpers ----
-
-    private RunningCatalog start(String name) throws Exception {
-        RunningCatalog c = CatalogApp.start(new CatalogConfig(Map.of(
-                CatalogConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
-                CatalogConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
-                CatalogConfig.APPLICATION_ID, appId,
-                CatalogConfig.STATE_DIR, dir.resolve(name).toString(),
-                CatalogConfig.HTTP_PORT, 0)));
-        started.add(c);
-        return c;
-    }
 
     private JsonNode awaitEntry(RunningCatalog catalog, String policy, java.util.function.Predicate<JsonNode> ok) {
         return await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
@@ -187,6 +176,12 @@ class CatalogIT {
                 (CatalogEntry e) -> StoreDigest.avroBytes(e)));
         out.put(CatalogStores.RECENT_EVENT_IDS, digest(streams, CatalogStores.RECENT_EVENT_IDS,
                 (RecentEventIds ids) -> RecentEventIds.serde().serializer().serialize("", ids)));
+        out.put(CatalogStores.REVISIONS, digest(streams, CatalogStores.REVISIONS,
+                (ai.mint.events.CatalogRevision r) -> StoreDigest.avroBytes(r)));
+        out.put(CatalogStores.HISTORY, digest(streams, CatalogStores.HISTORY,
+                (ai.mint.events.PointerMoved m) -> StoreDigest.avroBytes(m)));
+        out.put(CatalogStores.EXPIRIES, digest(streams, CatalogStores.EXPIRIES,
+                (String v) -> v.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return out;
     }
 

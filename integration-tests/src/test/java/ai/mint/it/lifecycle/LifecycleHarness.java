@@ -15,6 +15,8 @@ import ai.mint.events.TrainingSpec;
 import ai.mint.orchestration.OrchestratorApp;
 import ai.mint.orchestration.OrchestratorConfig;
 import ai.mint.platform.EmbeddedPlatform;
+import ai.mint.scheduling.SchedulerApp;
+import ai.mint.scheduling.SchedulerConfig;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
 import java.io.IOException;
@@ -29,7 +31,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The lifecycle's moving parts for one test class on the shared embedded platform: a micro base model, the catalog
- * app, the orchestrator, a worker and a client, each with ids of their own so that classes do not share state.
+ * app, the orchestrator, the scheduler (inference goes through its packs), a worker and a client, each with ids of
+ * their own so that classes do not share state.
  */
 final class LifecycleHarness implements AutoCloseable {
 
@@ -42,6 +45,7 @@ final class LifecycleHarness implements AutoCloseable {
     final String runId = UUID.randomUUID().toString().substring(0, 8);
     final RunningCatalog catalog;
     final KafkaStreams orchestrator;
+    final KafkaStreams scheduler;
     final MintClient client;
     Worker worker;
 
@@ -62,6 +66,11 @@ final class LifecycleHarness implements AutoCloseable {
                 OrchestratorConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
                 OrchestratorConfig.APPLICATION_ID, "it-orchestrator-" + runId,
                 OrchestratorConfig.STATE_DIR, dir.resolve("orchestrator-state").toString())));
+        this.scheduler = SchedulerApp.start(new SchedulerConfig(Map.of(
+                SchedulerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                SchedulerConfig.APPLICATION_ID, "it-scheduler-" + runId,
+                SchedulerConfig.STATE_DIR, dir.resolve("scheduler-state").toString())));
         this.worker = startWorker("worker-a");
         this.client = new MintClient(platform.bootstrapServers(), platform.schemaRegistryUrl(), Duration.ofSeconds(60));
     }
@@ -98,6 +107,7 @@ final class LifecycleHarness implements AutoCloseable {
         if (worker != null) {
             worker.close();
         }
+        SchedulerApp.stop(scheduler, Duration.ofSeconds(30));
         OrchestratorApp.stop(orchestrator);
         catalog.close();
         try (var paths = Files.walk(dir)) {

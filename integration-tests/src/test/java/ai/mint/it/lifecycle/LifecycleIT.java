@@ -141,9 +141,14 @@ class LifecycleIT {
 
         assertThat(cli(new ai.mint.client.cli.SampleCommand(), concat(new String[]{policy, "ab", "--max-tokens", "3"},
                 connection))).contains(policy + "@step-0001");
-        String history = cli(new ai.mint.client.cli.PolicyCommand(), concat(new String[]{"history", policy}, connection));
+        // reads go through the catalog's query API
+        String[] catalog = concat(connection, new String[]{"--catalog-url", harness.catalog.queryUrl()});
+        String history = cli(new ai.mint.client.cli.PolicyCommand(), concat(new String[]{"history", policy}, catalog));
         assertThat(history).contains("PROMOTE").contains("step-0001").contains("auto-promoted");
-        assertThat(cli(new ai.mint.client.cli.PolicyCommand(), concat(new String[]{"list"}, connection))).contains(policy);
+        assertThat(cli(new ai.mint.client.cli.PolicyCommand(), concat(new String[]{"list", "--all"}, catalog)))
+                .contains(policy);
+        assertThat(cli(new ai.mint.client.cli.PolicyCommand(), concat(new String[]{"revisions", policy}, catalog)))
+                .contains("step-0001");
     }
 
     @Test

@@ -10,7 +10,17 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -43,10 +53,39 @@ public final class JsonAvroConverter {
         } catch (JsonProcessingException e) {
             throw new JsonConversionException("", "not valid JSON: " + e.getOriginalMessage());
         }
+        return fromJson(node, schema);
+    }
+
+    /** Reads a parsed JSON document into a record of the schema; errors name the field path. */
+    public GenericRecord fromJson(JsonNode node, Schema schema) {
+        if (schema.getType() != Schema.Type.RECORD) {
+            throw new IllegalArgumentException("expected a record schema, got " + schema.getType());
+        }
         if (node == null || node.isMissingNode()) {
             throw new JsonConversionException("", "empty input, expected a JSON object for " + schema.getName());
         }
         return (GenericRecord) convert(node, schema, "");
+    }
+
+    /**
+     * Reads a parsed JSON document into a generated record (timestamps as {@link Instant}, as the generated class
+     * holds them); errors name the field path.
+     */
+    public <T extends org.apache.avro.specific.SpecificRecord> T fromJson(JsonNode node, Class<T> type) {
+        Schema schema = SpecificData.get().getSchema(type);
+        GenericRecord generic = fromJson(node, schema);
+        // through binary, so that the generated class's logical-type conversions apply
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            new GenericDatumWriter<GenericRecord>(schema).write(generic, encoder);
+            encoder.flush();
+            return new SpecificDatumReader<T>(schema, schema,
+                    SpecificData.getForClass(type))
+                    .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes a record (generic or generated) as one line of natural JSON. */

@@ -1,36 +1,37 @@
 package ai.mint.catalog.internal;
 
+import ai.mint.catalog.RetentionSettings;
 import ai.mint.catalog.internal.Rejection.Kind;
 import ai.mint.events.CatalogEntry;
-import ai.mint.events.PointerMove;
 import ai.mint.events.PointerMoveKind;
 import ai.mint.events.RevisionInfo;
-import ai.mint.events.RevisionState;
 import ai.mint.events.RollbackRequest;
 import ai.mint.events.RollbackResult;
 import ai.mint.events.ServeRequest;
 import ai.mint.events.ServeResult;
-import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /** Moves of the serving pointer: promotion of a ready revision, rollback to an earlier good one. */
 final class PointerRules {
 
     private final String appName;
+    private final RetentionSettings retention;
 
-    PointerRules(String appName) {
+    PointerRules(String appName, RetentionSettings retention) {
         this.appName = appName;
+        this.retention = retention;
     }
 
     /**
      * Serves a revision that was exported and passed the policy's gate (with no gate, exported is enough; a revision
-     * that served before may serve again). The requester always gets a ServeResult.
+     * that served before may serve again, unless retention retired it). The requester always gets a ServeResult.
      */
-    Outcome onServe(CatalogEntry current, ServeRequest request, EventHeader header) {
+    Outcome onServe(CatalogEntry current, ServeRequest request, EventHeader header, RevisionSource stored) {
         String policy = header.policyId();
         String target = request.getRevision();
-        Optional<RevisionInfo> known = Entries.revision(current, target);
+        PolicyEdit edit = PolicyEdit.of(current, header, stored, retention);
+        Optional<RevisionInfo> known = edit.find(target);
         if (known.isEmpty()) {
             return refuseServe(current, request, header, Kind.UNKNOWN_REVISION,
                     "policy " + policy + ": cannot serve unknown revision " + target);
@@ -40,78 +41,62 @@ final class PointerRules {
             return refuseServe(current, request, header, Kind.ILLEGAL_TRANSITION,
                     "policy " + policy + ": cannot serve revision " + target + ": " + notReady.get());
         }
-        CatalogEntry next = Entries.nextVersion(current, header);
-        String from = next.getServingRevision();
+        String from = current.getServingRevision();
         String reason = "promoted by " + request.getRequestedBy() + ": " + request.getReason();
-        movePointer(next, target, PointerMoveKind.PROMOTE, request.getReason(), request.getRequestedBy(), header);
-        return Outcome.changed(next, serveResult(request, header, from, true, reason));
+        edit.movePointer(target, PointerMoveKind.PROMOTE, request.getReason(), request.getRequestedBy());
+        return Outcome.changed(edit.finish(), serveResult(request, header, from, true, reason));
     }
 
     /**
      * Moves the pointer back to an earlier revision that served or passed eval; with no target, to the most recent
-     * such revision before the serving one. The requester always gets a RollbackResult.
+     * such revision before the serving one (found among all stored revisions, not only those the entry carries). The
+     * requester always gets a RollbackResult.
      */
-    Outcome onRollback(CatalogEntry current, RollbackRequest request, EventHeader header) {
+    Outcome onRollback(CatalogEntry current, RollbackRequest request, EventHeader header, RevisionSource stored) {
         String policy = header.policyId();
         String serving = current.getServingRevision();
         if (serving == null) {
             return refuseRollback(current, request, header, "", Kind.ILLEGAL_TRANSITION,
                     "policy " + policy + ": nothing is serving, so there is nothing to roll back");
         }
-        int servingIndex = Entries.indexOf(current, serving).orElseThrow();
+        PolicyEdit edit = PolicyEdit.of(current, header, stored, retention);
+        RevisionInfo servingInfo = edit.find(serving).orElseThrow();
         String target = request.getTargetRevision();
         if (target == null) {
-            Optional<String> found = latestGoodBefore(current, servingIndex);
+            Optional<RevisionInfo> found = latestGoodBefore(edit, servingInfo);
             if (found.isEmpty()) {
                 return refuseRollback(current, request, header, "", Kind.ILLEGAL_TRANSITION, "policy " + policy
                         + ": no revision before serving " + serving + " has served or passed eval");
             }
-            target = found.get();
+            target = found.get().getRevision();
         } else {
-            OptionalInt targetIndex = Entries.indexOf(current, target);
-            if (targetIndex.isEmpty()) {
+            Optional<RevisionInfo> known = edit.find(target);
+            if (known.isEmpty()) {
                 return refuseRollback(current, request, header, target, Kind.UNKNOWN_REVISION,
                         "policy " + policy + ": cannot roll back to unknown revision " + target);
             }
-            if (targetIndex.getAsInt() >= servingIndex) {
+            if (!Entries.earlier(known.get(), servingInfo)) {
                 return refuseRollback(current, request, header, target, Kind.ILLEGAL_TRANSITION, "policy " + policy
                         + ": rollback target " + target + " is not earlier than serving " + serving);
             }
-            if (!isGood(current, current.getRevisions().get(targetIndex.getAsInt()))) {
+            if (!RetentionRules.isRollbackTarget(known.get())) {
+                String why = RetentionRules.isRetired(known.get())
+                        ? " was retired by retention at " + Instant.ofEpochMilli(known.get().getRetiredAt())
+                        : " is " + known.get().getState() + " and never served or passed eval";
                 return refuseRollback(current, request, header, target, Kind.ILLEGAL_TRANSITION, "policy " + policy
-                        + ": rollback target " + target + " is " + current.getRevisions().get(targetIndex.getAsInt())
-                        .getState() + " and never served or passed eval");
+                        + ": rollback target " + target + why);
             }
         }
-        CatalogEntry next = Entries.nextVersion(current, header);
-        movePointer(next, target, PointerMoveKind.ROLLBACK, request.getReason(), request.getRequestedBy(), header);
+        edit.movePointer(target, PointerMoveKind.ROLLBACK, request.getReason(), request.getRequestedBy());
         String reason = "rolled back by " + request.getRequestedBy() + ": " + request.getReason();
-        return Outcome.changed(next, rollbackResult(request, header, serving, target, true, reason));
-    }
-
-    /**
-     * Points the entry's serving pointer at a revision: the old one is RETIRED, the new one SERVING, and the move is
-     * appended to the history. The entry must already be a fresh copy.
-     */
-    static void movePointer(CatalogEntry next, String to, PointerMoveKind kind, String reason, String requestedBy,
-                            EventHeader header) {
-        String from = next.getServingRevision();
-        if (from != null) {
-            Entries.revision(next, from).ifPresent(r -> r.setState(RevisionState.RETIRED));
-        }
-        Entries.revision(next, to).orElseThrow().setState(RevisionState.SERVING);
-        next.setServingRevision(to);
-        next.getHistory().add(PointerMove.newBuilder()
-                .setTime(header.time())
-                .setFrom(from)
-                .setTo(to)
-                .setKind(kind)
-                .setReason(reason)
-                .setRequestedBy(requestedBy)
-                .build());
+        return Outcome.changed(edit.finish(), rollbackResult(request, header, serving, target, true, reason));
     }
 
     private static Optional<String> whyNotServable(CatalogEntry entry, RevisionInfo revision) {
+        if (RetentionRules.isRetired(revision)) {
+            return Optional.of("it was retired by retention at " + Instant.ofEpochMilli(revision.getRetiredAt())
+                    + " and its adapter may be gone; serve a kept revision");
+        }
         boolean gated = entry.getSpec().getGate() != null;
         return switch (revision.getState()) {
             case SERVING -> Optional.of("it is already serving");
@@ -126,20 +111,16 @@ final class PointerRules {
         };
     }
 
-    /** A rollback target: it served before, or it passed eval and so was fit to serve. */
-    private static boolean isGood(CatalogEntry entry, RevisionInfo revision) {
-        return revision.getState() != RevisionState.EVAL_FAILED
-                && (revision.getState() == RevisionState.EVAL_PASSED || Entries.everServed(entry, revision.getRevision()));
-    }
-
-    private static Optional<String> latestGoodBefore(CatalogEntry entry, int servingIndex) {
-        List<RevisionInfo> revisions = entry.getRevisions();
-        for (int i = servingIndex - 1; i >= 0; i--) {
-            if (isGood(entry, revisions.get(i))) {
-                return Optional.of(revisions.get(i).getRevision());
+    /** The newest rollback target before the serving revision, over every revision of the policy. */
+    private static Optional<RevisionInfo> latestGoodBefore(PolicyEdit edit, RevisionInfo serving) {
+        RevisionInfo[] best = new RevisionInfo[1];
+        edit.forEachRevision(r -> {
+            if (RetentionRules.isRollbackTarget(r) && Entries.earlier(r, serving)
+                    && (best[0] == null || Entries.earlier(best[0], r))) {
+                best[0] = r;
             }
-        }
-        return Optional.empty();
+        });
+        return Optional.ofNullable(best[0]);
     }
 
     private Outcome refuseServe(CatalogEntry current, ServeRequest request, EventHeader header, Kind kind, String reason) {

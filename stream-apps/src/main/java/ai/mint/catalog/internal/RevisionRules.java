@@ -1,6 +1,8 @@
 package ai.mint.catalog.internal;
 
 import ai.mint.catalog.internal.Rejection.Kind;
+import ai.mint.catalog.RetentionSettings;
+import ai.mint.common.catalog.PolicySpecChecks;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.EvalResult;
 import ai.mint.events.ExportResult;
@@ -19,13 +21,15 @@ final class RevisionRules {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final String appName;
+    private final RetentionSettings retention;
 
-    RevisionRules(String appName) {
+    RevisionRules(String appName, RetentionSettings retention) {
         this.appName = appName;
+        this.retention = retention;
     }
 
     /** A successful update adds a TRAINED revision whose parent is the update's base revision. */
-    Outcome onUpdate(CatalogEntry current, UpdateResult update, EventHeader header) {
+    Outcome onUpdate(CatalogEntry current, UpdateResult update, EventHeader header, RevisionSource stored) {
         if (update.getError() != null) {
             return Outcome.unchanged(); // failed work produced no revision; the worker reports the failure itself
         }
@@ -34,13 +38,14 @@ final class RevisionRules {
         if (revision == null || revision.isBlank()) {
             return Outcome.rejected(Kind.ILLEGAL_TRANSITION, "policy " + policy + ": update result has an empty new_revision");
         }
-        if (Entries.revision(current, revision).isPresent()) {
+        PolicyEdit edit = PolicyEdit.of(current, header, stored, retention);
+        if (edit.find(revision).isPresent()) {
             return Outcome.rejected(Kind.ILLEGAL_TRANSITION, "policy " + policy + ": revision " + revision
                     + " already exists; an update must produce a new revision");
         }
         String parent = null;
         if (!isFromBaseModel(current, update.getBaseRevision())) {
-            Optional<RevisionInfo> base = Entries.revision(current, update.getBaseRevision());
+            Optional<RevisionInfo> base = edit.find(update.getBaseRevision());
             if (base.isEmpty()) {
                 return Outcome.rejected(Kind.UNKNOWN_REVISION, "policy " + policy + ": base revision "
                         + update.getBaseRevision() + " of update to " + revision + " is unknown");
@@ -50,10 +55,13 @@ final class RevisionRules {
                         + update.getStep() + ", not after its base " + base.get().getRevision() + " at step "
                         + base.get().getStep());
             }
+            if (RetentionRules.isRetired(base.get())) {
+                return Outcome.rejected(Kind.ILLEGAL_TRANSITION, "policy " + policy + ": base revision "
+                        + base.get().getRevision() + " of update to " + revision + " was retired by retention");
+            }
             parent = base.get().getRevision();
         }
-        CatalogEntry next = Entries.nextVersion(current, header);
-        next.getRevisions().add(RevisionInfo.newBuilder()
+        edit.add(RevisionInfo.newBuilder()
                 .setRevision(revision)
                 .setParentRevision(parent)
                 .setStep(update.getStep())
@@ -62,17 +70,19 @@ final class RevisionRules {
                 .setEvalScores(new HashMap<>())
                 .setCreatedAt(header.time())
                 .setProducedBy(update.getProducedBy())
+                .setStateUri(update.getStateUri())
                 .build());
-        return Outcome.changed(next);
+        return Outcome.changed(edit.finish());
     }
 
     /** An export of a TRAINED revision records where its adapter lives and makes it EXPORTED. */
-    Outcome onExport(CatalogEntry current, ExportResult export, EventHeader header) {
+    Outcome onExport(CatalogEntry current, ExportResult export, EventHeader header, RevisionSource stored) {
         if (export.getError() != null) {
             return Outcome.unchanged();
         }
         String policy = header.policyId();
-        Optional<RevisionInfo> known = Entries.revision(current, export.getRevision());
+        PolicyEdit edit = PolicyEdit.of(current, header, stored, retention);
+        Optional<RevisionInfo> known = edit.find(export.getRevision());
         if (known.isEmpty()) {
             return Outcome.rejected(Kind.UNKNOWN_REVISION, "policy " + policy + ": export of unknown revision "
                     + export.getRevision());
@@ -86,26 +96,29 @@ final class RevisionRules {
             return Outcome.rejected(Kind.ILLEGAL_TRANSITION, "policy " + policy + ": export of revision "
                     + export.getRevision() + ": " + problem);
         }
-        CatalogEntry next = Entries.nextVersion(current, header);
-        RevisionInfo revision = Entries.revision(next, export.getRevision()).orElseThrow();
+        RevisionInfo revision = edit.edit(export.getRevision());
         revision.setAdapterUri(export.getAdapterUri());
         revision.setSha256(export.getSha256().toLowerCase(java.util.Locale.ROOT));
         revision.setBytes(export.getBytes());
         revision.setRank(export.getRank());
         revision.setState(RevisionState.EXPORTED);
-        return Outcome.changed(next);
+        if (export.getTtlMs() != null) {
+            revision.setExpiresAt(header.time().toEpochMilli() + export.getTtlMs());
+        }
+        return Outcome.changed(edit.finish());
     }
 
     /**
      * Scores of an EXPORTED revision: EVAL_PASSED or EVAL_FAILED by the policy's gate (no gate: passed). A pass under
      * a gate promotes the revision at once.
      */
-    Outcome onEval(CatalogEntry current, EvalResult eval, EventHeader header) {
+    Outcome onEval(CatalogEntry current, EvalResult eval, EventHeader header, RevisionSource stored) {
         if (eval.getError() != null) {
             return Outcome.unchanged();
         }
         String policy = header.policyId();
-        Optional<RevisionInfo> known = Entries.revision(current, eval.getRevision());
+        PolicyEdit edit = PolicyEdit.of(current, header, stored, retention);
+        Optional<RevisionInfo> known = edit.find(eval.getRevision());
         if (known.isEmpty()) {
             return Outcome.rejected(Kind.UNKNOWN_REVISION, "policy " + policy + ": eval of unknown revision "
                     + eval.getRevision());
@@ -118,16 +131,15 @@ final class RevisionRules {
         GateVerdict verdict = gate == null
                 ? new GateVerdict(true, "no promotion gate")
                 : GateVerdict.judge(gate, eval.getScores(), Entries.serving(current));
-        CatalogEntry next = Entries.nextVersion(current, header);
-        RevisionInfo revision = Entries.revision(next, eval.getRevision()).orElseThrow();
+        RevisionInfo revision = edit.edit(eval.getRevision());
         revision.setEvalScores(new HashMap<>(eval.getScores()));
         revision.setState(verdict.passed() ? RevisionState.EVAL_PASSED : RevisionState.EVAL_FAILED);
         if (gate == null || !verdict.passed()) {
-            return Outcome.changed(next);
+            return Outcome.changed(edit.finish());
         }
-        String from = next.getServingRevision();
+        String from = edit.entry().getServingRevision();
         String reason = "auto-promoted: " + verdict.explanation();
-        PointerRules.movePointer(next, eval.getRevision(), PointerMoveKind.PROMOTE, reason, appName, header);
+        edit.movePointer(eval.getRevision(), PointerMoveKind.PROMOTE, reason, appName);
         ServeResult result = ServeResult.newBuilder()
                 .setEventId(DerivedIds.of(header.eventId(), "serve-result"))
                 .setPolicyId(policy)
@@ -139,7 +151,7 @@ final class RevisionRules {
                 .setAccepted(true)
                 .setReason(reason)
                 .build();
-        return Outcome.changed(next, result);
+        return Outcome.changed(edit.finish(), result);
     }
 
     /**
@@ -160,8 +172,12 @@ final class RevisionRules {
         if (export.getBytes() <= 0) {
             return "bytes " + export.getBytes() + " must be > 0";
         }
-        if (export.getRank() < PolicySpecRules.MIN_RANK || export.getRank() > PolicySpecRules.MAX_RANK) {
-            return "rank " + export.getRank() + " is out of range " + PolicySpecRules.MIN_RANK + ".." + PolicySpecRules.MAX_RANK;
+        if (export.getRank() < PolicySpecChecks.MIN_RANK || export.getRank() > PolicySpecChecks.MAX_RANK) {
+            return "rank " + export.getRank() + " is out of range " + PolicySpecChecks.MIN_RANK + ".."
+                    + PolicySpecChecks.MAX_RANK;
+        }
+        if (export.getTtlMs() != null && export.getTtlMs() <= 0) {
+            return "ttl_ms " + export.getTtlMs() + " must be > 0 (or null for no time limit)";
         }
         if (!export.getBaseModel().equals(entry.getSpec().getBaseModel())) {
             return "base_model '" + export.getBaseModel() + "' is not the policy's '" + entry.getSpec().getBaseModel() + "'";

@@ -1,5 +1,7 @@
 package ai.mint.catalog.query;
 
+import ai.mint.common.catalog.CatalogApi;
+import ai.mint.common.catalog.PolicyFilter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -9,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -19,18 +22,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The catalog's HTTP query API (JSON):
- * <pre>
- * GET /policies?offset=0&amp;limit=50          paged list across all instances, in policy-id order
- * GET /policies/{id}                          the catalog entry
- * GET /policies/{id}/revisions/{revision}     one revision
- * GET /policies/{id}/history                  moves of the serving pointer
- * </pre>
- * 400 for bad parameters, 404 for unknown policies/revisions/paths, 503 while stores are not ready (retry).
+ * The catalog's HTTP query API (JSON), as {@link CatalogApi} describes it: policies paged by cursor and filtered,
+ * their count, one policy's entry, its revisions (paged, or one) and its pointer moves (paged). Keys owned by another
+ * instance are forwarded; lists and counts are merged across instances. 400 names the parameter and its allowed range,
+ * 404 an unknown policy, revision or path, 503 (with Retry-After) a store that is not ready (starting, restoring,
+ * rebalancing).
  */
 public final class CatalogHttpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatalogHttpServer.class);
+
+    static {
+        // The JDK server writes headers and body apart; with Nagle's algorithm on, the client's delayed ACK then
+        // holds every answer ~40 ms. Read once, when the JDK's server is first used.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -93,7 +101,7 @@ public final class CatalogHttpServer implements AutoCloseable {
         byte[] body = json.writeValueAsBytes(response.body());
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         if (response.status() == 503) {
-            exchange.getResponseHeaders().set("Retry-After", "1");
+            exchange.getResponseHeaders().set("Retry-After", Integer.toString(CatalogApi.RETRY_AFTER_SECONDS));
         }
         exchange.sendResponseHeaders(response.status(), body.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -107,41 +115,80 @@ public final class CatalogHttpServer implements AutoCloseable {
         }
         String rawPath = exchange.getRequestURI().getRawPath();
         String rawQuery = exchange.getRequestURI().getRawQuery();
-        Map<String, String> params = parseQuery(rawQuery);
+        Map<String, List<String>> params = parseQuery(rawQuery);
         List<String> segments = Arrays.stream(rawPath.split("/")).filter(s -> !s.isEmpty())
                 .map(CatalogHttpServer::decode).toList();
         boolean forwarded = exchange.getRequestHeaders().containsKey(Forwarder.FORWARDED_HEADER);
         String pathAndQuery = rawPath + (rawQuery == null ? "" : "?" + rawQuery);
 
-        if (segments.equals(List.of("internal", "policies"))) {
-            return queries.localPage(intParam(params, "limit", CatalogQueries.DEFAULT_LIMIT, 1,
-                    CatalogQueries.MAX_OFFSET + CatalogQueries.MAX_LIMIT + 1));
+        if (segments.size() == 2 && segments.get(0).equals(CatalogApi.INTERNAL)) {
+            if (segments.get(1).equals(CatalogApi.POLICIES)) {
+                return queries.localPage(filter(params), cursor(params), limit(params));
+            }
+            if (segments.get(1).equals(CatalogApi.COUNT)) {
+                return queries.localCount(filter(params));
+            }
         }
-        if (segments.isEmpty() || !segments.get(0).equals("policies")) {
+        if (segments.equals(List.of(CatalogApi.COUNT))) {
+            return queries.count(filter(params));
+        }
+        if (segments.isEmpty() || !segments.get(0).equals(CatalogApi.POLICIES)) {
             return ApiResponse.notFound("no such resource " + rawPath + "; try /policies");
         }
         if (segments.size() == 1) {
-            int offset = intParam(params, "offset", 0, 0, CatalogQueries.MAX_OFFSET);
-            int limit = intParam(params, "limit", CatalogQueries.DEFAULT_LIMIT, 1, CatalogQueries.MAX_LIMIT);
-            return queries.list(offset, limit);
+            if (params.containsKey("offset")) {
+                throw new BadParameter("offset paging is gone: page with after=POLICY_ID (the next_cursor of the"
+                        + " previous page)");
+            }
+            return queries.list(filter(params), cursor(params), limit(params));
         }
         String policyId = segments.get(1);
         if (segments.size() == 2) {
-            return queries.policy(policyId, pathAndQuery, forwarded, CatalogQueries.View.entry());
+            return queries.entry(policyId, pathAndQuery, forwarded);
         }
-        if (segments.size() == 3 && segments.get(2).equals("history")) {
-            return queries.policy(policyId, pathAndQuery, forwarded, CatalogQueries.View.history());
+        if (segments.size() == 3 && segments.get(2).equals(CatalogApi.HISTORY)) {
+            int after = intParam(params, CatalogApi.AFTER, 0, 0, Integer.MAX_VALUE - 1);
+            return queries.history(policyId, after, limit(params), pathAndQuery, forwarded);
         }
-        if (segments.size() == 4 && segments.get(2).equals("revisions")) {
-            return queries.policy(policyId, pathAndQuery, forwarded, CatalogQueries.View.revision(segments.get(3)));
+        if (segments.size() == 3 && segments.get(2).equals(CatalogApi.REVISIONS)) {
+            return queries.revisions(policyId, cursor(params), limit(params), pathAndQuery, forwarded);
         }
-        return ApiResponse.notFound("no such resource " + rawPath
-                + "; try /policies/{id}, /policies/{id}/history or /policies/{id}/revisions/{revision}");
+        if (segments.size() == 4 && segments.get(2).equals(CatalogApi.REVISIONS)) {
+            return queries.revision(policyId, segments.get(3), pathAndQuery, forwarded);
+        }
+        return ApiResponse.notFound("no such resource " + rawPath + "; try /policies/{id}, /policies/{id}/history,"
+                + " /policies/{id}/revisions or /policies/{id}/revisions/{revision}");
+    }
+
+    private static int limit(Map<String, List<String>> params) {
+        return intParam(params, CatalogApi.LIMIT, CatalogApi.DEFAULT_LIMIT, 1, CatalogApi.MAX_LIMIT);
+    }
+
+    /** The {@code after} cursor, or null to start from the first. */
+    private static String cursor(Map<String, List<String>> params) {
+        String raw = single(params, CatalogApi.AFTER);
+        if (raw == null) {
+            return null;
+        }
+        int bytes = raw.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes < 1 || bytes > CatalogApi.MAX_CURSOR_BYTES) {
+            throw new BadParameter(CatalogApi.AFTER + " must be 1.." + CatalogApi.MAX_CURSOR_BYTES
+                    + " bytes (the next_cursor of the previous page), got " + bytes);
+        }
+        return raw;
+    }
+
+    private static PolicyFilter filter(Map<String, List<String>> params) {
+        try {
+            return PolicyFilter.fromQuery(params);
+        } catch (IllegalArgumentException e) {
+            throw new BadParameter(e.getMessage());
+        }
     }
 
     /** A bad parameter ends the request with 400 through this exception. */
-    private static int intParam(Map<String, String> params, String name, int defaultValue, int min, int max) {
-        String raw = params.get(name);
+    private static int intParam(Map<String, List<String>> params, String name, int defaultValue, int min, int max) {
+        String raw = single(params, name);
         if (raw == null) {
             return defaultValue;
         }
@@ -149,7 +196,7 @@ public final class CatalogHttpServer implements AutoCloseable {
         try {
             value = Integer.parseInt(raw.trim());
         } catch (NumberFormatException e) {
-            throw new BadParameter(name + " must be an integer, got '" + raw + "'");
+            throw new BadParameter(name + " must be an integer in " + min + ".." + max + ", got '" + raw + "'");
         }
         if (value < min || value > max) {
             throw new BadParameter(name + " must be in " + min + ".." + max + ", got " + value);
@@ -157,15 +204,26 @@ public final class CatalogHttpServer implements AutoCloseable {
         return value;
     }
 
-    private static Map<String, String> parseQuery(String rawQuery) {
-        Map<String, String> params = new HashMap<>();
+    private static String single(Map<String, List<String>> params, String name) {
+        List<String> values = params.get(name);
+        if (values == null) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new BadParameter(name + " is given " + values.size() + " times; give it once");
+        }
+        return values.get(0);
+    }
+
+    private static Map<String, List<String>> parseQuery(String rawQuery) {
+        Map<String, List<String>> params = new HashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return params;
         }
         for (String pair : rawQuery.split("&")) {
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            params.put(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            params.computeIfAbsent(name, n -> new ArrayList<>()).add(eq < 0 ? "" : decode(pair.substring(eq + 1)));
         }
         return params;
     }

@@ -1,22 +1,25 @@
 package ai.mint.catalog.query;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import ai.mint.common.catalog.CatalogApi;
+import ai.mint.common.catalog.PolicyFilter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Asks another catalog instance over HTTP: a request for a key it owns (its answer is passed back as is), or its own
- * first policies for a merged list. Forwarded requests carry {@link #FORWARDED_HEADER}, so that a request is
+ * page or count of policies for a merged list. Forwarded requests carry {@link #FORWARDED_HEADER}, so that a request is
  * forwarded at most once even while ownership moves.
  */
 public final class Forwarder {
@@ -33,7 +36,7 @@ public final class Forwarder {
 
     /** @param self this instance's base URL, sent in {@link #FORWARDED_HEADER} */
     public Forwarder(ObjectMapper json, String self, Duration timeout) {
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
         this.json = json;
         this.self = self;
         this.timeout = timeout;
@@ -52,18 +55,32 @@ public final class Forwarder {
         }
     }
 
-    /** The first {@code limit} policies another instance holds, or empty if it could not say. */
-    public Optional<List<PolicySummary>> localPage(String baseUrl, int limit) {
+    /** Another instance's own page of policies after {@code after}, or empty if it could not say. */
+    public Optional<PolicyPage> localPage(String baseUrl, PolicyFilter filter, String after, int limit) {
+        String query = "limit=" + limit + (after == null ? "" : "&" + CatalogApi.AFTER + "="
+                + URLEncoder.encode(after, StandardCharsets.UTF_8)) + (filter.isAll() ? "" : "&" + filter.toQuery());
+        return internal(baseUrl, "/" + CatalogApi.INTERNAL + "/" + CatalogApi.POLICIES + "?" + query)
+                .map(body -> json.convertValue(body, PolicyPage.class));
+    }
+
+    /** How many of its policies match, as another instance counts them; empty if it could not say. */
+    public OptionalLong localCount(String baseUrl, PolicyFilter filter) {
+        return internal(baseUrl, "/" + CatalogApi.INTERNAL + "/" + CatalogApi.COUNT + (filter.isAll() ? "" : "?"
+                + filter.toQuery())).map(body -> OptionalLong.of(body.path("count").asLong()))
+                .orElse(OptionalLong.empty());
+    }
+
+    private Optional<JsonNode> internal(String baseUrl, String pathAndQuery) {
         try {
-            HttpResponse<String> response = send(baseUrl + "/internal/policies?limit=" + limit);
+            HttpResponse<String> response = send(baseUrl + pathAndQuery);
             if (response.statusCode() != 200) {
-                LOG.info("instance {} could not list its policies: {} {}", baseUrl, response.statusCode(), response.body());
+                LOG.info("instance {} could not answer {}: {} {}", baseUrl, pathAndQuery, response.statusCode(),
+                        response.body());
                 return Optional.empty();
             }
-            JsonNode items = json.readTree(response.body()).path("items");
-            return Optional.of(json.convertValue(items, new TypeReference<List<PolicySummary>>() { }));
+            return Optional.of(json.readTree(response.body()));
         } catch (IOException | IllegalArgumentException e) {
-            LOG.info("instance {} could not list its policies: {}", baseUrl, e.toString());
+            LOG.info("instance {} could not answer {}: {}", baseUrl, pathAndQuery, e.toString());
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,23 +1,25 @@
 package ai.mint.catalog.query;
 
-import ai.mint.events.CatalogEntry;
+/**
+ * The answer of a {@link CatalogReader} about one policy (its entry, a revision, a page of its revisions or moves).
+ *
+ * @param <T> what was looked up
+ */
+public sealed interface Lookup<T> {
 
-/** The answer of a {@link CatalogReader} for one policy id. */
-public sealed interface Lookup {
-
-    /** This instance owns the policy and has its entry. */
-    record Found(CatalogEntry entry) implements Lookup {
+    /** This instance owns the policy and has the answer. */
+    record Found<T>(T value) implements Lookup<T> {
     }
 
-    /** This instance owns the key, and no such policy exists. */
-    record Missing() implements Lookup {
+    /** This instance owns the key, and there is no such policy (or revision). */
+    record Missing<T>(String what) implements Lookup<T> {
     }
 
     /** Another instance owns the key; ask it at this base URL (http://host:port). */
-    record Elsewhere(String baseUrl) implements Lookup {
+    record Elsewhere<T>(String baseUrl) implements Lookup<T> {
     }
 
     /** The store cannot answer now (starting, rebalancing, restoring); try again shortly. */
-    record NotReady(String reason) implements Lookup {
+    record NotReady<T>(String reason) implements Lookup<T> {
     }
 }

@@ -1,11 +1,16 @@
 package ai.mint.catalog.query;
 
 import ai.mint.catalog.CatalogStores;
+import ai.mint.common.catalog.CatalogKeys;
+import ai.mint.common.catalog.PolicyFilter;
 import ai.mint.events.CatalogEntry;
+import ai.mint.events.CatalogRevision;
+import ai.mint.events.PointerMoved;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -23,8 +28,9 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
- * Reads the catalog store of a running Kafka Streams instance with interactive queries (IQv2): key lookups go to the
- * partition that owns the key, or name the instance that does; lists cover this instance's active partitions.
+ * Reads the catalog stores of a running Kafka Streams instance with interactive queries (IQv2): a policy's entry,
+ * revisions and moves come from the partition that owns the policy (or name the instance that does); lists and counts
+ * cover this instance's active partitions, merged in id order.
  */
 public final class StreamsCatalogReader implements CatalogReader {
 
@@ -39,71 +45,48 @@ public final class StreamsCatalogReader implements CatalogReader {
     }
 
     @Override
-    public Lookup lookup(String policyId) {
-        KafkaStreams app = streams;
-        String notQueryable = notQueryable(app);
-        if (notQueryable != null) {
-            return new Lookup.NotReady(notQueryable);
-        }
-        try {
-            KeyQueryMetadata owner = app.queryMetadataForKey(CatalogStores.ENTRIES, policyId, keySerde.serializer());
-            if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
-                return new Lookup.NotReady("no instance owns policy " + policyId + " yet (rebalancing)");
-            }
-            if (!owner.activeHost().equals(self)) {
-                return new Lookup.Elsewhere("http://" + owner.activeHost().host() + ":" + owner.activeHost().port());
-            }
-            StateQueryRequest<CatalogEntry> request = StateQueryRequest.inStore(CatalogStores.ENTRIES)
-                    .withQuery(KeyQuery.<String, CatalogEntry>withKey(policyId))
-                    .withPartitions(Set.of(owner.partition()))
-                    .requireActive();
-            QueryResult<CatalogEntry> result = app.query(request).getPartitionResults().get(owner.partition());
-            if (result == null || result.isFailure()) {
-                return new Lookup.NotReady(result == null ? "partition " + owner.partition() + " gave no answer"
-                        : result.getFailureReason() + ": " + result.getFailureMessage());
-            }
-            return result.getResult() == null ? new Lookup.Missing() : new Lookup.Found(result.getResult());
-        } catch (StreamsException | IllegalStateException e) {
-            return new Lookup.NotReady(e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
+    public Lookup<CatalogEntry> entry(String policyId) {
+        return onOwner(policyId, (app, partition) -> {
+            CatalogEntry entry = get(app, CatalogStores.ENTRIES, policyId, partition);
+            return entry == null ? new Lookup.Missing<>("unknown policy " + policyId) : new Lookup.Found<>(entry);
+        });
     }
 
     @Override
-    public LocalPage firstLocalPolicies(int limit) {
-        KafkaStreams app = streams;
-        String notQueryable = notQueryable(app);
-        if (notQueryable != null) {
-            return new LocalPage.NotReady(notQueryable);
-        }
-        try {
-            StateQueryRequest<KeyValueIterator<String, CatalogEntry>> request = StateQueryRequest
-                    .inStore(CatalogStores.ENTRIES)
-                    .withQuery(RangeQuery.<String, CatalogEntry>withNoBounds())
-                    .requireActive();
-            StateQueryResult<KeyValueIterator<String, CatalogEntry>> results = app.query(request);
-            List<PolicySummary> merged = new ArrayList<>();
-            for (Map.Entry<Integer, QueryResult<KeyValueIterator<String, CatalogEntry>>> partition
-                    : results.getPartitionResults().entrySet()) {
-                QueryResult<KeyValueIterator<String, CatalogEntry>> result = partition.getValue();
-                if (result.isFailure()) {
-                    if (result.getFailureReason() == FailureReason.NOT_ACTIVE) {
-                        continue; // a standby copy; the active owner lists it
-                    }
-                    return new LocalPage.NotReady("partition " + partition.getKey() + ": " + result.getFailureReason()
-                            + ": " + result.getFailureMessage());
-                }
-                try (KeyValueIterator<String, CatalogEntry> it = result.getResult()) {
-                    for (int n = 0; n < limit && it.hasNext(); n++) {
-                        KeyValue<String, CatalogEntry> next = it.next();
-                        merged.add(PolicySummary.of(next.value));
-                    }
-                }
+    public Lookup<CatalogRevision> revision(String policyId, String revision) {
+        return onOwner(policyId, (app, partition) -> {
+            CatalogRevision found = get(app, CatalogStores.REVISIONS, CatalogKeys.revisionKey(policyId, revision),
+                    partition);
+            if (found != null) {
+                return new Lookup.Found<>(found);
             }
-            merged.sort(PolicySummary.STORE_ORDER);
-            return new LocalPage.Page(merged.subList(0, Math.min(limit, merged.size())));
-        } catch (StreamsException | IllegalStateException e) {
-            return new LocalPage.NotReady(e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
+            return get(app, CatalogStores.ENTRIES, policyId, partition) == null
+                    ? new Lookup.Missing<>("unknown policy " + policyId)
+                    : new Lookup.Missing<>("policy " + policyId + " has no revision " + revision);
+        });
+    }
+
+    @Override
+    public Lookup<List<CatalogRevision>> revisions(String policyId, String after, int limit) {
+        String prefix = CatalogKeys.prefix(policyId);
+        return policyRange(policyId, CatalogStores.REVISIONS, prefix + (after == null ? "" : after), prefix, limit,
+                after == null ? null : prefix + after);
+    }
+
+    @Override
+    public Lookup<List<PointerMoved>> history(String policyId, int afterSequence, int limit) {
+        return policyRange(policyId, CatalogStores.HISTORY, CatalogKeys.historyKey(policyId, afterSequence + 1),
+                CatalogKeys.prefix(policyId), limit, null);
+    }
+
+    @Override
+    public Local<PolicyPage> localPolicies(PolicyFilter filter, String after, int limit, int scanBudget) {
+        return overLocalEntries(after, entries -> PolicyScan.page(entries, filter, after, limit, scanBudget));
+    }
+
+    @Override
+    public Local<Long> localCount(PolicyFilter filter) {
+        return overLocalEntries(null, entries -> PolicyScan.count(entries, filter));
     }
 
     @Override
@@ -122,11 +105,124 @@ public final class StreamsCatalogReader implements CatalogReader {
         return others;
     }
 
+    /** Answers about one policy from the partition that owns it; a query the owner cannot answer now is NotReady. */
+    private <T> Lookup<T> onOwner(String policyId, OwnerQuery<T> query) {
+        KafkaStreams app = streams;
+        String notQueryable = notQueryable(app);
+        if (notQueryable != null) {
+            return new Lookup.NotReady<>(notQueryable);
+        }
+        try {
+            KeyQueryMetadata owner = app.queryMetadataForKey(CatalogStores.ENTRIES, policyId, keySerde.serializer());
+            if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)) {
+                return new Lookup.NotReady<>("no instance owns policy " + policyId + " yet (rebalancing)");
+            }
+            if (!owner.activeHost().equals(self)) {
+                return new Lookup.Elsewhere<>("http://" + owner.activeHost().host() + ":" + owner.activeHost().port());
+            }
+            return query.ask(app, owner.partition());
+        } catch (NotReadyException e) {
+            return new Lookup.NotReady<>(e.getMessage());
+        } catch (StreamsException | IllegalStateException e) {
+            return new Lookup.NotReady<>(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Up to {@code limit} values of the policy's keys from {@code from} on, skipping the exclusive {@code after}. */
+    private <V> Lookup<List<V>> policyRange(String policyId, String store, String from, String prefix, int limit,
+                                            String after) {
+        return onOwner(policyId, (app, partition) -> {
+            if (get(app, CatalogStores.ENTRIES, policyId, partition) == null) {
+                return new Lookup.Missing<>("unknown policy " + policyId);
+            }
+            // no key of the policy equals prefix-with-the-next-character, and every key of it sorts below it
+            String upper = prefix.substring(0, prefix.length() - 1) + (char) (CatalogKeys.SEPARATOR + 1);
+            StateQueryRequest<KeyValueIterator<String, V>> request = StateQueryRequest.inStore(store)
+                    .withQuery(RangeQuery.<String, V>withRange(from, upper))
+                    .withPartitions(Set.of(partition))
+                    .requireActive();
+            QueryResult<KeyValueIterator<String, V>> result = app.query(request).getPartitionResults().get(partition);
+            List<V> values = new ArrayList<>();
+            try (KeyValueIterator<String, V> it = succeeded(result, partition)) {
+                while (it.hasNext() && values.size() < limit) {
+                    KeyValue<String, V> next = it.next();
+                    if (!next.key.equals(after)) {
+                        values.add(next.value);
+                    }
+                }
+            }
+            return new Lookup.Found<>(values);
+        });
+    }
+
+    private <V> V get(KafkaStreams app, String store, String key, int partition) {
+        StateQueryRequest<V> request = StateQueryRequest.inStore(store)
+                .withQuery(KeyQuery.<String, V>withKey(key))
+                .withPartitions(Set.of(partition))
+                .requireActive();
+        QueryResult<V> result = app.query(request).getPartitionResults().get(partition);
+        return succeeded(result, partition);
+    }
+
+    /** Runs {@code scan} over this instance's active entries from {@code lower} on, merged in id order. */
+    private <T> Local<T> overLocalEntries(String lower, Function<java.util.Iterator<KeyValue<String, CatalogEntry>>, T> scan) {
+        KafkaStreams app = streams;
+        String notQueryable = notQueryable(app);
+        if (notQueryable != null) {
+            return new Local.NotReady<>(notQueryable);
+        }
+        List<KeyValueIterator<String, CatalogEntry>> open = new ArrayList<>();
+        try {
+            RangeQuery<String, CatalogEntry> range = lower == null ? RangeQuery.withNoBounds()
+                    : RangeQuery.withLowerBound(lower);
+            StateQueryResult<KeyValueIterator<String, CatalogEntry>> results = app.query(
+                    StateQueryRequest.inStore(CatalogStores.ENTRIES).withQuery(range).requireActive());
+            for (Map.Entry<Integer, QueryResult<KeyValueIterator<String, CatalogEntry>>> partition
+                    : results.getPartitionResults().entrySet()) {
+                QueryResult<KeyValueIterator<String, CatalogEntry>> result = partition.getValue();
+                if (result.isFailure() && result.getFailureReason() == FailureReason.NOT_ACTIVE) {
+                    continue; // a standby copy; the active owner lists it
+                }
+                open.add(succeeded(result, partition.getKey()));
+            }
+            return new Local.Ready<>(scan.apply(PolicyScan.merged(open)));
+        } catch (NotReadyException e) {
+            return new Local.NotReady<>(e.getMessage());
+        } catch (StreamsException | IllegalStateException e) {
+            return new Local.NotReady<>(e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            open.forEach(KeyValueIterator::close);
+        }
+    }
+
+    private static <R> R succeeded(QueryResult<R> result, int partition) {
+        if (result == null) {
+            throw new NotReadyException("partition " + partition + " gave no answer");
+        }
+        if (result.isFailure()) {
+            throw new NotReadyException("partition " + partition + ": " + result.getFailureReason() + ": "
+                    + result.getFailureMessage());
+        }
+        return result.getResult();
+    }
+
     private static String notQueryable(KafkaStreams app) {
         if (app == null) {
             return "catalog is starting";
         }
         KafkaStreams.State state = app.state();
         return state.isRunningOrRebalancing() ? null : "catalog is " + state;
+    }
+
+    @FunctionalInterface
+    private interface OwnerQuery<T> {
+        Lookup<T> ask(KafkaStreams app, int partition);
+    }
+
+    /** A partition cannot answer now (restoring, moving); the caller answers 503. */
+    private static final class NotReadyException extends RuntimeException {
+        NotReadyException(String message) {
+            super(message);
+        }
     }
 }

@@ -2,8 +2,9 @@ package ai.mint.catalog.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.mint.catalog.CatalogStores;
+import ai.mint.catalog.CatalogDriver;
 import ai.mint.catalog.CatalogTestScenarios;
+import ai.mint.common.catalog.CatalogKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The query API on real HTTP servers over a catalog folded by the real topology. Two servers split the keys between
- * them, so requests for keys the other owns are forwarded and lists are merged.
+ * them, so requests for keys the other owns are forwarded and lists and counts are merged.
  */
 class CatalogHttpServerTest {
 
@@ -35,13 +36,16 @@ class CatalogHttpServerTest {
     private final List<String> ownedByA = new ArrayList<>();
     private final List<String> ownedByB = new ArrayList<>();
 
+    static ShardedStoreReader reader(CatalogDriver driver, Predicate<String> owns) {
+        return new ShardedStoreReader(driver.entries(), driver.revisions(), driver.history(), owns);
+    }
+
     @BeforeEach
     void start() throws Exception {
         folded = CatalogTestScenarios.sevenPolicies(stateDir);
-        var store = folded.driver().driver.<String, ai.mint.events.CatalogEntry>getKeyValueStore(CatalogStores.ENTRIES);
         Predicate<String> evenHash = id -> Math.floorMod(id.hashCode(), 2) == 0;
-        ShardedStoreReader readerA = new ShardedStoreReader(store, evenHash);
-        ShardedStoreReader readerB = new ShardedStoreReader(store, evenHash.negate());
+        ShardedStoreReader readerA = reader(folded.driver(), evenHash);
+        ShardedStoreReader readerB = reader(folded.driver(), evenHash.negate());
         a = CatalogHttpServer.start(readerA, "127.0.0.1", 0);
         b = CatalogHttpServer.start(readerB, "127.0.0.1", 0);
         readerA.otherInstance = "http://127.0.0.1:" + b.port();
@@ -58,14 +62,33 @@ class CatalogHttpServerTest {
         folded.driver().close();
     }
 
-    private record Answer(int status, JsonNode body) {
+    private record Answer(int status, JsonNode body, HttpResponse<String> raw) {
     }
 
     private Answer get(CatalogHttpServer server, String path) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.port() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-        return new Answer(response.statusCode(), json.readTree(response.body()));
+        return new Answer(response.statusCode(), json.readTree(response.body()), response);
+    }
+
+    /** Every policy id a paged listing returns, following next_cursor from server to server. */
+    private List<String> pageThrough(String query, int limit) throws Exception {
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        for (int round = 0; round < 100; round++) {
+            String path = "/policies?limit=" + limit + (query.isEmpty() ? "" : "&" + query)
+                    + (cursor == null ? "" : "&after=" + cursor);
+            Answer page = get(round % 2 == 0 ? a : b, path);
+            assertThat(page.status()).as(path).isEqualTo(200);
+            page.body().path("items").forEach(item -> seen.add(item.path("policy_id").asText()));
+            if (!page.body().path("has_more").asBoolean()) {
+                assertThat(page.body().path("next_cursor").isNull()).isTrue();
+                return seen;
+            }
+            cursor = page.body().path("next_cursor").asText();
+        }
+        throw new AssertionError("paging did not end");
     }
 
     @Test
@@ -83,19 +106,32 @@ class CatalogHttpServerTest {
     }
 
     @Test
-    void shouldAnswerRevisionAndHistory() throws Exception {
+    void shouldAnswerRevisionAndPagedRevisionsAndHistory() throws Exception {
         String id = folded.policyIds().get(1); // gated: r1 promoted, r2 promoted
         Answer revision = get(a, "/policies/" + id + "/revisions/r1");
         assertThat(revision.status()).isEqualTo(200);
-        assertThat(revision.body().path("state").asText()).isEqualTo("RETIRED");
-        assertThat(revision.body().path("sha256").asText()).hasSize(64);
-        assertThat(revision.body().path("serving").asBoolean()).isFalse();
+        assertThat(revision.body().path("policy_id").asText()).isEqualTo(id);
+        assertThat(revision.body().path("revision").path("state").asText()).isEqualTo("RETIRED");
+        assertThat(revision.body().path("revision").path("served").asBoolean()).isTrue();
+        assertThat(revision.body().path("revision").path("sha256").asText()).hasSize(64);
+        JsonNode stored = json.readTree(json.writeValueAsString(AvroJson.toJson(
+                folded.driver().revisions().get(CatalogKeys.revisionKey(id, "r1")))));
+        assertThat(revision.body()).isEqualTo(stored);
+
+        Answer first = get(b, "/policies/" + id + "/revisions?limit=1");
+        assertThat(first.body().path("items").findValuesAsText("revision")).hasSize(1);
+        assertThat(first.body().path("items").get(0).path("revision").path("revision").asText()).isEqualTo("r1");
+        assertThat(first.body().path("has_more").asBoolean()).isTrue();
+        Answer second = get(a, "/policies/" + id + "/revisions?limit=1&after=" + first.body().path("next_cursor").asText());
+        assertThat(second.body().path("items").get(0).path("revision").path("revision").asText()).isEqualTo("r2");
+        assertThat(second.body().path("has_more").asBoolean()).isFalse();
 
         Answer history = get(b, "/policies/" + id + "/history");
         assertThat(history.status()).isEqualTo(200);
-        assertThat(history.body().path("serving_revision").asText()).isEqualTo("r2");
-        assertThat(history.body().path("history").findValuesAsText("to")).containsExactly("r1", "r2");
-        assertThat(history.body().path("history").get(0).path("kind").asText()).isEqualTo("PROMOTE");
+        assertThat(history.body().path("items").findValuesAsText("to")).containsExactly("r1", "r2");
+        assertThat(history.body().path("items").findValuesAsText("sequence")).containsExactly("1", "2");
+        Answer afterFirst = get(a, "/policies/" + id + "/history?after=1");
+        assertThat(afterFirst.body().path("items").findValuesAsText("to")).containsExactly("r2");
     }
 
     @Test
@@ -103,46 +139,57 @@ class CatalogHttpServerTest {
         String id = folded.policyIds().get(0);
         Answer policy = get(a, "/policies/no-such-policy");
         Answer revision = get(a, "/policies/" + id + "/revisions/r99");
+        Answer revisions = get(b, "/policies/no-such-policy/revisions");
         Answer path = get(a, "/nothing-here");
 
-        assertThat(List.of(policy.status(), revision.status(), path.status())).containsOnly(404);
+        assertThat(List.of(policy.status(), revision.status(), revisions.status(), path.status())).containsOnly(404);
         assertThat(policy.body().path("error").asText()).isEqualTo("not_found");
         assertThat(policy.body().path("message").asText()).isEqualTo("unknown policy no-such-policy");
         assertThat(revision.body().path("message").asText()).isEqualTo("policy " + id + " has no revision r99");
     }
 
     @Test
-    void shouldPageThroughPoliciesOfAllInstancesInIdOrder() throws Exception {
+    void shouldPageThroughPoliciesOfAllInstancesInIdOrderExactlyOnce() throws Exception {
         List<String> expected = folded.policyIds().stream().sorted().toList();
-        List<String> seen = new ArrayList<>();
-        boolean more = true;
-        for (int offset = 0; more; offset += 3) {
-            Answer page = get(offset % 2 == 0 ? a : b, "/policies?offset=" + offset + "&limit=3");
-            assertThat(page.status()).isEqualTo(200);
-            page.body().path("items").forEach(item -> seen.add(item.path("policy_id").asText()));
-            more = page.body().path("has_more").asBoolean();
+        for (int limit : new int[] {1, 2, 3, 7, 50}) {
+            assertThat(pageThrough("", limit)).as("limit " + limit).isEqualTo(expected);
         }
-        assertThat(seen).isEqualTo(expected);
     }
 
     @Test
-    void shouldRejectBadPagingParameters() throws Exception {
-        for (String query : List.of("limit=0", "limit=abc", "offset=-1", "limit=1001", "limit=")) {
+    void shouldFilterAndCountByLabelStatusAndBaseModel() throws Exception {
+        List<String> acme = folded.policyIds().subList(0, 3);
+        assertThat(pageThrough("label=tenant:acme", 2)).isEqualTo(acme);
+        assertThat(pageThrough("label=tenant:globex&status=ACTIVE", 2)).isEqualTo(folded.policyIds().subList(3, 7));
+        assertThat(pageThrough("base_model=other-base", 2)).isEmpty();
+        assertThat(get(b, "/policies:count?label=tenant:acme").body().path("count").asLong()).isEqualTo(3);
+        assertThat(get(a, "/policies:count").body().path("count").asLong()).isEqualTo(7);
+        assertThat(get(a, "/policies:count?status=STOPPED").body().path("count").asLong()).isZero();
+    }
+
+    @Test
+    void shouldRejectBadPagingParametersNamingTheAllowedRange() throws Exception {
+        for (String query : List.of("limit=0", "limit=abc", "offset=10", "limit=1001", "limit=", "after=",
+                "after=" + "x".repeat(513), "label=tenant", "status=SLEEPING", "limit=5&limit=6")) {
             Answer answer = get(a, "/policies?" + query);
             assertThat(answer.status()).as(query).isEqualTo(400);
             assertThat(answer.body().path("error").asText()).isEqualTo("bad_request");
         }
-        assertThat(get(a, "/policies?limit=abc").body().path("message").asText())
-                .isEqualTo("limit must be an integer, got 'abc'");
+        assertThat(get(a, "/policies?limit=1001").body().path("message").asText())
+                .isEqualTo("limit must be in 1..1000, got 1001");
+        assertThat(get(a, "/policies?after=").body().path("message").asText())
+                .isEqualTo("after must be 1..512 bytes (the next_cursor of the previous page), got 0");
+        assertThat(get(a, "/policies/" + folded.policyIds().get(1) + "/history?after=-1").status()).isEqualTo(400);
     }
 
     @Test
-    void shouldAnswerServiceUnavailableWhileStoresAreNotReady() throws Exception {
+    void shouldAnswerServiceUnavailableWithRetryAfterWhileStoresAreNotReady() throws Exception {
         try (CatalogHttpServer starting = CatalogHttpServer.start(new StreamsCatalogReader(), "127.0.0.1", 0)) {
             Answer policy = get(starting, "/policies/x");
             Answer list = get(starting, "/policies");
-            assertThat(policy.status()).isEqualTo(503);
-            assertThat(list.status()).isEqualTo(503);
+            Answer revisions = get(starting, "/policies/x/revisions");
+            assertThat(List.of(policy.status(), list.status(), revisions.status())).containsOnly(503);
+            assertThat(policy.raw().headers().firstValue("Retry-After")).contains("1");
             assertThat(policy.body().path("error").asText()).isEqualTo("not_ready");
             assertThat(policy.body().path("message").asText()).contains("catalog is starting");
         }
@@ -151,9 +198,8 @@ class CatalogHttpServerTest {
     @Test
     void shouldForwardOnlyOnceWhileOwnershipIsMoving() throws Exception {
         // both instances believe the other owns every key, as during a rebalance
-        var store = folded.driver().entries();
-        ShardedStoreReader confusedA = new ShardedStoreReader(store, id -> false);
-        ShardedStoreReader confusedB = new ShardedStoreReader(store, id -> false);
+        ShardedStoreReader confusedA = reader(folded.driver(), id -> false);
+        ShardedStoreReader confusedB = reader(folded.driver(), id -> false);
         try (CatalogHttpServer x = CatalogHttpServer.start(confusedA, "127.0.0.1", 0);
              CatalogHttpServer y = CatalogHttpServer.start(confusedB, "127.0.0.1", 0)) {
             confusedA.otherInstance = "http://127.0.0.1:" + y.port();

@@ -1,7 +1,10 @@
 package ai.mint.client.cli;
 
+import ai.mint.common.catalog.PolicySummary;
 import ai.mint.events.CatalogEntry;
+import ai.mint.events.CatalogRevision;
 import ai.mint.events.PointerMove;
+import ai.mint.events.PointerMoved;
 import ai.mint.events.RevisionInfo;
 import java.io.PrintStream;
 import java.util.List;
@@ -17,12 +20,61 @@ public final class CatalogPrinter {
 
     /** One line per policy: id, status, base, revisions, serving revision. */
     public static void list(List<CatalogEntry> entries, PrintStream out) {
-        out.printf(Locale.ROOT, "%-24s %-8s %-10s %9s  %-12s%n", "POLICY", "STATUS", "BASE", "REVISIONS", "SERVING");
-        for (CatalogEntry e : entries) {
-            out.printf(Locale.ROOT, "%-24s %-8s %-10s %9d  %-12s%n", e.getPolicyId(), e.getSpec().getStatus(),
-                    e.getSpec().getBaseModel(), e.getRevisions().size(),
-                    e.getServingRevision() == null ? "-" : e.getServingRevision());
+        listHeader(out);
+        summaries(entries.stream().map(PolicySummary::of).toList(), out);
+    }
+
+    /** The header of {@link #summaries}. */
+    public static void listHeader(PrintStream out) {
+        out.printf(Locale.ROOT, "%-24s %-8s %-10s %9s  %-12s %s%n", "POLICY", "STATUS", "BASE", "REVISIONS", "SERVING",
+                "LABELS");
+    }
+
+    /** One line per policy, as the query API lists them (print {@link #listHeader} once before the first page). */
+    public static void summaries(List<PolicySummary> policies, PrintStream out) {
+        for (PolicySummary p : policies) {
+            out.printf(Locale.ROOT, "%-24s %-8s %-10s %9d  %-12s %s%n", p.policyId(), p.status(), p.baseModel(),
+                    p.revisionCount(), p.servingRevision() == null ? "-" : p.servingRevision(), labels(p.labels()));
         }
+    }
+
+    /** The header of {@link #revisions}. */
+    public static void revisionsHeader(PrintStream out) {
+        out.printf(Locale.ROOT, "  %-12s %-12s %5s %-12s %9s %-6s %-24s %s%n", "REVISION", "PARENT", "STEP", "STATE",
+                "BYTES", "SERVED", "RETIRED BY RETENTION", "EVAL");
+    }
+
+    /** Revisions as the query API pages them (retired ones say when). */
+    public static void revisions(List<CatalogRevision> revisions, PrintStream out) {
+        for (CatalogRevision record : revisions) {
+            RevisionInfo r = record.getRevision();
+            out.printf(Locale.ROOT, "  %-12s %-12s %5d %-12s %9s %-6s %-24s %s%n", r.getRevision(),
+                    r.getParentRevision() == null ? "-" : r.getParentRevision(), r.getStep(), r.getState(),
+                    r.getBytes() == null ? "-" : r.getBytes().toString(), r.getServed() ? "yes" : "-",
+                    r.getRetiredAt() == null ? "-" : java.time.Instant.ofEpochMilli(r.getRetiredAt()).toString(),
+                    scores(r.getEvalScores()));
+        }
+    }
+
+    /** The header of {@link #moves}. */
+    public static void movesHeader(String policyId, PrintStream out) {
+        out.printf(Locale.ROOT, "history of %s%n", policyId);
+        out.printf(Locale.ROOT, "  %5s %-24s %-10s %-12s %-12s %-18s %s%n", "SEQ", "TIME", "KIND", "FROM", "TO", "BY",
+                "REASON");
+    }
+
+    /** Pointer moves as the audit log holds them. */
+    public static void moves(List<PointerMoved> moves, PrintStream out) {
+        for (PointerMoved moved : moves) {
+            PointerMove m = moved.getMove();
+            out.printf(Locale.ROOT, "  %5d %-24s %-10s %-12s %-12s %-18s %s%n", moved.getSequence(), m.getTime(),
+                    m.getKind(), m.getFrom() == null ? "-" : m.getFrom(), m.getTo(), m.getRequestedBy(), m.getReason());
+        }
+    }
+
+    private static String labels(Map<String, String> labels) {
+        return labels.isEmpty() ? "-" : labels.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                .collect(Collectors.joining(","));
     }
 
     /** A policy's spec summary and every revision with its state, step, size and eval scores. */
@@ -46,6 +98,11 @@ public final class CatalogPrinter {
                     spec.getGate().getMinScore(), spec.getGate().getMinImprovement());
         }
         out.println("  serving  " + (e.getServingRevision() == null ? "-" : e.getServingRevision()));
+        int all = Math.max(e.getRevisionCount(), e.getRevisions().size());
+        if (all > e.getRevisions().size()) {
+            out.printf(Locale.ROOT, "  %d revisions in all; the serving one and the newest %d:%n", all,
+                    e.getRevisions().size());
+        }
         out.printf(Locale.ROOT, "  %-12s %-12s %5s %-12s %9s  %s%n", "REVISION", "PARENT", "STEP", "STATE", "BYTES", "EVAL");
         List<RevisionInfo> revisions = e.getRevisions();
         if (revisions.size() > maxRevisions) {

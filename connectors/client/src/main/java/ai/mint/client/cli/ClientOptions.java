@@ -27,6 +27,16 @@ public final class ClientOptions {
         return connection.resolve(env, true);
     }
 
+    /** The platform this command line names (option, environment, connection file). */
+    public PlatformConnection platform() {
+        return platform(System.getenv());
+    }
+
+    /** How long to wait for an answer. */
+    public Duration timeout() {
+        return Duration.ofSeconds(timeoutSeconds);
+    }
+
     /** A connected client; close it when done. */
     public MintClient connect() {
         return new MintClient(platform(System.getenv()), Duration.ofSeconds(timeoutSeconds));
