@@ -1,7 +1,7 @@
 package ai.mint.worker.bench;
 
 import ai.mint.common.bench.BenchReport;
-import ai.mint.common.bench.Samples;
+import ai.mint.common.bench.Stats;
 import ai.mint.common.cli.MintBenchmark;
 import ai.mint.engine.EngineConfig;
 import ai.mint.engine.GenerationParams;
@@ -213,9 +213,9 @@ public final class SweepBenchmark implements MintBenchmark, Callable<Integer> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("adapters_per_s", n / seconds);
             out.put("seconds", seconds);
-            out.put("p50_ms", Samples.percentile(latencyMs, 50));
-            out.put("p99_ms", Samples.percentile(latencyMs, 99));
-            out.put("max_ms", Samples.max(latencyMs));
+            out.put("p50_ms", Stats.percentile(latencyMs, 50));
+            out.put("p99_ms", Stats.percentile(latencyMs, 99));
+            out.put("max_ms", java.util.Arrays.stream(latencyMs).max().orElse(Double.NaN));
             out.put("failed", failed.get());
             out.put("first_failure", firstFailure.get());
             out.put("peak_device_bytes", s.peakDeviceBytes());
