@@ -278,4 +278,30 @@ class ContinuousBatchingTest {
             shortModel.base().close();
         }
     }
+
+    /**
+     * With max_position_embeddings 16 each row fits alone (10 + 6 and 2 + 14 positions); together they must neither
+     * overrun the position table (the long row leaves once done) nor change each other's tokens.
+     */
+    @Test
+    void rowsThatEachFitAloneRunTogetherWhenTheBatchOutlastsTheLongPrompt(@TempDir Path small) {
+        var c = ai.mint.engine.model.ModelConfig.fromJson(TestModels.microDense().toJson()
+                .put("max_position_embeddings", 16));
+        DecoderModel sixteen = TestModels.create(small, c, 3);
+        try (Generations.FixedLeases none = new Generations.FixedLeases(sixteen, Map.of())) {
+            var settings = new ContinuousGenerator.Settings(8, 512, 64);
+            GenerationRequest longRow = new GenerationRequest(null, prompt(10, 1), GenerationParams.greedy(6));
+            GenerationRequest shortRow = new GenerationRequest(null, prompt(2, 2), GenerationParams.greedy(14));
+            List<GenerationResult> together;
+            try (ContinuousGenerator g = Generations.open(sixteen, settings, none)) {
+                together = Generations.runAll(g, List.of(longRow, shortRow));
+            }
+            assertThat(together.get(0).tokens()).hasSize(6)
+                    .containsExactly(Generations.alone(sixteen, settings, none, longRow).tokens());
+            assertThat(together.get(1).tokens()).hasSize(14)
+                    .containsExactly(Generations.alone(sixteen, settings, none, shortRow).tokens());
+        } finally {
+            sixteen.base().close();
+        }
+    }
 }
