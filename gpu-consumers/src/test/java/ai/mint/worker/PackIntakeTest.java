@@ -135,6 +135,24 @@ class PackIntakeTest {
         assertThat(runner.queueDepth()).isZero();
     }
 
+    /** Packs share the continuous batch: a short pack that comes after a long one is answered and reported first. */
+    @Test
+    void shouldReportAShortPackDoneBeforeALongPackThatCameFirst() {
+        WorkItem longPack = WorkItem.newBuilder(item("pack-long", WorkKind.PACK, RUN))
+                .setRequests(List.of(request("q-long", 200))).build();
+        WorkItem shortPack = WorkItem.newBuilder(item("pack-short", WorkKind.PACK, RUN))
+                .setRequests(List.of(request("q-short", 2))).build();
+
+        router.take(record(0, longPack));
+        router.take(record(1, shortPack));
+        await().atMost(Duration.ofSeconds(120)).until(() -> events(PackDone.class).size() == 2);
+
+        assertThat(events(PackDone.class)).extracting(PackDone::getPackId)
+                .containsExactly("pack-short", "pack-long");
+        assertThat(events(InferenceResponse.class)).filteredOn(r -> r.getRequestId().equals("q-long"))
+                .singleElement().satisfies(r -> assertThat(r.getCompletionTokens()).hasSizeGreaterThan(50));
+    }
+
     @Test
     void shouldAnswerAPackWithAnUnknownRevisionWithErrorsAndStillReportItDone() {
         WorkItem pack = WorkItem.newBuilder(item("pack-2", WorkKind.PACK, RUN, "q3")).setRevision("rev-zz")
@@ -208,9 +226,13 @@ class PackIntakeTest {
     }
 
     private static InferenceRequest request(String id) {
+        return request(id, 3);
+    }
+
+    private static InferenceRequest request(String id, int maxTokens) {
         return InferenceRequest.newBuilder().setEventId("evt-" + id).setPolicyId("p").setTime(Instant.EPOCH)
                 .setRequestId(id).setRevision("rev-a").setPrompt("hello")
-                .setSampling(SamplingParams.newBuilder().setMaxTokens(3).setTemperature(0).build()).build();
+                .setSampling(SamplingParams.newBuilder().setMaxTokens(maxTokens).setTemperature(0).build()).build();
     }
 
     private ConsumerRecord<String, byte[]> record(long offset, WorkItem item) {
