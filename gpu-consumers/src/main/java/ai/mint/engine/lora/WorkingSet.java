@@ -151,8 +151,9 @@ public final class WorkingSet implements AutoCloseable {
         synchronized (this) {
             Entry e = entries.get(id);
             if (e == null) {
-                entries.put(id, new Entry(id, source));
-                trimKnown();
+                Entry fresh = new Entry(id, source);
+                entries.put(id, fresh);
+                trimKnown(fresh);
                 return;
             }
             if (e.source.identity().equals(source.identity())) {
@@ -739,7 +740,12 @@ public final class WorkingSet implements AutoCloseable {
     }
 
     /** Forgets entries that hold nothing, least recently touched first, once there are more than maxKnown. */
-    private void trimKnown() {
+    /**
+     * Forgets the oldest registrations that hold nothing once there are more than the cap; never {@code keep} (just
+     * registered: its caller is about to demand it), so that the cap bounds memory without refusing a new adapter
+     * when every older one is still held in a tier.
+     */
+    private void trimKnown(Entry keep) {
         int max = settings.maxKnown();
         if (entries.size() <= max + Math.max(1, max / 16)) {
             return;
@@ -747,7 +753,7 @@ public final class WorkingSet implements AutoCloseable {
         Iterator<Entry> it = entries.values().iterator();
         while (entries.size() > max && it.hasNext()) {
             Entry e = it.next();
-            if (e.holdsNothing()) {
+            if (e != keep && e.holdsNothing()) {
                 it.remove();
             }
         }

@@ -49,8 +49,9 @@ public final class SweepBenchmark implements MintBenchmark, Callable<Integer> {
     @Option(names = "--adapters", description = "Adapters to sweep (default 100,000; 10,000 with --quick).")
     Integer adapters;
 
-    @Option(names = "--device-budget-mb", defaultValue = "256", description = "Device budget for adapters (MB).")
-    long deviceBudgetMb;
+    @Option(names = "--device-budget-mb", description = "Device budget for adapters (MB; default 256, 32 with --quick, "
+            + "so that the quick sweep fills it early and shows the resident set flat after).")
+    Long deviceBudgetMb;
 
     @Option(names = "--cpu-budget-mb", defaultValue = "64", description = "CPU-tier budget for decoded adapters (MB).")
     long cpuBudgetMb;
@@ -61,6 +62,7 @@ public final class SweepBenchmark implements MintBenchmark, Callable<Integer> {
     @Override
     public Integer call() {
         int n = adapters != null ? adapters : quick ? 10_000 : 100_000;
+        long deviceBudgetMb = this.deviceBudgetMb != null ? this.deviceBudgetMb : quick ? 32 : 256;
         Path base = BenchSupport.base(ModelPreset.TINY, false);
         Path root = BenchSupport.workDir("sweep-store").toAbsolutePath();
         System.out.printf("%s: %,d adapters (ranks 1-8, q_proj+v_proj) in %s; device budget %d MB, CPU tier %d MB, "
@@ -129,7 +131,7 @@ public final class SweepBenchmark implements MintBenchmark, Callable<Integer> {
             int window = Integer.parseInt(args[5]);
             FilesystemAdapterStore store = new FilesystemAdapterStore(root, 4096);
             EngineConfig config = EngineConfig.of(base).withAdapterBudget(device).withCpuCache(cpu)
-                    .withLoader(2, 30_000, 4096);
+                    .withLoader(2, 30_000, EngineConfig.DEFAULT_MAX_KNOWN_ADAPTERS);
             try (ModelRuntime runtime = ModelRuntime.open(config, MicroBatchBudget.DEFAULT, 4 * window, store,
                     "tiny")) {
                 warmUp(runtime, window);

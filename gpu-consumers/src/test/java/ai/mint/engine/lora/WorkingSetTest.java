@@ -233,6 +233,24 @@ class WorkingSetTest {
         assertThat(set.failures()).isZero();
     }
 
+    /** The cap on known ids forgets idle registrations, never one just made, even when all older ones are held. */
+    @Test
+    void theKnownCapForgetsIdleRegistrationsButNeverTheOneJustMade() {
+        set = new WorkingSet(config, manager, new WorkingSet.Settings(1 << 20, 1 << 20, 2, BACKOFF_MS, 2),
+                clock::get);
+        for (String id : new String[] {"a", "b", "c"}) {
+            register(id, 2);
+            set.prefetch(id).join(); // held on the device: the cap cannot forget it
+        }
+        register("d", 2); // four known, cap 2 (+1 slack), every older one held
+
+        assertThat(set.prefetch("d").join().state()).isEqualTo(AdapterState.READY_DEVICE);
+        register("e", 2);
+        register("f", 2); // idle ones past the cap go, oldest first; the newest stays known
+        assertThat(set.status("e")).isNull();
+        assertThat(set.prefetch("f").join().state()).isEqualTo(AdapterState.READY_DEVICE);
+    }
+
     @Test
     void anUnknownAdapterIsAClearError() {
         open(1 << 20, 1 << 20);
