@@ -69,9 +69,10 @@ public final class SweepBenchmark implements MintBenchmark, Callable<Integer> {
                 + "%d requests in flight%n", NAME, n, root, deviceBudgetMb, cpuBudgetMb, window);
         SweepAdapters.ensure(root, n, ModelPreset.TINY.config(false));
         long device = deviceBudgetMb << 20;
-        // a device copy on the CPU lives in direct memory that only a GC returns: bound it near the budget
-        List<String> jvm = List.of("-Xms512m", "-Xmx512m", "-XX:MaxDirectMemorySize=" + (2 * deviceBudgetMb + 128)
-                + "m");
+        // a device copy on the CPU lives in direct memory that only a GC returns: bound it near the budget; the heap
+        // is touched whole at start, so that the resident set shows what the sweep adds, not the heap filling up
+        List<String> jvm = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize="
+                + (2 * deviceBudgetMb + 128) + "m");
         JsonNode r = TrainingBenchSupport.runChild(Run.class, jvm, List.of(base.toString(), root.toString(),
                 Integer.toString(n), Long.toString(device), Long.toString(cpuBudgetMb << 20),
                 Integer.toString(window)), Duration.ofMinutes(20));
