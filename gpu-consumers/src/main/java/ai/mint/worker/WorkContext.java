@@ -9,10 +9,11 @@ import ai.mint.training.reward.RewardSpecException;
 import ai.mint.training.reward.RewardSpecs;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the role handlers of one worker share: the model runtime, the followed catalog, the reward scorer, and the
+ * What the role handlers of one worker share: the model runtime, the catalog, the reward scorer, and the
  * checks every request goes through (the policy is known, uses this worker's base, has a reward that parses).
  */
 public final class WorkContext implements AutoCloseable {
@@ -35,7 +36,7 @@ public final class WorkContext implements AutoCloseable {
 
     private final String workerId;
     private final ModelRuntime runtime;
-    private final CatalogFollower catalog;
+    private final PolicyCatalog catalog;
     private final Duration catalogWait;
     private final Limits limits;
     private final RewardScorer scorer;
@@ -47,12 +48,13 @@ public final class WorkContext implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
+    private final UnknownPolicies unknownPolicies = new UnknownPolicies(Duration.ofSeconds(1));
 
-    public WorkContext(String workerId, ModelRuntime runtime, CatalogFollower catalog, Duration catalogWait) {
+    public WorkContext(String workerId, ModelRuntime runtime, PolicyCatalog catalog, Duration catalogWait) {
         this(workerId, runtime, catalog, catalogWait, Limits.DEFAULT);
     }
 
-    public WorkContext(String workerId, ModelRuntime runtime, CatalogFollower catalog, Duration catalogWait,
+    public WorkContext(String workerId, ModelRuntime runtime, PolicyCatalog catalog, Duration catalogWait,
                        Limits limits) {
         this.workerId = workerId;
         this.runtime = runtime;
@@ -70,7 +72,7 @@ public final class WorkContext implements AutoCloseable {
         return runtime;
     }
 
-    public CatalogFollower catalog() {
+    public PolicyCatalog catalog() {
         return catalog;
     }
 
@@ -89,12 +91,32 @@ public final class WorkContext implements AutoCloseable {
 
     /** The policy's catalog entry, refusing unknown policies and policies over another base model. */
     public CatalogEntry policy(String policyId) {
-        // once the follower has read the catalog's backlog, an absent policy is only a moment late or truly unknown
+        return policy(policyId, null);
+    }
+
+    /**
+     * {@link #policy(String)} at {@code minVersion} or newer when the request names one (the entry version its sender
+     * saw): a worker whose copy is older asks again rather than answer from a pointer its caller has seen move.
+     */
+    public CatalogEntry policy(String policyId, Long minVersion) {
+        // once the catalog is caught up (a lookup always is), an absent policy is only a moment late or truly unknown
         Duration caughtUpWait = limits.caughtUpWait();
         Duration wait = catalog.caughtUp() && catalogWait.compareTo(caughtUpWait) > 0 ? caughtUpWait : catalogWait;
-        CatalogEntry entry = catalog.awaitEntry(policyId, wait).orElseThrow(() -> new RejectedWorkException(
-                RejectedWorkException.NOT_FOUND, "unknown policy '" + policyId + "': not in the catalog after "
-                + wait.toMillis() + " ms", null));
+        // a policy found missing a moment ago is asked about once more, without waiting: a pack of requests for an
+        // unknown policy would otherwise hold the worker for the wait once per request
+        boolean missingJustNow = unknownPolicies.recentlyMissing(policyId);
+        Duration thisWait = missingJustNow ? Duration.ZERO : wait;
+        long atLeast = minVersion == null ? Long.MIN_VALUE : minVersion;
+        Optional<CatalogEntry> found = catalog.awaitEntry(policyId, atLeast, thisWait);
+        if (found.isEmpty()) {
+            if (!missingJustNow) {
+                unknownPolicies.missing(policyId);
+            }
+            throw new RejectedWorkException(RejectedWorkException.NOT_FOUND, "unknown policy '" + policyId
+                    + "': not in the catalog after " + wait.toMillis() + " ms", null);
+        }
+        unknownPolicies.found(policyId);
+        CatalogEntry entry = found.get();
         String base = entry.getSpec().getBaseModel();
         if (!base.equals(runtime.baseModel())) {
             throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "policy '" + policyId

@@ -36,21 +36,22 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The platform as a Java API over Kafka: every call publishes an Avro event keyed by policy id and returns a future
  * completed by the matching reply (by correlation id, or request id for inference), or by the catalog once it shows
  * the change; each future fails with a {@link java.util.concurrent.TimeoutException} after the client's timeout.
- * Policies are read from the compacted catalog topic. External systems can do the same with any Kafka client.
+ * Policies are looked up by key through the catalog's query API when the connection names it ({@code catalog.url}),
+ * else read from the compacted catalog topic. External systems can do the same with any Kafka client.
  */
 public final class MintClient implements AutoCloseable {
 
     private final String clientId;
     private final Duration timeout;
     private final Producer<String, SpecificRecord> producer;
-    private final CatalogView catalog = new CatalogView();
+    private final PolicyDirectory catalog;
     private final KafkaClients clients;
     private final SchemaRegistryClient registry;
-    private final TopicFollower<CatalogEntry> catalogFollower;
     private final ReplyChannel<ServeResult> promotions;
     private final ReplyChannel<RollbackResult> rollbacks;
     private final ReplyChannel<InferenceResponse> samples;
     private final ReplyChannel<AdapterPinResult> pins;
+    private final SeenVersions seen = new SeenVersions(SeenVersions.DEFAULT_CAPACITY);
     private TrainingChannels training;
 
     /** A client of a platform with plain Kafka and an anonymous registry (embedded platforms, tests). */
@@ -67,8 +68,9 @@ public final class MintClient implements AutoCloseable {
         // linger 0: a person waits on every call
         this.producer = clients.producer(clientId, new StringSerializer(), new AvroEventSerializer<>(registry),
                 Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
-        this.catalogFollower = new TopicFollower<>(clients, registry, Topics.CATALOG.name(),
-                CatalogEntry.class, true, clientId + "-catalog", catalog::accept);
+        // by key through the query API when the client knows it; a replay of the catalog topic only without one
+        this.catalog = connection.catalog().isPresent() ? new LookedUpCatalog(connection)
+                : new CatalogView(clients, registry, clientId);
         this.promotions = new ReplyChannel<>(clients, registry, Topics.SERVE_RESULTS.name(), ServeResult.class,
                 ServeResult::getCorrelationId, clientId + "-serve");
         this.rollbacks = new ReplyChannel<>(clients, registry, Topics.ROLLBACK_RESULTS.name(),
@@ -79,24 +81,10 @@ public final class MintClient implements AutoCloseable {
                 AdapterPinResult::getCorrelationId, clientId + "-pins");
     }
 
-    /** Waits until the client has read the whole catalog as it was when the client started. */
+    /** Waits until what the client answers about policies is as new as the catalog when this was called. */
     public MintClient awaitCatalog() {
-        try {
-            catalogFollower.caughtUp().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            return this;
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new MintClientException("could not read the catalog topic within " + timeout.toSeconds() + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MintClientException("interrupted while reading the catalog", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new MintClientException("cannot read the catalog: " + e.getCause(), e.getCause());
-        }
-    }
-
-    /** The catalog as this client has read it so far. */
-    public CatalogView catalog() {
-        return catalog;
+        catalog.awaitCurrent(timeout);
+        return this;
     }
 
     /** Publishes a policy spec; completes when the catalog holds it (refused specs go to the dead-letter topic). */
@@ -104,17 +92,19 @@ public final class MintClient implements AutoCloseable {
         PolicySpec stamped = PolicySpec.newBuilder(spec).setEventId(newId()).setTime(Instant.now()).build();
         publish(Topics.POLICY_SPECS.name(), stamped.getPolicyId(), stamped);
         return within(catalog.when(stamped.getPolicyId(),
-                e -> e.getSpec().getEventId().equals(stamped.getEventId())), "policy " + stamped.getPolicyId()
-                + " to appear in the catalog (a refused spec is in mint.deadletter)");
+                e -> e.getSpec().getEventId().equals(stamped.getEventId())).thenApply(seen::saw), "policy "
+                + stamped.getPolicyId() + " to appear in the catalog (a refused spec is in mint.deadletter)");
     }
 
-    /** Policies, sorted by id. */
+    /** Policies, sorted by id (the whole catalog: for small catalogs; page with CatalogLookup otherwise). */
     public List<CatalogEntry> listPolicies() {
-        return catalog.all();
+        List<CatalogEntry> all = catalog.all();
+        all.forEach(seen::saw);
+        return all;
     }
 
     public Optional<CatalogEntry> policy(String policyId) {
-        return catalog.get(policyId);
+        return catalog.get(policyId).map(seen::saw);
     }
 
     /** Every move of the policy's serving pointer, oldest first. */
@@ -164,14 +154,19 @@ public final class MintClient implements AutoCloseable {
         return within(future, "the rollback of " + policyId);
     }
 
-    /** Samples a completion from the policy's serving revision ({@code revision} pins another one). */
+    /**
+     * Samples a completion from the policy's serving revision ({@code revision} pins another one). The request carries
+     * the newest entry version this client has shown for the policy, so a promotion or rollback the caller has seen is
+     * what answers, even from a worker whose copy of the catalog is a moment behind.
+     */
     public CompletableFuture<InferenceResponse> sample(String policyId, String prompt, SamplingParams sampling,
                                                        String revision) {
         String requestId = newId();
         CompletableFuture<InferenceResponse> future = samples.expect(requestId);
         publish(Topics.INFERENCE_REQUESTS.name(), policyId, InferenceRequest.newBuilder()
                 .setEventId(newId()).setPolicyId(policyId).setTime(Instant.now()).setRequestId(requestId)
-                .setRevision(revision).setPrompt(prompt).setSampling(sampling).build());
+                .setRevision(revision).setPrompt(prompt).setSampling(sampling)
+                .setMinEntryVersion(seen.of(policyId)).build());
         return within(future, "a completion from " + policyId);
     }
 
@@ -258,7 +253,7 @@ public final class MintClient implements AutoCloseable {
 
     @Override
     public void close() {
-        catalogFollower.close();
+        catalog.close();
         promotions.close();
         rollbacks.close();
         samples.close();
