@@ -54,7 +54,7 @@ public final class InferenceHandler {
      */
     public Resolved resolve(InferenceRequest q) {
         long taken = System.nanoTime();
-        CatalogEntry entry = ctx.policy(q.getPolicyId(), q.getMinEntryVersion());
+        CatalogEntry entry = ctx.policy(q.getPolicyId(), q.getMinEntryVersion(), q.getTime());
         String revision = q.getRevision() != null ? q.getRevision() : entry.getServingRevision();
         if (revision == null) {
             throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "policy '" + q.getPolicyId()

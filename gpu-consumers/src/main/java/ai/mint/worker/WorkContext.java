@@ -8,6 +8,7 @@ import ai.mint.training.reward.RewardScorer;
 import ai.mint.training.reward.RewardSpecException;
 import ai.mint.training.reward.RewardSpecs;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,9 +100,25 @@ public final class WorkContext implements AutoCloseable {
      * saw): a worker whose copy is older asks again rather than answer from a pointer its caller has seen move.
      */
     public CatalogEntry policy(String policyId, Long minVersion) {
+        return policy(policyId, minVersion, null);
+    }
+
+    /**
+     * {@link #policy(String, Long)} for a request sent at {@code sentAt} (null: just now). Once the catalog is caught
+     * up, a request that has already waited in the topics and queues waits only the rest of the caught-up wait: a
+     * policy the catalog still does not know was not created a moment before the request.
+     */
+    public CatalogEntry policy(String policyId, Long minVersion, Instant sentAt) {
         // once the catalog is caught up (a lookup always is), an absent policy is only a moment late or truly unknown
         Duration caughtUpWait = limits.caughtUpWait();
-        Duration wait = catalog.caughtUp() && catalogWait.compareTo(caughtUpWait) > 0 ? caughtUpWait : catalogWait;
+        boolean caughtUp = catalog.caughtUp();
+        Duration wait = caughtUp && catalogWait.compareTo(caughtUpWait) > 0 ? caughtUpWait : catalogWait;
+        if (caughtUp && minVersion == null && sentAt != null) {
+            // requests a fresh scheduler replays (minutes old) for policies this catalog never had would otherwise
+            // hold the worker the whole wait each
+            Duration left = wait.minus(Duration.between(sentAt, Instant.now()));
+            wait = left.isNegative() ? Duration.ZERO : left.compareTo(wait) > 0 ? wait : left;
+        }
         // a policy found missing a moment ago is asked about once more, without waiting: a pack of requests for an
         // unknown policy would otherwise hold the worker for the wait once per request
         boolean missingJustNow = unknownPolicies.recentlyMissing(policyId);
