@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * consumer-group member for lifecycle requests (rollout, update, export, eval); for inference, the intake of the
  * adapter-packed work the scheduler sends to this worker's own topic and the runner that answers it (or, with
  * {@code inference.intake=requests}, a consumer-group member for raw inference requests); a follower of the catalog
- * topic; and a heartbeat with the engine's true residency. Lifecycle work is keyed by policy id, so one policy's
- * requests reach one member at a time, and its trainer state is saved after every step for whichever member owns it
- * next.
+ * topic; a follower of the adapter pins (inference role); and a heartbeat with the engine's true residency. Inference
+ * requests of either intake join the model thread's continuous batch. Lifecycle work is keyed by policy id, so one
+ * policy's requests reach one member at a time, and its trainer state is saved after every step for whichever member
+ * owns it next.
  */
 public final class Worker implements AutoCloseable {
 
@@ -37,6 +38,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerOutputs outputs;
     private final PolicyTrainers trainers;
     private final List<RequestLoop> loops = new ArrayList<>();
+    private final PinFollower pins;
     /** This run's id: the scheduler addresses packs to it, and drops nothing sent to an earlier run. */
     private final String instance = EventIds.fresh();
     private final PackRunner packs;
@@ -48,8 +50,8 @@ public final class Worker implements AutoCloseable {
         this.config = config;
         SchemaRegistryClient registry = config.connection.registry();
         KafkaClients clients = KafkaClients.of(config.connection);
-        this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows, store,
-                config.baseModel);
+        this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows,
+                config.inferenceSlice, store, config.baseModel);
         this.catalog = catalog(config, clients, registry);
         this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs),
                 config.limits);
@@ -75,10 +77,9 @@ public final class Worker implements AutoCloseable {
         PackIntake packIntake = null;
         if (config.roles.contains(WorkerRole.INFERENCE)) {
             InferenceProcessor processor = new InferenceProcessor(outputs, registry, config.decodeRetry,
-                    new InferenceHandler(context), config.inferenceBatch);
+                    new InferenceHandler(context));
             if (config.packIntake) {
-                packRunner = new PackRunner(processor, outputs, config.workerId, instance, config.inferenceBatch,
-                        config.retryBackoff);
+                packRunner = new PackRunner(processor, outputs, config.workerId, instance, config.retryBackoff);
                 WorkItemRouter router = new WorkItemRouter(registry, config.decodeRetry, outputs, config.workerId,
                         instance, packRunner, this::prefetch);
                 packIntake = new PackIntake(clients, Topics.workTopic(config.workerId), config.workerId, router,
@@ -86,8 +87,13 @@ public final class Worker implements AutoCloseable {
             } else {
                 loops.add(new RequestLoop(config.workerId + "-inference", clients, config.groupId + "-inference",
                         config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()),
-                        config.inferenceBatch, processor).timing(config.pollTimeout, config.retryBackoff));
+                        config.inferenceBatch, config.inferenceMaxInFlight, processor)
+                        .timing(config.pollTimeout, config.retryBackoff));
             }
+            this.pins = new PinFollower(clients, registry, config.workerId + "-pins", config.decodeRetry,
+                    new PinHandler(context), outputs);
+        } else {
+            this.pins = null;
         }
         loops.forEach(loop -> loop.bindMetrics(metrics));
         this.packs = packRunner;
@@ -138,6 +144,9 @@ public final class Worker implements AutoCloseable {
             worker.packs.start();
             worker.intake.start();
         }
+        if (worker.pins != null) {
+            worker.pins.start();
+        }
         worker.heartbeat.start();
         LOG.info("worker {} started: roles {}, base {} on {}", config.workerId, config.roles, config.baseModel,
                 config.device);
@@ -178,6 +187,9 @@ public final class Worker implements AutoCloseable {
     }
 
     private void stop(boolean abort) {
+        if (pins != null) {
+            pins.close();
+        }
         if (intake != null) {
             intake.close();
             if (abort) {

@@ -9,8 +9,8 @@ import java.util.stream.Stream;
 /**
  * The one list of the platform's topics. Every lifecycle stage (rollout, update, export, eval, serve, rollback) has a
  * requests topic (work) and a results topic; inference, worker status, metrics, the catalog and rejected input have
- * their own. Keys are policy ids (worker ids on the worker-status topic). Each worker also has a work topic of its own
- * ({@link #workTopic}), where the scheduler sends it adapter-packed work.
+ * their own. Keys are policy ids (worker ids on the worker-status topic, POLICY@REVISION on the adapter-pins topic).
+ * Each worker also has a work topic of its own ({@link #workTopic}), where the scheduler sends it adapter-packed work.
  */
 public final class Topics {
 
@@ -62,6 +62,14 @@ public final class Topics {
             "Sampling requests from clients, addressed to a policy (optionally a pinned revision).");
     public static final TopicSpec INFERENCE_RESPONSES = stream("mint.inference.responses", "InferenceResponse",
             "Completions, with the revision that answered.");
+    public static final TopicSpec INFERENCE_CHUNKS = new TopicSpec("mint.inference.chunks", PARTITIONS, REPLICATION,
+            CleanupPolicy.DELETE, DAY, "string (policy id)", EVENTS + "InferenceChunk",
+            "Streamed completions: tokens and text deltas of requests that asked to stream, as they are generated.");
+    public static final TopicSpec ADAPTER_PINS = new TopicSpec("mint.adapter.pins", PARTITIONS, REPLICATION,
+            CleanupPolicy.COMPACT, null, "string (POLICY@REVISION)", EVENTS + "AdapterPin",
+            "Adapters pinned resident on the serving workers (or unpinned); latest per adapter revision.");
+    public static final TopicSpec ADAPTER_PIN_RESULTS = stream("mint.adapter.pin.results", "AdapterPinResult",
+            "Each worker's answer to a pin: resident and pinned, unpinned, or refused with the reason.");
 
     public static final TopicSpec WORK_DONE = new TopicSpec("mint.work.done", PARTITIONS, REPLICATION,
             CleanupPolicy.DELETE, DAY, "string (policy id)", EVENTS + "PackDone",
@@ -102,7 +110,8 @@ public final class Topics {
             EVAL_REQUESTS, EVAL_RESULTS,
             SERVE_REQUESTS, SERVE_RESULTS,
             ROLLBACK_REQUESTS, ROLLBACK_RESULTS,
-            INFERENCE_REQUESTS, INFERENCE_RESPONSES, WORK_DONE,
+            INFERENCE_REQUESTS, INFERENCE_RESPONSES, INFERENCE_CHUNKS, WORK_DONE,
+            ADAPTER_PINS, ADAPTER_PIN_RESULTS,
             WORKER_STATUS, METRICS, CATALOG, CATALOG_REVISIONS, CATALOG_HISTORY, CATALOG_RETIREMENTS, DEAD_LETTER);
 
     /**

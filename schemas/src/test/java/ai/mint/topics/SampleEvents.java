@@ -1,6 +1,8 @@
 package ai.mint.topics;
 
 import ai.mint.events.AdamParams;
+import ai.mint.events.AdapterPin;
+import ai.mint.events.AdapterPinResult;
 import ai.mint.events.AdapterState;
 import ai.mint.events.AdapterTier;
 import ai.mint.events.CatalogEntry;
@@ -11,6 +13,7 @@ import ai.mint.events.EvalResult;
 import ai.mint.events.EvalSpec;
 import ai.mint.events.ExportRequest;
 import ai.mint.events.ExportResult;
+import ai.mint.events.InferenceChunk;
 import ai.mint.events.InferenceRequest;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.LoraSpec;
@@ -86,6 +89,9 @@ public final class SampleEvents {
             Map.entry("RollbackResult", SampleEvents::rollbackResult),
             Map.entry("InferenceRequest", SampleEvents::inferenceRequest),
             Map.entry("InferenceResponse", SampleEvents::inferenceResponse),
+            Map.entry("InferenceChunk", SampleEvents::inferenceChunk),
+            Map.entry("AdapterPin", SampleEvents::adapterPin),
+            Map.entry("AdapterPinResult", SampleEvents::adapterPinResult),
             Map.entry("WorkItem", SampleEvents::workItem),
             Map.entry("PackDone", SampleEvents::packDone),
             Map.entry("WorkerStatus", SampleEvents::workerStatus),
@@ -261,6 +267,25 @@ public final class SampleEvents {
                 .setRequestId("req-" + policyId + "-1").setRevision(REVISION).setWorkerId("worker-0")
                 .setCompletionText("42.").setCompletionTokens(List.of(2983, 13)).setLogprobs(List.of(-0.21f, -0.05f))
                 .setFinishReason("stop").setLatencyMs(37L).setError(null).build();
+    }
+
+    private static SpecificRecord inferenceChunk(String policyId, Instant now) {
+        return InferenceChunk.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setRequestId("req-" + policyId + "-1").setRevision(REVISION).setWorkerId("worker-0").setIndex(0)
+                .setTokenIds(List.of(2983)).setLogprobs(List.of(-0.21f)).setTextDelta("42").setFinishReason(null)
+                .build();
+    }
+
+    private static SpecificRecord adapterPin(String policyId, Instant now) {
+        return AdapterPin.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now).setRevision(REVISION)
+                .setAdapter(policyId + "@" + REVISION).setPinned(true).setCorrelationId("corr-" + policyId)
+                .setRequestedBy("ops").setReason("keep the champion hot").build();
+    }
+
+    private static SpecificRecord adapterPinResult(String policyId, Instant now) {
+        return AdapterPinResult.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setCorrelationId("corr-" + policyId).setRevision(REVISION).setWorkerId("worker-0").setPinned(true)
+                .setAccepted(true).setReason("resident on the device, 262144 bytes").setBytes(262_144L).build();
     }
 
     private static SpecificRecord workerStatus(String policyId, Instant now) {

@@ -60,8 +60,13 @@ public final class LoraTrainer implements AutoCloseable {
     }
 
     public List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget) {
+        return forwardBackward(work, budget, () -> { });
+    }
+
+    public List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget,
+                                                  Runnable betweenPasses) {
         List<DevicePolicy> policies = work.stream().map(pb -> own(pb.policy())).toList();
-        return MultiPolicyStep.forwardBackward(model, work, policies, budget);
+        return MultiPolicyStep.forwardBackward(model, work, policies, budget, betweenPasses);
     }
 
     public OptimStepStats optimStep(TrainablePolicy policy, AdamConfig params) {

@@ -41,9 +41,13 @@ final class MultiPolicyStep {
     private MultiPolicyStep() {
     }
 
-    /** Runs the step; results come back in the order of {@code work}. Policies must be distinct. */
+    /**
+     * Runs the step; results come back in the order of {@code work}. Policies must be distinct. {@code betweenPasses}
+     * runs after each micro-batch but the last, with no gradient collector open (other model work may run there: it
+     * sees the policies' factors unchanged, as an optimizer step has not run yet).
+     */
     static List<PolicyStepResult> forwardBackward(DecoderModel model, List<PolicyBatch> work, List<DevicePolicy> policies,
-                                                  MicroBatchBudget budget) {
+                                                  MicroBatchBudget budget, Runnable betweenPasses) {
         if (work.isEmpty()) {
             return List.of();
         }
@@ -60,13 +64,17 @@ final class MultiPolicyStep {
         boolean done = false;
         policies.forEach(p -> p.factors().setTrainable(true));
         try (NDManager step = model.base().manager().newSubManager()) {
-            for (MicroBatch mb : MicroBatch.plan(batch.rowLength, budget)) {
+            List<MicroBatch> passes = MicroBatch.plan(batch.rowLength, budget);
+            for (int i = 0; i < passes.size(); i++) {
                 try (NDManager pass = step.newSubManager()) {
-                    PolicyLoss.Result r = forwardAndBackward(model, work, policies, batch, mb, scales, pass, needBase,
-                            logprobs);
+                    PolicyLoss.Result r = forwardAndBackward(model, work, policies, batch, passes.get(i), scales, pass,
+                            needBase, logprobs);
                     addInto(loss, r.perPolicyLoss());
                     addInto(kl, r.perPolicyKl());
                 } // the pass's backward has run: its graph, inputs, bank and activations can go
+                if (i + 1 < passes.size()) {
+                    betweenPasses.run();
+                }
             }
             policies.forEach(DevicePolicy::collectStepGradients);
             done = true;

@@ -4,9 +4,10 @@ import java.nio.file.Path;
 
 /**
  * Durable storage of adapter revisions and trainer states, addressed by URI. Every artifact is a directory of files
- * (a PEFT adapter, a training state) stored with its sha-256; {@link #open} verifies that digest on every load, so a
- * corrupted or swapped file is refused instead of served. Implementations: {@link FilesystemAdapterStore} (the
- * default); an S3-compatible store would download into a local cache in {@link #open}.
+ * (a PEFT adapter, a training state) stored with its sha-256; {@link #open} verifies that digest before any load (a
+ * file identity already verified is not hashed again), so a corrupted or swapped file is refused instead of served.
+ * Implementations: {@link FilesystemAdapterStore} (the default); an S3-compatible store would download into a local
+ * cache in {@link #open}.
  */
 public interface AdapterStore {
 
