@@ -59,6 +59,32 @@ public final class Topics {
     public static final TopicSpec INFERENCE_RESPONSES = stream("mint.inference.responses", "InferenceResponse",
             "Completions, with the revision that answered.");
 
+    public static final TopicSpec TRAINING_REQUESTS = stream("mint.training.requests", "TrainingRequest",
+            "Calls of the Tinker-shaped training API (forward_backward, optim_step, sample, save/load state, ...), "
+                    + "taken in order per policy by the worker that owns its partition.");
+
+    /** Prefix of the per-client reply topics ({@link #replies(String)}); they are created by their client. */
+    public static final String REPLY_TOPIC_PREFIX = "mint.replies.";
+    /** How long a reply topic keeps replies: a client reads its own within seconds, so an hour is plenty. */
+    public static final Duration REPLY_RETENTION = Duration.ofHours(1);
+
+    /**
+     * The reply topic of one client of the training API, named in each of its calls, so that a client reads only its
+     * own replies. One partition (a client reads all of it); created by the client on first use, deleted when it
+     * closes; not part of {@link #ALL} because every client has its own.
+     */
+    public static TopicSpec replies(String clientId) {
+        return new TopicSpec(REPLY_TOPIC_PREFIX + clientId, 1, REPLICATION, CleanupPolicy.DELETE, REPLY_RETENTION,
+                "string (policy id)", EVENTS + "TrainingReply",
+                "Replies to one client's training API calls, with the correlation id of each call.");
+    }
+
+    /** A template of the per-client reply topics: what they carry, for schema checks and documentation. */
+    public static final TopicSpec REPLIES_TEMPLATE = replies("CLIENT");
+
+    /** Topics that exist once per client rather than once per platform (not created by {@code mint up}). */
+    public static final List<TopicSpec> PER_CLIENT = List.of(REPLIES_TEMPLATE);
+
     public static final TopicSpec WORKER_STATUS = new TopicSpec("mint.worker.status", PARTITIONS, REPLICATION,
             CleanupPolicy.COMPACT, null, "string (worker id)", EVENTS + "WorkerStatus",
             "Worker heartbeats: roles, resident adapters, capacity and load; latest per worker.");
@@ -89,6 +115,7 @@ public final class Topics {
             SERVE_REQUESTS, SERVE_RESULTS,
             ROLLBACK_REQUESTS, ROLLBACK_RESULTS,
             INFERENCE_REQUESTS, INFERENCE_RESPONSES,
+            TRAINING_REQUESTS,
             WORKER_STATUS, METRICS, CATALOG, CATALOG_REVISIONS, CATALOG_HISTORY, CATALOG_RETIREMENTS, DEAD_LETTER);
 
     /**
