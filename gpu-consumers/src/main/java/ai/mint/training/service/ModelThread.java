@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * The thread behind a {@link TrainingService}: a queue of tasks run in order, where a run of forward/backward tasks
- * of distinct policies becomes one K-policy step and a run of generation tasks becomes one generation batch. Every
+ * (or of forward-only tasks) of distinct policies becomes one K-policy step and a run of generation tasks becomes one generation batch. Every
  * queued future completes: with its result, its task's failure, or {@link #CLOSED}.
  */
 final class ModelThread implements AutoCloseable {
@@ -33,7 +33,8 @@ final class ModelThread implements AutoCloseable {
         CompletableFuture<?> result();
     }
 
-    record Step(PolicyBatch batch, CompletableFuture<PolicyStepResult> result) implements Task {
+    /** A forward/backward ({@code backward} true) or a forward alone of one policy's batch. */
+    record Step(PolicyBatch batch, boolean backward, CompletableFuture<PolicyStepResult> result) implements Task {
     }
 
     record Generate(TrainingService.SampleRequest request, CompletableFuture<TrainingService.Sampled> result)
@@ -129,7 +130,8 @@ final class ModelThread implements AutoCloseable {
             if (run.get(0) instanceof Step first) {
                 Set<TrainablePolicy> policies = Collections.newSetFromMap(new IdentityHashMap<>());
                 policies.add(first.batch().policy());
-                while (queue.peek() instanceof Step next && policies.add(next.batch().policy())) {
+                while (queue.peek() instanceof Step next && next.backward() == first.backward()
+                        && policies.add(next.batch().policy())) {
                     run.add(queue.poll());
                 }
             } else if (run.get(0) instanceof Generate first) {
@@ -146,7 +148,9 @@ final class ModelThread implements AutoCloseable {
 
     private void step(List<Step> run) {
         try {
-            List<PolicyStepResult> results = engine.forwardBackward(run.stream().map(Step::batch).toList(), microBatch);
+            List<PolicyBatch> batches = run.stream().map(Step::batch).toList();
+            List<PolicyStepResult> results = run.get(0).backward() ? engine.forwardBackward(batches, microBatch)
+                    : engine.forward(batches, microBatch);
             if (run.size() > 1) { // counted before the futures complete, so a caller that waited sees it
                 mergedSteps++;
             }
