@@ -41,6 +41,8 @@ final class TrainingSessions implements AutoCloseable {
     static final String HEAD_REPLY = "head-reply.avro";
     /** Saved versions kept per policy: the latest and the one before it. */
     static final int KEPT_HEADS = 2;
+    /** Policies kept in memory by default; more are reloaded from their saved versions when called. */
+    static final int DEFAULT_MAX_RESIDENT = 64;
 
     /** One policy's live state on this worker. */
     static final class Session {

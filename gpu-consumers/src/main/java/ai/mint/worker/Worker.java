@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One worker process: a resident base model, the roles its config names, and the threads that do the work: a
- * consumer-group member for lifecycle requests (rollout, update, export, eval), one for inference requests (serve), a
- * follower of the catalog topic, and a heartbeat. Work is keyed by policy id, so one policy's requests reach one member
+ * consumer-group member for lifecycle requests (rollout, update, export, eval), one for inference requests (serve), one
+ * for the calls of the training API (forward_backward, optim_step, sample, checkpoints), a follower of the catalog topic, and a heartbeat. Work is keyed by policy id, so one policy's requests reach one member
  * at a time, and its trainer state is saved after every step for whichever member owns it next.
  */
 public final class Worker implements AutoCloseable {
@@ -27,6 +27,7 @@ public final class Worker implements AutoCloseable {
     private final WorkContext context;
     private final WorkerOutputs outputs;
     private final PolicyTrainers trainers;
+    private final TrainingSessions sessions;
     private final List<RequestLoop> loops = new ArrayList<>();
     private final Heartbeat heartbeat;
 
@@ -41,7 +42,9 @@ public final class Worker implements AutoCloseable {
                 config.limits);
         this.outputs = new WorkerOutputs(clients, registry, config.workerId, config.deadLetterMaxValueBytes);
         this.trainers = new PolicyTrainers(store, runtime);
-        List<TopicSpec> lifecycle = config.roles.stream().filter(r -> r != WorkerRole.INFERENCE)
+        this.sessions = new TrainingSessions(context, TrainingSessions.DEFAULT_MAX_RESIDENT);
+        List<TopicSpec> lifecycle = config.roles.stream()
+                .filter(r -> r != WorkerRole.INFERENCE && r != WorkerRole.TRAINING)
                 .map(WorkerRole::requests).toList();
         if (!lifecycle.isEmpty()) {
             LifecycleProcessor processor = new LifecycleProcessor(outputs, registry, config.decodeRetry, lifecycle,
@@ -58,6 +61,13 @@ public final class Worker implements AutoCloseable {
             loops.add(new RequestLoop(config.workerId + "-inference", clients, config.groupId + "-inference",
                     config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()), config.inferenceBatch,
                     processor).timing(config.pollTimeout, config.retryBackoff));
+        }
+        if (config.roles.contains(WorkerRole.TRAINING)) {
+            TrainingProcessor processor = new TrainingProcessor(outputs, registry, config.decodeRetry,
+                    new TrainingCallHandler(context, sessions, outputs));
+            loops.add(new RequestLoop(config.workerId + "-training", clients, config.groupId + "-training",
+                    config.workerId + "-training", List.of(WorkerRole.TRAINING.requests().name()),
+                    config.lifecycleMaxPoll, processor).timing(config.pollTimeout, config.retryBackoff));
         }
         this.heartbeat = new Heartbeat(outputs, config, runtime,
                 () -> loops.stream().mapToInt(RequestLoop::queueDepth).sum());
@@ -109,6 +119,7 @@ public final class Worker implements AutoCloseable {
         catalog.close();
         outputs.close();
         trainers.close();
+        sessions.close();
         context.close();
         runtime.close();
         LOG.info("worker {} stopped", config.workerId);
