@@ -178,7 +178,8 @@ public final class MintClient implements AutoCloseable {
         return new LifecycleClient(this, training, policyId);
     }
 
-    String clientId() {
+    /** This client's id: produced_by of its events, the name of its reply topic ({@code mint.replies.ID}). */
+    public String clientId() {
         return clientId;
     }
 
