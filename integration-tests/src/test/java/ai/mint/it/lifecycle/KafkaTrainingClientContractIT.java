@@ -164,6 +164,28 @@ class KafkaTrainingClientContractIT extends TrainingClientContract {
     }
 
     @Test
+    void shouldRunTheSftRecipeAgainstThePlatform() throws Exception {
+        Path data = Files.createTempFile(harness.dir, "pairs-", ".jsonl");
+        Files.write(data, List.of("{\"prompt\": \"ab\", \"completion\": \" cd\"}",
+                "{\"prompt\": \"ef\", \"completion\": \" gh\"}"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = ai.mint.cli.MintCli.commandLine(new java.io.ByteArrayInputStream(new byte[0]),
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(System.err, true)).execute("recipe", "sft",
+                "--bootstrap-servers", harness.platform.bootstrapServers(),
+                "--schema-registry-url", harness.platform.schemaRegistryUrl(), "--base", baseModel(),
+                "--policy", "it-recipe-sft-" + harness.runId, "--data", data.toString(), "--steps", "6",
+                "--batch", "2", "--rank", "4");
+        System.out.print(out);
+
+        assertThat(code).isZero();
+        java.util.regex.Matcher curve = java.util.regex.Pattern.compile("loss curve  \\S+  ([0-9.]+) -> ([0-9.]+)")
+                .matcher(out.toString());
+        assertThat(curve.find()).as(out.toString()).isTrue();
+        assertThat(Double.parseDouble(curve.group(2))).isLessThan(Double.parseDouble(curve.group(1)));
+        assertThat(out.toString()).contains("exported mint://it-recipe-sft-" + harness.runId + "/sampler/sft-final");
+    }
+
+    @Test
     void shouldAnswerEachClientOnItsOwnReplyTopicOnly() throws Exception {
         try (MintClient otherConnection = new MintClient(harness.platform.bootstrapServers(),
                 harness.platform.schemaRegistryUrl(), Duration.ofSeconds(60));
