@@ -6,7 +6,6 @@ import ai.mint.common.decode.Failures;
 import ai.mint.common.decode.RetryPolicy;
 import ai.mint.events.TrainingRequest;
 import ai.mint.registry.SchemaRegistryClient;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +45,7 @@ public final class TrainingProcessor implements Consumer<List<ConsumerRecord<Str
 
     @Override
     public void accept(List<ConsumerRecord<String, byte[]>> records) {
-        Map<String, ArrayDeque<Pending>> byPolicy = new LinkedHashMap<>();
+        List<Pending> calls = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             DecodeResult<TrainingRequest> decoded = decoder.decode(record.topic(), record.key(), record.headers(),
                     record.value()); // a registry outage throws here, before any work of this poll
@@ -60,16 +59,9 @@ public final class TrainingProcessor implements Consumer<List<ConsumerRecord<Str
                         + "' is keyed '" + record.key() + "'; calls are keyed by their policy id");
                 continue;
             }
-            byPolicy.computeIfAbsent(record.key(), k -> new ArrayDeque<>()).add(new Pending(record, call));
+            calls.add(new Pending(record, call));
         }
-        while (!byPolicy.isEmpty()) {
-            List<Pending> round = new ArrayList<>();
-            byPolicy.values().removeIf(queue -> {
-                round.add(queue.poll());
-                return queue.isEmpty();
-            });
-            runRound(round);
-        }
+        PolicyRounds.of(calls, p -> p.record().key()).forEach(this::runRound);
     }
 
     /** One call per policy: each mergeable kind as one batch, the rest one by one. */

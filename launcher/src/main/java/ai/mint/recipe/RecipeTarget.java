@@ -30,6 +30,12 @@ final class RecipeTarget {
             description = "Base model (default: the platform's first training base, or BASE_DIR's name).")
     String base;
 
+    @Option(names = "--policy", paramLabel = "NAME", description = "Id of the new policy (default: generated).")
+    String policy;
+
+    @Option(names = "--lr", defaultValue = "0.02", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
     @Option(names = "--rank", defaultValue = "8", description = "LoRA rank (default: ${DEFAULT-VALUE}).")
     int rank;
 

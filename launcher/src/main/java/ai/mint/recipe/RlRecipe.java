@@ -49,9 +49,6 @@ final class RlRecipe implements Callable<Integer> {
             description = "Prompts separated by | (default: ${DEFAULT-VALUE}).")
     List<String> prompts;
 
-    @Option(names = "--policy", paramLabel = "NAME", description = "Id of the new policy (default: generated).")
-    String policy;
-
     @Option(names = "--steps", defaultValue = "10", description = "GRPO steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -63,9 +60,6 @@ final class RlRecipe implements Callable<Integer> {
 
     @Option(names = "--temperature", defaultValue = "1.0", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
     double temperature;
-
-    @Option(names = "--lr", defaultValue = "0.02", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
 
     @Option(names = "--loss", defaultValue = "ppo",
             description = "importance_sampling, ppo, cispo or dro (default: ${DEFAULT-VALUE}).")
@@ -81,10 +75,10 @@ final class RlRecipe implements Callable<Integer> {
             throw new IllegalArgumentException("--steps must be >= 1 and --group >= 2 (advantages compare a group)");
         }
         try (RecipeTarget.Opened opened = target.open()) {
-            TrainingClient client = opened.create(policy, target.lora());
+            TrainingClient client = opened.create(target.policy, target.lora());
             List<int[]> promptTokens = client.encode(prompts).get();
             out.printf("rl: policy %s on %s, %d prompts x %d, %d steps, %s, lr %s%n", client.policyId(),
-                    opened.base(), prompts.size(), group, steps, lossFn.wireName(), learningRate);
+                    opened.base(), prompts.size(), group, steps, lossFn.wireName(), target.learningRate);
             List<Double> curve = new ArrayList<>();
             for (int step = 0; step < steps; step++) {
                 SamplingConfig sampling = new SamplingConfig(maxTokens, temperature, 1000L * step + 1, List.of());
@@ -115,7 +109,7 @@ final class RlRecipe implements Callable<Integer> {
                 double stepLoss = datums.isEmpty() ? Double.NaN
                         : client.forwardBackward(datums, lossFn, lossConfig).get().loss();
                 if (!datums.isEmpty()) {
-                    client.optimStep(AdamConfig.of(learningRate)).get();
+                    client.optimStep(AdamConfig.of(target.learningRate)).get();
                 }
                 double mean = outcomes.stream().filter(o -> !o.failed()).mapToDouble(RewardOutcome::value)
                         .average().orElse(Double.NaN);

@@ -42,17 +42,11 @@ final class SftRecipe implements Callable<Integer> {
             description = "JSONL, one {\"prompt\": ..., \"completion\": ...} per line.")
     Path data;
 
-    @Option(names = "--policy", paramLabel = "NAME", description = "Id of the new policy (default: generated).")
-    String policy;
-
     @Option(names = "--steps", defaultValue = "20", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--batch", defaultValue = "8", description = "Pairs per step (default: ${DEFAULT-VALUE}).")
     int batch;
-
-    @Option(names = "--lr", defaultValue = "0.02", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
 
     @Option(names = "--check-tokens", defaultValue = "16",
             description = "New tokens of the sampled check at the end (default: ${DEFAULT-VALUE}).")
@@ -70,11 +64,11 @@ final class SftRecipe implements Callable<Integer> {
             throw new IllegalArgumentException("--steps and --batch must be >= 1");
         }
         try (RecipeTarget.Opened opened = target.open()) {
-            TrainingClient client = opened.create(policy, target.lora());
+            TrainingClient client = opened.create(target.policy, target.lora());
             ModelInfo info = client.getInfo().get();
             List<Datum> datums = datums(client, pairs, info.maxPositions());
             out.printf("sft: policy %s on %s, %d pairs, %d steps of %d, lr %s%n", client.policyId(), opened.base(),
-                    pairs.size(), steps, Math.min(batch, datums.size()), learningRate);
+                    pairs.size(), steps, Math.min(batch, datums.size()), target.learningRate);
             List<Double> losses = new ArrayList<>();
             for (int step = 0; step < steps; step++) {
                 List<Datum> slice = new ArrayList<>();
@@ -82,7 +76,7 @@ final class SftRecipe implements Callable<Integer> {
                     slice.add(datums.get((step * batch + i) % datums.size()));
                 }
                 double loss = client.forwardBackward(slice, LossFunction.CROSS_ENTROPY).get().loss();
-                client.optimStep(AdamConfig.of(learningRate)).get();
+                client.optimStep(AdamConfig.of(target.learningRate)).get();
                 losses.add(loss);
                 out.printf("step %3d  loss %.4f%n", step + 1, loss);
                 out.flush();

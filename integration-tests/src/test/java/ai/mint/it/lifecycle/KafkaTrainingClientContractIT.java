@@ -164,25 +164,61 @@ class KafkaTrainingClientContractIT extends TrainingClientContract {
     }
 
     @Test
+    void shouldRecordSamplerCheckpointsInTheCatalogSoThatServingCanPinThem() throws Exception {
+        TrainingClient client = service.createLoraTrainingClient(baseModel(), LoraConfig.of(4, 31L));
+        List<Datum> data = sft(client, "ab", " cd");
+        await(client.forwardBackward(data, LossFunction.CROSS_ENTROPY));
+        await(client.optimStep(AdamConfig.of(5e-2)));
+        ai.mint.api.SavedCheckpoint saved = await(client.saveWeightsForSampler("served", Duration.ofDays(1)));
+
+        var revision = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> harness.client
+                .policy(client.policyId()).flatMap(e -> e.getRevisions().stream()
+                        .filter(r -> r.getRevision().equals("served") && r.getSha256() != null).findFirst()),
+                java.util.Optional::isPresent).orElseThrow();
+        assertThat(revision.getSha256()).isEqualTo(saved.sha256());
+        assertThat(revision.getAdapterUri()).isEqualTo(saved.uri());
+        assertThat(revision.getExpiresAt()).as("the checkpoint's time to live, for retention").isNotNull();
+
+        var pinned = harness.client.sample(client.policyId(), "ab", ai.mint.events.SamplingParams.newBuilder()
+                .setMaxTokens(3).setTemperature(0).build(), "served").get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(pinned.getError()).isNull();
+        assertThat(pinned.getRevision()).isEqualTo("served");
+    }
+
+    private String recipe(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap-servers", harness.platform.bootstrapServers(),
+                "--schema-registry-url", harness.platform.schemaRegistryUrl(), "--base", baseModel(), "--rank", "4"));
+        int code = ai.mint.cli.MintCli.commandLine(new java.io.ByteArrayInputStream(new byte[0]),
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(System.err, true))
+                .execute(all.toArray(String[]::new));
+        System.out.print(out);
+        assertThat(code).as(out.toString()).isZero();
+        return out.toString();
+    }
+
+    @Test
+    void shouldRunTheRlRecipeAgainstThePlatform() {
+        String out = recipe("recipe", "rl", "--reward", "{\"type\":\"length_target\",\"target\":3,\"unit\":\"tokens\"}",
+                "--prompts", "ab|cd", "--steps", "2", "--group", "2", "--max-tokens", "4");
+
+        assertThat(out).contains("step   2  mean reward").contains("reward curve").contains("check  \"cd\" -> ");
+    }
+
+    @Test
     void shouldRunTheSftRecipeAgainstThePlatform() throws Exception {
         Path data = Files.createTempFile(harness.dir, "pairs-", ".jsonl");
         Files.write(data, List.of("{\"prompt\": \"ab\", \"completion\": \" cd\"}",
                 "{\"prompt\": \"ef\", \"completion\": \" gh\"}"));
-        java.io.StringWriter out = new java.io.StringWriter();
-        int code = ai.mint.cli.MintCli.commandLine(new java.io.ByteArrayInputStream(new byte[0]),
-                new java.io.PrintWriter(out, true), new java.io.PrintWriter(System.err, true)).execute("recipe", "sft",
-                "--bootstrap-servers", harness.platform.bootstrapServers(),
-                "--schema-registry-url", harness.platform.schemaRegistryUrl(), "--base", baseModel(),
-                "--policy", "it-recipe-sft-" + harness.runId, "--data", data.toString(), "--steps", "6",
-                "--batch", "2", "--rank", "4");
-        System.out.print(out);
+        String out = recipe("recipe", "sft", "--policy", "it-recipe-sft-" + harness.runId, "--data", data.toString(),
+                "--steps", "6", "--batch", "2");
 
-        assertThat(code).isZero();
         java.util.regex.Matcher curve = java.util.regex.Pattern.compile("loss curve  \\S+  ([0-9.]+) -> ([0-9.]+)")
-                .matcher(out.toString());
-        assertThat(curve.find()).as(out.toString()).isTrue();
+                .matcher(out);
+        assertThat(curve.find()).as(out).isTrue();
         assertThat(Double.parseDouble(curve.group(2))).isLessThan(Double.parseDouble(curve.group(1)));
-        assertThat(out.toString()).contains("exported mint://it-recipe-sft-" + harness.runId + "/sampler/sft-final");
+        assertThat(out).contains("exported mint://it-recipe-sft-" + harness.runId + "/sampler/sft-final");
     }
 
     @Test

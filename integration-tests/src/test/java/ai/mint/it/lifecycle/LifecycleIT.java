@@ -260,7 +260,8 @@ class LifecycleIT {
                 Topics.WORKER_STATUS.name(), ai.mint.events.WorkerStatus.class,
                 w -> w.getWorkerId().equals(workerId)), l -> !l.isEmpty());
         var last = statuses.get(statuses.size() - 1);
-        assertThat(last.getRoles()).containsExactlyInAnyOrder("rollout", "update", "export", "eval", "inference");
+        assertThat(last.getRoles()).containsExactlyInAnyOrder("rollout", "update", "export", "eval", "inference",
+                "training");
         assertThat(last.getBaseModel()).isEqualTo(LifecycleHarness.BASE);
         assertThat(last.getCapacityBytes()).isPositive();
     }
