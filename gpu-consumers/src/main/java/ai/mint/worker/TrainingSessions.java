@@ -102,6 +102,10 @@ final class TrainingSessions implements AutoCloseable {
                     : " (no such version was saved)"));
         }
         PolicySpec spec = ctx.policy(policyId).getSpec();
+        if (spec.getTraining() != null) { // two trainers of one adapter would fork its revisions
+            throw new RejectedWorkException("policy '" + policyId + "' is trained by its lifecycle loop (its spec has "
+                    + "a training section); the training API trains policies created without one");
+        }
         Policy fresh = ModelRuntime.join(training().createPolicy(policyId,
                 PolicyTrainers.initialWeights(ctx.runtime().config(), spec), PolicyTrainers.seed(spec),
                 LrSchedule.CONSTANT));

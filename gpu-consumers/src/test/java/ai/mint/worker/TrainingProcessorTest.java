@@ -53,7 +53,11 @@ class TrainingProcessorTest {
         }
 
         Node(AdapterStore own, String... policies) {
-            roles = fixture.worker(own, policies);
+            this(own, false, policies); // policies of the training API: no lifecycle loop
+        }
+
+        Node(AdapterStore own, boolean lifecycle, String... policies) {
+            roles = fixture.worker(own, lifecycle, policies);
             ResultPublisher sink = new ResultPublisher() {
                 @Override
                 public void publish(Reply reply) {
@@ -187,6 +191,16 @@ class TrainingProcessorTest {
         assertThat(redelivered.getStateVersion()).isEqualTo(1);
         assertThat(redelivered.getOptimStep().getStep()).isEqualTo(stepped.getOptimStep().getStep()).isEqualTo(1);
         assertThat(next.getError()).isNull();
+    }
+
+    @Test
+    void shouldRefuseTrainingAPolicyThatItsLifecycleLoopTrains() {
+        Node lifecycle = new Node(new FilesystemAdapterStore(tmp.resolve("lifecycle-store")), true, "a");
+
+        TrainingReply refused = lifecycle.poll(forwardBackward("a", "g1", 0, true)).get(0);
+
+        assertThat(refused.getError()).contains("trained by its lifecycle loop");
+        assertThat(refused.getRetriable()).isFalse();
     }
 
     @Test
