@@ -6,7 +6,11 @@ import ai.mint.common.decode.Failures;
 import ai.mint.common.decode.RetryPolicy;
 import ai.mint.events.TrainingRequest;
 import ai.mint.registry.SchemaRegistryClient;
+import ai.mint.topics.Topics;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * service merges them). A call that cannot run is answered on its reply topic with the reason; bad input is also
  * dead-lettered, while an optim_step whose gradients are not here ({@link GradientsNotHereException}) is answered as
  * retriable only (nothing is wrong with it). A failure that is not the call's (registry or broker down) is thrown, so
- * that {@link RequestLoop} takes the poll again; the whole poll is decoded before any work starts.
+ * that {@link RequestLoop} takes the poll again; the whole poll is decoded before any work starts. A call is run only
+ * when its reply topic is a client's reply topic and still exists (a closed client's late calls are dead-lettered).
  */
 public final class TrainingProcessor implements Consumer<List<ConsumerRecord<String, byte[]>>> {
 
@@ -31,12 +36,18 @@ public final class TrainingProcessor implements Consumer<List<ConsumerRecord<Str
     private final ResultPublisher outputs;
     private final EventDecoder<TrainingRequest> decoder;
     private final TrainingCallHandler handler;
+    private final Function<Collection<String>, Set<String>> existingReplyTopics;
 
+    /**
+     * @param existingReplyTopics which of the given reply topics exist now ({@link ReplyTopics#existing}): calls
+     *                            whose reply topic is gone are dead-lettered without being run
+     */
     public TrainingProcessor(ResultPublisher outputs, SchemaRegistryClient registry, RetryPolicy retry,
-                             TrainingCallHandler handler) {
+                             TrainingCallHandler handler, Function<Collection<String>, Set<String>> existingReplyTopics) {
         this.outputs = outputs;
         this.decoder = EventDecoder.of(registry, TrainingRequest.class, retry);
         this.handler = handler;
+        this.existingReplyTopics = existingReplyTopics;
     }
 
     /** A decoded call and the record it came in. */
@@ -59,8 +70,23 @@ public final class TrainingProcessor implements Consumer<List<ConsumerRecord<Str
                         + "' is keyed '" + record.key() + "'; calls are keyed by their policy id");
                 continue;
             }
+            if (!ReplyTopics.isReplyTopic(call.getReplyTopic())) {
+                outputs.deadLetter(record, record.key(), "BadReplyTopic", "reply_topic '" + call.getReplyTopic()
+                        + "' is not a client's reply topic (" + Topics.REPLY_TOPIC_PREFIX + "CLIENT)");
+                continue;
+            }
             calls.add(new Pending(record, call));
         }
+        Set<String> live = calls.isEmpty() ? Set.of()
+                : existingReplyTopics.apply(calls.stream().map(p -> p.call().getReplyTopic()).toList());
+        calls.removeIf(p -> {
+            if (live.contains(p.call().getReplyTopic())) {
+                return false;
+            }
+            outputs.deadLetter(p.record(), p.call().getPolicyId(), "ReplyTopicGone", "reply topic "
+                    + p.call().getReplyTopic() + " does not exist (its client closed), so the call was not run");
+            return true;
+        });
         PolicyRounds.of(calls, p -> p.record().key()).forEach(this::runRound);
     }
 
@@ -86,7 +112,7 @@ public final class TrainingProcessor implements Consumer<List<ConsumerRecord<Str
         });
     }
 
-    private void runBatch(List<Pending> batch, java.util.function.Function<List<TrainingRequest>, List<Attempt>> run) {
+    private void runBatch(List<Pending> batch, Function<List<TrainingRequest>, List<Attempt>> run) {
         List<Attempt> outcomes;
         try {
             outcomes = run.apply(batch.stream().map(Pending::call).toList());

@@ -28,6 +28,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerOutputs outputs;
     private final PolicyTrainers trainers;
     private final TrainingSessions sessions;
+    private final ReplyTopics replyTopics;
     private final List<RequestLoop> loops = new ArrayList<>();
     private final Heartbeat heartbeat;
 
@@ -43,6 +44,7 @@ public final class Worker implements AutoCloseable {
         this.outputs = new WorkerOutputs(clients, registry, config.workerId, config.deadLetterMaxValueBytes);
         this.trainers = new PolicyTrainers(store, runtime);
         this.sessions = new TrainingSessions(context, TrainingSessions.DEFAULT_MAX_RESIDENT);
+        this.replyTopics = new ReplyTopics(clients.admin(config.workerId + "-replies"));
         List<TopicSpec> lifecycle = config.roles.stream()
                 .filter(r -> r != WorkerRole.INFERENCE && r != WorkerRole.TRAINING)
                 .map(WorkerRole::requests).toList();
@@ -64,7 +66,7 @@ public final class Worker implements AutoCloseable {
         }
         if (config.roles.contains(WorkerRole.TRAINING)) {
             TrainingProcessor processor = new TrainingProcessor(outputs, registry, config.decodeRetry,
-                    new TrainingCallHandler(context, sessions, outputs));
+                    new TrainingCallHandler(context, sessions, outputs), replyTopics::existing);
             loops.add(new RequestLoop(config.workerId + "-training", clients, config.groupId + "-training",
                     config.workerId + "-training", List.of(WorkerRole.TRAINING.requests().name()),
                     config.lifecycleMaxPoll, processor).timing(config.pollTimeout, config.retryBackoff));
@@ -120,6 +122,7 @@ public final class Worker implements AutoCloseable {
         outputs.close();
         trainers.close();
         sessions.close();
+        replyTopics.close();
         context.close();
         runtime.close();
         LOG.info("worker {} stopped", config.workerId);

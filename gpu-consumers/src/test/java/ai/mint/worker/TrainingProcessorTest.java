@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +75,8 @@ class TrainingProcessorTest {
                 }
             };
             processor = new TrainingProcessor(sink, registry, ai.mint.common.decode.RetryPolicy.DEFAULT,
-                    new TrainingCallHandler(roles.ctx(), new TrainingSessions(roles.ctx(), 8), sink));
+                    new TrainingCallHandler(roles.ctx(), new TrainingSessions(roles.ctx(), 8), sink),
+                    topics -> Set.of("mint.replies.test")); // the test client's topic exists, no other
         }
 
         /** Runs one poll of these calls; the replies it published. */
@@ -191,6 +193,22 @@ class TrainingProcessorTest {
         assertThat(redelivered.getStateVersion()).isEqualTo(1);
         assertThat(redelivered.getOptimStep().getStep()).isEqualTo(stepped.getOptimStep().getStep()).isEqualTo(1);
         assertThat(next.getError()).isNull();
+    }
+
+    @Test
+    void shouldNotRunCallsWhoseReplyTopicIsGoneOrIsNotAReplyTopic() {
+        Node worker = new Node("a");
+        TrainingRequest gone = TrainingRequest.newBuilder(forwardBackward("a", "g1", 0, true))
+                .setReplyTopic("mint.replies.closed-client").build();
+        TrainingRequest elsewhere = TrainingRequest.newBuilder(forwardBackward("a", "g2", 0, true))
+                .setReplyTopic(Topics.CATALOG.name()).build();
+
+        List<TrainingReply> replies = worker.poll(gone, elsewhere, forwardBackward("a", "g3", 0, true));
+
+        assertThat(replies).extracting(TrainingReply::getCorrelationId).containsExactly("g3");
+        assertThat(deadLetters).hasSize(2);
+        assertThat(deadLetters).anySatisfy(r -> assertThat(r).contains("mint.replies.closed-client does not exist"));
+        assertThat(deadLetters).anySatisfy(r -> assertThat(r).contains("'mint.catalog' is not a client's reply topic"));
     }
 
     @Test
