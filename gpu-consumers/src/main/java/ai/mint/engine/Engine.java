@@ -31,8 +31,17 @@ public interface Engine extends AutoCloseable {
 
     long residentAdapterBytes();
 
+    /** Every adapter held on the device or in the CPU tier, with its size, rank and last use, and both budgets. */
+    WorkingSet workingSet();
+
     /** Device bytes the working set may give to serving adapters. */
     long adapterBudgetBytes();
+
+    /** Adapters loaded onto the device since start (a counter). */
+    long adapterLoads();
+
+    /** Adapters evicted from the device since start (a counter). */
+    long adapterEvictions();
 
     /** The resident base's architecture (vocabulary, layers, end-of-sequence ids). */
     ModelConfig config();

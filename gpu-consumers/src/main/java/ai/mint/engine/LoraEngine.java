@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,6 +156,11 @@ public final class LoraEngine implements TrainableEngine {
 
     @Override
     public void loadAdapter(String adapterId) {
+        if (!slots.residentIds().contains(adapterId)) {
+            // read and decode into the CPU tier first, outside the device tier's lock, so that running batches do
+            // not wait for the files
+            store.get(adapterId);
+        }
         slots.load(adapterId);
     }
 
@@ -216,8 +222,27 @@ public final class LoraEngine implements TrainableEngine {
     }
 
     @Override
+    public WorkingSet workingSet() {
+        List<WorkingSet.Adapter> held = new ArrayList<>(slots.snapshot());
+        Set<String> onDevice = new HashSet<>();
+        held.forEach(a -> onDevice.add(a.adapterId()));
+        store.snapshot().stream().filter(a -> !onDevice.contains(a.adapterId())).forEach(held::add);
+        return new WorkingSet(held, slots.budgetBytes(), slots.usedBytes(), store.cpuBudgetBytes(), store.cpuBytes());
+    }
+
+    @Override
     public long adapterBudgetBytes() {
         return slots.budgetBytes();
+    }
+
+    @Override
+    public long adapterLoads() {
+        return slots.loads();
+    }
+
+    @Override
+    public long adapterEvictions() {
+        return slots.evictions();
     }
 
     @Override

@@ -1,14 +1,16 @@
 package ai.mint.worker;
 
 import ai.mint.common.ids.EventIds;
+import ai.mint.engine.WorkingSet;
+import ai.mint.events.AdapterState;
 import ai.mint.events.AdapterTier;
 import ai.mint.events.ResidentAdapter;
 import ai.mint.events.WorkerStatus;
 import ai.mint.topics.Topics;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,11 +20,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the worker's status to the compacted worker-status topic at a fixed interval: roles, base model, device,
- * the adapters resident on the device and the work in hand. Schedulers read it to route adapter-packed work.
+ * the adapters of the engine's working set (per adapter its bytes, rank, tier and last use, as the engine reports
+ * them), both tiers' budgets, the work in hand and, for a worker that takes packs, its work topic, run id and queue
+ * capacity. The scheduler routes adapter-packed work by it; the last heartbeat of a worker that stops on purpose says
+ * so ({@link #leave}), so that its packs move at once.
  */
 public final class Heartbeat implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+
+    /**
+     * What the worker says about its pack intake.
+     *
+     * @param instance      this run's id
+     * @param workTopic     where the scheduler sends its packs; null when it takes none
+     * @param queueCapacity most inference requests it takes at once (0 when it takes no packs)
+     */
+    public record Intake(String instance, String workTopic, int queueCapacity) {
+    }
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mint-worker-heartbeat");
@@ -33,12 +48,15 @@ public final class Heartbeat implements AutoCloseable {
     private final WorkerConfig config;
     private final ModelRuntime runtime;
     private final IntSupplier queueDepth;
+    private final Intake intake;
 
-    public Heartbeat(WorkerOutputs outputs, WorkerConfig config, ModelRuntime runtime, IntSupplier queueDepth) {
+    public Heartbeat(WorkerOutputs outputs, WorkerConfig config, ModelRuntime runtime, IntSupplier queueDepth,
+                     Intake intake) {
         this.outputs = outputs;
         this.config = config;
         this.runtime = runtime;
         this.queueDepth = queueDepth;
+        this.intake = intake;
     }
 
     public Heartbeat start() {
@@ -46,48 +64,72 @@ public final class Heartbeat implements AutoCloseable {
         return this;
     }
 
-    WorkerStatus status() {
-        Set<String> resident = runtime.residentAdapters();
-        long used = runtime.residentAdapterBytes();
-        long now = System.currentTimeMillis();
-        List<ResidentAdapter> adapters = resident.stream().sorted().map(id -> {
-            int at = id.lastIndexOf('@');
-            return ResidentAdapter.newBuilder()
-                    .setPolicyId(at < 0 ? id : id.substring(0, at))
-                    .setRevision(at < 0 ? "" : id.substring(at + 1))
-                    .setBytes(resident.isEmpty() ? 0 : used / resident.size()) // the engine reports a total only
-                    .setRank(0)
-                    .setTier(AdapterTier.DEVICE)
-                    .setLastUsedMs(now)
-                    .build();
-        }).toList();
-        long capacity = runtime.adapterBudgetBytes();
+    WorkerStatus status(boolean leaving) {
+        WorkingSet set = runtime.workingSet();
+        List<ResidentAdapter> adapters = new ArrayList<>(set.adapters().size());
+        for (WorkingSet.Adapter a : set.adapters()) {
+            int at = a.adapterId().lastIndexOf('@');
+            adapters.add(ResidentAdapter.newBuilder()
+                    .setPolicyId(at < 0 ? a.adapterId() : a.adapterId().substring(0, at))
+                    .setRevision(at < 0 ? "" : a.adapterId().substring(at + 1))
+                    .setBytes(a.bytes())
+                    .setRank(a.rank())
+                    .setTier(a.tier() == WorkingSet.Tier.DEVICE ? AdapterTier.DEVICE : AdapterTier.CPU)
+                    .setLastUsedMs(a.lastUsedMs())
+                    .setState(AdapterState.READY) // the engine lists only adapters it holds, ready in their tier
+                    .setPinned(false)
+                    .setError(null)
+                    .build());
+        }
+        long capacity = set.deviceBudgetBytes();
         return WorkerStatus.newBuilder()
                 .setEventId(EventIds.fresh())
                 .setPolicyId("")
-                .setTime(Instant.ofEpochMilli(now))
+                .setTime(Instant.now())
                 .setWorkerId(config.workerId)
                 .setRoles(config.roles.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList())
                 .setBaseModel(runtime.baseModel())
                 .setDevice(config.device)
                 .setResidentAdapters(adapters)
                 .setCapacityBytes(capacity)
-                .setUsedBytes(used)
+                .setUsedBytes(set.deviceUsedBytes())
                 .setQueueDepth(queueDepth.getAsInt())
-                .setLoad(capacity == 0 ? 0 : (double) used / capacity)
+                .setLoad(capacity == 0 ? 0 : Math.min(1.0, (double) set.deviceUsedBytes() / capacity))
+                .setInstanceId(intake.instance())
+                .setWorkTopic(intake.workTopic())
+                .setLeaving(leaving)
+                .setQueueCapacity(intake.queueCapacity())
+                .setCpuCapacityBytes(set.cpuBudgetBytes())
+                .setCpuUsedBytes(set.cpuUsedBytes())
+                .setHeartbeatIntervalMs(config.heartbeatMs)
                 .build();
     }
 
     private void beat() {
         try {
-            outputs.send(Topics.WORKER_STATUS.name(), config.workerId, status());
+            outputs.send(Topics.WORKER_STATUS.name(), config.workerId, status(false));
         } catch (RuntimeException e) {
             LOG.warn("heartbeat not sent: {}", e.toString());
+        }
+    }
+
+    /** Stops beating and publishes the last heartbeat, saying the worker leaves (waits until the broker has it). */
+    public void leave() {
+        close();
+        try {
+            outputs.sendAndWait(Topics.WORKER_STATUS.name(), config.workerId, status(true));
+        } catch (RuntimeException e) {
+            LOG.warn("last heartbeat not sent (the scheduler notices the silence instead): {}", e.toString());
         }
     }
 
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

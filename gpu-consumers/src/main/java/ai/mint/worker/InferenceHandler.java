@@ -1,10 +1,12 @@
 package ai.mint.worker;
 
 import ai.mint.common.ids.EventIds;
+import ai.mint.engine.EngineException;
 import ai.mint.engine.GenerationParams;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.events.CatalogEntry;
+import ai.mint.events.RevisionState;
 import ai.mint.events.InferenceRequest;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.Metric;
@@ -45,24 +47,37 @@ public final class InferenceHandler {
         CatalogEntry entry = ctx.policy(q.getPolicyId());
         String revision = q.getRevision() != null ? q.getRevision() : entry.getServingRevision();
         if (revision == null) {
-            throw new RejectedWorkException("policy '" + q.getPolicyId() + "' has no serving revision yet; pin a"
-                    + " revision or wait for one to pass eval");
+            throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "policy '" + q.getPolicyId()
+                    + "' has no serving revision yet; pin a revision or wait for one to pass eval", null);
         }
+        // the entry carries the newest and the serving revisions; an older pinned one is looked up by key
         var known = entry.getRevisions().stream().filter(r -> r.getRevision().equals(revision)).findFirst()
-                .orElseThrow(() -> new RejectedWorkException("policy '" + q.getPolicyId() + "' has no revision '"
-                        + revision + "'"));
+                .or(() -> ctx.catalog().revision(q.getPolicyId(), revision))
+                .orElseThrow(() -> new RejectedWorkException(RejectedWorkException.NOT_FOUND, "policy '"
+                        + q.getPolicyId() + "' has no revision '" + revision + "'", null));
+        if (known.getState() == RevisionState.RETIRED && known.getRetiredAt() != null) {
+            throw new RejectedWorkException(RejectedWorkException.NOT_FOUND, "revision '" + revision + "' of policy '"
+                    + q.getPolicyId() + "' was retired by the catalog's retention and is never served again", null);
+        }
         if (known.getAdapterUri() == null) {
-            throw new RejectedWorkException("revision '" + revision + "' of policy '" + q.getPolicyId()
-                    + "' is not exported yet");
+            throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "revision '" + revision
+                    + "' of policy '" + q.getPolicyId() + "' is not exported yet", null);
         }
         var sampling = q.getSampling();
         int limit = ctx.limits().maxTokens();
         if (sampling.getMaxTokens() < 1 || sampling.getMaxTokens() > limit) {
-            throw new RejectedWorkException("max_tokens " + sampling.getMaxTokens() + " is out of range 1.." + limit);
+            throw new RejectedWorkException(RejectedWorkException.BAD_REQUEST, "max_tokens "
+                    + sampling.getMaxTokens() + " is out of range 1.." + limit, null);
         }
         int[] tokens = ctx.runtime().encode(q.getPrompt());
         if (tokens.length == 0) {
-            throw new RejectedWorkException("prompt is empty");
+            throw new RejectedWorkException(RejectedWorkException.BAD_REQUEST, "prompt is empty", null);
+        }
+        try {
+            // refused here, alone: past the context length it would fail the whole batch
+            ctx.runtime().checkFits(tokens.length, sampling.getMaxTokens());
+        } catch (EngineException e) {
+            throw new RejectedWorkException(RejectedWorkException.BAD_REQUEST, e.getMessage(), e);
         }
         String adapter = ctx.runtime().adapterFor(q.getPolicyId(), revision, known.getAdapterUri(), known.getSha256());
         return new Resolved(q, entry, revision, adapter, tokens);
@@ -98,6 +113,8 @@ public final class InferenceHandler {
                     .setLogprobs(RolloutHandler.boxedFloats(g.logProbs()))
                     .setFinishReason(g.finishReason())
                     .setLatencyMs(latencyMs)
+                    .setPromptTokens(r.promptTokens().length)
+                    .setCompletionTokenTexts(tokenTexts(g.tokens()))
                     .build();
             replies.add(new Reply(replyTopic(q), q.getPolicyId(), response));
             liveMetric(r, text, g.tokens().length).ifPresent(replies::add);
@@ -105,9 +122,19 @@ public final class InferenceHandler {
         return replies;
     }
 
-    public Reply failure(InferenceRequest q, String reason) {
+    /** An error answer; {@code code} is the kind of failure ({@link RejectedWorkException#code()}, or internal). */
+    public Reply failure(InferenceRequest q, String reason, String code) {
         return new Reply(replyTopic(q), q.getPolicyId(), base(q).setRevision("").setCompletionText("")
-                .setFinishReason("error").setLatencyMs(0).setError(reason).build());
+                .setFinishReason("error").setLatencyMs(0).setError(reason).setErrorCode(code).build());
+    }
+
+    /** Each generated token's own text, so that clients can show log-probabilities per token. */
+    private List<String> tokenTexts(int[] tokens) {
+        List<String> texts = new ArrayList<>(tokens.length);
+        for (int token : tokens) {
+            texts.add(ctx.runtime().decode(new int[]{token}));
+        }
+        return texts;
     }
 
     private java.util.Optional<Reply> liveMetric(Resolved r, String text, int tokens) {

@@ -14,12 +14,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Processes a poll of inference requests: each is decoded and resolved to its revision on its own (a bad one is
- * answered with an error and dead-lettered), then all good ones are answered in one batched generate call. A registry
- * outage while decoding is thrown before anything is answered, so {@link RequestLoop} takes the poll again: valid
- * requests are never dead-lettered for it.
+ * The worker's inference path behind its intakes: requests (a poll of raw request records, or the requests of the
+ * packs {@link PackRunner} hands in) are each resolved to their revision on their own (a bad one is answered with an
+ * error and dead-lettered), then all good ones are answered in batched generate calls. A registry outage while
+ * decoding is thrown before anything is answered, so {@link RequestLoop} takes the poll again: valid requests are
+ * never dead-lettered for it.
  */
 public final class InferenceProcessor implements Consumer<List<ConsumerRecord<String, byte[]>>> {
+
+    /** The error code of failures that are the worker's, not the request's. */
+    static final String INTERNAL = "internal";
 
     private final WorkerOutputs outputs;
     private final InferenceHandler handler;
@@ -34,20 +38,37 @@ public final class InferenceProcessor implements Consumer<List<ConsumerRecord<St
         this.maxBatch = maxBatch;
     }
 
+    /** A decoded request and the record it came in (the request itself, or the pack that carried it). */
+    public record Incoming(InferenceRequest request, ConsumerRecord<String, byte[]> source) {
+    }
+
+    /** The raw intake: a poll of inference request records. */
     @Override
     public void accept(List<ConsumerRecord<String, byte[]>> records) {
         List<DecodeResult<InferenceRequest>> decoded = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             decoded.add(decoder.decode(record.topic(), record.key(), record.headers(), record.value()));
         }
-        List<InferenceHandler.Resolved> ready = new ArrayList<>();
+        List<Incoming> good = new ArrayList<>(records.size());
         for (int r = 0; r < records.size(); r++) {
             ConsumerRecord<String, byte[]> record = records.get(r);
             if (!decoded.get(r).ok()) {
                 outputs.deadLetter(record, record.key(), decoded.get(r).errorClass(), decoded.get(r).reason());
-                continue;
+            } else {
+                good.add(new Incoming(decoded.get(r).event(), record));
             }
-            InferenceRequest q = decoded.get(r).event();
+        }
+        answer(good);
+    }
+
+    /**
+     * Answers decoded requests, each exactly once (with a completion, or with an error that says why) before it
+     * returns; a request that cannot be resolved is also dead-lettered with its source record.
+     */
+    public void answer(List<Incoming> requests) {
+        List<InferenceHandler.Resolved> ready = new ArrayList<>();
+        for (Incoming in : requests) {
+            InferenceRequest q = in.request();
             try {
                 ready.add(handler.resolve(q));
             } catch (RuntimeException e) {
@@ -55,9 +76,11 @@ public final class InferenceProcessor implements Consumer<List<ConsumerRecord<St
                     throw e;
                 }
                 String reason = e instanceof RejectedWorkException ? e.getMessage() : e.toString();
-                Reply failure = handler.failure(q, reason);
+                String code = e instanceof RejectedWorkException rejected && rejected.code() != null
+                        ? rejected.code() : INTERNAL;
+                Reply failure = handler.failure(q, reason, code);
                 outputs.sendAndWait(failure.topic(), failure.key(), failure.event());
-                outputs.deadLetter(record, q.getPolicyId(), e, reason);
+                outputs.deadLetter(in.source(), q.getPolicyId(), e, reason);
             }
         }
         for (int from = 0; from < ready.size(); from += maxBatch) {
@@ -67,7 +90,8 @@ public final class InferenceProcessor implements Consumer<List<ConsumerRecord<St
             try {
                 replies = handler.answer(batch);
             } catch (RuntimeException e) {
-                replies = batch.stream().map(r -> handler.failure(r.request(), "generation failed: " + e)).toList();
+                replies = batch.stream().map(r -> handler.failure(r.request(), "generation failed: " + e, INTERNAL))
+                        .toList();
             }
             for (Reply reply : replies) {
                 sent.add(outputs.send(reply.topic(), reply.key(), reply.event()));

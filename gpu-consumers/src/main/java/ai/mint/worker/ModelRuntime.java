@@ -1,18 +1,25 @@
 package ai.mint.worker;
 
 import ai.mint.engine.EngineConfig;
+import ai.mint.engine.EngineException;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.MicroBatchBudget;
 import ai.mint.engine.TrainableEngine;
+import ai.mint.engine.WorkingSet;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.training.service.TrainingService;
 import ai.mint.worker.store.AdapterStore;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.LongConsumer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 
 /**
  * The worker's resident base model, shared by all its roles: one engine and the {@link TrainingService} whose thread
@@ -26,12 +33,21 @@ public final class ModelRuntime implements AutoCloseable {
     private final TrainingService training;
     private final AdapterStore store;
     private final String baseModel;
+    private volatile LongConsumer coldLoads = nanos -> { };
+    /** Loads scheduled ahead of their packs run here, one at a time, never on the model thread. */
+    private final ExecutorService prefetcher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mint-adapter-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Object[] adapterLocks = new Object[64];
 
     private ModelRuntime(TrainableEngine engine, TrainingService training, AdapterStore store, String baseModel) {
         this.engine = engine;
         this.training = training;
         this.store = store;
         this.baseModel = baseModel;
+        Arrays.setAll(adapterLocks, i -> new Object());
     }
 
     /** Opens the engine of {@code config} and a training service over it. */
@@ -80,11 +96,45 @@ public final class ModelRuntime implements AutoCloseable {
             return null;
         }
         String id = policyId + "@" + revision;
-        if (!engine.residentAdapters().contains(id)) {
-            Path dir = store.open(uri != null ? uri : store.uriOf(policyId, "sampler", revision), expectedSha256);
-            engine.registerAdapter(id, dir);
+        // one registration per id at a time: a prefetch and a request for the same adapter must not both open it
+        synchronized (adapterLocks[Math.floorMod(id.hashCode(), adapterLocks.length)]) {
+            if (!engine.residentAdapters().contains(id)) {
+                long started = System.nanoTime();
+                Path dir = store.open(uri != null ? uri : store.uriOf(policyId, "sampler", revision), expectedSha256);
+                engine.registerAdapter(id, dir);
+                coldLoads.accept(System.nanoTime() - started);
+            }
         }
         return id;
+    }
+
+    /** Tells {@code listener} how long each cold load took (nanoseconds), replacing an earlier listener. */
+    public void onColdLoad(LongConsumer listener) {
+        this.coldLoads = listener;
+    }
+
+    /**
+     * Loads the revision's adapter onto the device off the model thread (a load the scheduler sent ahead of its
+     * pack), verifying it like {@link #adapterFor}; completes when it is resident, or with why it could not be. Loads
+     * run one at a time; one whose {@code stillWanted} says no by the time it starts (its pack was answered while it
+     * waited) is skipped, so that a loader that falls behind does not evict adapters for packs already done.
+     */
+    public CompletableFuture<Void> prefetch(String policyId, String revision, String uri, String expectedSha256,
+                                            BooleanSupplier stillWanted) {
+        return CompletableFuture.runAsync(() -> {
+            if (!stillWanted.getAsBoolean()) {
+                return;
+            }
+            String id = adapterFor(policyId, revision, uri, expectedSha256);
+            if (id != null) {
+                engine.loadAdapter(id);
+            }
+        }, prefetcher);
+    }
+
+    /** The engine's working set: every adapter held on the device or in the CPU tier, and both budgets. */
+    public WorkingSet workingSet() {
+        return engine.workingSet();
     }
 
     /** One batched generate call; rows may use different adapters. */
@@ -129,6 +179,23 @@ public final class ModelRuntime implements AutoCloseable {
         return engine.adapterBudgetBytes();
     }
 
+    public long adapterLoads() {
+        return engine.adapterLoads();
+    }
+
+    public long adapterEvictions() {
+        return engine.adapterEvictions();
+    }
+
+    /** Throws a clear error when {@code promptLength + maxNewTokens} positions would not fit the model. */
+    public void checkFits(int promptLength, int maxNewTokens) {
+        long needed = (long) promptLength + maxNewTokens;
+        if (needed > engine.maxPositions()) {
+            throw new EngineException("prompt of " + promptLength + " tokens plus max_tokens " + maxNewTokens
+                    + " needs " + needed + " positions but this model encodes at most " + engine.maxPositions());
+        }
+    }
+
     /** The value of a future, or the exception it failed with (unwrapped). */
     static <T> T join(CompletableFuture<T> future) {
         try {
@@ -147,6 +214,7 @@ public final class ModelRuntime implements AutoCloseable {
     /** Stops the training service after its queued work, then releases the model. */
     @Override
     public void close() {
+        prefetcher.shutdownNow();
         training.close();
         engine.close();
     }

@@ -125,6 +125,11 @@ public final class RequestLoop implements AutoCloseable {
         }
     }
 
+    /** Binds this loop's consumer metrics (its lag among them) to {@code metrics}. */
+    public void bindMetrics(ai.mint.common.metrics.ServiceMetrics metrics) {
+        metrics.bindKafkaClient(consumer);
+    }
+
     /** Records taken but not yet finished. */
     public int queueDepth() {
         return queueDepth;

@@ -1,8 +1,14 @@
 package ai.mint.worker;
 
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.ids.EventIds;
 import ai.mint.common.kafka.KafkaClients;
+import ai.mint.common.metrics.MetricsConfig;
+import ai.mint.common.metrics.ServiceMetrics;
+import ai.mint.events.WorkItem;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.topics.TopicSpec;
+import ai.mint.topics.Topics;
 import ai.mint.worker.store.AdapterStore;
 import ai.mint.worker.store.FilesystemAdapterStore;
 import java.time.Duration;
@@ -13,9 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One worker process: a resident base model, the roles its config names, and the threads that do the work: a
- * consumer-group member for lifecycle requests (rollout, update, export, eval), one for inference requests (serve), one
- * for the calls of the training API (forward_backward, optim_step, sample, checkpoints), a follower of the catalog topic, and a heartbeat. Work is keyed by policy id, so one policy's requests reach one member
- * at a time, and its trainer state is saved after every step for whichever member owns it next.
+ * consumer-group member for lifecycle requests (rollout, update, export, eval); for inference, the intake of the
+ * adapter-packed work the scheduler sends to this worker's own topic and the runner that answers it (or, with
+ * {@code inference.intake=requests}, a consumer-group member for raw inference requests); a follower of the catalog
+ * topic; a consumer-group member for the calls of the training API (forward_backward, optim_step, sample,
+ * checkpoints); and a heartbeat with the engine's true residency. Lifecycle work is keyed by policy id, so one policy's
+ * requests reach one member at a time, and its trainer state is saved after every step for whichever member owns it
+ * next.
  */
 public final class Worker implements AutoCloseable {
 
@@ -23,14 +33,19 @@ public final class Worker implements AutoCloseable {
 
     private final WorkerConfig config;
     private final ModelRuntime runtime;
-    private final CatalogFollower catalog;
+    private final PolicyCatalog catalog;
     private final WorkContext context;
     private final WorkerOutputs outputs;
     private final PolicyTrainers trainers;
     private final TrainingSessions sessions;
     private final ReplyTopics replyTopics;
     private final List<RequestLoop> loops = new ArrayList<>();
+    /** This run's id: the scheduler addresses packs to it, and drops nothing sent to an earlier run. */
+    private final String instance = EventIds.fresh();
+    private final PackRunner packs;
+    private final PackIntake intake;
     private final Heartbeat heartbeat;
+    private final ServiceMetrics metrics;
 
     private Worker(WorkerConfig config, AdapterStore store) {
         this.config = config;
@@ -38,13 +53,18 @@ public final class Worker implements AutoCloseable {
         KafkaClients clients = KafkaClients.of(config.connection);
         this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows, store,
                 config.baseModel);
-        this.catalog = new CatalogFollower(clients, registry, config.workerId + "-catalog", config.decodeRetry).start();
+        this.catalog = catalog(config, clients, registry);
         this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs),
                 config.limits);
         this.outputs = new WorkerOutputs(clients, registry, config.workerId, config.deadLetterMaxValueBytes);
         this.trainers = new PolicyTrainers(store, runtime);
         this.sessions = new TrainingSessions(context, TrainingSessions.DEFAULT_MAX_RESIDENT);
         this.replyTopics = new ReplyTopics(clients.admin(config.workerId + "-replies"));
+        this.metrics = MetricsConfig.start("worker", config);
+        WorkerMetrics meters = new WorkerMetrics(metrics, MetricsConfig.policyLabels(config), runtime);
+        outputs.observe(meters::published);
+        metrics.bindKafkaClient(outputs.producer());
+        runtime.onColdLoad(meters::coldLoad);
         List<TopicSpec> lifecycle = config.roles.stream()
                 .filter(r -> r != WorkerRole.INFERENCE && r != WorkerRole.TRAINING)
                 .map(WorkerRole::requests).toList();
@@ -57,12 +77,23 @@ public final class Worker implements AutoCloseable {
                     lifecycle.stream().map(TopicSpec::name).toList(), config.lifecycleMaxPoll, processor)
                     .timing(config.pollTimeout, config.retryBackoff));
         }
+        PackRunner packRunner = null;
+        PackIntake packIntake = null;
         if (config.roles.contains(WorkerRole.INFERENCE)) {
             InferenceProcessor processor = new InferenceProcessor(outputs, registry, config.decodeRetry,
                     new InferenceHandler(context), config.inferenceBatch);
-            loops.add(new RequestLoop(config.workerId + "-inference", clients, config.groupId + "-inference",
-                    config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()), config.inferenceBatch,
-                    processor).timing(config.pollTimeout, config.retryBackoff));
+            if (config.packIntake) {
+                packRunner = new PackRunner(processor, outputs, config.workerId, instance, config.inferenceBatch,
+                        config.retryBackoff);
+                WorkItemRouter router = new WorkItemRouter(registry, config.decodeRetry, outputs, config.workerId,
+                        instance, packRunner, this::prefetch);
+                packIntake = new PackIntake(clients, Topics.workTopic(config.workerId), config.workerId, router,
+                        config.pollTimeout, config.retryBackoff);
+            } else {
+                loops.add(new RequestLoop(config.workerId + "-inference", clients, config.groupId + "-inference",
+                        config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()),
+                        config.inferenceBatch, processor).timing(config.pollTimeout, config.retryBackoff));
+            }
         }
         if (config.roles.contains(WorkerRole.TRAINING)) {
             TrainingProcessor processor = new TrainingProcessor(outputs, registry, config.decodeRetry,
@@ -71,8 +102,40 @@ public final class Worker implements AutoCloseable {
                     config.workerId + "-training", List.of(WorkerRole.TRAINING.requests().name()),
                     config.lifecycleMaxPoll, processor).timing(config.pollTimeout, config.retryBackoff));
         }
+        loops.forEach(loop -> loop.bindMetrics(metrics));
+        this.packs = packRunner;
+        this.intake = packIntake;
+        PackRunner counted = packRunner;
         this.heartbeat = new Heartbeat(outputs, config, runtime,
-                () -> loops.stream().mapToInt(RequestLoop::queueDepth).sum());
+                () -> loops.stream().mapToInt(RequestLoop::queueDepth).sum()
+                        + (counted == null ? 0 : counted.queueDepth()),
+                new Heartbeat.Intake(instance, packIntake == null ? null : Topics.workTopic(config.workerId).name(),
+                        packIntake == null ? 0 : config.inferenceQueueCapacity));
+    }
+
+    /** Lookups by key through the catalog's query API when the worker knows it; else a replay of the catalog topic. */
+    private static PolicyCatalog catalog(WorkerConfig config, KafkaClients clients, SchemaRegistryClient registry) {
+        if (config.connection.catalog().isPresent()) {
+            return new LookupCatalog(config.connection, config.workerId + "-catalog", config.catalogCacheEntries);
+        }
+        LOG.warn("{}: no {} given, so the worker reads the whole catalog topic into memory; give the catalog's query "
+                + "API to look policies up instead", config.workerId, PlatformConnection.CATALOG_URL);
+        return new CatalogFollower(clients, registry, config.workerId + "-catalog", config.decodeRetry).start();
+    }
+
+    /** A load the scheduler sent ahead of its pack; a failure shows again, with its reason, on the pack's requests. */
+    private void prefetch(WorkItem load) {
+        if (load.getRevision() == null || !config.inferencePrefetch) {
+            return;
+        }
+        runtime.prefetch(load.getPolicyId(), load.getRevision(), load.getAdapterUri(), load.getSha256(),
+                        () -> !packs.answered(load.getPackId()))
+                .whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("{}: load of {}@{} failed: {}", config.workerId, load.getPolicyId(),
+                                load.getRevision(), failure.toString());
+                    }
+                });
     }
 
     /** Starts a worker with the filesystem adapter store under the configured root. */
@@ -84,6 +147,10 @@ public final class Worker implements AutoCloseable {
     public static Worker start(WorkerConfig config, AdapterStore store) {
         Worker worker = new Worker(config, store);
         worker.loops.forEach(RequestLoop::start);
+        if (worker.intake != null) {
+            worker.packs.start();
+            worker.intake.start();
+        }
         worker.heartbeat.start();
         LOG.info("worker {} started: roles {}, base {} on {}", config.workerId, config.roles, config.baseModel,
                 config.device);
@@ -98,19 +165,45 @@ public final class Worker implements AutoCloseable {
         return runtime;
     }
 
-    /** Stops taking work, finishes and commits the batch in hand, then releases the model. */
+    /** Where this worker's Prometheus endpoint is, if it serves one. */
+    public java.util.Optional<String> metricsUrl() {
+        return metrics.url();
+    }
+
+    /** This run's id, as its heartbeats carry it. */
+    public String instance() {
+        return instance;
+    }
+
+    /**
+     * Stops taking work, answers the packs it took and finishes and commits the lifecycle batch in hand, says in a
+     * last heartbeat that it leaves (so the scheduler sends its untaken packs elsewhere at once), then releases the
+     * model.
+     */
     @Override
     public void close() {
         stop(false);
     }
 
-    /** Stops like a crash: the batch in hand is not committed, so another worker receives it again. */
+    /** Stops like a crash: the batch in hand is not committed and packs are not answered; others receive them again. */
     public void kill() {
         stop(true);
     }
 
     private void stop(boolean abort) {
-        heartbeat.close();
+        if (intake != null) {
+            intake.close();
+            if (abort) {
+                packs.close();
+            } else {
+                packs.drainAndStop(Duration.ofSeconds(60));
+            }
+        }
+        if (abort) {
+            heartbeat.close();
+        } else {
+            heartbeat.leave();
+        }
         for (RequestLoop loop : loops) {
             if (abort) {
                 loop.abort();
@@ -125,6 +218,7 @@ public final class Worker implements AutoCloseable {
         replyTopics.close();
         context.close();
         runtime.close();
+        metrics.close();
         LOG.info("worker {} stopped", config.workerId);
     }
 }

@@ -49,7 +49,8 @@ public final class WorkerCommand implements MintSubcommand, Callable<Integer> {
             worker.close();
             stop.countDown();
         }, "mint-worker-shutdown"));
-        System.out.println("worker " + config.workerId + " running (roles " + config.roles + "); Ctrl-C stops it");
+        System.out.println("worker " + config.workerId + " running (roles " + config.roles + ")"
+                + worker.metricsUrl().map(url -> ", metrics at " + url).orElse("") + "; Ctrl-C stops it");
         stop.await();
         return 0;
     }

@@ -7,7 +7,9 @@ import ai.mint.common.decode.RetryPolicy;
 import ai.mint.engine.EngineConfig;
 import ai.mint.engine.MicroBatchBudget;
 import ai.mint.training.reward.RewardScorer;
+import ai.mint.topics.Topics;
 import ai.mint.training.service.TrainingService;
+import ai.mint.common.metrics.MetricsConfig;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.nio.file.Path;
@@ -40,7 +42,15 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String DEVICE = "device";
     public static final String HEARTBEAT_MS = "heartbeat.interval.ms";
     public static final String CATALOG_WAIT_MS = "catalog.wait.ms";
+    public static final String CATALOG_CACHE_ENTRIES = "catalog.cache.entries";
     public static final String INFERENCE_BATCH = "inference.max.batch";
+    public static final String INFERENCE_INTAKE = "inference.intake";
+    public static final String INFERENCE_QUEUE_CAPACITY = "inference.queue.capacity";
+    public static final String INFERENCE_PREFETCH = "inference.prefetch";
+    /** {@value}: the inference role takes adapter-packed work from the scheduler, on the worker's own topic. */
+    public static final String INTAKE_PACKS = "packs";
+    /** {@value}: the inference role reads mint.inference.requests itself (a single worker without a scheduler). */
+    public static final String INTAKE_REQUESTS = "requests";
     public static final String LIFECYCLE_MAX_POLL = "lifecycle.max.poll.records";
     public static final String POLL_TIMEOUT_MS = "poll.timeout.ms";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
@@ -57,10 +67,17 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String SAMPLING_MAX_TOKENS = "sampling.max.tokens";
     public static final String SAMPLING_MAX_SAMPLES = "sampling.max.samples";
 
-    public static final ConfigDef DEFINITION = DecodeConfig.define(ConnectionConfig.define(new ConfigDef()))
+    public static final ConfigDef DEFINITION = MetricsConfig.define(DecodeConfig.define(
+            ConnectionConfig.define(new ConfigDef())))
             .define(WORKER_ID, Type.STRING, "worker-" + ManagementFactory.getRuntimeMXBean().getPid(),
-                    new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-                    "This worker's id: produced_by of its results, key of its heartbeats.")
+                    (name, value) -> {
+                        if (!Topics.isTopicSafe((String) value)) {
+                            throw new ConfigException(name, value, "a worker id names the worker's work topic: use "
+                                    + "1-200 letters, digits, '.', '_' or '-'");
+                        }
+                    }, Importance.MEDIUM,
+                    "This worker's id: produced_by of its results, key of its heartbeats, name of its work topic "
+                            + "(mint.worker.ID.work).")
             .define(ROLES, Type.LIST, "rollout,update,export,eval,inference,training", Importance.HIGH,
                     "Work this worker takes: any of rollout, update, export, eval, inference, training.")
             .define(GROUP_ID, Type.STRING, "mint-workers", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
@@ -74,10 +91,29 @@ public final class WorkerConfig extends AbstractConfig {
             .define(DEVICE, Type.STRING, "cpu", Importance.LOW, "cpu, or gpu/cuda for the first CUDA device.")
             .define(HEARTBEAT_MS, Type.INT, 5000, Range.atLeast(100), Importance.LOW,
                     "How often the worker publishes its status to mint.worker.status.")
+            .define(CATALOG_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(1), Importance.LOW,
+                    "Policies (and, apart, revisions) the worker keeps from its catalog lookups (catalog.url), least "
+                    + "recently used dropped first; its memory depends on this, not on the catalog's size.")
             .define(CATALOG_WAIT_MS, Type.INT, 30_000, Range.atLeast(0), Importance.LOW,
                     "How long a request waits for its policy to appear in the followed catalog before it is refused.")
             .define(INFERENCE_BATCH, Type.INT, 32, Range.atLeast(1), Importance.LOW,
                     "Most inference requests answered in one batched generate call.")
+            .define(INFERENCE_INTAKE, Type.STRING, INTAKE_PACKS,
+                    ConfigDef.ValidString.in(INTAKE_PACKS, INTAKE_REQUESTS), Importance.HIGH,
+                    "How the inference role gets its work: 'packs' from the scheduler (mint scheduler) on this "
+                            + "worker's own topic, grouped by adapter and sent where the adapter is resident; "
+                            + "'requests' reads mint.inference.requests directly (one worker, no scheduler).")
+            // each scheduler task (one per request partition, 3 by default) may fill a third of it: 3 x 32 lets one
+            // hot policy, whose requests all live on one partition, still fill a whole generation batch
+            .define(INFERENCE_QUEUE_CAPACITY, Type.INT, 96, Range.atLeast(1), Importance.MEDIUM,
+                    "Most inference requests this worker takes at once from the scheduler (received in packs, not "
+                            + "answered yet); the scheduler holds the rest back and packs them fuller. Each scheduler "
+                            + "task (one per partition of mint.inference.requests) may fill its share of it: keep it "
+                            + "at least inference.max.batch x that partition count.")
+            .define(INFERENCE_PREFETCH, Type.BOOLEAN, true, Importance.LOW,
+                    "Load an adapter as soon as the scheduler's load for it arrives, off the model thread, while "
+                            + "earlier packs are answered; false ignores loads and loads each adapter when its pack "
+                            + "runs (load on demand, for comparison).")
             .define(LIFECYCLE_MAX_POLL, Type.INT, 8, Range.atLeast(1), Importance.MEDIUM,
                     "Most lifecycle requests taken per poll. Requests of different policies in one poll share "
                             + "generation batches (rollouts) and training steps (updates); one policy's run in order.")
@@ -130,7 +166,11 @@ public final class WorkerConfig extends AbstractConfig {
     public final String device = getString(DEVICE);
     public final int heartbeatMs = getInt(HEARTBEAT_MS);
     public final int catalogWaitMs = getInt(CATALOG_WAIT_MS);
+    public final int catalogCacheEntries = getInt(CATALOG_CACHE_ENTRIES);
     public final int inferenceBatch = getInt(INFERENCE_BATCH);
+    public final boolean packIntake = getString(INFERENCE_INTAKE).equals(INTAKE_PACKS);
+    public final int inferenceQueueCapacity = getInt(INFERENCE_QUEUE_CAPACITY);
+    public final boolean inferencePrefetch = getBoolean(INFERENCE_PREFETCH);
     public final int lifecycleMaxPoll = getInt(LIFECYCLE_MAX_POLL);
     public final Duration pollTimeout = Duration.ofMillis(getInt(POLL_TIMEOUT_MS));
     public final Duration retryBackoff = Duration.ofMillis(getInt(RETRY_BACKOFF_MS));

@@ -34,6 +34,7 @@ public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
     private final Producer<String, SpecificRecord> producer;
     private final String workerId;
     private final int deadLetterMaxValueBytes;
+    private volatile java.util.function.Consumer<SpecificRecord> observer = event -> { };
 
     public WorkerOutputs(KafkaClients clients, SchemaRegistryClient registry, String workerId,
                          int deadLetterMaxValueBytes) {
@@ -51,7 +52,18 @@ public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
 
     /** Sends {@code event} keyed by {@code key}; the future completes when the broker has it. */
     public Future<RecordMetadata> send(String topic, String key, SpecificRecord event) {
+        observer.accept(event);
         return producer.send(new ProducerRecord<>(topic, key, event));
+    }
+
+    /** Shows every event sent to {@code observer} (the worker's metrics), replacing an earlier one. */
+    public void observe(java.util.function.Consumer<SpecificRecord> observer) {
+        this.observer = observer;
+    }
+
+    /** The producer, for binding its client metrics. */
+    Producer<String, SpecificRecord> producer() {
+        return producer;
     }
 
     /** Sends and waits, so a request is committed only after its result is durable. */

@@ -102,6 +102,46 @@ class InferenceHandlerTest {
     }
 
     @Test
+    void shouldServeAPinnedRevisionThatTheEntryNoLongerCarriesAndRefuseARetiredOne() {
+        RevisionInfo old = revisions.get(0);
+        RevisionInfo retired = RevisionInfo.newBuilder(old).setRevision("rev-r").setState(RevisionState.RETIRED)
+                .setRetiredAt(1L).build();
+        revisions.remove(0); // the bounded entry carries only rev-b; rev-a and rev-r live in the revisions store
+        serving("rev-b");
+        // the revisions store as the catalog's query API answers it, behind the worker's catalog face
+        PolicyCatalog byKey = new PolicyCatalog() {
+            @Override
+            public java.util.Optional<CatalogEntry> awaitEntry(String policyId, Duration wait) {
+                return catalog.awaitEntry(policyId, wait);
+            }
+
+            @Override
+            public java.util.Optional<RevisionInfo> revision(String policyId, String revision) {
+                return java.util.stream.Stream.of(old, retired).filter(r -> r.getRevision().equals(revision))
+                        .findFirst();
+            }
+
+            @Override
+            public boolean caughtUp() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        InferenceHandler handler = new InferenceHandler(new WorkContext("w", runtime, byKey, Duration.ofMillis(10)));
+
+        InferenceHandler.Resolved pinned = handler.resolve(request("old", "rev-a"));
+        InferenceResponse answer = response(handler.answer(List.of(pinned)).get(0));
+
+        assertThat(answer.getRevision()).isEqualTo("rev-a");
+        assertThat(answer.getError()).isNull();
+        assertThatThrownBy(() -> handler.resolve(request("gone", "rev-r")))
+                .isInstanceOf(RejectedWorkException.class).hasMessageContaining("retired");
+    }
+
+    @Test
     void shouldFinishARequestOnTheRevisionItStartedWithWhenThePointerMovesMeanwhile() {
         serving("rev-a");
         InferenceHandler.Resolved before = serve.resolve(request("1", null));
@@ -137,8 +177,35 @@ class InferenceHandlerTest {
     void shouldRefuseAnUnknownRevisionAndAPolicyWithNothingServing() {
         serving(null);
         assertThatThrownBy(() -> serve.resolve(request("1", null))).isInstanceOf(RejectedWorkException.class)
-                .hasMessageContaining("no serving revision");
+                .hasMessageContaining("no serving revision")
+                .extracting(e -> ((RejectedWorkException) e).code()).isEqualTo(RejectedWorkException.UNAVAILABLE);
         assertThatThrownBy(() -> serve.resolve(request("2", "rev-zzz"))).isInstanceOf(RejectedWorkException.class)
-                .hasMessageContaining("no revision 'rev-zzz'");
+                .hasMessageContaining("no revision 'rev-zzz'")
+                .extracting(e -> ((RejectedWorkException) e).code()).isEqualTo(RejectedWorkException.NOT_FOUND);
+    }
+
+    @Test
+    void shouldCountPromptTokensAndSendEachTokenTextSoThatTheyAddUpToTheCompletion() {
+        serving("rev-a");
+        InferenceResponse answer = response(serve.answer(List.of(serve.resolve(request("1", null)))).get(0));
+
+        assertThat(answer.getPromptTokens()).isEqualTo(runtime.encode("hello").length).isPositive();
+        assertThat(answer.getCompletionTokenTexts()).hasSameSizeAs(answer.getCompletionTokens());
+        // the byte-level tokenizer decodes token by token to the same text as the whole completion
+        assertThat(String.join("", answer.getCompletionTokenTexts())).isEqualTo(answer.getCompletionText());
+    }
+
+    @Test
+    void shouldRefuseAPromptPastTheContextLengthAloneAsABadRequest() {
+        serving("rev-a");
+        InferenceRequest tooLong = InferenceRequest.newBuilder(request("long", null))
+                .setPrompt("x".repeat(TestModels.microDense().maxPositions())).build();
+
+        assertThatThrownBy(() -> serve.resolve(tooLong)).isInstanceOf(RejectedWorkException.class)
+                .hasMessageContaining("positions")
+                .extracting(e -> ((RejectedWorkException) e).code()).isEqualTo(RejectedWorkException.BAD_REQUEST);
+        InferenceResponse failure = response(serve.failure(tooLong, "too long", RejectedWorkException.BAD_REQUEST));
+        assertThat(failure.getErrorCode()).isEqualTo(RejectedWorkException.BAD_REQUEST);
+        assertThat(failure.getError()).isEqualTo("too long");
     }
 }

@@ -6,6 +6,7 @@ import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.MintClient;
 import ai.mint.client.cli.CatalogPrinter;
 import ai.mint.common.connection.ConnectionFile;
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.ModelPreset;
 import ai.mint.engine.safetensors.DType;
@@ -19,6 +20,8 @@ import ai.mint.orchestration.OrchestratorApp;
 import ai.mint.orchestration.OrchestratorConfig;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.platform.PlatformOptions;
+import ai.mint.scheduling.SchedulerApp;
+import ai.mint.scheduling.SchedulerConfig;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
 import java.io.ByteArrayOutputStream;
@@ -41,10 +44,10 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * The quickstart's main job: the whole product on the embedded platform in a few minutes. It uses the English base
  * the repository carries (pretraining it first if it is missing), prints what the base alone answers, starts the
- * broker and registry, the catalog app, the orchestrator and one worker in this JVM, creates four
+ * broker and registry, the catalog app, the orchestrator, the scheduler and one worker in this JVM, creates four
  * policies with different rewards and trains them concurrently while printing each one's reward curve, lets eval
- * promote revisions, samples every policy to show their outputs differ, rolls one back, prints the catalog and each
- * policy's history, and stops everything.
+ * promote revisions, samples every policy (through the scheduler's packs) to show their outputs differ, rolls one
+ * back, prints the catalog and each policy's history, and stops everything.
  */
 public final class QuickstartJob {
 
@@ -96,15 +99,23 @@ public final class QuickstartJob {
                     OrchestratorConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
                     OrchestratorConfig.STATE_DIR, dataDir.resolve("orchestrator").toString())));
             running.add(() -> OrchestratorApp.stop(orchestrator));
+            KafkaStreams scheduler = SchedulerApp.start(new SchedulerConfig(Map.of(
+                    SchedulerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                    SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                    SchedulerConfig.STATE_DIR, dataDir.resolve("scheduler").toString())));
+            running.add(() -> SchedulerApp.stop(scheduler, Duration.ofSeconds(30)));
+            say("scheduler up: inference requests are packed by adapter and sent to the worker");
             Worker worker = Worker.start(new WorkerConfig(Map.of(
                     WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                     WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                    PlatformConnection.CATALOG_URL, catalog.queryUrl(),
                     WorkerConfig.WORKER_ID, "quickstart-worker",
                     WorkerConfig.BASE_DIR, baseDir.toString(),
                     WorkerConfig.STORE_ROOT, dataDir.resolve("adapters").toString())));
             running.add(worker);
             say("worker up: roles " + worker.config().roles + ", base '" + worker.config().baseModel + "' resident");
-            MintClient client = new MintClient(platform.connection(), Duration.ofSeconds(120));
+            MintClient client = new MintClient(platform.connection().withCatalog(catalog.queryUrl()),
+                    Duration.ofSeconds(120));
             running.add(client);
             ProgressBoard board = new ProgressBoard(QuickstartPolicies.NAMES, options.steps(), client,
                     platform.connection());

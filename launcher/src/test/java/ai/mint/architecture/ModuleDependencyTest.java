@@ -24,6 +24,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * <pre>
  *   launcher ──> client ──> api
  *      │           └──────> common ──> schemas
+ *      ├──> gateway ──> common
  *      ├──> stream-apps ──> common
  *      └──> gpu-consumers ──> api, common
  * </pre>
@@ -36,6 +37,7 @@ class ModuleDependencyTest {
     private static final String COMMON = "Common";
     private static final String API = "Api";
     private static final String CLIENT = "Client";
+    private static final String GATEWAY = "Gateway";
     private static final String STREAM_APPS = "StreamApps";
     private static final String GPU_CONSUMERS = "GpuConsumers";
     private static final String LAUNCHER = "Launcher";
@@ -57,17 +59,21 @@ class ModuleDependencyTest {
                 .layer(COMMON).definedBy("ai.mint.common..")
                 .layer(API).definedBy("ai.mint.api..")
                 .layer(CLIENT).definedBy("ai.mint.client..")
-                .layer(STREAM_APPS).definedBy("ai.mint.catalog..", "ai.mint.orchestration..", "ai.mint.streams..")
+                .layer(GATEWAY).definedBy("ai.mint.gateway..")
+                .layer(STREAM_APPS).definedBy("ai.mint.catalog..", "ai.mint.orchestration..", "ai.mint.scheduling..",
+                        "ai.mint.streams..")
                 .layer(GPU_CONSUMERS).definedBy("ai.mint.engine..", "ai.mint.training..", "ai.mint.worker..")
                 .layer(LAUNCHER).definedBy("ai.mint.cli..", "ai.mint.platform..", "ai.mint.quickstart..",
                         "ai.mint.lifecycle..", "ai.mint.recipe..")
                 .whereLayer(LAUNCHER).mayNotBeAccessedByAnyLayer()
                 .whereLayer(CLIENT).mayOnlyBeAccessedByLayers(LAUNCHER)
+                .whereLayer(GATEWAY).mayOnlyBeAccessedByLayers(LAUNCHER)
                 .whereLayer(STREAM_APPS).mayOnlyBeAccessedByLayers(LAUNCHER)
                 .whereLayer(GPU_CONSUMERS).mayOnlyBeAccessedByLayers(LAUNCHER)
                 .whereLayer(API).mayOnlyBeAccessedByLayers(CLIENT, GPU_CONSUMERS, LAUNCHER)
-                .whereLayer(COMMON).mayOnlyBeAccessedByLayers(CLIENT, STREAM_APPS, GPU_CONSUMERS, LAUNCHER)
-                .whereLayer(SCHEMAS).mayOnlyBeAccessedByLayers(COMMON, CLIENT, STREAM_APPS, GPU_CONSUMERS, LAUNCHER);
+                .whereLayer(COMMON).mayOnlyBeAccessedByLayers(CLIENT, GATEWAY, STREAM_APPS, GPU_CONSUMERS, LAUNCHER)
+                .whereLayer(SCHEMAS).mayOnlyBeAccessedByLayers(COMMON, CLIENT, GATEWAY, STREAM_APPS, GPU_CONSUMERS,
+                        LAUNCHER);
         rule.check(classes);
     }
 
@@ -83,6 +89,14 @@ class ModuleDependencyTest {
     void theClientNeverTouchesTheModelEngine() {
         noClasses().that().resideInAPackage("ai.mint.client..")
                 .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "org.apache.kafka.streams..")
+                .check(classes);
+    }
+
+    @Test
+    void theGatewayNeverTouchesTheModelEngineOrKafkaStreams() {
+        noClasses().that().resideInAPackage("ai.mint.gateway..")
+                .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "org.apache.kafka.streams..")
+                .because("the gateway talks to workers and the catalog over topics and HTTP only")
                 .check(classes);
     }
 

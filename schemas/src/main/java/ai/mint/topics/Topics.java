@@ -3,17 +3,21 @@ package ai.mint.topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The one list of the platform's topics. Every lifecycle stage (rollout, update, export, eval, serve, rollback) has a
  * requests topic (work) and a results topic; inference, worker status, metrics, the catalog and rejected input have
- * their own. Keys are policy ids (worker ids on the worker-status topic).
+ * their own. Keys are policy ids (worker ids on the worker-status topic). Each worker also has a work topic of its own
+ * ({@link #workTopic}), where the scheduler sends it adapter-packed work.
  */
 public final class Topics {
 
     private static final String EVENTS = "ai.mint.events.";
     private static final int PARTITIONS = 3;
     private static final short REPLICATION = 3;
+    private static final Duration DAY = Duration.ofDays(1);
     private static final Duration WEEK = Duration.ofDays(7);
     private static final Duration MONTH = Duration.ofDays(30);
 
@@ -84,6 +88,9 @@ public final class Topics {
 
     /** Topics that exist once per client rather than once per platform (not created by {@code mint up}). */
     public static final List<TopicSpec> PER_CLIENT = List.of(REPLIES_TEMPLATE);
+    public static final TopicSpec WORK_DONE = new TopicSpec("mint.work.done", PARTITIONS, REPLICATION,
+            CleanupPolicy.DELETE, DAY, "string (policy id)", EVENTS + "PackDone",
+            "Workers' reports of the pack requests they answered; the scheduler frees their queues by them.");
 
     public static final TopicSpec WORKER_STATUS = new TopicSpec("mint.worker.status", PARTITIONS, REPLICATION,
             CleanupPolicy.COMPACT, null, "string (worker id)", EVENTS + "WorkerStatus",
@@ -105,6 +112,12 @@ public final class Topics {
             CleanupPolicy.DELETE, MONTH, "string (source record key, or empty)", EVENTS + "DeadLetter",
             "Records that could not be processed, with where they came from and why.");
 
+    /**
+     * Prefix of the reply topics of single instances ({@link #inferenceReplies}): not in {@link #ALL}, since each
+     * instance creates its own.
+     */
+    public static final String INFERENCE_REPLIES_PREFIX = "mint.inference.replies.";
+
     /** Every topic, in the order people read them. */
     public static final List<TopicSpec> ALL = List.of(
             POLICY_SPECS,
@@ -114,7 +127,7 @@ public final class Topics {
             EVAL_REQUESTS, EVAL_RESULTS,
             SERVE_REQUESTS, SERVE_RESULTS,
             ROLLBACK_REQUESTS, ROLLBACK_RESULTS,
-            INFERENCE_REQUESTS, INFERENCE_RESPONSES,
+            INFERENCE_REQUESTS, INFERENCE_RESPONSES, WORK_DONE,
             TRAINING_REQUESTS,
             WORKER_STATUS, METRICS, CATALOG, CATALOG_REVISIONS, CATALOG_HISTORY, CATALOG_RETIREMENTS, DEAD_LETTER);
 
@@ -123,6 +136,31 @@ public final class Topics {
      * must stay below it; the catalog bounds its records so that no policy's age can pass it.
      */
     public static final int MAX_MESSAGE_BYTES = 1_048_588;
+
+    /** Placeholder of the worker id in the names of {@link #PER_WORKER} topics. */
+    public static final String WORKER_ID_PLACEHOLDER = "<worker-id>";
+
+    /**
+     * The template of each worker's own work topic: the scheduler addresses a worker's packs and loads to it, the
+     * worker creates it at start ({@link #workTopic}). One partition, so a load reaches the worker before the pack
+     * it prepares; short retention, since a worker reads only what is sent after it starts.
+     */
+    public static final TopicSpec WORK = new TopicSpec("mint.worker." + WORKER_ID_PLACEHOLDER + ".work", 1,
+            REPLICATION, CleanupPolicy.DELETE, DAY, "string (policy id)", EVENTS + "WorkItem",
+            "Adapter-packed work addressed to one worker: packs of inference requests by adapter revision, and "
+                    + "loads scheduled ahead of them.");
+
+    /** Topics that exist once per worker, named from a template; not created by provisioning. */
+    public static final List<TopicSpec> PER_WORKER = List.of(WORK);
+
+    /**
+     * Every topic definition of the event contract: {@link #ALL}, the {@link #PER_WORKER} and the {@link #PER_CLIENT}
+     * templates.
+     */
+    public static final List<TopicSpec> CONTRACT = Stream.of(ALL, PER_WORKER, PER_CLIENT).flatMap(List::stream)
+            .toList();
+
+    private static final Pattern TOPIC_SAFE = Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
     private Topics() {
     }
@@ -136,6 +174,41 @@ public final class Topics {
     public static TopicSpec require(String name) {
         return byName(name).orElseThrow(() -> new IllegalArgumentException(
                 "unknown topic '" + name + "'; known topics: " + ALL.stream().map(TopicSpec::name).toList()));
+    }
+
+    /**
+     * The reply topic of one instance (a gateway): its inference requests name it as {@code reply_topic}, so that the
+     * instance reads only its own responses instead of every response on {@link #INFERENCE_RESPONSES}. One partition
+     * (one reader), kept an hour: a reply is read within seconds or its request has timed out.
+     *
+     * @param instanceId the instance's stable id (letters, digits, '.', '_', '-')
+     */
+    public static TopicSpec inferenceReplies(String instanceId) {
+        if (instanceId == null || !isTopicSafe(instanceId)) {
+            throw new IllegalArgumentException("instance id '" + instanceId + "' cannot name a topic: use 1-200 "
+                    + "letters, digits, '.', '_' or '-'");
+        }
+        return new TopicSpec(INFERENCE_REPLIES_PREFIX + instanceId, 1, REPLICATION, CleanupPolicy.DELETE,
+                Duration.ofHours(1), "string (policy id)", EVENTS + "InferenceResponse",
+                "Completions for the requests of one instance, which names this topic as their reply_topic.");
+    }
+
+    /**
+     * The work topic of worker {@code workerId}, from the {@link #WORK} template. Worker ids become part of a topic
+     * name, so they are limited to letters, digits, '.', '_' and '-' (at most 200).
+     */
+    public static TopicSpec workTopic(String workerId) {
+        if (workerId == null || !TOPIC_SAFE.matcher(workerId).matches()) {
+            throw new IllegalArgumentException("worker id '" + workerId + "' cannot name a topic: use 1-200 letters,"
+                    + " digits, '.', '_' or '-'");
+        }
+        return new TopicSpec(WORK.name().replace(WORKER_ID_PLACEHOLDER, workerId), WORK.partitions(),
+                WORK.replication(), WORK.cleanup(), WORK.retention(), WORK.keyType(), WORK.valueRecord(), WORK.doc());
+    }
+
+    /** Whether {@code workerId} can name a work topic ({@link #workTopic}). */
+    public static boolean isTopicSafe(String workerId) {
+        return workerId != null && TOPIC_SAFE.matcher(workerId).matches();
     }
 
     private static TopicSpec stream(String name, String record, String doc) {

@@ -31,7 +31,7 @@ class AvroSerdesTest {
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
 
     static List<TopicSpec> topics() {
-        return Topics.ALL;
+        return Topics.CONTRACT;
     }
 
     @ParameterizedTest

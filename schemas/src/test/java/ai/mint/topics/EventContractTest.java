@@ -11,14 +11,13 @@ import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The contract's shape: every topic has its event class, and every record and field says what it is. */
 class EventContractTest {
 
     static List<TopicSpec> topics() {
-        List<TopicSpec> all = new ArrayList<>(Topics.ALL);
-        all.addAll(Topics.PER_CLIENT);
-        return all;
+        return Topics.CONTRACT;
     }
 
     @ParameterizedTest
@@ -43,7 +42,7 @@ class EventContractTest {
     void everyRecordAndFieldHasADoc() {
         List<String> undocumented = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        topics().forEach(t -> collectUndocumented(TopicTypes.valueSchema(t), seen, undocumented));
+        Topics.CONTRACT.forEach(t -> collectUndocumented(TopicTypes.valueSchema(t), seen, undocumented));
         assertThat(undocumented).isEmpty();
         assertThat(seen).hasSizeGreaterThan(30);
     }
@@ -59,6 +58,18 @@ class EventContractTest {
                     .get("correlation_id");
             assertThat(resultCorrelation).as(stage).isNotNull().isEqualTo(requestCorrelation);
         }
+    }
+
+    @Test
+    void everyWorkerGetsAWorkTopicOfItsOwnFromTheTemplate() {
+        TopicSpec topic = Topics.workTopic("worker-a.7");
+        assertThat(topic.name()).isEqualTo("mint.worker.worker-a.7.work");
+        assertThat(topic.partitions()).as("one partition keeps a load ahead of its pack").isEqualTo(1);
+        assertThat(topic.valueRecord()).isEqualTo(Topics.WORK.valueRecord());
+        assertThat(Topics.ALL).extracting(TopicSpec::name).doesNotContain(topic.name());
+        assertThat(Topics.CONTRACT).containsAll(Topics.ALL).contains(Topics.WORK);
+        assertThatThrownBy(() -> Topics.workTopic("a/b")).hasMessageContaining("worker id 'a/b'");
+        assertThatThrownBy(() -> Topics.workTopic("")).hasMessageContaining("letters, digits");
     }
 
     private static void collectUndocumented(Schema schema, Set<String> seen, List<String> undocumented) {

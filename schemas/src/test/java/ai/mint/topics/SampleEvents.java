@@ -1,6 +1,7 @@
 package ai.mint.topics;
 
 import ai.mint.events.AdamParams;
+import ai.mint.events.AdapterState;
 import ai.mint.events.AdapterTier;
 import ai.mint.events.CheckpointInfo;
 import ai.mint.events.ForwardBackwardCall;
@@ -21,6 +22,7 @@ import ai.mint.events.InferenceRequest;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.LoraSpec;
 import ai.mint.events.Metric;
+import ai.mint.events.PackDone;
 import ai.mint.events.PointerMove;
 import ai.mint.events.PointerMoveKind;
 import ai.mint.events.PointerMoved;
@@ -44,6 +46,8 @@ import ai.mint.events.TrainingSpec;
 import ai.mint.events.Trajectory;
 import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
+import ai.mint.events.WorkKind;
+import ai.mint.events.WorkItem;
 import ai.mint.events.WorkerStatus;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -89,6 +93,8 @@ public final class SampleEvents {
             Map.entry("RollbackResult", SampleEvents::rollbackResult),
             Map.entry("InferenceRequest", SampleEvents::inferenceRequest),
             Map.entry("InferenceResponse", SampleEvents::inferenceResponse),
+            Map.entry("WorkItem", SampleEvents::workItem),
+            Map.entry("PackDone", SampleEvents::packDone),
             Map.entry("WorkerStatus", SampleEvents::workerStatus),
             Map.entry("Metric", SampleEvents::metric),
             Map.entry("CatalogEntry", SampleEvents::catalogEntry),
@@ -268,14 +274,32 @@ public final class SampleEvents {
 
     private static SpecificRecord workerStatus(String policyId, Instant now) {
         ResidentAdapter resident = ResidentAdapter.newBuilder().setPolicyId(policyId).setRevision(REVISION)
-                .setBytes(262_144L).setRank(8).setTier(AdapterTier.DEVICE).setLastUsedMs(now.toEpochMilli()).build();
+                .setBytes(262_144L).setRank(8).setTier(AdapterTier.DEVICE).setLastUsedMs(now.toEpochMilli())
+                .setState(AdapterState.READY).setPinned(true).setError(null).build();
         ResidentAdapter spilled = ResidentAdapter.newBuilder().setPolicyId(policyId).setRevision(PARENT)
                 .setBytes(262_144L).setRank(8).setTier(AdapterTier.CPU).setLastUsedMs(now.toEpochMilli() - 60_000)
-                .build();
+                .setState(AdapterState.FAILED).setPinned(false).setError("sha-256 mismatch").build();
         return WorkerStatus.newBuilder().setEventId(eventId()).setPolicyId("").setTime(now)
                 .setWorkerId("worker-0").setRoles(List.of("rollout", "update", "inference")).setBaseModel(BASE_MODEL)
                 .setDevice("cpu").setResidentAdapters(List.of(resident, spilled)).setCapacityBytes(1L << 30)
-                .setUsedBytes(524_288L).setQueueDepth(3).setLoad(0.42).build();
+                .setUsedBytes(524_288L).setQueueDepth(3).setLoad(0.42).setInstanceId("run-7f3a")
+                .setWorkTopic(Topics.workTopic("worker-0").name()).setLeaving(false).setQueueCapacity(64)
+                .setCpuCapacityBytes(2L << 30).setCpuUsedBytes(262_144L).setHeartbeatIntervalMs(1000).build();
+    }
+
+    private static SpecificRecord workItem(String policyId, Instant now) {
+        InferenceRequest request = (InferenceRequest) inferenceRequest(policyId, now);
+        return WorkItem.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setPackId("pack-" + policyId + "-1").setKind(WorkKind.PACK).setWorkerId("worker-0")
+                .setWorkerInstance("run-7f3a").setRevision(REVISION).setAdapterUri(String.format(ADAPTER_URI, policyId))
+                .setSha256(SHA256).setAdapterBytes(262_144L).setRequests(List.of(request)).setAttempt(2)
+                .setProducedBy("mint-scheduler").build();
+    }
+
+    private static SpecificRecord packDone(String policyId, Instant now) {
+        return PackDone.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setPackId("pack-" + policyId + "-1").setWorkerId("worker-0").setWorkerInstance("run-7f3a")
+                .setRequestIds(List.of("req-" + policyId + "-1")).build();
     }
 
     private static SpecificRecord metric(String policyId, Instant now) {

@@ -3,6 +3,8 @@ package ai.mint.catalog;
 import ai.mint.common.cli.MintSubcommand;
 import ai.mint.common.config.SettingsOptions;
 import ai.mint.common.connection.ConnectionOptions;
+import ai.mint.common.metrics.ServiceMetrics;
+import ai.mint.streams.StreamsMetrics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -70,9 +72,15 @@ public final class CatalogCommand implements Callable<Integer>, MintSubcommand {
             settings.list(CatalogConfig.DEFINITION);
             return 0;
         }
-        RunningCatalog catalog = CatalogApp.start(config(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(catalog::close, "mint-catalog-shutdown"));
-        System.out.println("mint catalog: queries at " + catalog.queryUrl() + "/policies");
+        CatalogConfig config = config(System.getenv());
+        RunningCatalog catalog = CatalogApp.start(config);
+        ServiceMetrics metrics = StreamsMetrics.start("catalog", config, catalog.streams());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            catalog.close();
+            metrics.close();
+        }, "mint-catalog-shutdown"));
+        System.out.println("mint catalog: queries at " + catalog.queryUrl() + "/policies"
+                + metrics.url().map(url -> ", metrics at " + url).orElse(""));
         return catalog.stopped().get() == KafkaStreams.State.ERROR ? 1 : 0;
     }
 }

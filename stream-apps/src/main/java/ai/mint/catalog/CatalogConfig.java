@@ -3,6 +3,7 @@ package ai.mint.catalog;
 import ai.mint.common.connection.ConnectionConfig;
 import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.decode.DecodeConfig;
+import ai.mint.common.metrics.MetricsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -95,7 +96,8 @@ public final class CatalogConfig extends AbstractConfig {
     public static final String RETENTION_CHECK_INTERVAL_MS_DOC = "How often revisions whose time to live ended are "
             + "looked for (wall clock).";
 
-    public static final ConfigDef DEFINITION = DecodeConfig.define(ConnectionConfig.define(new ConfigDef()))
+    public static final ConfigDef DEFINITION = MetricsConfig.define(DecodeConfig.define(
+            ConnectionConfig.define(new ConfigDef())))
             .define(APPLICATION_ID, Type.STRING, APPLICATION_ID_DEFAULT, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(STATE_DIR, Type.STRING, STATE_DIR_DEFAULT, Importance.MEDIUM, STATE_DIR_DOC)

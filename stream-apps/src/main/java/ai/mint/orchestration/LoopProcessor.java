@@ -5,7 +5,6 @@ import ai.mint.common.decode.DecodeConfig;
 import ai.mint.common.decode.DecodeResult;
 import ai.mint.common.decode.Failures;
 import ai.mint.common.decode.TopicDecoders;
-import ai.mint.common.ids.EventIds;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.DeadLetter;
 import ai.mint.events.EvalRequest;
@@ -19,7 +18,7 @@ import ai.mint.events.RolloutResult;
 import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
 import ai.mint.registry.SchemaRegistryClient;
-import java.time.Instant;
+import ai.mint.streams.StreamDeadLetters;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -46,7 +45,6 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
     private final String catalogTopic;
     private LoopRules rules;
     private TopicDecoders decoders;
-    private int deadLetterBytes;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, LoopState> loops;
 
@@ -69,7 +67,6 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
         Map<String, Object> settings = context.appConfigs();
         this.rules = new LoopRules(appName, OrchestratorConfig.stepMaxAttempts(settings));
         this.decoders = new TopicDecoders(registry, inputs, DecodeConfig.retryPolicy(settings));
-        this.deadLetterBytes = DecodeConfig.deadLetterMaxValueBytes(settings);
     }
 
     @Override
@@ -150,13 +147,9 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
     }
 
     private void deadLetter(Record<String, byte[]> record, String topic, String errorClass, String reason) {
-        int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
-        long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
-        String key = DeadLetters.recordKey(record.key());
-        DeadLetter letter = DeadLetters.of(EventIds.ofSource(topic, partition, offset),
-                Instant.ofEpochMilli(record.timestamp()),
-                new DeadLetters.Source(topic, partition, offset, DeadLetters.keyBytes(record.key()), record.value()),
-                key, errorClass, reason == null ? errorClass : reason, appName, deadLetterBytes);
-        context.forward(record.withKey(key).withValue((SpecificRecord) letter), OrchestratorApp.SINK_DEAD_LETTER);
+        DeadLetter letter = StreamDeadLetters.of(context, record.key(), record.value(), record.timestamp(), errorClass,
+                reason, appName);
+        context.forward(record.withKey(DeadLetters.recordKey(record.key())).withValue((SpecificRecord) letter),
+                OrchestratorApp.SINK_DEAD_LETTER);
     }
 }

@@ -3,11 +3,10 @@ package ai.mint.orchestration;
 import ai.mint.common.cli.MintSubcommand;
 import ai.mint.common.config.SettingsOptions;
 import ai.mint.common.connection.ConnectionOptions;
+import ai.mint.streams.StreamsRunner;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,17 +52,7 @@ public final class OrchestratorCommand implements Callable<Integer>, MintSubcomm
             return 0;
         }
         OrchestratorConfig config = config(System.getenv());
-        KafkaStreams streams = OrchestratorApp.create(config);
-        CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                stopped.complete(now);
-            }
-        });
-        streams.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> OrchestratorApp.stop(streams, config.shutdownTimeout),
-                "mint-orchestrator-shutdown"));
-        System.out.println("mint orchestrator running (application id " + config.applicationId + "); Ctrl-C stops it");
-        return stopped.get() == KafkaStreams.State.ERROR ? 1 : 0;
+        return StreamsRunner.runUntilStopped(OrchestratorApp.create(config), config, config.shutdownTimeout, "orchestrator",
+                "mint orchestrator running (application id " + config.applicationId + "); Ctrl-C stops it");
     }
 }

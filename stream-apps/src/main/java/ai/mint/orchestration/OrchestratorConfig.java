@@ -3,6 +3,7 @@ package ai.mint.orchestration;
 import ai.mint.common.connection.ConnectionConfig;
 import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.decode.DecodeConfig;
+import ai.mint.common.metrics.MetricsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -28,7 +29,8 @@ public final class OrchestratorConfig extends AbstractConfig {
     public static final String STEP_MAX_ATTEMPTS = "step.max.attempts";
     public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
 
-    public static final ConfigDef DEFINITION = DecodeConfig.define(ConnectionConfig.define(new ConfigDef()))
+    public static final ConfigDef DEFINITION = MetricsConfig.define(DecodeConfig.define(
+            ConnectionConfig.define(new ConfigDef())))
             .define(APPLICATION_ID, Type.STRING, "mint-orchestrator", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka Streams application id (consumer group, changelog prefix, produced_by of its requests).")
             .define(STATE_DIR, Type.STRING,

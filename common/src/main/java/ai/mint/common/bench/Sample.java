@@ -28,6 +28,11 @@ public final class Sample {
     private final Map<String, Double> metrics = new LinkedHashMap<>();
     private long wholeNanos;
 
+    /** A sample outside any run, for running a trial once for its side effects (e.g. peak memory in a child JVM). */
+    public static Sample standalone() {
+        return new Sample(0, false);
+    }
+
     Sample(int sequence, boolean warmUp) {
         this.sequence = sequence;
         this.warmUp = warmUp;

@@ -2,6 +2,7 @@ package ai.mint.common.deadletter;
 
 import ai.mint.events.DeadLetter;
 import ai.mint.topics.Topics;
+import io.micrometer.core.instrument.Metrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,6 +17,9 @@ import java.util.Objects;
  * size bound never yields a dead letter above it (which the producer would refuse in turn). Keys, policy ids and
  * reasons are bounded too. The event id and time stay the caller's choice: stream apps derive both from the input so
  * that a replay yields the same dead letters, while a worker stamps the moment it refused.
+ * Every dead letter built here is counted in {@value #METRIC} (Prometheus {@code mint_dead_letters_total}) by source
+ * topic and reason (the error class, without its package), in Micrometer's global registry, which each service's
+ * {@link ai.mint.common.metrics.ServiceMetrics} joins.
  */
 public final class DeadLetters {
 
@@ -27,6 +31,11 @@ public final class DeadLetters {
     public static final int MAX_KEY_BYTES = 1024;
     /** Characters of a reason a dead letter keeps. */
     public static final int MAX_REASON_CHARS = 4096;
+
+    /** The meter counting dead letters, tagged {@code source_topic} and {@code reason}. */
+    public static final String METRIC = "mint.dead.letters";
+    /** Characters of a reason label: error classes and rule names, never free text. */
+    private static final int MAX_REASON_LABEL = 64;
 
     private DeadLetters() {
     }
@@ -72,6 +81,7 @@ public final class DeadLetters {
         byte[] key = source.key();
         String why = key != null && key.length > MAX_KEY_BYTES
                 ? reason + " (key of " + key.length + " bytes, first " + MAX_KEY_BYTES + " kept)" : reason;
+        count(source.topic(), errorClass);
         return DeadLetter.newBuilder()
                 .setEventId(eventId)
                 .setPolicyId(policyId == null ? "" : recordKey(policyId))
@@ -86,6 +96,17 @@ public final class DeadLetters {
                 .setReason(bounded(why == null ? errorClass : why, MAX_REASON_CHARS))
                 .setApp(app)
                 .build();
+    }
+
+    /** Counts one dead letter; labels stay bounded: platform topics by name, error classes without packages. */
+    private static void count(String topic, String errorClass) {
+        String topicLabel = Topics.byName(topic).isPresent() ? topic : "other";
+        String reason = errorClass == null || errorClass.isBlank() ? "unknown"
+                : errorClass.substring(Math.max(errorClass.lastIndexOf('.'), errorClass.lastIndexOf('$')) + 1);
+        if (reason.length() > MAX_REASON_LABEL) {
+            reason = reason.substring(0, MAX_REASON_LABEL);
+        }
+        Metrics.counter(METRIC, "source_topic", topicLabel, "reason", reason).increment();
     }
 
     /** A string key's raw bytes as the String serializer wrote them (UTF-8); null for no key. */

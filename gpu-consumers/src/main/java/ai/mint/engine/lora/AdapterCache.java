@@ -1,10 +1,14 @@
 package ai.mint.engine.lora;
 
 import ai.mint.engine.EngineException;
+import ai.mint.engine.WorkingSet;
 import ai.mint.engine.model.ModelConfig;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,6 +22,7 @@ public final class AdapterCache {
     private final long cpuBudgetBytes;
     private final Map<String, Path> files = new ConcurrentHashMap<>();
     private final LinkedHashMap<String, LoraWeights> cpu = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, Long> cachedAtMs = new HashMap<>();
     private long cpuBytes;
 
     public AdapterCache(ModelConfig config, long cpuBudgetBytes) {
@@ -33,12 +38,14 @@ public final class AdapterCache {
             if (old != null) {
                 cpuBytes -= old.byteSize();
             }
+            cachedAtMs.remove(id);
         }
     }
 
     /** Puts an already decoded adapter into the CPU tier (e.g. a revision the trainer just produced). */
     public synchronized void put(String id, LoraWeights w) {
         LoraWeights old = cpu.put(id, w);
+        cachedAtMs.put(id, System.currentTimeMillis());
         cpuBytes += w.byteSize() - (old == null ? 0 : old.byteSize());
         trim();
     }
@@ -56,6 +63,7 @@ public final class AdapterCache {
         synchronized (this) {
             LoraWeights w = cpu.get(id);
             if (w != null) {
+                cachedAtMs.put(id, System.currentTimeMillis());
                 return w;
             }
         }
@@ -68,6 +76,18 @@ public final class AdapterCache {
         return w;
     }
 
+    /** The decoded adapters held, least recently used first, as the engine's working set reports them. */
+    public synchronized List<WorkingSet.Adapter> snapshot() {
+        List<WorkingSet.Adapter> out = new ArrayList<>(cpu.size());
+        cpu.forEach((id, w) -> out.add(new WorkingSet.Adapter(id, w.byteSize(), w.rank(), WorkingSet.Tier.CPU, false,
+                cachedAtMs.getOrDefault(id, 0L))));
+        return out;
+    }
+
+    public long cpuBudgetBytes() {
+        return cpuBudgetBytes;
+    }
+
     public synchronized long cpuBytes() {
         return cpuBytes;
     }
@@ -78,6 +98,7 @@ public final class AdapterCache {
             var e = it.next();
             if (files.containsKey(e.getKey())) { // only drop what can be read back from storage
                 cpuBytes -= e.getValue().byteSize();
+                cachedAtMs.remove(e.getKey());
                 it.remove();
             }
         }

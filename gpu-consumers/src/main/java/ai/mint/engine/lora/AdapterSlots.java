@@ -1,6 +1,7 @@
 package ai.mint.engine.lora;
 
 import ai.djl.ndarray.NDManager;
+import ai.mint.engine.WorkingSet;
 import ai.mint.engine.model.ModelConfig;
 
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ public final class AdapterSlots implements AutoCloseable {
     private final LinkedHashMap<String, DeviceAdapter> resident = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<DeviceAdapter, Integer> pins = new HashMap<>();
     private final List<DeviceAdapter> retired = new ArrayList<>();
+    private final Map<String, Long> lastUsedMs = new HashMap<>();
     private long loads;
     private long evictions;
 
@@ -57,7 +59,9 @@ public final class AdapterSlots implements AutoCloseable {
             loads++;
         }
         List<DeviceAdapter> out = new ArrayList<>();
+        long now = System.currentTimeMillis();
         for (String id : ids) {
+            lastUsedMs.put(id, now);
             DeviceAdapter r = resident.get(id);
             pins.merge(r, 1, Integer::sum);
             out.add(r);
@@ -88,6 +92,7 @@ public final class AdapterSlots implements AutoCloseable {
         if (r == null) {
             return;
         }
+        lastUsedMs.remove(id);
         evictions++;
         retire(r);
     }
@@ -117,6 +122,7 @@ public final class AdapterSlots implements AutoCloseable {
         store.put(id, revision);
         DeviceAdapter fresh = DeviceAdapter.upload(id, revision, config, parent);
         resident.put(id, fresh);
+        lastUsedMs.put(id, System.currentTimeMillis());
         loads++;
         if (old != null) {
             retire(old);
@@ -154,6 +160,14 @@ public final class AdapterSlots implements AutoCloseable {
         } else {
             r.close();
         }
+    }
+
+    /** The resident adapters, least recently used first, as the engine's working set reports them. */
+    public synchronized List<WorkingSet.Adapter> snapshot() {
+        List<WorkingSet.Adapter> out = new ArrayList<>(resident.size());
+        resident.forEach((id, r) -> out.add(new WorkingSet.Adapter(id, r.byteSize(), r.rank(),
+                WorkingSet.Tier.DEVICE, pins.containsKey(r), lastUsedMs.getOrDefault(id, 0L))));
+        return out;
     }
 
     public synchronized Set<String> residentIds() {
@@ -198,5 +212,6 @@ public final class AdapterSlots implements AutoCloseable {
         resident.clear();
         retired.clear();
         pins.clear();
+        lastUsedMs.clear();
     }
 }

@@ -1,6 +1,10 @@
 package ai.mint.training.bench;
 
 import ai.mint.common.bench.BenchReport;
+import ai.mint.common.bench.BenchResult;
+import ai.mint.common.bench.BenchRun;
+import ai.mint.common.bench.Sample;
+import ai.mint.common.bench.Stats;
 import ai.mint.common.cli.MintBenchmark;
 import ai.mint.engine.EngineConfig;
 import ai.mint.engine.MicroBatchBudget;
@@ -19,15 +23,10 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code mint bench grpo-concurrency}: GRPO steps of 4 policies trained concurrently (the four rollouts as one
@@ -44,6 +43,7 @@ public final class GrpoConcurrencyBenchmark implements MintBenchmark, Callable<I
     static final String SEQUENTIAL = "sequential";
     static final String CONCURRENT = "concurrent";
     static final int POLICIES = 4;
+    static final String FINAL_REWARD = "final_mean_reward";
 
     @Option(names = "--quick", description = "Tiny base, 2 steps per sample, short completions, 5 rounds (about a minute).")
     boolean quick;
@@ -68,7 +68,7 @@ public final class GrpoConcurrencyBenchmark implements MintBenchmark, Callable<I
     long microBatchTokens;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         ModelPreset p = preset != null ? preset : ModelPreset.TINY;
         int s = steps != null ? steps : quick ? 2 : 3;
         int r = rounds != null ? rounds : quick ? 5 : 7;
@@ -82,13 +82,25 @@ public final class GrpoConcurrencyBenchmark implements MintBenchmark, Callable<I
         Path base = BenchSupport.base(p, false);
         List<String> common = List.of(base.toString(), Integer.toString(s), Integer.toString(maxTokens),
                 Integer.toString(budget.maxRows()), Long.toString(budget.maxTokens()));
-        JsonNode timing = TrainingBenchSupport.runChild(Timing.class, with(common, Integer.toString(r)));
+        BenchResult timing;
+        long mergedSteps;
+        long maxPoliciesPerStep;
+        long mergedGenerations;
+        try (Workload w = new Workload(common.toArray(String[]::new))) {
+            timing = BenchRun.of(NAME).warmUps(1).rounds(r)
+                    .variant(SEQUENTIAL, sample -> w.run(sample, false))
+                    .variant(CONCURRENT, sample -> w.run(sample, true))
+                    .run();
+            mergedSteps = w.service.mergedSteps();
+            maxPoliciesPerStep = w.service.maxPoliciesPerStep();
+            mergedGenerations = w.service.mergedGenerations();
+        }
         System.out.println("  peak memory: each variant in a JVM of its own");
         JsonNode seqMemory = TrainingBenchSupport.runChild(Memory.class, with(common, SEQUENTIAL));
         JsonNode conMemory = TrainingBenchSupport.runChild(Memory.class, with(common, CONCURRENT));
 
-        double[] seq = millis(timing.get(SEQUENTIAL));
-        double[] con = millis(timing.get(CONCURRENT));
+        Stats seq = timing.variant(SEQUENTIAL).total();
+        Stats con = timing.variant(CONCURRENT).total();
         double seqRss = seqMemory.get("peak_rss_bytes").asDouble();
         double conRss = conMemory.get("peak_rss_bytes").asDouble();
         BenchReport report = new BenchReport(NAME, s + " GRPO steps of 4 policies per sample, " + r + " rounds ("
@@ -96,28 +108,28 @@ public final class GrpoConcurrencyBenchmark implements MintBenchmark, Callable<I
                 + " tokens each, rank 8, micro-batches of " + budget.describe() + ")")
                 .columns("variant", "wall_ms", "ms_per_step", "min_ms", "max_ms", "runs", "peak_rss_mb",
                         "final_mean_reward")
-                .row(SEQUENTIAL, median(seq), median(seq) / s, min(seq), max(seq), seq.length, seqRss / (1 << 20),
-                        timing.get("final_mean_reward_" + SEQUENTIAL).asDouble())
-                .row(CONCURRENT, median(con), median(con) / s, min(con), max(con), con.length, conRss / (1 << 20),
-                        timing.get("final_mean_reward_" + CONCURRENT).asDouble())
+                .row(SEQUENTIAL, seq.median(), seq.median() / s, seq.min(), seq.max(), seq.runs(), seqRss / (1 << 20),
+                        timing.variant(SEQUENTIAL).metric(FINAL_REWARD).median())
+                .row(CONCURRENT, con.median(), con.median() / s, con.min(), con.max(), con.runs(), conRss / (1 << 20),
+                        timing.variant(CONCURRENT).metric(FINAL_REWARD).median())
+                .variants(timing)
                 .figure("steps", s)
-                .figure("rounds", r)
-                .figure("samples_ms_" + SEQUENTIAL, Arrays.stream(seq).boxed().toList())
-                .figure("samples_ms_" + CONCURRENT, Arrays.stream(con).boxed().toList())
-                .figure("merged_steps", timing.get("merged_steps").asLong())
-                .figure("max_policies_per_step", timing.get("max_policies_per_step").asLong())
-                .figure("merged_generations", timing.get("merged_generations").asLong())
+                .figure("merged_steps", mergedSteps)
+                .figure("max_policies_per_step", maxPoliciesPerStep)
+                .figure("merged_generations", mergedGenerations)
                 .figure("micro_batch_rows", budget.maxRows())
                 .figure("micro_batch_tokens", budget.maxTokens())
                 .figure("memory_ratio", conRss / seqRss)
                 .figure("memory_ratio_meaning", "concurrent peak RSS / sequential peak RSS (paper: no rise, <= 1)")
-                .ratio(median(seq) / median(con), "median sequential wall time / median concurrent wall time")
+                .ratio(timing.ratioOfMedians(SEQUENTIAL, CONCURRENT),
+                        "median sequential wall time / median concurrent wall time")
                 .paperRatio(1.77, "4B dense")
                 .note("both variants run through the training service the worker uses; concurrent = the 4 "
                         + "policies' calls queued together (merged into one generation batch and one K-policy step), "
                         + "sequential = one policy's step after another")
-                .note("timing: one JVM, one warm-up round, then " + r + " rounds with the variant order alternated "
-                        + "(ABBA); every sample starts from the same fresh policies, so both variants do the same work")
+                .note("timing: one JVM, the shared benchmark runner: one warm-up round, then " + r + " rounds with "
+                        + "the variant order alternated; every sample starts from the same fresh policies, so both "
+                        + "variants do the same work")
                 .note("peak RSS is VmHWM of a fresh JVM per variant running one sample after a warm-up")
                 .note("sampled tokens can drift apart between the variants where batch composition changes float "
                         + "round-off, so rewards may differ slightly")
@@ -141,33 +153,6 @@ public final class GrpoConcurrencyBenchmark implements MintBenchmark, Callable<I
         return out;
     }
 
-    private static double[] millis(JsonNode samples) {
-        double[] out = new double[samples.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = samples.get(i).asDouble();
-        }
-        return out;
-    }
-
-    static double median(double[] xs) {
-        double[] v = xs.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    private static double min(double[] xs) {
-        return Arrays.stream(xs).min().orElse(Double.NaN);
-    }
-
-    private static double max(double[] xs) {
-        return Arrays.stream(xs).max().orElse(Double.NaN);
-    }
-
-    /** The variant order of round {@code i} (0 = warm-up): ABBA, so neither variant always runs first. */
-    static List<String> order(int round) {
-        return round % 2 == 0 ? List.of(SEQUENTIAL, CONCURRENT) : List.of(CONCURRENT, SEQUENTIAL);
-    }
-
     /** The workload on one engine and service: fresh policies, {@code steps} GRPO steps in the variant's way. */
     private static final class Workload implements AutoCloseable {
         private final TrainableEngine engine;
@@ -188,20 +173,21 @@ public final class GrpoConcurrencyBenchmark implements MintBenchmark, Callable<I
             this.trainer = new GrpoTrainer(service, scorer);
         }
 
-        /** Runs one sample of {@code variant} from fresh policies; returns {wall ms, final mean reward}. */
-        double[] run(String variant) {
+        /** One sample from fresh policies: {@code steps} GRPO steps timed, the final mean reward recorded. */
+        void run(Sample sample, boolean together) throws Exception {
             List<GrpoPolicy> policies = new ArrayList<>();
             for (int k = 0; k < POLICIES; k++) {
                 policies.add(TrainingBenchSupport.policy(service, k, 4, 8, maxTokens));
             }
             try {
-                long t = System.nanoTime();
-                List<GrpoStepReport> last = null;
-                for (int i = 0; i < steps; i++) {
-                    last = step(policies, variant.equals(CONCURRENT));
-                }
-                double wall = (System.nanoTime() - t) / 1e6;
-                return new double[] {wall, last.stream().mapToDouble(GrpoStepReport::meanReward).average().orElse(0)};
+                List<List<GrpoStepReport>> last = new ArrayList<>(List.of(List.of()));
+                sample.time("steps", () -> {
+                    for (int i = 0; i < steps; i++) {
+                        last.set(0, step(policies, together));
+                    }
+                });
+                sample.metric(FINAL_REWARD, last.get(0).stream().mapToDouble(GrpoStepReport::meanReward).average()
+                        .orElse(0));
             } finally {
                 policies.forEach(p -> service.closePolicy(p.state()).join());
             }
@@ -226,55 +212,14 @@ public final class GrpoConcurrencyBenchmark implements MintBenchmark, Callable<I
         }
     }
 
-    /** Timing in one JVM: args = baseDir steps maxTokens microBatchRows microBatchTokens rounds. */
-    public static final class Timing {
-        public static void main(String[] args) {
-            int rounds = Integer.parseInt(args[5]);
-            Map<String, List<Double>> samples = new LinkedHashMap<>();
-            samples.put(SEQUENTIAL, new ArrayList<>());
-            samples.put(CONCURRENT, new ArrayList<>());
-            Map<String, Double> reward = new LinkedHashMap<>();
-            long start = System.nanoTime();
-            String[] now = {"warm-up"};
-            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "bench-progress");
-                t.setDaemon(true);
-                return t;
-            });
-            ticker.scheduleAtFixedRate(() -> TrainingBenchSupport.progress(String.format(Locale.ROOT,
-                    "%.0f s: %s", (System.nanoTime() - start) / 1e9, now[0])), 5, 5, TimeUnit.SECONDS);
-            try (Workload w = new Workload(args)) {
-                for (int round = 0; round <= rounds; round++) {
-                    for (String variant : order(round)) {
-                        now[0] = (round == 0 ? "warm-up" : "round " + round + "/" + rounds) + ", " + variant;
-                        double[] got = w.run(variant);
-                        if (round > 0) {
-                            samples.get(variant).add(got[0]);
-                            reward.put(variant, got[1]);
-                            TrainingBenchSupport.progress(String.format(Locale.ROOT, "round %d/%d %-10s %8.1f ms",
-                                    round, rounds, variant, got[0]));
-                        }
-                    }
-                }
-                Map<String, Object> result = new LinkedHashMap<>(samples);
-                reward.forEach((variant, value) -> result.put("final_mean_reward_" + variant, value));
-                result.put("merged_steps", w.service.mergedSteps());
-                result.put("max_policies_per_step", w.service.maxPoliciesPerStep());
-                result.put("merged_generations", w.service.mergedGenerations());
-                TrainingBenchSupport.emit(result);
-            } finally {
-                ticker.shutdownNow();
-            }
-        }
-    }
-
     /** Peak memory of one variant in a fresh JVM: args = baseDir steps maxTokens rows tokens variant. */
     public static final class Memory {
-        public static void main(String[] args) {
+        public static void main(String[] args) throws Exception {
             String variant = args[5];
             try (Workload w = new Workload(args)) {
-                w.run(variant); // warm-up
-                w.run(variant);
+                boolean together = variant.equals(CONCURRENT);
+                w.run(Sample.standalone(), together); // warm-up
+                w.run(Sample.standalone(), together);
                 TrainingBenchSupport.progress(variant + ": peak RSS "
                         + TrainingBenchSupport.peakRssBytes() / (1 << 20) + " MB");
                 TrainingBenchSupport.emit(Map.of("variant", variant, "peak_rss_bytes",

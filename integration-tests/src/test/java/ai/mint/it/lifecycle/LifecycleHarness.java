@@ -4,6 +4,7 @@ import ai.mint.catalog.CatalogApp;
 import ai.mint.catalog.CatalogConfig;
 import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.MintClient;
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.TestModels;
 import ai.mint.engine.safetensors.DType;
@@ -15,6 +16,8 @@ import ai.mint.events.TrainingSpec;
 import ai.mint.orchestration.OrchestratorApp;
 import ai.mint.orchestration.OrchestratorConfig;
 import ai.mint.platform.EmbeddedPlatform;
+import ai.mint.scheduling.SchedulerApp;
+import ai.mint.scheduling.SchedulerConfig;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
 import java.io.IOException;
@@ -29,7 +32,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The lifecycle's moving parts for one test class on the shared embedded platform: a micro base model, the catalog
- * app, the orchestrator, a worker and a client, each with ids of their own so that classes do not share state.
+ * app, the orchestrator, the scheduler (inference goes through its packs), a worker and a client, each with ids of
+ * their own so that classes do not share state.
  */
 final class LifecycleHarness implements AutoCloseable {
 
@@ -42,6 +46,7 @@ final class LifecycleHarness implements AutoCloseable {
     final String runId = UUID.randomUUID().toString().substring(0, 8);
     final RunningCatalog catalog;
     final KafkaStreams orchestrator;
+    final KafkaStreams scheduler;
     final MintClient client;
     Worker worker;
 
@@ -62,14 +67,20 @@ final class LifecycleHarness implements AutoCloseable {
                 OrchestratorConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
                 OrchestratorConfig.APPLICATION_ID, "it-orchestrator-" + runId,
                 OrchestratorConfig.STATE_DIR, dir.resolve("orchestrator-state").toString())));
+        this.scheduler = SchedulerApp.start(new SchedulerConfig(Map.of(
+                SchedulerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                SchedulerConfig.APPLICATION_ID, "it-scheduler-" + runId,
+                SchedulerConfig.STATE_DIR, dir.resolve("scheduler-state").toString())));
         this.worker = startWorker("worker-a");
-        this.client = new MintClient(platform.bootstrapServers(), platform.schemaRegistryUrl(), Duration.ofSeconds(60));
+        this.client = new MintClient(platform.connection().withCatalog(catalog.queryUrl()), Duration.ofSeconds(60));
     }
 
     Worker startWorker(String name) {
         return Worker.start(new WorkerConfig(Map.of(
                 WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                PlatformConnection.CATALOG_URL, catalog.queryUrl(),
                 WorkerConfig.WORKER_ID, name + "-" + runId,
                 WorkerConfig.GROUP_ID, "it-workers-" + runId,
                 WorkerConfig.BASE_DIR, baseDir.toString(),
@@ -98,6 +109,7 @@ final class LifecycleHarness implements AutoCloseable {
         if (worker != null) {
             worker.close();
         }
+        SchedulerApp.stop(scheduler, Duration.ofSeconds(30));
         OrchestratorApp.stop(orchestrator);
         catalog.close();
         try (var paths = Files.walk(dir)) {

@@ -17,13 +17,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a whole topic as it is now (beginning to end) and keeps the events that match, for assertions. */
-final class TopicReader {
+public final class TopicReader {
 
     private TopicReader() {
     }
 
-    static <T extends SpecificRecord> List<T> readAll(String bootstrap, String registryUrl, String topic, Class<T> type,
-                                                      Predicate<T> keep) {
+    public static <T extends SpecificRecord> List<T> readAll(String bootstrap, String registryUrl, String topic,
+                                                             Class<T> type, Predicate<T> keep) {
         AvroEventDeserializer<T> decoder = new AvroEventDeserializer<>(SchemaRegistryClients.fromUrl(registryUrl), type);
         try (KafkaConsumer<String, byte[]> consumer = KafkaClients.of(PlatformConnection.of(bootstrap, registryUrl))
                 .consumer("it-reader", new StringDeserializer(), new ByteArrayDeserializer())) {

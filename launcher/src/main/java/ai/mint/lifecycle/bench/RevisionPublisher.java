@@ -10,7 +10,14 @@ import ai.mint.events.PromotionGate;
 import ai.mint.events.UpdateResult;
 import ai.mint.serde.AvroEventSerializer;
 import ai.mint.topics.Topics;
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.lora.PeftAdapterIo;
+import ai.mint.engine.model.ModelConfig;
+import ai.mint.engine.model.Projection;
+import ai.mint.worker.store.AdapterStore;
 import ai.mint.worker.store.StoredArtifact;
+import java.nio.file.Path;
+import java.util.EnumSet;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,22 +30,28 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes a stored adapter as a trained, exported and evaluated revision (the events the update, export and eval
- * workers would publish), so that a benchmark can hand revisions to serving without training them.
+ * workers would publish), so that a benchmark or a test can hand revisions to serving without training them.
  */
-final class RevisionPublisher implements AutoCloseable {
+public final class RevisionPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, SpecificRecord> producer;
     private final String baseModel;
 
-    RevisionPublisher(PlatformConnection platform, String baseModel) {
+    public RevisionPublisher(PlatformConnection platform, String baseModel) {
         this.baseModel = baseModel;
         this.producer = KafkaClients.of(platform).producer("bench-revisions", new StringSerializer(),
                 new AvroEventSerializer<>(platform.registry()), Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
     }
 
     /** A policy without training whose every evaluated revision is promoted at once. */
-    static PolicySpec spec(String policy, String baseModel) {
+    public static PolicySpec spec(String policy, String baseModel) {
+        return spec(policy, baseModel, Map.of());
+    }
+
+    /** {@link #spec(String, String)} with spec labels (e.g. {@code tenant}). */
+    public static PolicySpec spec(String policy, String baseModel, Map<String, String> labels) {
         return PolicySpec.newBuilder().setEventId("set-by-client").setPolicyId(policy).setTime(Instant.now())
+                .setLabels(labels)
                 .setBaseModel(baseModel)
                 .setLora(LoraSpec.newBuilder().setRank(8).setAlpha(16).setTargetModules(List.of("q_proj", "v_proj")).build())
                 .setRewardSpec("{\"type\":\"contains\",\"text\":\"7\"}")
@@ -46,8 +59,23 @@ final class RevisionPublisher implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Stores a new random rank-8 adapter (q and v projections, seed {@code n}) as revision {@code rev-N} of
+     * {@code policy} and publishes its update, export and eval results.
+     *
+     * @param store where workers load adapters from
+     * @param work  a directory for the exported files
+     */
+    public void publishRandom(AdapterStore store, ModelConfig config, Path work, String policy, int n)
+            throws Exception {
+        LoraWeights weights = LoraWeights.random(config, EnumSet.of(Projection.Q, Projection.V), 8, 16f, n, true);
+        Path dir = work.resolve("export-" + policy + "-" + n);
+        PeftAdapterIo.write(dir, weights, config);
+        publish(policy, n, store.put(policy, "sampler", "rev-" + n, dir));
+    }
+
     /** Revision {@code rev-N} (parent {@code rev-(N-1)}), its adapter already in the store. */
-    void publish(String policy, int n, StoredArtifact adapter) throws Exception {
+    public void publish(String policy, int n, StoredArtifact adapter) throws Exception {
         String revision = "rev-" + n;
         String parent = n == 1 ? baseModel : "rev-" + (n - 1);
         send(policy, Topics.UPDATE_RESULTS.name(), UpdateResult.newBuilder().setEventId(id()).setPolicyId(policy)

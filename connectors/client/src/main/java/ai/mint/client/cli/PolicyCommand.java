@@ -63,6 +63,8 @@ public final class PolicyCommand implements MintSubcommand {
         @Option(names = "--gate-min-improvement", defaultValue = "0") double gateMinImprovement;
         @Option(names = "--guard-max-drop", description = "Roll back when the live reward drops by more than this.") Double guardMaxDrop;
         @Option(names = "--guard-window", defaultValue = "8") int guardWindow;
+        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A spec label, repeatable; "
+                + "tenant=NAME makes the policy that tenant's at the gateway.") Map<String, String> labels;
 
         @Override
         public Integer call() throws Exception {
@@ -77,7 +79,8 @@ public final class PolicyCommand implements MintSubcommand {
         PolicySpec spec() {
             PolicySpec.Builder b = PolicySpec.newBuilder().setEventId("set-by-client").setPolicyId(policyId)
                     .setTime(Instant.now()).setBaseModel(base).setRewardSpec(reward)
-                    .setLora(LoraSpec.newBuilder().setRank(rank).setAlpha(alpha).setTargetModules(targets).build());
+                    .setLora(LoraSpec.newBuilder().setRank(rank).setAlpha(alpha).setTargetModules(targets).build())
+                    .setLabels(labels == null ? Map.of() : labels);
             if (steps > 0) {
                 if (prompts == null || prompts.isEmpty()) {
                     throw new MintClientException("--steps needs --prompts 'first prompt|second prompt'");

@@ -35,9 +35,18 @@ class PolicyCommandTest {
         PolicySpec spec = specOf("p2", "--reward", "{\"type\":\"valid_json\"}");
 
         assertThat(spec.getTraining()).isNull();
+        assertThat(spec.getLabels()).isEmpty();
         assertThat(spec.getEval()).isNull();
         assertThat(spec.getGate()).isNull();
         assertThat(spec.getRegressionGuard()).isNull();
+    }
+
+    @Test
+    void shouldPutRepeatedLabelsIntoTheSpec() {
+        PolicySpec spec = specOf("p4", "--reward", "{}", "--label", "tenant=acme", "--label", "team=search");
+
+        assertThat(spec.getLabels()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("tenant", "acme", "team",
+                "search"));
     }
 
     @Test

@@ -1,0 +1,91 @@
+package ai.mint.worker;
+
+import ai.mint.common.kafka.KafkaClients;
+import ai.mint.topics.TopicSpec;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's intake of adapter-packed work: it reads the worker's own work topic (created here at start, read from
+ * its end: what an earlier run of this worker id was sent is the scheduler's to send again) and gives each item to the
+ * {@link WorkItemRouter}. No consumer group: the topic is this worker's alone, so joining or leaving never waits
+ * for a rebalance.
+ */
+public final class PackIntake implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PackIntake.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final TopicPartition partition;
+    private final WorkItemRouter router;
+    private final String workerId;
+    private final Duration pollTimeout;
+    private final Duration retryBackoff;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** Creates the topic if needed and fixes the start position at its current end; {@link #start} reads. */
+    public PackIntake(KafkaClients clients, TopicSpec topic, String workerId, WorkItemRouter router,
+                      Duration pollTimeout, Duration retryBackoff) {
+        WorkTopic.ensure(clients, topic, workerId + "-work-admin");
+        this.consumer = clients.consumer(workerId + "-work", new StringDeserializer(), new ByteArrayDeserializer());
+        this.partition = new TopicPartition(topic.name(), 0);
+        consumer.assign(List.of(partition));
+        consumer.seekToEnd(List.of(partition));
+        consumer.position(partition); // resolved now: everything sent to this run comes after it
+        this.router = router;
+        this.workerId = workerId;
+        this.pollTimeout = pollTimeout;
+        this.retryBackoff = retryBackoff;
+        this.thread = new Thread(this::run, workerId + "-intake");
+        this.thread.setDaemon(true);
+    }
+
+    public PackIntake start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
+                    if (!router.take(record)) {
+                        // the registry is down: read this item (and what follows) again after a pause
+                        consumer.seek(partition, record.offset());
+                        Thread.sleep(retryBackoff.toMillis());
+                        break;
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("{}: intake stopped: {}", workerId, e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** Stops taking items; what was taken stays with the runner. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

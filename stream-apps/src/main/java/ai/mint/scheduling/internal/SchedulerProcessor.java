@@ -1,0 +1,219 @@
+package ai.mint.scheduling.internal;
+
+import ai.mint.common.decode.DecodeConfig;
+import ai.mint.common.decode.DecodeResult;
+import ai.mint.common.decode.EventDecoder;
+import ai.mint.common.decode.TopicDecoders;
+import ai.mint.events.CatalogEntry;
+import ai.mint.events.InferenceRequest;
+import ai.mint.events.PackDone;
+import ai.mint.events.WorkerStatus;
+import ai.mint.registry.SchemaRegistryClient;
+import ai.mint.scheduling.SchedulerTopics;
+import ai.mint.scheduling.plan.Budgets;
+import ai.mint.scheduling.plan.Decision;
+import ai.mint.scheduling.plan.PackPlanner;
+import ai.mint.scheduling.plan.PendingRequest;
+import ai.mint.serde.AvroEventDeserializer;
+import ai.mint.streams.StreamDeadLetters;
+import ai.mint.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduler's task processor. Inputs (all keyed by policy id, co-partitioned, so one task owns a policy's
+ * requests, catalog entry and answers): inference requests are resolved to their adapter revision and wait in the
+ * task's book; catalog entries update the routes; pack-done reports mark requests answered. Every pack window (wall
+ * clock) the {@link PackPlanner} decides over the book and the global heartbeat store, and this processor carries the
+ * decision out: loads and packs to the workers' own topics, error answers to reply topics, and the book updated in
+ * the same exactly-once transaction. A record that does not decode goes to the dead-letter topic; a registry outage
+ * fails the task, which resumes from its last commit.
+ */
+public final class SchedulerProcessor implements Processor<String, byte[], String, SpecificRecord> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerProcessor.class);
+    /** Forgetting answered ids is housekeeping: once a second is plenty. */
+    private static final long FORGET_EVERY_MS = 1000;
+
+    private final String appName;
+    private final SchemaRegistryClient registry;
+    private final SchedulerTopics topics;
+    private final Budgets budgets;
+    private final Duration window;
+    private final Duration doneRetention;
+    private ProcessorContext<String, SpecificRecord> context;
+    private TopicDecoders decoders;
+    private EventDecoder<InferenceRequest> requestDecoder;
+    private KeyValueStore<String, Route> routes;
+    private SchedulerBook book;
+    private WorkerDirectory workers;
+    private long forgotAtMs;
+
+    public SchedulerProcessor(String appName, SchemaRegistryClient registry, SchedulerTopics topics, Budgets budgets,
+                              Duration window, Duration doneRetention) {
+        this.appName = appName;
+        this.registry = registry;
+        this.topics = topics;
+        this.budgets = budgets;
+        this.window = window;
+        this.doneRetention = doneRetention;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        var retry = DecodeConfig.retryPolicy(context.appConfigs());
+        Map<String, Class<? extends SpecificRecord>> inputs = new LinkedHashMap<>();
+        inputs.put(topics.requests(), InferenceRequest.class);
+        inputs.put(topics.catalog(), CatalogEntry.class);
+        inputs.put(topics.workDone(), PackDone.class);
+        this.decoders = new TopicDecoders(registry, inputs, retry);
+        this.requestDecoder = EventDecoder.of(registry, InferenceRequest.class, retry);
+        this.routes = context.getStateStore(SchedulerStores.ROUTES);
+        this.book = new SchedulerBook(context.getStateStore(SchedulerStores.REQUESTS),
+                context.getStateStore(SchedulerStores.DONE_INDEX));
+        this.workers = new WorkerDirectory(context.getStateStore(SchedulerStores.WORKERS),
+                new EventDecoder<>(new AvroEventDeserializer<>(registry, WorkerStatus.class), "worker_id", retry),
+                topics.workerStatus());
+        context.schedule(window, PunctuationType.WALL_CLOCK_TIME, this::tick);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
+        if (record.value() == null && topic.equals(topics.catalog())) {
+            routes.delete(record.key()); // a tombstone on the compacted catalog: the policy is gone
+            return;
+        }
+        DecodeResult<SpecificRecord> decoded = decoders.decode(topic, record.key(), record.headers(), record.value());
+        if (!decoded.ok()) {
+            deadLetter(record, decoded.errorClass(), decoded.reason());
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        SpecificRecord event = decoded.event();
+        if (event instanceof InferenceRequest q) {
+            accept(record, q, now);
+        } else if (event instanceof CatalogEntry e) {
+            routes.put(record.key(), Route.of(e));
+        } else if (event instanceof PackDone d) {
+            d.getRequestIds().forEach(id -> book.done(id, now));
+        }
+    }
+
+    private void accept(Record<String, byte[]> record, InferenceRequest q, long now) {
+        if (q.getRequestId() == null || q.getRequestId().isBlank()) {
+            deadLetter(record, "InvalidRequest", "inference request " + q.getEventId() + " has an empty request_id;"
+                    + " its answer could not be matched to it");
+            return;
+        }
+        if (book.knows(q.getRequestId())) {
+            LOG.debug("request {} seen already; not placed again", q.getRequestId());
+            return;
+        }
+        Route route = routes.get(q.getPolicyId());
+        String revision = q.getRevision() != null ? q.getRevision() : route == null ? null : route.servingRevision();
+        Route.Adapter adapter = route == null ? null : route.adapter(revision);
+        // waiting counts from when the request was published: one read late (a scheduler that was down, or a new one
+        // reading the topic's history) waits no longer, and one older than the maximum wait is answered at once
+        long arrived = Math.min(now, record.timestamp());
+        book.arrived(TrackedRequest.arrived(q.getRequestId(), q.getPolicyId(), revision,
+                route == null ? null : route.baseModel(), adapter == null ? 0 : adapter.bytes(), arrived,
+                record.value()));
+    }
+
+    private void tick(long now) {
+        if (now - forgotAtMs >= FORGET_EVERY_MS) {
+            book.forgetDoneBefore(now - doneRetention.toMillis());
+            forgotAtMs = now;
+        }
+        if (book.idle()) {
+            return;
+        }
+        Decision decision = PackPlanner.decide(now, workers.workers(now), book.inFlight(), book.pending(), budgets);
+        for (Decision.Reassignment r : decision.reassigned()) {
+            LOG.info("taking back pack {} ({} requests of {}) from {}: {}", r.pack().packId(), r.pack().requests().size(),
+                    r.pack().adapter(), r.pack().workerId(), r.reason());
+            book.takeBack(r.pack());
+        }
+        List<Decision.Work> work = decision.work();
+        for (int i = 0; i < work.size(); i++) {
+            if (work.get(i) instanceof Decision.Pack pack) {
+                Decision.Load load = i > 0 && work.get(i - 1) instanceof Decision.Load l ? l : null;
+                send(pack, load, now);
+            }
+        }
+        for (Decision.Expired e : decision.expired()) {
+            TrackedRequest t = book.get(e.request().requestId());
+            if (t != null && t.request() != null) {
+                InferenceRequest q = decodeStored(t);
+                Record<String, SpecificRecord> answer = new Record<>(q.getPolicyId(),
+                        (SpecificRecord) WorkItems.error(q, e.reason(), appName, now), now, replyHeaders(q));
+                context.forward(answer, SchedulerNodes.SINK_REPLIES);
+                LOG.warn("request {} answered with an error: {}", q.getRequestId(), e.reason());
+            }
+            book.done(e.request().requestId(), now);
+        }
+    }
+
+    private void send(Decision.Pack pack, Decision.Load load, long now) {
+        int attempt = pack.requests().stream().mapToInt(PendingRequest::sends).max().orElse(0) + 1;
+        String packId = WorkItems.packId(pack, attempt);
+        Route route = routes.get(pack.adapter().policyId());
+        Route.Adapter adapter = route == null ? null : route.adapter(pack.adapter().revision());
+        if (load != null) {
+            context.forward(new Record<>(pack.adapter().policyId(),
+                    (SpecificRecord) WorkItems.load(load, packId, adapter, appName, now), now), SchedulerNodes.SINK_WORK);
+        }
+        List<InferenceRequest> requests = new ArrayList<>(pack.requests().size());
+        for (TrackedRequest t : book.sent(pack, packId, now)) {
+            requests.add(decodeStored(t));
+        }
+        context.forward(new Record<>(pack.adapter().policyId(),
+                (SpecificRecord) WorkItems.pack(pack, packId, adapter, requests, attempt, appName, now), now),
+                SchedulerNodes.SINK_WORK);
+    }
+
+    /** The stored request record; it decoded when it arrived, so only a registry outage can stop it (retriable). */
+    private InferenceRequest decodeStored(TrackedRequest t) {
+        DecodeResult<InferenceRequest> read = requestDecoder.decode(topics.requests(), t.policyId(), t.request());
+        if (!read.ok()) {
+            throw new IllegalStateException("stored request " + t.requestId() + " no longer decodes: " + read.reason());
+        }
+        return read.event();
+    }
+
+    private RecordHeaders replyHeaders(InferenceRequest q) {
+        String topic = q.getReplyTopic() != null && !q.getReplyTopic().isBlank() ? q.getReplyTopic()
+                : topics.responses();
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(SchedulerNodes.REPLY_TOPIC_HEADER, topic.getBytes(StandardCharsets.UTF_8));
+        return headers;
+    }
+
+    private void deadLetter(Record<String, byte[]> record, String errorClass, String reason) {
+        var letter = StreamDeadLetters.of(context, record.key(), record.value(), record.timestamp(), errorClass,
+                reason, appName);
+        context.forward(new Record<>(letter.getPolicyId(), (SpecificRecord) letter, record.timestamp()),
+                SchedulerNodes.SINK_DEAD_LETTER);
+    }
+
+    /** The work topic of a work item's worker (the sink's topic name extractor). */
+    public static String workTopicOf(SpecificRecord item) {
+        return Topics.workTopic(((ai.mint.events.WorkItem) item).getWorkerId()).name();
+    }
+}

@@ -1,0 +1,212 @@
+package ai.mint.scheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.mint.events.InferenceRequest;
+import ai.mint.events.WorkItem;
+import ai.mint.events.WorkKind;
+import ai.mint.topics.Topics;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchedulerTopologyTest {
+
+    @TempDir
+    Path dir;
+
+    private SchedulerDriver scheduler;
+
+    private SchedulerDriver scheduler(boolean prefetch) {
+        scheduler = new SchedulerDriver(dir, prefetch);
+        return scheduler;
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (scheduler != null) {
+            scheduler.close();
+        }
+    }
+
+    @Test
+    void shouldPackAWarmAdaptersRequestsForTheWorkerThatHoldsIt() {
+        SchedulerDriver s = scheduler(true);
+        s.catalog("p", "r2", "r1", "r2");
+        s.heartbeat("w1", "run-1", 16);
+        s.heartbeat("w2", "run-2", 16, "p@r2");
+        List<String> ids = List.of(s.request("p"), s.request("p"), s.request("p"));
+
+        s.advance(SchedulerDriver.WINDOW_MS);
+
+        assertThat(s.work("w1")).isEmpty();
+        assertThat(s.work("w2")).singleElement().satisfies(pack -> {
+            assertThat(pack.getKind()).isEqualTo(WorkKind.PACK);
+            assertThat(pack.getWorkerInstance()).isEqualTo("run-2");
+            assertThat(pack.getRevision()).isEqualTo("r2");
+            assertThat(pack.getAdapterUri()).isEqualTo("file:///store/p/r2");
+            assertThat(pack.getRequests()).extracting(InferenceRequest::getRequestId).containsExactlyElementsOf(ids);
+            assertThat(pack.getRequests()).extracting(InferenceRequest::getRevision).containsOnly("r2");
+        });
+    }
+
+    @Test
+    void shouldSendALoadAheadOfTheFirstPackOfAColdAdapter() {
+        SchedulerDriver s = scheduler(true);
+        s.catalog("p", "r1", "r1");
+        s.heartbeat("w1", "run-1", 16);
+        s.request("p");
+
+        s.advance(SchedulerDriver.WINDOW_MS);
+
+        List<WorkItem> items = s.work("w1");
+        assertThat(items).extracting(WorkItem::getKind).containsExactly(WorkKind.LOAD, WorkKind.PACK);
+        assertThat(items.get(0).getPackId()).isEqualTo(items.get(1).getPackId());
+        assertThat(items.get(0).getSha256()).isEqualTo("sha-r1");
+        assertThat(items.get(0).getRequests()).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveTheLoadToTheWorkerWithoutPrefetch() {
+        SchedulerDriver s = scheduler(false);
+        s.catalog("p", "r1", "r1");
+        s.heartbeat("w1", "run-1", 16);
+        s.request("p");
+
+        s.advance(SchedulerDriver.WINDOW_MS);
+
+        assertThat(s.work("w1")).extracting(WorkItem::getKind).containsExactly(WorkKind.PACK);
+    }
+
+    @Test
+    void shouldMoveTheUnansweredRequestsOfASilentWorkerAndNeverResendAnsweredOnes() {
+        SchedulerDriver s = scheduler(true);
+        s.catalog("p", "r1", "r1");
+        s.heartbeat("w1", "run-1", 16, "p@r1");
+        s.heartbeat("w2", "run-2", 16);
+        String answered = s.request("p");
+        String lost = s.request("p");
+        s.advance(SchedulerDriver.WINDOW_MS);
+        WorkItem pack = s.work("w1").get(0);
+        s.done(pack, List.of(answered));
+
+        // w1 goes silent; w2 keeps beating
+        for (int t = 0; t < SchedulerDriver.HEARTBEAT_TIMEOUT_MS + 1_000; t += 500) {
+            s.advance(500);
+            s.heartbeat("w2", "run-2", 16);
+        }
+
+        List<WorkItem> moved = s.work("w2");
+        assertThat(moved).extracting(WorkItem::getKind).containsExactly(WorkKind.LOAD, WorkKind.PACK);
+        assertThat(moved.get(1).getRequests()).extracting(InferenceRequest::getRequestId).containsExactly(lost);
+        assertThat(moved.get(1).getAttempt()).isEqualTo(2);
+        assertThat(moved.get(1).getPackId()).isNotEqualTo(pack.getPackId());
+        assertThat(s.work("w1")).isEmpty();
+    }
+
+    @Test
+    void shouldMoveTheUnansweredPacksOfARestartedWorkerToItsNewRun() {
+        SchedulerDriver s = scheduler(true);
+        s.catalog("p", "r1", "r1");
+        s.heartbeat("w1", "run-1", 16, "p@r1");
+        String id = s.request("p");
+        s.advance(SchedulerDriver.WINDOW_MS);
+        assertThat(s.work("w1")).singleElement().extracting(WorkItem::getWorkerInstance).isEqualTo("run-1");
+
+        s.heartbeat("w1", "run-2", 16);
+        s.advance(200); // the heartbeat store is re-read every 100 ms
+
+        assertThat(s.work("w1")).last().satisfies(p -> {
+            assertThat(p.getWorkerInstance()).isEqualTo("run-2");
+            assertThat(p.getRequests()).extracting(InferenceRequest::getRequestId).containsExactly(id);
+        });
+    }
+
+    @Test
+    void shouldPlaceARequestIdOnceWhateverHowOftenItArrives() {
+        SchedulerDriver s = scheduler(true);
+        s.catalog("p", "r1", "r1");
+        s.heartbeat("w1", "run-1", 16, "p@r1");
+        s.request("p", "same", null);
+        s.request("p", "same", null);
+        s.advance(SchedulerDriver.WINDOW_MS);
+        WorkItem pack = s.work("w1").get(0);
+        assertThat(pack.getRequests()).extracting(InferenceRequest::getRequestId).containsExactly("same");
+
+        s.done(pack, List.of("same"));
+        s.request("p", "same", null); // a client re-publishing an answered request
+        s.advance(SchedulerDriver.WINDOW_MS);
+
+        assertThat(s.work("w1")).isEmpty();
+    }
+
+    @Test
+    void shouldHoldBackRequestsBeyondAWorkersQueueAndSendThemWhenItAnswers() {
+        SchedulerDriver s = scheduler(true);
+        s.catalog("p", "r1", "r1");
+        s.heartbeat("w1", "run-1", 2, "p@r1");
+        for (int i = 0; i < 5; i++) {
+            s.request("p");
+        }
+        s.advance(SchedulerDriver.WINDOW_MS);
+        WorkItem first = s.work("w1").get(0);
+        assertThat(first.getRequests()).hasSize(2);
+
+        s.done(first, first.getRequests().stream().map(InferenceRequest::getRequestId).toList());
+        s.advance(SchedulerDriver.WINDOW_MS);
+
+        assertThat(s.work("w1")).singleElement().satisfies(p -> assertThat(p.getRequests()).hasSize(2));
+    }
+
+    @Test
+    void shouldAnswerARequestNoWorkerTookWithAnErrorOnItsReplyTopic() {
+        SchedulerDriver s = scheduler(true);
+        s.catalog("p", "r1", "r1");
+        String id = s.request("p", "lonely", "replies.client-7");
+
+        s.advance(SchedulerDriver.MAX_WAIT_MS + 1_000);
+
+        assertThat(s.responses("replies.client-7")).singleElement().satisfies(r -> {
+            assertThat(r.getRequestId()).isEqualTo(id);
+            assertThat(r.getFinishReason()).isEqualTo("error");
+            assertThat(r.getError()).contains("no inference worker");
+        });
+        assertThat(s.responses(Topics.INFERENCE_RESPONSES.name())).isEmpty();
+    }
+
+    @Test
+    void shouldSendARequestOfAnUnknownPolicyToAWorkerToResolve() {
+        SchedulerDriver s = scheduler(true);
+        s.heartbeat("w1", "run-1", 16);
+        s.request("newcomer");
+
+        s.advance(SchedulerDriver.WINDOW_MS);
+
+        assertThat(s.work("w1")).singleElement().satisfies(p -> {
+            assertThat(p.getKind()).isEqualTo(WorkKind.PACK);
+            assertThat(p.getRevision()).isNull();
+            assertThat(p.getRequests().get(0).getRevision()).isNull();
+        });
+    }
+
+    @Test
+    void shouldDeadLetterWhatDoesNotDecodeAndRequestsWithoutAnIdAndGoOn() {
+        SchedulerDriver s = scheduler(true);
+        s.heartbeat("w1", "run-1", 16);
+        byte[] garbage = new byte[12];
+        garbage[0] = 7;
+        s.pipeRaw(Topics.INFERENCE_REQUESTS.name(), "p", garbage);
+        s.request("p", "", null);
+        String good = s.request("p");
+
+        s.advance(SchedulerDriver.WINDOW_MS);
+
+        assertThat(s.deadLetters()).extracting(d -> d.getReason()).satisfiesExactly(
+                r -> assertThat(r).contains("magic byte"),
+                r -> assertThat(r).contains("empty request_id"));
+        assertThat(s.work("w1")).singleElement().satisfies(p -> assertThat(p.getRequests())
+                .extracting(InferenceRequest::getRequestId).containsExactly(good));
+    }
+}
