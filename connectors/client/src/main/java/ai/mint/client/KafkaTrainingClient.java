@@ -117,13 +117,21 @@ public final class KafkaTrainingClient implements TrainingClient {
         });
     }
 
-    /** Sends the accumulated forward_backward calls again, in order, with their correlation ids (their gradient ids). */
+    /**
+     * Sends the accumulated forward_backward calls again, in order, each with a fresh correlation id (the reply channel
+     * drops a second answer to an id it answered already); the step that follows names the new ids.
+     */
     private CompletableFuture<Void> resendAccumulated() {
+        List<TrainingRequest> old = List.copyOf(accumulated);
+        accumulated.clear();
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-        for (TrainingRequest old : List.copyOf(accumulated)) {
-            chain = chain.thenCompose(v -> service.send(TrainingRequest.newBuilder(old)
-                    .setEventId(KafkaServiceClient.newId()).setStateVersion(stateVersion).build(),
-                    "forward_backward of " + policyId + " (sent again)")).thenApply(r -> null);
+        for (TrainingRequest call : old) {
+            chain = chain.thenCompose(v -> {
+                TrainingRequest again = TrainingRequest.newBuilder(call).setEventId(KafkaServiceClient.newId())
+                        .setCorrelationId(KafkaServiceClient.newId()).setStateVersion(stateVersion).build();
+                return service.send(again, "forward_backward of " + policyId + " (sent again)")
+                        .thenAccept(r -> accumulated.add(again));
+            });
         }
         return chain;
     }
