@@ -44,7 +44,7 @@ public final class InferenceHandler {
 
     /** Resolves one request: its policy, the revision to use now, the adapter loaded and verified. */
     public Resolved resolve(InferenceRequest q) {
-        CatalogEntry entry = ctx.policy(q.getPolicyId());
+        CatalogEntry entry = ctx.policy(q.getPolicyId(), q.getMinEntryVersion());
         String revision = q.getRevision() != null ? q.getRevision() : entry.getServingRevision();
         if (revision == null) {
             throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "policy '" + q.getPolicyId()

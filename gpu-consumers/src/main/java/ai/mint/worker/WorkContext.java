@@ -9,6 +9,7 @@ import ai.mint.training.reward.RewardSpecException;
 import ai.mint.training.reward.RewardSpecs;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,6 +38,7 @@ public final class WorkContext implements AutoCloseable {
     private final Limits limits;
     private final RewardScorer scorer;
     private final Map<String, RewardFunction> rewards = new ConcurrentHashMap<>();
+    private final UnknownPolicies unknownPolicies = new UnknownPolicies(Duration.ofSeconds(1));
 
     public WorkContext(String workerId, ModelRuntime runtime, PolicyCatalog catalog, Duration catalogWait) {
         this(workerId, runtime, catalog, catalogWait, Limits.DEFAULT);
@@ -74,12 +76,32 @@ public final class WorkContext implements AutoCloseable {
 
     /** The policy's catalog entry, refusing unknown policies and policies over another base model. */
     public CatalogEntry policy(String policyId) {
+        return policy(policyId, null);
+    }
+
+    /**
+     * {@link #policy(String)} at {@code minVersion} or newer when the request names one (the entry version its sender
+     * saw): a worker whose copy is older asks again rather than answer from a pointer its caller has seen move.
+     */
+    public CatalogEntry policy(String policyId, Long minVersion) {
         // once the catalog is caught up (a lookup always is), an absent policy is only a moment late or truly unknown
         Duration caughtUpWait = limits.caughtUpWait();
         Duration wait = catalog.caughtUp() && catalogWait.compareTo(caughtUpWait) > 0 ? caughtUpWait : catalogWait;
-        CatalogEntry entry = catalog.awaitEntry(policyId, wait).orElseThrow(() -> new RejectedWorkException(
-                RejectedWorkException.NOT_FOUND, "unknown policy '" + policyId + "': not in the catalog after "
-                + wait.toMillis() + " ms", null));
+        // a policy found missing a moment ago is asked about once more, without waiting: a pack of requests for an
+        // unknown policy would otherwise hold the worker for the wait once per request
+        boolean missingJustNow = unknownPolicies.recentlyMissing(policyId);
+        Duration thisWait = missingJustNow ? Duration.ZERO : wait;
+        long atLeast = minVersion == null ? Long.MIN_VALUE : minVersion;
+        Optional<CatalogEntry> found = catalog.awaitEntry(policyId, atLeast, thisWait);
+        if (found.isEmpty()) {
+            if (!missingJustNow) {
+                unknownPolicies.missing(policyId);
+            }
+            throw new RejectedWorkException(RejectedWorkException.NOT_FOUND, "unknown policy '" + policyId
+                    + "': not in the catalog after " + wait.toMillis() + " ms", null);
+        }
+        unknownPolicies.found(policyId);
+        CatalogEntry entry = found.get();
         String base = entry.getSpec().getBaseModel();
         if (!base.equals(runtime.baseModel())) {
             throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "policy '" + policyId

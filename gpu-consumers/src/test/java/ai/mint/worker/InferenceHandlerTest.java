@@ -83,12 +83,16 @@ class InferenceHandlerTest {
     }
 
     private void serving(String revision) {
+        serving(revision, 0);
+    }
+
+    private void serving(String revision, long version) {
         PolicySpec spec = PolicySpec.newBuilder().setEventId("s").setPolicyId("p").setTime(Instant.EPOCH)
                 .setBaseModel(BASE).setLora(LoraSpec.newBuilder().setRank(4).setAlpha(64).setTargetModules(List.of()).build())
                 .setRewardSpec("{\"type\":\"contains\",\"text\":\"a\"}").build();
         catalog.accept(CatalogEntry.newBuilder().setEventId("e-" + revision).setPolicyId("p").setTime(Instant.EPOCH)
                 .setSpec(spec).setRevisions(new ArrayList<>(revisions)).setServingRevision(revision)
-                .setHistory(new ArrayList<>()).setUpdatedAt(Instant.EPOCH).build());
+                .setHistory(new ArrayList<>()).setUpdatedAt(Instant.EPOCH).setVersion(version).build());
     }
 
     private static InferenceRequest request(String id, String pinned) {
@@ -111,8 +115,8 @@ class InferenceHandlerTest {
         // the revisions store as the catalog's query API answers it, behind the worker's catalog face
         PolicyCatalog byKey = new PolicyCatalog() {
             @Override
-            public java.util.Optional<CatalogEntry> awaitEntry(String policyId, Duration wait) {
-                return catalog.awaitEntry(policyId, wait);
+            public java.util.Optional<CatalogEntry> awaitEntry(String policyId, long minVersion, Duration wait) {
+                return catalog.awaitEntry(policyId, minVersion, wait);
             }
 
             @Override
@@ -139,6 +143,71 @@ class InferenceHandlerTest {
         assertThat(answer.getError()).isNull();
         assertThatThrownBy(() -> handler.resolve(request("gone", "rev-r")))
                 .isInstanceOf(RejectedWorkException.class).hasMessageContaining("retired");
+    }
+
+    @Test
+    void shouldAnswerFromTheEntryVersionTheSenderSawEvenWhenTheWorkersCopyIsBehind() throws Exception {
+        serving("rev-a", 1);
+        WorkContext patient = new WorkContext("w", runtime, catalog, Duration.ofSeconds(5));
+        InferenceHandler handler = new InferenceHandler(patient);
+        // the sender saw version 2 (the pointer moved to rev-b); this worker's copy reaches it a moment later
+        Thread lateChange = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            serving("rev-b", 2);
+        });
+        lateChange.start();
+        InferenceRequest seenMove = InferenceRequest.newBuilder(request("ryw", null)).setMinEntryVersion(2L).build();
+
+        InferenceHandler.Resolved resolved = handler.resolve(seenMove);
+        lateChange.join();
+
+        assertThat(resolved.revision()).isEqualTo("rev-b");
+        // without a version the worker answers from what it holds at once
+        serving("rev-a", 3);
+        assertThat(handler.resolve(request("plain", null)).revision()).isEqualTo("rev-a");
+        patient.close();
+    }
+
+    @Test
+    void shouldWaitForAnUnknownPolicyOnceNotOncePerRequest() {
+        List<Duration> waits = new ArrayList<>();
+        PolicyCatalog counting = new PolicyCatalog() {
+            @Override
+            public java.util.Optional<CatalogEntry> awaitEntry(String policyId, long minVersion, Duration wait) {
+                waits.add(wait);
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<RevisionInfo> revision(String policyId, String revision) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public boolean caughtUp() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        InferenceHandler handler = new InferenceHandler(new WorkContext("w", runtime, counting, Duration.ofSeconds(1)));
+
+        for (int i = 0; i < 5; i++) {
+            String id = "ghost-" + i;
+            assertThatThrownBy(() -> handler.resolve(request(id, null))).isInstanceOf(RejectedWorkException.class)
+                    .hasMessageContaining("unknown policy 'p'");
+        }
+
+        // the first request waits for a policy that may have just been created; the other four ask once, at once
+        assertThat(waits).hasSize(5);
+        assertThat(waits.get(0)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(waits.subList(1, 5)).containsOnly(Duration.ZERO);
     }
 
     @Test

@@ -48,6 +48,7 @@ public final class MintClient implements AutoCloseable {
     private final ReplyChannel<ServeResult> promotions;
     private final ReplyChannel<RollbackResult> rollbacks;
     private final ReplyChannel<InferenceResponse> samples;
+    private final SeenVersions seen = new SeenVersions(SeenVersions.DEFAULT_CAPACITY);
     private TrainingChannels training;
 
     /** A client of a platform with plain Kafka and an anonymous registry (embedded platforms, tests). */
@@ -86,17 +87,19 @@ public final class MintClient implements AutoCloseable {
         PolicySpec stamped = PolicySpec.newBuilder(spec).setEventId(newId()).setTime(Instant.now()).build();
         publish(Topics.POLICY_SPECS.name(), stamped.getPolicyId(), stamped);
         return within(catalog.when(stamped.getPolicyId(),
-                e -> e.getSpec().getEventId().equals(stamped.getEventId())), "policy " + stamped.getPolicyId()
-                + " to appear in the catalog (a refused spec is in mint.deadletter)");
+                e -> e.getSpec().getEventId().equals(stamped.getEventId())).thenApply(seen::saw), "policy "
+                + stamped.getPolicyId() + " to appear in the catalog (a refused spec is in mint.deadletter)");
     }
 
     /** Policies, sorted by id (the whole catalog: for small catalogs; page with CatalogLookup otherwise). */
     public List<CatalogEntry> listPolicies() {
-        return catalog.all();
+        List<CatalogEntry> all = catalog.all();
+        all.forEach(seen::saw);
+        return all;
     }
 
     public Optional<CatalogEntry> policy(String policyId) {
-        return catalog.get(policyId);
+        return catalog.get(policyId).map(seen::saw);
     }
 
     /** Every move of the policy's serving pointer, oldest first. */
@@ -146,14 +149,19 @@ public final class MintClient implements AutoCloseable {
         return within(future, "the rollback of " + policyId);
     }
 
-    /** Samples a completion from the policy's serving revision ({@code revision} pins another one). */
+    /**
+     * Samples a completion from the policy's serving revision ({@code revision} pins another one). The request carries
+     * the newest entry version this client has shown for the policy, so a promotion or rollback the caller has seen is
+     * what answers, even from a worker whose copy of the catalog is a moment behind.
+     */
     public CompletableFuture<InferenceResponse> sample(String policyId, String prompt, SamplingParams sampling,
                                                        String revision) {
         String requestId = newId();
         CompletableFuture<InferenceResponse> future = samples.expect(requestId);
         publish(Topics.INFERENCE_REQUESTS.name(), policyId, InferenceRequest.newBuilder()
                 .setEventId(newId()).setPolicyId(policyId).setTime(Instant.now()).setRequestId(requestId)
-                .setRevision(revision).setPrompt(prompt).setSampling(sampling).build());
+                .setRevision(revision).setPrompt(prompt).setSampling(sampling)
+                .setMinEntryVersion(seen.of(policyId)).build());
         return within(future, "a completion from " + policyId);
     }
 
