@@ -335,6 +335,16 @@ public final class LoraEngine implements TrainableEngine {
     }
 
     @Override
+    public List<PolicyStepResult> forward(List<PolicyBatch> work, MicroBatchBudget budget) {
+        baseWeights.readLock().lock();
+        try {
+            return trainer.forward(work, budget);
+        } finally {
+            baseWeights.readLock().unlock();
+        }
+    }
+
+    @Override
     public OptimStepStats optimStep(TrainablePolicy policy, AdamConfig params) {
         return trainer.optimStep(policy, params);
     }

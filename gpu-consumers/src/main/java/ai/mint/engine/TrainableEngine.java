@@ -41,6 +41,12 @@ public interface TrainableEngine extends Engine {
      */
     List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget, Runnable betweenPasses);
 
+    /**
+     * The same passes as {@link #forwardBackward} without a gradient: each policy's loss and target log-probs on its
+     * current weights. No policy's accumulated gradients change.
+     */
+    List<PolicyStepResult> forward(List<PolicyBatch> work, MicroBatchBudget budget);
+
     /** Applies the policy's accumulated gradients with its own Adam state, in place, and clears them. */
     OptimStepStats optimStep(TrainablePolicy policy, AdamConfig params);
 

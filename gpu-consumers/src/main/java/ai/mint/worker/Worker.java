@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * consumer-group member for lifecycle requests (rollout, update, export, eval); for inference, the intake of the
  * adapter-packed work the scheduler sends to this worker's own topic and the runner that answers it (or, with
  * {@code inference.intake=requests}, a consumer-group member for raw inference requests); a follower of the catalog
- * topic; a follower of the adapter pins (inference role); and a heartbeat with the engine's true residency. Inference
+ * topic; a follower of the adapter pins (inference role); a consumer-group member for the calls of the training API
+ * (forward_backward, optim_step, sample, checkpoints); and a heartbeat with the engine's true residency. Inference
  * requests of either intake join the model thread's continuous batch. Lifecycle work is keyed by policy id, so one
  * policy's requests reach one member at a time, and its trainer state is saved after every step for whichever member
  * owns it next.
@@ -37,6 +38,8 @@ public final class Worker implements AutoCloseable {
     private final WorkContext context;
     private final WorkerOutputs outputs;
     private final PolicyTrainers trainers;
+    private final TrainingSessions sessions;
+    private final ReplyTopics replyTopics;
     private final List<RequestLoop> loops = new ArrayList<>();
     private final PinFollower pins;
     /** This run's id: the scheduler addresses packs to it, and drops nothing sent to an earlier run. */
@@ -57,12 +60,15 @@ public final class Worker implements AutoCloseable {
                 config.limits);
         this.outputs = new WorkerOutputs(clients, registry, config.workerId, config.deadLetterMaxValueBytes);
         this.trainers = new PolicyTrainers(store, runtime);
+        this.sessions = new TrainingSessions(context, TrainingSessions.DEFAULT_MAX_RESIDENT);
+        this.replyTopics = new ReplyTopics(clients.admin(config.workerId + "-replies"));
         this.metrics = MetricsConfig.start("worker", config);
         WorkerMetrics meters = new WorkerMetrics(metrics, MetricsConfig.policyLabels(config), runtime);
         outputs.observe(meters::published);
         metrics.bindKafkaClient(outputs.producer());
         runtime.onColdLoad(meters::coldLoad);
-        List<TopicSpec> lifecycle = config.roles.stream().filter(r -> r != WorkerRole.INFERENCE)
+        List<TopicSpec> lifecycle = config.roles.stream()
+                .filter(r -> r != WorkerRole.INFERENCE && r != WorkerRole.TRAINING)
                 .map(WorkerRole::requests).toList();
         if (!lifecycle.isEmpty()) {
             LifecycleProcessor processor = new LifecycleProcessor(outputs, registry, config.decodeRetry, lifecycle,
@@ -94,6 +100,13 @@ public final class Worker implements AutoCloseable {
                     new PinHandler(context), outputs);
         } else {
             this.pins = null;
+        }
+        if (config.roles.contains(WorkerRole.TRAINING)) {
+            TrainingProcessor processor = new TrainingProcessor(outputs, registry, config.decodeRetry,
+                    new TrainingCallHandler(context, sessions, outputs), replyTopics::existing);
+            loops.add(new RequestLoop(config.workerId + "-training", clients, config.groupId + "-training",
+                    config.workerId + "-training", List.of(WorkerRole.TRAINING.requests().name()),
+                    config.lifecycleMaxPoll, processor).timing(config.pollTimeout, config.retryBackoff));
         }
         loops.forEach(loop -> loop.bindMetrics(metrics));
         this.packs = packRunner;
@@ -213,6 +226,8 @@ public final class Worker implements AutoCloseable {
         catalog.close();
         outputs.close();
         trainers.close();
+        sessions.close();
+        replyTopics.close();
         context.close();
         runtime.close();
         metrics.close();

@@ -85,10 +85,10 @@ public final class WorkerConfig extends AbstractConfig {
                     }, Importance.MEDIUM,
                     "This worker's id: produced_by of its results, key of its heartbeats, name of its work topic "
                             + "(mint.worker.ID.work).")
-            .define(ROLES, Type.LIST, "rollout,update,export,eval,inference", Importance.HIGH,
-                    "Work this worker takes: any of rollout, update, export, eval, inference.")
+            .define(ROLES, Type.LIST, "rollout,update,export,eval,inference,training", Importance.HIGH,
+                    "Work this worker takes: any of rollout, update, export, eval, inference, training.")
             .define(GROUP_ID, Type.STRING, "mint-workers", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-                    "Consumer group prefix; workers with the same prefix share the work (-lifecycle and -inference groups).")
+                    "Consumer group prefix; workers with the same prefix share the work (-lifecycle, -inference and -training groups).")
             .define(BASE_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Directory of the resident base model (config.json, model.safetensors, tokenizer.json).")
             .define(BASE_MODEL, Type.STRING, "", Importance.MEDIUM,

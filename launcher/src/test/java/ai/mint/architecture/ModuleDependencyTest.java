@@ -64,7 +64,7 @@ class ModuleDependencyTest {
                         "ai.mint.streams..")
                 .layer(GPU_CONSUMERS).definedBy("ai.mint.engine..", "ai.mint.training..", "ai.mint.worker..")
                 .layer(LAUNCHER).definedBy("ai.mint.cli..", "ai.mint.platform..", "ai.mint.quickstart..",
-                        "ai.mint.lifecycle..")
+                        "ai.mint.lifecycle..", "ai.mint.recipe..")
                 .whereLayer(LAUNCHER).mayNotBeAccessedByAnyLayer()
                 .whereLayer(CLIENT).mayOnlyBeAccessedByLayers(LAUNCHER)
                 .whereLayer(GATEWAY).mayOnlyBeAccessedByLayers(LAUNCHER)

@@ -5,6 +5,13 @@ import ai.mint.events.AdapterPin;
 import ai.mint.events.AdapterPinResult;
 import ai.mint.events.AdapterState;
 import ai.mint.events.AdapterTier;
+import ai.mint.events.CheckpointInfo;
+import ai.mint.events.ForwardBackwardCall;
+import ai.mint.events.ForwardBackwardReply;
+import ai.mint.events.LossParams;
+import ai.mint.events.TrainingDatum;
+import ai.mint.events.TrainingReply;
+import ai.mint.events.TrainingRequest;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.CatalogRevision;
 import ai.mint.events.DeadLetter;
@@ -100,6 +107,8 @@ public final class SampleEvents {
             Map.entry("CatalogRevision", SampleEvents::catalogRevision),
             Map.entry("PointerMoved", SampleEvents::pointerMoved),
             Map.entry("RevisionRetired", SampleEvents::revisionRetired),
+            Map.entry("TrainingRequest", SampleEvents::trainingRequest),
+            Map.entry("TrainingReply", SampleEvents::trainingReply),
             Map.entry("DeadLetter", SampleEvents::deadLetter));
 
     private SampleEvents() {
@@ -135,7 +144,7 @@ public final class SampleEvents {
     }
 
     static LoraSpec lora() {
-        return LoraSpec.newBuilder().setRank(8).setAlpha(16.0).setTargetModules(TARGET_MODULES).setDropout(0.05).build();
+        return LoraSpec.newBuilder().setRank(8).setAlpha(16.0).setTargetModules(TARGET_MODULES).setDropout(0.05).setSeed(7L).build();
     }
 
     static EvalSpec evalSpec() {
@@ -374,6 +383,33 @@ public final class SampleEvents {
                 .setRevision(PARENT).setReason(RetirementReason.KEEP_LAST)
                 .setAdapterUri("file:///var/mint/adapters/" + policyId + "/r0").setSha256(SHA256.replace('9', '1'))
                 .setStateUri("file:///var/mint/state/" + policyId + "/r0").setRemoveAfter(now.plusSeconds(86_400))
+                .build();
+    }
+
+    private static SpecificRecord trainingRequest(String policyId, Instant now) {
+        TrainingDatum datum = TrainingDatum.newBuilder().setInputTokens(List.of(1, 3923, 374)).setTargetTokens(List.of(3923, 374, 13))
+                .setWeights(List.of(0f, 1f, 1f)).setSamplingLogprobs(List.of(0f, -0.4f, -1.2f))
+                .setAdvantages(List.of(0f, 0.5f, 0.5f)).build();
+        return TrainingRequest.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setCorrelationId(correlation(policyId, "forward-backward")).setProducedBy("mint-client-1a2b3c4d")
+                .setReplyTopic(Topics.replies("mint-client-1a2b3c4d").name()).setStateVersion(3L)
+                .setForwardBackward(ForwardBackwardCall.newBuilder().setData(List.of(datum)).setLossFn("ppo")
+                        .setLoss(LossParams.newBuilder().setClipLow(0.2).setClipHigh(0.28).setKlBeta(0.01).setDroBeta(0.05)
+                                .build())
+                        .setBackward(true).build())
+                .build();
+    }
+
+    private static SpecificRecord trainingReply(String policyId, Instant now) {
+        return TrainingReply.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setCorrelationId(correlation(policyId, "save-state")).setProducedBy("worker-0").setStateVersion(3L)
+                .setError(null).setRetriable(false)
+                .setForwardBackward(ForwardBackwardReply.newBuilder().setLoss(0.69).setMetrics(sorted("tokens", 2.0))
+                        .setLogprobs(List.of(List.of(-2.1f, -0.4f, -1.2f))).build())
+                .setCheckpoint(CheckpointInfo.newBuilder().setUri("mint://" + policyId + "/state/warm-start")
+                        .setKind("state").setName("warm-start").setBytes(98_304L).setSha256(SHA256)
+                        .setCreatedAt(now.toEpochMilli()).setExpiresAt(now.toEpochMilli() + 86_400_000L)
+                        .setStateVersion(3L).build())
                 .build();
     }
 

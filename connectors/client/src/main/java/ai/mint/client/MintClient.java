@@ -208,16 +208,29 @@ public final class MintClient implements AutoCloseable {
         return samples.duplicatesDropped();
     }
 
-    /** A Tinker-shaped client that trains {@code policyId} by hand through the lifecycle topics. */
-    public synchronized KafkaTrainingClient training(String policyId) {
+    /** A client that drives {@code policyId}'s lifecycle (rollout, update, export, eval) by hand. */
+    public synchronized LifecycleClient lifecycle(String policyId) {
         if (training == null) {
             training = new TrainingChannels(clients, registry, clientId);
         }
-        return new KafkaTrainingClient(this, training, policyId);
+        return new LifecycleClient(this, training, policyId);
     }
 
-    String clientId() {
+    /** This client's id: produced_by of its events, the name of its reply topic ({@code mint.replies.ID}). */
+    public String clientId() {
         return clientId;
+    }
+
+    KafkaClients clients() {
+        return clients;
+    }
+
+    SchemaRegistryClient registry() {
+        return registry;
+    }
+
+    Duration timeout() {
+        return timeout;
     }
 
     void publish(String topic, String key, SpecificRecord event) {

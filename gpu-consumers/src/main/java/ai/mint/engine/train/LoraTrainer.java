@@ -69,6 +69,11 @@ public final class LoraTrainer implements AutoCloseable {
         return MultiPolicyStep.forwardBackward(model, work, policies, budget, betweenPasses);
     }
 
+    public List<PolicyStepResult> forward(List<PolicyBatch> work, MicroBatchBudget budget) {
+        List<DevicePolicy> policies = work.stream().map(pb -> own(pb.policy())).toList();
+        return MultiPolicyStep.forward(model, work, policies, budget);
+    }
+
     public OptimStepStats optimStep(TrainablePolicy policy, AdamConfig params) {
         DevicePolicy p = own(policy);
         if (!p.hasGradients()) {

@@ -48,6 +48,20 @@ final class MultiPolicyStep {
      */
     static List<PolicyStepResult> forwardBackward(DecoderModel model, List<PolicyBatch> work, List<DevicePolicy> policies,
                                                   MicroBatchBudget budget, Runnable betweenPasses) {
+        return run(model, work, policies, budget, true, betweenPasses);
+    }
+
+    /**
+     * The same passes without a gradient: each policy's loss and log-probs on its current weights (Tinker's
+     * forward). Nothing is recorded for autograd and no policy's gradients change.
+     */
+    static List<PolicyStepResult> forward(DecoderModel model, List<PolicyBatch> work, List<DevicePolicy> policies,
+                                          MicroBatchBudget budget) {
+        return run(model, work, policies, budget, false, () -> { });
+    }
+
+    private static List<PolicyStepResult> run(DecoderModel model, List<PolicyBatch> work, List<DevicePolicy> policies,
+                                              MicroBatchBudget budget, boolean backward, Runnable betweenPasses) {
         if (work.isEmpty()) {
             return List.of();
         }
@@ -62,13 +76,15 @@ final class MultiPolicyStep {
         double[] loss = new double[k];
         double[] kl = new double[k];
         boolean done = false;
-        policies.forEach(p -> p.factors().setTrainable(true));
+        if (backward) {
+            policies.forEach(p -> p.factors().setTrainable(true));
+        }
         try (NDManager step = model.base().manager().newSubManager()) {
             List<MicroBatch> passes = MicroBatch.plan(batch.rowLength, budget);
             for (int i = 0; i < passes.size(); i++) {
                 try (NDManager pass = step.newSubManager()) {
                     PolicyLoss.Result r = forwardAndBackward(model, work, policies, batch, passes.get(i), scales, pass,
-                            needBase, logprobs);
+                            needBase, logprobs, backward);
                     addInto(loss, r.perPolicyLoss());
                     addInto(kl, r.perPolicyKl());
                 } // the pass's backward has run: its graph, inputs, bank and activations can go
@@ -76,14 +92,18 @@ final class MultiPolicyStep {
                     betweenPasses.run();
                 }
             }
-            policies.forEach(DevicePolicy::collectStepGradients);
+            if (backward) {
+                policies.forEach(DevicePolicy::collectStepGradients);
+            }
             done = true;
         } finally {
-            for (DevicePolicy p : policies) {
-                if (!done) {
-                    p.zeroStepGradients();
+            if (backward) {
+                for (DevicePolicy p : policies) {
+                    if (!done) {
+                        p.zeroStepGradients();
+                    }
+                    p.factors().setTrainable(false);
                 }
-                p.factors().setTrainable(false);
             }
         }
         return results(work, batch, loss, needBase ? kl : null, scales.tokensPerPolicy(), logprobs);
@@ -92,7 +112,7 @@ final class MultiPolicyStep {
     private static PolicyLoss.Result forwardAndBackward(DecoderModel model, List<PolicyBatch> work,
                                                         List<DevicePolicy> policies, TrainingRows batch, MicroBatch mb,
                                                         PolicyLoss.RowScales scales, NDManager m, boolean needBase,
-                                                        float[] logprobsOut) {
+                                                        float[] logprobsOut, boolean backward) {
         TrainingRows.Rows rows = batch.rows(m, mb);
         NDArray baseLogprobs = null;
         if (needBase) { // the KL reference: same rows, adapter disabled, outside the collector (no gradient needed)
@@ -116,6 +136,13 @@ final class MultiPolicyStep {
         // step-wide token counts, this micro-batch's rows: the passes' losses add up to the full-batch token means
         PolicyLoss.RowScales passScales = new PolicyLoss.RowScales(scales.slice(mb.from(), mb.to()),
                 scales.tokensPerPolicy());
+        if (!backward) {
+            LoraBank bank = LoraBank.stack(m, model.config(), present);
+            NDArray logits = model.forward(rows.tokens(), rows.positions(), null, bank.bind(m.create(slots)), null);
+            NDArray logprobs = DecoderModel.tokenLogProbs(logits, rows.targets()); // [rows, width]
+            batch.storeLogprobs(mb, logprobs.toFloatArray(), logprobsOut);
+            return lossOf(work, rows, rowPolicy, logprobs, baseLogprobs, passScales);
+        }
         PolicyLoss.Result result;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             // stacked under the collector: the stack and padding are recorded, so gradients reach each policy's factors

@@ -46,7 +46,8 @@ final class ModelExecutor implements AutoCloseable {
         CompletableFuture<?> result();
     }
 
-    record Step(PolicyBatch batch, CompletableFuture<PolicyStepResult> result) implements Task {
+    /** A forward/backward ({@code backward} true) or a forward alone of one policy's batch. */
+    record Step(PolicyBatch batch, boolean backward, CompletableFuture<PolicyStepResult> result) implements Task {
     }
 
     record Generate(TrainingService.SampleRequest request, CompletableFuture<TrainingService.Sampled> result)
@@ -237,7 +238,8 @@ final class ModelExecutor implements AutoCloseable {
             if (run.get(0) instanceof Step first) {
                 Set<TrainablePolicy> policies = Collections.newSetFromMap(new IdentityHashMap<>());
                 policies.add(first.batch().policy());
-                while (queue.peek() instanceof Step next && policies.add(next.batch().policy())) {
+                while (queue.peek() instanceof Step next && next.backward() == first.backward()
+                        && policies.add(next.batch().policy())) {
                     run.add(queue.poll());
                 }
             } else if (run.get(0) instanceof Generate first) {
@@ -254,8 +256,10 @@ final class ModelExecutor implements AutoCloseable {
 
     private void step(List<Step> run) {
         try {
-            List<PolicyStepResult> results = engine.forwardBackward(run.stream().map(Step::batch).toList(), microBatch,
-                    this::betweenPasses);
+            List<PolicyBatch> batches = run.stream().map(Step::batch).toList();
+            List<PolicyStepResult> results = run.get(0).backward()
+                    ? engine.forwardBackward(batches, microBatch, this::betweenPasses)
+                    : engine.forward(batches, microBatch);
             if (run.size() > 1) { // counted before the futures complete, so a caller that waited sees it
                 mergedSteps++;
             }

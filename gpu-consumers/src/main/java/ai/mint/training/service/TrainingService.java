@@ -134,6 +134,18 @@ public final class TrainingService implements AutoCloseable {
      * its own future at once and takes no part.
      */
     public List<CompletableFuture<ForwardBackwardOutput>> forwardBackwardAll(List<TrainingBatch> batches) {
+        return queueSteps(batches, true);
+    }
+
+    /**
+     * Tinker's forward: each batch's loss and target log-probs on its policy's current weights, without a gradient;
+     * queued together (distinct policies run as one K-policy pass).
+     */
+    public List<CompletableFuture<ForwardBackwardOutput>> forwardAll(List<TrainingBatch> batches) {
+        return queueSteps(batches, false);
+    }
+
+    private List<CompletableFuture<ForwardBackwardOutput>> queueSteps(List<TrainingBatch> batches, boolean backward) {
         List<CompletableFuture<ForwardBackwardOutput>> out = new ArrayList<>();
         List<ModelExecutor.Task> tasks = new ArrayList<>();
         for (TrainingBatch b : batches) {
@@ -141,7 +153,7 @@ public final class TrainingService implements AutoCloseable {
             try {
                 checkLengths(b);
                 tasks.add(new ModelExecutor.Step(new PolicyBatch(b.policy().handle(), b.data(), b.loss(), b.config()),
-                        step));
+                        backward, step));
             } catch (IllegalArgumentException e) {
                 step.completeExceptionally(e);
             }

@@ -1,6 +1,7 @@
 package ai.mint.worker.store;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Durable storage of adapter revisions and trainer states, addressed by URI. Every artifact is a directory of files
@@ -33,4 +34,14 @@ public interface AdapterStore {
 
     /** The address an artifact of this policy, kind and name has (or would have) in this store. */
     String uriOf(String policyId, String kind, String name);
+
+    /** The names of the policy's stored artifacts of one kind, sorted (e.g. for listing checkpoints). */
+    List<String> names(String policyId, String kind);
+
+    /**
+     * Removes the artifact at {@code uri} (renamed away first, so no reader opens half of it).
+     *
+     * @throws AdapterStoreException when nothing is stored there
+     */
+    void delete(String uri);
 }

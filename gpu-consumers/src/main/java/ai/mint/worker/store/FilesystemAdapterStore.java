@@ -133,6 +133,40 @@ public final class FilesystemAdapterStore implements AdapterStore {
         return Files.isDirectory(locate(uri));
     }
 
+    @Override
+    public List<String> names(String policyId, String kind) {
+        Path dir = locate(uriOf(policyId, kind, "any")).getParent();
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".")) // staging and removal directories
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new AdapterStoreException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void delete(String uri) {
+        Path dir = locate(uri);
+        if (!Files.isDirectory(dir)) {
+            throw new AdapterStoreException("nothing is stored at " + uri + " to delete");
+        }
+        Path doomed = dir.resolveSibling(".removing-" + dir.getFileName() + "-" + UUID.randomUUID());
+        try {
+            try {
+                Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(dir, doomed);
+            }
+        } catch (IOException e) {
+            throw new AdapterStoreException("cannot delete " + uri + ": " + e.getMessage(), e);
+        }
+        deleteQuietly(doomed);
+    }
+
     /** The directory an address names; refuses addresses that could leave the root. */
     Path locate(String uri) {
         if (uri == null || uri.isBlank()) {
