@@ -177,6 +177,24 @@ class SchedulerTopologyTest {
     }
 
     @Test
+    void shouldLeaveTheRevisionToTheWorkerWhenTheSenderSawANewerEntryThanTheScheduler() {
+        SchedulerDriver s = scheduler(true);
+        s.catalogAt(3, "p", "r1", "r1");
+        s.heartbeat("w1", "run-1", 16, "p@r1");
+        String behind = s.requestSeen("p", 4); // the sender saw version 4 (say, a promotion) through the query API
+        s.advance(SchedulerDriver.WINDOW_MS);
+        String current = s.requestSeen("p", 3);
+        s.advance(SchedulerDriver.WINDOW_MS);
+
+        List<WorkItem> packs = s.work("w1");
+        assertThat(packs).hasSize(2);
+        assertThat(packs.get(0).getRequests()).extracting(InferenceRequest::getRequestId).containsExactly(behind);
+        assertThat(packs.get(0).getRequests().get(0).getRevision()).isNull();
+        assertThat(packs.get(1).getRequests()).extracting(InferenceRequest::getRequestId).containsExactly(current);
+        assertThat(packs.get(1).getRequests().get(0).getRevision()).isEqualTo("r1");
+    }
+
+    @Test
     void shouldSendARequestOfAnUnknownPolicyToAWorkerToResolve() {
         SchedulerDriver s = scheduler(true);
         s.heartbeat("w1", "run-1", 16);

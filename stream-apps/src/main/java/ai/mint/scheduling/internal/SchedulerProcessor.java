@@ -126,7 +126,11 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
             return;
         }
         Route route = routes.get(q.getPolicyId());
-        String revision = q.getRevision() != null ? q.getRevision() : route == null ? null : route.servingRevision();
+        // a sender that has seen a newer entry than this route (the catalog's query API answers ahead of the topic
+        // followed here) gets its revision chosen by the worker, which looks the policy up at that version
+        boolean behind = route != null && route.olderThanSeenBy(q);
+        String revision = q.getRevision() != null ? q.getRevision()
+                : route == null || behind ? null : route.servingRevision();
         Route.Adapter adapter = route == null ? null : route.adapter(revision);
         // waiting counts from when the request was published: one read late (a scheduler that was down, or a new one
         // reading the topic's history) waits no longer, and one older than the maximum wait is answered at once
