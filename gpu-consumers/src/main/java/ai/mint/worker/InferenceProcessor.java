@@ -6,9 +6,15 @@ import ai.mint.common.decode.Failures;
 import ai.mint.common.decode.RetryPolicy;
 import ai.mint.events.InferenceRequest;
 import ai.mint.registry.SchemaRegistryClient;
+import ai.mint.topics.Topics;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -28,12 +34,25 @@ public final class InferenceProcessor implements RequestLoop.AsyncProcessor {
     private final WorkerOutputs outputs;
     private final InferenceHandler handler;
     private final EventDecoder<InferenceRequest> decoder;
+    private final Function<Collection<String>, Set<String>> existingReplyTopics;
 
+    /** A processor that takes every named reply topic to exist (tests over a mock producer). */
     public InferenceProcessor(WorkerOutputs outputs, SchemaRegistryClient registry, RetryPolicy retry,
                               InferenceHandler handler) {
+        this(outputs, registry, retry, handler, HashSet::new);
+    }
+
+    /**
+     * @param existingReplyTopics which of the given reply topics exist now ({@link ReplyTopics#existing}):
+     *                            a request whose own reply topic is gone is dead-lettered unanswered, since a send
+     *                            there would wait for the topic's metadata and hold every answer behind it
+     */
+    public InferenceProcessor(WorkerOutputs outputs, SchemaRegistryClient registry, RetryPolicy retry,
+                              InferenceHandler handler, Function<Collection<String>, Set<String>> existingReplyTopics) {
         this.outputs = outputs;
         this.handler = handler;
         this.decoder = EventDecoder.of(registry, InferenceRequest.class, retry);
+        this.existingReplyTopics = existingReplyTopics;
     }
 
     /** A decoded request and the record it came in (the request itself, or the pack that carried it). */
@@ -66,10 +85,25 @@ public final class InferenceProcessor implements RequestLoop.AsyncProcessor {
      */
     public CompletableFuture<?> answer(List<Incoming> requests) {
         List<InferenceHandler.Resolved> ready = new ArrayList<>();
+        List<Incoming> sources = new ArrayList<>();
+        Set<String> reachable = reachableReplyTopics(requests);
         for (Incoming in : requests) {
             InferenceRequest q = in.request();
+            String replyTopic = q.getReplyTopic();
+            if (replyTopic != null && !replyTopic.isBlank() && !reachable.contains(replyTopic)) {
+                // no answer can reach its sender: say so on the dead-letter topic, and hold no one else up
+                outputs.deadLetter(in.source(), q.getPolicyId(), "UNREACHABLE_REPLY_TOPIC",
+                        Topics.isInferenceReplyTopic(replyTopic)
+                                ? "reply topic " + replyTopic + " does not exist (its client has gone?); request "
+                                + q.getRequestId() + " was not answered"
+                                : "reply_topic " + replyTopic + " is not an inference reply topic ("
+                                + Topics.INFERENCE_REPLIES_PREFIX + "ID); request " + q.getRequestId()
+                                + " was not answered");
+                continue;
+            }
             try {
                 ready.add(handler.resolve(q));
+                sources.add(in);
             } catch (RuntimeException e) {
                 if (Failures.isRetriable(e)) {
                     throw e;
@@ -83,10 +117,24 @@ public final class InferenceProcessor implements RequestLoop.AsyncProcessor {
             }
         }
         List<CompletableFuture<?>> published = new ArrayList<>(ready.size());
-        for (InferenceHandler.Resolved r : ready) {
-            published.add(handler.answer(r, this::publishChunk).thenCompose(this::publishAll));
+        for (int i = 0; i < ready.size(); i++) {
+            Incoming in = sources.get(i);
+            published.add(handler.answer(ready.get(i), this::publishChunk)
+                    .thenCompose(replies -> publishAll(replies, in)));
         }
         return CompletableFuture.allOf(published.toArray(CompletableFuture[]::new));
+    }
+
+    /** The reply topics named by these requests that may be written: inference reply topics that exist now. */
+    private Set<String> reachableReplyTopics(List<Incoming> requests) {
+        Set<String> named = new HashSet<>();
+        for (Incoming in : requests) {
+            String topic = in.request().getReplyTopic();
+            if (topic != null && !topic.isBlank() && Topics.isInferenceReplyTopic(topic)) {
+                named.add(topic);
+            }
+        }
+        return named.isEmpty() ? Set.of() : existingReplyTopics.apply(named);
     }
 
     /** A chunk goes out as it comes; the request is committed only once its final answer is out. */
@@ -94,9 +142,25 @@ public final class InferenceProcessor implements RequestLoop.AsyncProcessor {
         outputs.sendAsync(chunk.topic(), chunk.key(), chunk.event());
     }
 
-    private CompletableFuture<Void> publishAll(List<Reply> replies) {
+    /**
+     * Sends a request's replies. One that the broker refuses for good (the producer has retried already) is
+     * dead-lettered with the reason instead of failing the batch, so the batch is not generated and sent again; only
+     * when the dead letter cannot be published either (the broker is down) does the batch fail.
+     */
+    private CompletableFuture<Void> publishAll(List<Reply> replies, Incoming in) {
         List<CompletableFuture<?>> sent = new ArrayList<>(replies.size());
-        replies.forEach(reply -> sent.add(outputs.sendAsync(reply.topic(), reply.key(), reply.event())));
+        for (Reply reply : replies) {
+            sent.add(outputs.sendAsync(reply.topic(), reply.key(), reply.event()).handle((done, error) -> {
+                if (error != null) {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    outputs.deadLetter(in.source(), in.request().getPolicyId(), cause, "the answer to request "
+                            + in.request().getRequestId() + " could not be published to " + reply.topic() + ": "
+                            + cause);
+                }
+                return null;
+            }));
+        }
         return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 }

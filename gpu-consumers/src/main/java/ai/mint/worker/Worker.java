@@ -83,7 +83,7 @@ public final class Worker implements AutoCloseable {
         PackIntake packIntake = null;
         if (config.roles.contains(WorkerRole.INFERENCE)) {
             InferenceProcessor processor = new InferenceProcessor(outputs, registry, config.decodeRetry,
-                    new InferenceHandler(context));
+                    new InferenceHandler(context), replyTopics::existing);
             if (config.packIntake) {
                 packRunner = new PackRunner(processor, outputs, config.workerId, instance, config.retryBackoff);
                 WorkItemRouter router = new WorkItemRouter(registry, config.decodeRetry, outputs, config.workerId,

@@ -209,6 +209,11 @@ public final class Topics {
                 "Completions for the requests of one instance, which names this topic as their reply_topic.");
     }
 
+    /** Whether {@code topic} is named like an instance's inference reply topic ({@link #inferenceReplies}). */
+    public static boolean isInferenceReplyTopic(String topic) {
+        return topic.startsWith(INFERENCE_REPLIES_PREFIX) && topic.length() > INFERENCE_REPLIES_PREFIX.length();
+    }
+
     /**
      * The work topic of worker {@code workerId}, from the {@link #WORK} template. Worker ids become part of a topic
      * name, so they are limited to letters, digits, '.', '_' and '-' (at most 200).

@@ -164,11 +164,11 @@ class SchedulerTopologyTest {
     void shouldAnswerARequestNoWorkerTookWithAnErrorOnItsReplyTopic() {
         SchedulerDriver s = scheduler(true);
         s.catalog("p", "r1", "r1");
-        String id = s.request("p", "lonely", "replies.client-7");
+        String id = s.request("p", "lonely", "mint.inference.replies.client-7");
 
         s.advance(SchedulerDriver.MAX_WAIT_MS + 1_000);
 
-        assertThat(s.responses("replies.client-7")).singleElement().satisfies(r -> {
+        assertThat(s.responses("mint.inference.replies.client-7")).singleElement().satisfies(r -> {
             assertThat(r.getRequestId()).isEqualTo(id);
             assertThat(r.getFinishReason()).isEqualTo("error");
             assertThat(r.getError()).contains("no inference worker");
@@ -217,13 +217,15 @@ class SchedulerTopologyTest {
         garbage[0] = 7;
         s.pipeRaw(Topics.INFERENCE_REQUESTS.name(), "p", garbage);
         s.request("p", "", null);
+        s.request("p", "req-elsewhere", Topics.CATALOG.name());
         String good = s.request("p");
 
         s.advance(SchedulerDriver.WINDOW_MS);
 
         assertThat(s.deadLetters()).extracting(d -> d.getReason()).satisfiesExactly(
                 r -> assertThat(r).contains("magic byte"),
-                r -> assertThat(r).contains("empty request_id"));
+                r -> assertThat(r).contains("empty request_id"),
+                r -> assertThat(r).contains("names reply_topic mint.catalog, which is not an inference reply topic"));
         assertThat(s.work("w1")).singleElement().satisfies(p -> assertThat(p.getRequests())
                 .extracting(InferenceRequest::getRequestId).containsExactly(good));
     }

@@ -121,6 +121,14 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
                     + " its answer could not be matched to it");
             return;
         }
+        String replyTopic = q.getReplyTopic();
+        if (replyTopic != null && !replyTopic.isBlank() && !Topics.isInferenceReplyTopic(replyTopic)) {
+            // a request may not make the platform write its answer (an error, say) onto another topic
+            deadLetter(record, "InvalidRequest", "inference request " + q.getRequestId() + " names reply_topic "
+                    + replyTopic + ", which is not an inference reply topic (" + Topics.INFERENCE_REPLIES_PREFIX
+                    + "ID)");
+            return;
+        }
         if (book.knows(q.getRequestId())) {
             LOG.debug("request {} seen already; not placed again", q.getRequestId());
             return;
