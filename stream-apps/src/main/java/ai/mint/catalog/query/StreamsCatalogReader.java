@@ -8,27 +8,25 @@ import ai.mint.events.CatalogRevision;
 import ai.mint.events.PointerMoved;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStorePartitionException;
 import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.kafka.streams.query.FailureReason;
-import org.apache.kafka.streams.query.KeyQuery;
-import org.apache.kafka.streams.query.QueryResult;
-import org.apache.kafka.streams.query.RangeQuery;
-import org.apache.kafka.streams.query.StateQueryRequest;
-import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads the catalog stores of a running Kafka Streams instance with interactive queries (IQv2): a policy's entry,
+ * Reads the catalog stores of a running Kafka Streams instance with interactive queries (the store interface; see {@link #partitionStore}): a policy's entry,
  * revisions and moves come from the partition that owns the policy (or name the instance that does); lists and counts
  * cover this instance's active partitions, merged in id order.
  */
@@ -121,8 +119,6 @@ public final class StreamsCatalogReader implements CatalogReader {
                 return new Lookup.Elsewhere<>("http://" + owner.activeHost().host() + ":" + owner.activeHost().port());
             }
             return query.ask(app, owner.partition());
-        } catch (NotReadyException e) {
-            return new Lookup.NotReady<>(e.getMessage());
         } catch (StreamsException | IllegalStateException e) {
             return new Lookup.NotReady<>(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -137,13 +133,8 @@ public final class StreamsCatalogReader implements CatalogReader {
             }
             // no key of the policy equals prefix-with-the-next-character, and every key of it sorts below it
             String upper = prefix.substring(0, prefix.length() - 1) + (char) (CatalogKeys.SEPARATOR + 1);
-            StateQueryRequest<KeyValueIterator<String, V>> request = StateQueryRequest.inStore(store)
-                    .withQuery(RangeQuery.<String, V>withRange(from, upper))
-                    .withPartitions(Set.of(partition))
-                    .requireActive();
-            QueryResult<KeyValueIterator<String, V>> result = app.query(request).getPartitionResults().get(partition);
             List<V> values = new ArrayList<>();
-            try (KeyValueIterator<String, V> it = succeeded(result, partition)) {
+            try (KeyValueIterator<String, V> it = this.<V>partitionStore(app, store, partition).range(from, upper)) {
                 while (it.hasNext() && values.size() < limit) {
                     KeyValue<String, V> next = it.next();
                     if (!next.key.equals(after)) {
@@ -156,12 +147,18 @@ public final class StreamsCatalogReader implements CatalogReader {
     }
 
     private <V> V get(KafkaStreams app, String store, String key, int partition) {
-        StateQueryRequest<V> request = StateQueryRequest.inStore(store)
-                .withQuery(KeyQuery.<String, V>withKey(key))
-                .withPartitions(Set.of(partition))
-                .requireActive();
-        QueryResult<V> result = app.query(request).getPartitionResults().get(partition);
-        return succeeded(result, partition);
+        return this.<V>partitionStore(app, store, partition).get(key);
+    }
+
+    /**
+     * The active copy of one partition's store. Through {@link KafkaStreams#store}, not {@code KafkaStreams.query}:
+     * in Kafka Streams 4.1.1 an IQv2 query takes the store's position lock and then the store's, while the stream
+     * thread's put takes them the other way round (KAFKA-19629, fixed after 4.1), and a catalog queried while it
+     * writes deadlocked for good. The older interface takes only the store's lock.
+     */
+    private static <V> ReadOnlyKeyValueStore<String, V> partitionStore(KafkaStreams app, String store, int partition) {
+        return app.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore())
+                .withPartition(partition));
     }
 
     /** Runs {@code scan} over this instance's active entries from {@code lower} on, merged in id order. */
@@ -173,21 +170,16 @@ public final class StreamsCatalogReader implements CatalogReader {
         }
         List<KeyValueIterator<String, CatalogEntry>> open = new ArrayList<>();
         try {
-            RangeQuery<String, CatalogEntry> range = lower == null ? RangeQuery.withNoBounds()
-                    : RangeQuery.withLowerBound(lower);
-            StateQueryResult<KeyValueIterator<String, CatalogEntry>> results = app.query(
-                    StateQueryRequest.inStore(CatalogStores.ENTRIES).withQuery(range).requireActive());
-            for (Map.Entry<Integer, QueryResult<KeyValueIterator<String, CatalogEntry>>> partition
-                    : results.getPartitionResults().entrySet()) {
-                QueryResult<KeyValueIterator<String, CatalogEntry>> result = partition.getValue();
-                if (result.isFailure() && result.getFailureReason() == FailureReason.NOT_ACTIVE) {
-                    continue; // a standby copy; the active owner lists it
+            for (int partition : activePartitions(app)) {
+                ReadOnlyKeyValueStore<String, CatalogEntry> entries;
+                try {
+                    entries = partitionStore(app, CatalogStores.ENTRIES, partition);
+                } catch (InvalidStateStorePartitionException e) {
+                    continue; // this instance's task of that partition holds other stores; the entries are elsewhere
                 }
-                open.add(succeeded(result, partition.getKey()));
+                open.add(lower == null ? entries.all() : entries.range(lower, null));
             }
             return new Local.Ready<>(scan.apply(PolicyScan.merged(open)));
-        } catch (NotReadyException e) {
-            return new Local.NotReady<>(e.getMessage());
         } catch (StreamsException | IllegalStateException e) {
             return new Local.NotReady<>(e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
@@ -195,15 +187,12 @@ public final class StreamsCatalogReader implements CatalogReader {
         }
     }
 
-    private static <R> R succeeded(QueryResult<R> result, int partition) {
-        if (result == null) {
-            throw new NotReadyException("partition " + partition + " gave no answer");
-        }
-        if (result.isFailure()) {
-            throw new NotReadyException("partition " + partition + ": " + result.getFailureReason() + ": "
-                    + result.getFailureMessage());
-        }
-        return result.getResult();
+    /** The partitions of this instance's active tasks (standby copies are left to their active owners). */
+    private static Set<Integer> activePartitions(KafkaStreams app) {
+        Set<Integer> partitions = new TreeSet<>();
+        app.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+                .forEach(task -> partitions.add(task.taskId().partition())));
+        return partitions;
     }
 
     private static String notQueryable(KafkaStreams app) {
@@ -217,12 +206,5 @@ public final class StreamsCatalogReader implements CatalogReader {
     @FunctionalInterface
     private interface OwnerQuery<T> {
         Lookup<T> ask(KafkaStreams app, int partition);
-    }
-
-    /** A partition cannot answer now (restoring, moving); the caller answers 503. */
-    private static final class NotReadyException extends RuntimeException {
-        NotReadyException(String message) {
-            super(message);
-        }
     }
 }
