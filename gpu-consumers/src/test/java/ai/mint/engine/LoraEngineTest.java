@@ -33,7 +33,7 @@ class LoraEngineTest {
     private List<LoraWeights> adapters(ModelConfig c, int n, int rank) {
         List<LoraWeights> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(LoraWeights.random(c, EnumSet.allOf(Projection.class), rank, 2f * rank, 100 + i, true));
+            out.add(LoraWeights.random(c, Projection.allOn(c), rank, 2f * rank, 100 + i, true));
         }
         return out;
     }
@@ -104,7 +104,7 @@ class LoraEngineTest {
     void replacedAdapterServesTheNewRevisionAndZeroRevisionEqualsBase() {
         ModelConfig c = TestModels.microDense();
         LoraWeights v1 = adapters(c, 1, 4).get(0);
-        LoraWeights v2 = LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f, 7, false); // B = 0
+        LoraWeights v2 = LoraWeights.random(c, Projection.allOn(c), 4, 8f, 7, false); // B = 0
         PeftAdapterIo.write(dir.resolve("v1"), v1, c);
         PeftAdapterIo.write(dir.resolve("v2"), v2, c);
         try (LoraEngine e = engine(c, 1L << 20)) {

@@ -61,7 +61,7 @@ class InferenceHandlerTest {
         for (String rev : List.of("rev-a", "rev-b")) {
             Path dir = Files.createDirectories(tmp.resolve(rev));
             // large random B so that the two revisions answer differently
-            PeftAdapterIo.write(dir, LoraWeights.random(config, EnumSet.allOf(Projection.class), 4, 64f,
+            PeftAdapterIo.write(dir, LoraWeights.random(config, Projection.allOn(config), 4, 64f,
                     rev.hashCode(), true), config);
             StoredArtifact stored = store.put("p", "sampler", rev, dir);
             revisions.add(RevisionInfo.newBuilder().setRevision(rev).setStep(revisions.size() + 1).setRank(4)

@@ -75,7 +75,7 @@ class RequestDecodingTest {
         BaseModelInitializer.write(baseDir, config, 3L, DType.F32);
         FilesystemAdapterStore store = new FilesystemAdapterStore(tmp.resolve("store"));
         Path adapter = Files.createDirectories(tmp.resolve("rev-a"));
-        PeftAdapterIo.write(adapter, LoraWeights.random(config, EnumSet.allOf(Projection.class), 4, 8f, 1L, true),
+        PeftAdapterIo.write(adapter, LoraWeights.random(config, Projection.allOn(config), 4, 8f, 1L, true),
                 config);
         StoredArtifact stored = store.put("p", "sampler", "rev-a", adapter);
         runtime = ModelRuntime.open(baseDir, "cpu", store, BASE);

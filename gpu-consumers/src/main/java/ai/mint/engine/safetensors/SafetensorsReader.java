@@ -220,6 +220,33 @@ public final class SafetensorsReader implements Closeable {
         return new HostTensor(name, info.dtype(), info.shape().clone(), null, decodeLongs(info.dtype(), buf, n));
     }
 
+    /**
+     * Reads one float32 tensor's bytes as they are into a new direct, little-endian buffer (for an upload without a
+     * Java float array in between), checking finiteness as {@link #read} does.
+     */
+    public ByteBuffer readF32(String name) {
+        TensorInfo info = info(name);
+        if (info.dtype() != DType.F32) {
+            throw new SafetensorsException(path + " tensor '" + name + "' is " + info.dtype() + ", not F32");
+        }
+        if (info.byteCount() > Integer.MAX_VALUE - 8) {
+            throw new SafetensorsException(path + " tensor '" + name + "' is " + info.byteCount()
+                    + " bytes; tensors above 2 GB are not supported by this reader");
+        }
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) info.byteCount()).order(ByteOrder.LITTLE_ENDIAN);
+        fill(path, channel, dataStart + info.begin(), buf);
+        if (rejectNonFinite) {
+            java.nio.FloatBuffer f = buf.asFloatBuffer();
+            for (int i = 0, n = f.limit(); i < n; i++) {
+                if (!Float.isFinite(f.get(i))) {
+                    throw new SafetensorsException(path + " tensor '" + name + "' holds a non-finite value ("
+                            + f.get(i) + ") at flat index " + i);
+                }
+            }
+        }
+        return buf;
+    }
+
     private static float[] decodeFloats(DType dtype, ByteBuffer buf, int n) {
         float[] out = new float[n];
         switch (dtype) {
@@ -271,6 +298,13 @@ public final class SafetensorsReader implements Closeable {
 
     private static ByteBuffer readFully(Path path, FileChannel channel, long position, int length) {
         ByteBuffer buf = ByteBuffer.allocate(length);
+        fill(path, channel, position, buf);
+        return buf;
+    }
+
+    /** Fills {@code buf} from {@code position} of the file, then flips it for reading. */
+    private static void fill(Path path, FileChannel channel, long position, ByteBuffer buf) {
+        int length = buf.remaining();
         try {
             while (buf.hasRemaining()) {
                 int r = channel.read(buf, position + buf.position());
@@ -282,7 +316,7 @@ public final class SafetensorsReader implements Closeable {
         } catch (IOException e) {
             throw new SafetensorsException("cannot read " + path + ": " + e, e);
         }
-        return buf.flip();
+        buf.flip();
     }
 
     private static void closeQuietly(FileChannel channel) {

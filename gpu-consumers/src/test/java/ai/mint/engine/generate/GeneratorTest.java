@@ -45,7 +45,7 @@ class GeneratorTest {
     void kvCacheGenerationEqualsFullRecomputationAtEveryStep() {
         var c = model.config();
         List<LoraWeights> adapters = List.of(
-                LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f, 1, true),
+                LoraWeights.random(c, Projection.allOn(c), 4, 8f, 1, true),
                 LoraWeights.random(c, EnumSet.of(Projection.Q, Projection.V), 2, 4f, 2, true));
         List<int[]> prompts = List.of(new int[] {5, 6, 7, 8, 9}, new int[] {40, 41}, new int[] {100, 3, 77});
         long[] slots = {1, 0, 2};
