@@ -94,6 +94,7 @@ public final class SampleEvents {
             Map.entry("CatalogRevision", SampleEvents::catalogRevision),
             Map.entry("PointerMoved", SampleEvents::pointerMoved),
             Map.entry("RevisionRetired", SampleEvents::revisionRetired),
+            Map.entry("DatasetExample", SampleEvents::datasetExample),
             Map.entry("DeadLetter", SampleEvents::deadLetter));
 
     private SampleEvents() {
@@ -118,6 +119,12 @@ public final class SampleEvents {
             map.put((String) keysAndValues[i], value);
         }
         return map;
+    }
+
+    private static SpecificRecord datasetExample(String policyId, Instant now) {
+        return ai.mint.events.DatasetExample.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setDataset("arithmetic").setKind(ai.mint.events.DatasetKind.PREFERENCE).setPrompt(PROMPTS.get(0))
+                .setChosen("42").setRejected("41").setSourceFile("prefs/part-0.jsonl").setSourceLine(7).build();
     }
 
     private static String eventId() {

@@ -22,6 +22,9 @@ import java.util.TreeMap;
  */
 public final class ConnectionFile {
 
+    /** The key of the Kafka Connect REST API's URL, written when a Connect worker runs with the platform. */
+    public static final String CONNECT_URL = "connect.url";
+
     /** Where {@code mint up} writes it, relative to the repository root the {@code ./mint} script passes. */
     public static final String DEFAULT_PATH = "${sys:mint.home:-.}/.mint/connection";
 
@@ -53,11 +56,26 @@ public final class ConnectionFile {
                 kafka));
     }
 
+    /** One more address the file holds beside the connection (e.g. {@link #CONNECT_URL}), empty when it has none. */
+    public static Optional<String> address(Path file, String key) {
+        if (file == null || !Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        String value = PropertiesFiles.read(file,
+                problem -> new ConnectionException("the connection file " + file + ": " + problem)).get(key);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
     /**
      * Writes the file atomically (readers never see half of it); readable by its owner only when it holds
      * credentials.
      */
     public static void write(PlatformConnection connection, Path file) {
+        write(connection, file, Map.of());
+    }
+
+    /** Writes the connection and more addresses of services running with it ({@link #CONNECT_URL}). */
+    public static void write(PlatformConnection connection, Path file, Map<String, String> addresses) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
@@ -75,6 +93,7 @@ public final class ConnectionFile {
                 if (registry != null) {
                     writeLine(out, PlatformConnection.SCHEMA_REGISTRY_URL, registry);
                 }
+                settings.putAll(addresses);
                 for (Map.Entry<String, String> setting : settings.entrySet()) {
                     writeLine(out, setting.getKey(), setting.getValue());
                 }
