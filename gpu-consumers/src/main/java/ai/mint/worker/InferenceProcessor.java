@@ -8,19 +8,19 @@ import ai.mint.events.InferenceRequest;
 import ai.mint.registry.SchemaRegistryClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * The worker's inference path behind its intakes: requests (a poll of raw request records, or the requests of the
  * packs {@link PackRunner} hands in) are each resolved to their revision on their own (a bad one is answered with an
- * error and dead-lettered), then all good ones are answered in batched generate calls. A registry outage while
- * decoding is thrown before anything is answered, so {@link RequestLoop} takes the poll again: valid requests are
- * never dead-lettered for it.
+ * error and dead-lettered), then every good one joins the model thread's continuous batch and is published as soon as
+ * it is answered (streamed, if it asked). The returned future completes when all the answers are published, which is
+ * when {@link RequestLoop} may commit the poll or the runner may report its packs done; meanwhile the intake takes
+ * more. A registry outage while decoding is thrown before anything is answered, so the loop takes the poll again:
+ * valid requests are never dead-lettered for it.
  */
-public final class InferenceProcessor implements Consumer<List<ConsumerRecord<String, byte[]>>> {
+public final class InferenceProcessor implements RequestLoop.AsyncProcessor {
 
     /** The error code of failures that are the worker's, not the request's. */
     static final String INTERNAL = "internal";
@@ -28,14 +28,12 @@ public final class InferenceProcessor implements Consumer<List<ConsumerRecord<St
     private final WorkerOutputs outputs;
     private final InferenceHandler handler;
     private final EventDecoder<InferenceRequest> decoder;
-    private final int maxBatch;
 
     public InferenceProcessor(WorkerOutputs outputs, SchemaRegistryClient registry, RetryPolicy retry,
-                              InferenceHandler handler, int maxBatch) {
+                              InferenceHandler handler) {
         this.outputs = outputs;
         this.handler = handler;
         this.decoder = EventDecoder.of(registry, InferenceRequest.class, retry);
-        this.maxBatch = maxBatch;
     }
 
     /** A decoded request and the record it came in (the request itself, or the pack that carried it). */
@@ -44,7 +42,7 @@ public final class InferenceProcessor implements Consumer<List<ConsumerRecord<St
 
     /** The raw intake: a poll of inference request records. */
     @Override
-    public void accept(List<ConsumerRecord<String, byte[]>> records) {
+    public CompletableFuture<?> process(List<ConsumerRecord<String, byte[]>> records) {
         List<DecodeResult<InferenceRequest>> decoded = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             decoded.add(decoder.decode(record.topic(), record.key(), record.headers(), record.value()));
@@ -58,14 +56,15 @@ public final class InferenceProcessor implements Consumer<List<ConsumerRecord<St
                 good.add(new Incoming(decoded.get(r).event(), record));
             }
         }
-        answer(good);
+        return answer(good);
     }
 
     /**
-     * Answers decoded requests, each exactly once (with a completion, or with an error that says why) before it
-     * returns; a request that cannot be resolved is also dead-lettered with its source record.
+     * Answers decoded requests, each exactly once (with a completion, or with an error that says why); the future
+     * completes when every answer is published. A request that cannot be resolved is answered and dead-lettered (with
+     * its source record) before this returns.
      */
-    public void answer(List<Incoming> requests) {
+    public CompletableFuture<?> answer(List<Incoming> requests) {
         List<InferenceHandler.Resolved> ready = new ArrayList<>();
         for (Incoming in : requests) {
             InferenceRequest q = in.request();
@@ -83,27 +82,21 @@ public final class InferenceProcessor implements Consumer<List<ConsumerRecord<St
                 outputs.deadLetter(in.source(), q.getPolicyId(), e, reason);
             }
         }
-        for (int from = 0; from < ready.size(); from += maxBatch) {
-            List<InferenceHandler.Resolved> batch = ready.subList(from, Math.min(ready.size(), from + maxBatch));
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
-            List<Reply> replies;
-            try {
-                replies = handler.answer(batch);
-            } catch (RuntimeException e) {
-                replies = batch.stream().map(r -> handler.failure(r.request(), "generation failed: " + e, INTERNAL))
-                        .toList();
-            }
-            for (Reply reply : replies) {
-                sent.add(outputs.send(reply.topic(), reply.key(), reply.event()));
-            }
-            outputs.flush();
-            for (Future<RecordMetadata> f : sent) {
-                try {
-                    f.get();
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot publish inference responses: " + e, e);
-                }
-            }
+        List<CompletableFuture<?>> published = new ArrayList<>(ready.size());
+        for (InferenceHandler.Resolved r : ready) {
+            published.add(handler.answer(r, this::publishChunk).thenCompose(this::publishAll));
         }
+        return CompletableFuture.allOf(published.toArray(CompletableFuture[]::new));
+    }
+
+    /** A chunk goes out as it comes; the request is committed only once its final answer is out. */
+    private void publishChunk(Reply chunk) {
+        outputs.sendAsync(chunk.topic(), chunk.key(), chunk.event());
+    }
+
+    private CompletableFuture<Void> publishAll(List<Reply> replies) {
+        List<CompletableFuture<?>> sent = new ArrayList<>(replies.size());
+        replies.forEach(reply -> sent.add(outputs.sendAsync(reply.topic(), reply.key(), reply.event())));
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 }

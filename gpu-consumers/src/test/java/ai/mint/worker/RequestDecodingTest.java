@@ -97,7 +97,7 @@ class RequestDecodingTest {
     }
 
     private InferenceProcessor processor(RetryPolicy retry) {
-        return new InferenceProcessor(outputs, registry, retry, new InferenceHandler(ctx), 8);
+        return new InferenceProcessor(outputs, registry, retry, new InferenceHandler(ctx));
     }
 
     @Test
@@ -108,11 +108,11 @@ class RequestDecodingTest {
                 Duration.ofMillis(30)));
 
         // the request loop catches this, rewinds to the last commit and polls the same records again
-        assertThatThrownBy(() -> impatient.accept(poll)).isInstanceOf(RetriableDecodeException.class);
+        assertThatThrownBy(() -> impatient.process(poll).join()).isInstanceOf(RetriableDecodeException.class);
         assertThat(published.history()).isEmpty();
 
         registry.up();
-        impatient.accept(poll);
+        impatient.process(poll).join();
 
         assertThat(events(DeadLetter.class)).isEmpty();
         assertThat(events(InferenceResponse.class)).singleElement().satisfies(r -> {
@@ -127,7 +127,7 @@ class RequestDecodingTest {
         byte[] bytes = serializer.serialize(TOPIC, request("2"));
         registry.failNext(3);
 
-        processor(FAST).accept(List.of(record(0, "p", bytes)));
+        processor(FAST).process(List.of(record(0, "p", bytes))).join();
 
         assertThat(registry.refused()).isEqualTo(3);
         assertThat(events(DeadLetter.class)).isEmpty();
@@ -140,8 +140,8 @@ class RequestDecodingTest {
         byte[] garbage = new byte[64];
         garbage[0] = 9;
 
-        processor(FAST).accept(List.of(record(0, "p", garbage), record(1, "someone-else", good),
-                record(2, "p", good)));
+        processor(FAST).process(List.of(record(0, "p", garbage), record(1, "someone-else", good),
+                record(2, "p", good))).join();
 
         List<DeadLetter> letters = events(DeadLetter.class);
         assertThat(letters).extracting(DeadLetter::getErrorClass).containsExactly("UNDESERIALIZABLE", "KEY_MISMATCH");

@@ -40,10 +40,15 @@ final class Attention implements SelfAttention {
         // broadcasting matmul of [B, Hkv, G, T, D] against keys [B, Hkv, 1, S, D] would make PyTorch copy every
         // key and value G times before its batched matmul.
         NDArray q4 = q.reshape(b, kv, (long) groups * t, d);     // [B, Hkv, G*T, D]
+        NDArray kT = k.transpose(0, 1, 3, 2);                     // [B, Hkv, D, S]
+        if (cache != null) {
+            // a view of the cache's array lands in the cache's long-lived manager: this step's manager frees it
+            kT.attach(q.getManager());
+        }
         // The scale is an array kept in q's manager, not a Java float: DJL wraps a float operand in a temporary
         // array it closes at once, while autograd keeps it for backward (a GC in between corrupts the gradients).
         NDArray scale = q.getManager().create(1.0f / (float) Math.sqrt(d));
-        NDArray scores = q4.matMul(k.transpose(0, 1, 3, 2))      // [B, Hkv, G*T, S]
+        NDArray scores = q4.matMul(kT)                           // [B, Hkv, G*T, S]
                 .mul(scale).reshape(b, kv, groups, t, -1).add(mask); // [B, Hkv, G, T, S]
         NDArray attn = scores.softmax(-1).reshape(b, kv, (long) groups * t, -1).matMul(v); // [B, Hkv, G*T, D]
         NDArray merged = attn.reshape(b, c.numHeads(), t, d).transpose(0, 2, 1, 3)

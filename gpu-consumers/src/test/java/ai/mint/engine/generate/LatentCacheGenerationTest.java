@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.mint.engine.GenerationParams;
+import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.lora.LoraBank;
 import ai.mint.engine.lora.LoraWeights;
-import ai.mint.engine.model.ByteLevelTokenizerFile;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.HfModelLoader;
 import ai.mint.engine.model.ModelConfig;
@@ -19,16 +19,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * DeepSeek generation through the unchanged {@link Generator}: a left-padded batch decoded from the latent cache
+ * DeepSeek generation through the {@link ContinuousGenerator}: a right-aligned batch decoded from the latent cache
  * (latent + rotary key per token, the absorbed form attending in latent space, DSA's cached index keys) against a
- * full recomputation of each row alone, without a cache, at every step; and chunked prefill into the latent cache.
+ * full recomputation of each row alone, without a cache, at every step; and rows prefilled one at a time in chunks of
+ * one column, joining the running latent cache between decoding steps.
  */
 class LatentCacheGenerationTest {
 
@@ -68,10 +72,20 @@ class LatentCacheGenerationTest {
 
     private void assertCachedGenerationEqualsRecomputation(ModelConfig c, List<LoraWeights> adapters, long[] slots) {
         DecoderModel model = HfModelLoader.load(ReferenceCheckpoints.write(dir, c, 17), Device.cpu());
-        try (LoraBank bank = adapters.isEmpty() ? null : LoraBank.of(model.base().manager(), c, adapters)) {
-            List<GenerationParams> greedy = PROMPTS.stream().map(p -> GenerationParams.greedy(STEPS)).toList();
-            List<GenerationResult> out = new Generator(model, ByteLevelTokenizerFile.PAD, Integer.MAX_VALUE)
-                    .generate(PROMPTS, greedy, bank, slots);
+        // the generator leases adapter "i" for slot i; the recomputation binds the same weights through a bank
+        Map<String, LoraWeights> byId = new HashMap<>();
+        for (int i = 0; i < adapters.size(); i++) {
+            byId.put(String.valueOf(i + 1), adapters.get(i));
+        }
+        List<GenerationRequest> rows = new ArrayList<>();
+        for (int r = 0; r < PROMPTS.size(); r++) {
+            rows.add(new GenerationRequest(slots[r] == 0 ? null : String.valueOf(slots[r]), PROMPTS.get(r),
+                    GenerationParams.greedy(STEPS)));
+        }
+        try (LoraBank bank = adapters.isEmpty() ? null : LoraBank.of(model.base().manager(), c, adapters);
+             Generations.FixedLeases leases = new Generations.FixedLeases(model, byId)) {
+            var once = new ContinuousGenerator.Settings(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+            List<GenerationResult> out = generate(model, once, leases, rows);
             for (int r = 0; r < PROMPTS.size(); r++) {
                 int[] prompt = PROMPTS.get(r);
                 int[] seq = Arrays.copyOf(prompt, prompt.length + STEPS);
@@ -87,13 +101,20 @@ class LatentCacheGenerationTest {
                             .isCloseTo(Sampler.logSoftmaxAt(logits, 0, logits.length, argmax), within(1e-4f));
                 }
             }
-            List<GenerationResult> chunked = new Generator(model, ByteLevelTokenizerFile.PAD, 1)
-                    .generate(PROMPTS, greedy, bank, slots);
+            var chunks = new ContinuousGenerator.Settings(1, 1, Integer.MAX_VALUE);
+            List<GenerationResult> chunked = generate(model, chunks, leases, rows);
             for (int r = 0; r < PROMPTS.size(); r++) {
                 assertThat(chunked.get(r).tokens()).as("chunked row %d", r).containsExactly(out.get(r).tokens());
             }
         } finally {
             model.base().close();
+        }
+    }
+
+    private static List<GenerationResult> generate(DecoderModel model, ContinuousGenerator.Settings settings,
+                                                   Generations.FixedLeases leases, List<GenerationRequest> rows) {
+        try (ContinuousGenerator g = Generations.open(model, settings, leases)) {
+            return Generations.runAll(g, rows);
         }
     }
 
