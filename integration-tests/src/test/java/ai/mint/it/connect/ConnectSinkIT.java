@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,6 +33,8 @@ import static org.awaitility.Awaitility.await;
  * the real broker and registry, into a real PostgreSQL: 10,000 inference responses land in their table once each
  * across a hard kill of the worker (before any offset commit, so everything written before it is redelivered) and a
  * graceful restart (which commits offsets only for rows the database had committed, so nothing is written twice).
+ * The responses topic is the shared platform's: the answers of IT classes that ran before are on it too and the sink
+ * writes them as well, so every count is over this run's request ids only.
  */
 @ExtendWith(SharedPlatform.class)
 class ConnectSinkIT {
@@ -40,6 +43,8 @@ class ConnectSinkIT {
     private static final String CONNECTOR = "responses-to-postgres";
     private static final Duration START = Duration.ofSeconds(90);
 
+    /** This run's request ids start with it. */
+    private final String run = "sink-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     private Path dir;
     private PostgresDatabase postgres;
     private ConnectWorkerProcess worker;
@@ -83,31 +88,37 @@ class ConnectSinkIT {
         new ConnectRest(worker.url()).awaitRunning(CONNECTOR, 1, START);
         await().atMost(Duration.ofSeconds(120)).until(() -> rows() == RESPONSES);
 
-        assertThat(postgres.queryLong("SELECT count(DISTINCT request_id) FROM inference_responses"))
+        assertThat(postgres.queryLong("SELECT count(DISTINCT request_id) FROM inference_responses WHERE " + mine()))
                 .isEqualTo(RESPONSES);
         // every row written before the kill was written again after it, and is still there once
-        assertThat(postgres.queryLong("SELECT count(*) FROM inference_responses WHERE writes >= 2"))
+        assertThat(postgres.queryLong("SELECT count(*) FROM inference_responses WHERE writes >= 2 AND " + mine()))
                 .isGreaterThanOrEqualTo(beforeKill);
-        assertThat(postgres.queryText("SELECT completion_text FROM inference_responses WHERE request_id = 'req-4242'"))
-                .isEqualTo("completion 4242");
-        assertThat(postgres.queryLong("SELECT count(*) FROM inference_responses WHERE completion_text <> "
-                + "'completion ' || substr(request_id, 5)")).isZero();
+        assertThat(postgres.queryText("SELECT completion_text FROM inference_responses WHERE request_id = '" + run
+                + "4242'")).isEqualTo("completion 4242");
+        assertThat(postgres.queryLong("SELECT count(*) FROM inference_responses WHERE " + mine()
+                + " AND completion_text <> 'completion ' || substr(request_id, " + (run.length() + 1) + ")")).isZero();
 
         // a graceful stop commits the offsets of what the database holds: after it, nothing is written twice
-        long writesBefore = postgres.queryLong("SELECT sum(writes) FROM inference_responses");
+        long writesBefore = postgres.queryLong("SELECT sum(writes) FROM inference_responses WHERE " + mine());
         worker.close();
         worker = ConnectWorkerProcess.start(platform.connection(), settings, START);
         new ConnectRest(worker.url()).awaitRunning(CONNECTOR, 1, START);
         produceResponses(platform, RESPONSES, 100);
         await().atMost(Duration.ofSeconds(60)).until(() -> rows() == RESPONSES + 100);
-        assertThat(postgres.queryLong("SELECT sum(writes) FROM inference_responses")).isEqualTo(writesBefore + 100);
+        assertThat(postgres.queryLong("SELECT sum(writes) FROM inference_responses WHERE " + mine()))
+                .isEqualTo(writesBefore + 100);
     }
 
+    /** This run's rows (the table also holds the answers of earlier IT classes, read from the shared topic). */
     private long rows() {
-        return postgres.queryLong("SELECT count(*) FROM inference_responses");
+        return postgres.queryLong("SELECT count(*) FROM inference_responses WHERE " + mine());
     }
 
-    private static void produceResponses(EmbeddedPlatform platform, int from, int count) {
+    private String mine() {
+        return "request_id LIKE '" + run + "%'";
+    }
+
+    private void produceResponses(EmbeddedPlatform platform, int from, int count) {
         try (KafkaProducer<String, InferenceResponse> producer = KafkaClients.of(platform.connection())
                 .producer("connect-sink-it", new StringSerializer(),
                         new AvroEventSerializer<>(platform.connection().registry()))) {
@@ -115,7 +126,7 @@ class ConnectSinkIT {
                 String policy = "policy-" + (i % 17);
                 producer.send(new ProducerRecord<>(Topics.INFERENCE_RESPONSES.name(), policy,
                         InferenceResponse.newBuilder().setEventId("resp-" + i).setPolicyId(policy)
-                                .setTime(Instant.ofEpochMilli(1_700_000_000_000L + i)).setRequestId("req-" + i)
+                                .setTime(Instant.ofEpochMilli(1_700_000_000_000L + i)).setRequestId(run + i)
                                 .setRevision("rev-1").setWorkerId("w1").setCompletionText("completion " + i)
                                 .setCompletionTokens(List.of(1, 2, 3)).setLogprobs(List.of(-0.5f, -0.25f, -1f))
                                 .setFinishReason("stop").setLatencyMs(12).build()));
