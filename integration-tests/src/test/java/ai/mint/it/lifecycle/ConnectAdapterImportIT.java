@@ -3,7 +3,6 @@ package ai.mint.it.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.mint.client.MintClientException;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.ModelConfig;
@@ -134,10 +133,7 @@ class ConnectAdapterImportIT {
 
     private List<CatalogEntry> awaitServing(int count) {
         try {
-            // one query that the catalog (busy folding the import, on 2 shared cores) leaves unanswered for 10 s is
-            // asked again at the next poll; only the final state within the wait decides
-            return await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500))
-                    .ignoreException(MintClientException.class).until(
+            return await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).until(
                     () -> imported().stream().filter(e -> "imported".equals(e.getServingRevision())).toList(),
                     l -> l.size() == count);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
