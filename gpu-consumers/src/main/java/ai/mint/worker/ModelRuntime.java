@@ -12,7 +12,7 @@ import ai.mint.engine.TrainableEngine;
 import ai.mint.engine.WorkingSetStats;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.training.service.TrainingService;
-import ai.mint.worker.store.AdapterStore;
+import ai.mint.common.store.AdapterStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;

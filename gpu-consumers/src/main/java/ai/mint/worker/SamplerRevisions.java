@@ -6,7 +6,7 @@ import ai.mint.events.ExportResult;
 import ai.mint.events.TrainingRequest;
 import ai.mint.events.UpdateResult;
 import ai.mint.topics.Topics;
-import ai.mint.worker.store.StoredArtifact;
+import ai.mint.common.store.StoredArtifact;
 import java.time.Instant;
 import java.util.List;
 

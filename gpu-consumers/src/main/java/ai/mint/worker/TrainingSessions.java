@@ -7,7 +7,7 @@ import ai.mint.serde.AvroSerdes;
 import ai.mint.training.grpo.LrSchedule;
 import ai.mint.training.service.Policy;
 import ai.mint.training.service.TrainingService;
-import ai.mint.worker.store.AdapterStore;
+import ai.mint.common.store.AdapterStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -46,7 +46,7 @@ class BaseSwapTest {
             Path merged = dir.resolve(c.modelType() + "-merged");
             Path adapter = dir.resolve(c.modelType() + "-adapter");
             BaseModelInitializer.write(base, c, 7, DType.F32);
-            LoraWeights revision = LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f, 11, true);
+            LoraWeights revision = LoraWeights.random(c, Projection.allOn(c), 4, 8f, 11, true);
             PeftAdapterIo.write(adapter, revision, c);
             try (LoraEngine warm = LoraEngine.open(EngineConfig.of(base))) {
                 warm.registerAdapter("other", adapter);

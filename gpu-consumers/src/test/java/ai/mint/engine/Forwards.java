@@ -29,20 +29,24 @@ public final class Forwards {
     /** Logits [B, T, V] flattened, rows of equal length at positions 0.., each row using {@code slots} of bank. */
     public static float[] logits(DecoderModel model, long[][] rows, LoraBank bank, long[] slots) {
         try (NDManager m = model.base().manager().newSubManager()) {
-            int b = rows.length;
-            int t = rows[0].length;
-            long[] flat = new long[b * t];
-            long[] pos = new long[b * t];
-            for (int i = 0; i < b; i++) {
-                for (int j = 0; j < t; j++) {
-                    flat[i * t + j] = rows[i][j];
-                    pos[i * t + j] = j;
-                }
-            }
-            NDArray tokens = m.create(flat, new Shape(b, t));
-            NDArray positions = m.create(pos, new Shape(b, t));
+            NDArray[] batch = batch(m, rows);
             LoraDelta lora = bank == null ? null : bank.bind(m.create(slots));
-            return model.forward(tokens, positions, null, lora, null).toFloatArray();
+            return model.forward(batch[0], batch[1], null, lora, null).toFloatArray();
         }
+    }
+
+    /** Rows of equal length as tokens [B, T] and their positions 0.. [B, T], both int64 in {@code m}. */
+    public static NDArray[] batch(NDManager m, long[][] rows) {
+        int b = rows.length;
+        int t = rows[0].length;
+        long[] flat = new long[b * t];
+        long[] pos = new long[b * t];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < t; j++) {
+                flat[i * t + j] = rows[i][j];
+                pos[i * t + j] = j;
+            }
+        }
+        return new NDArray[] {m.create(flat, new Shape(b, t)), m.create(pos, new Shape(b, t))};
     }
 }

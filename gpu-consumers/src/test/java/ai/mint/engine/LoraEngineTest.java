@@ -34,7 +34,7 @@ class LoraEngineTest {
     private List<LoraWeights> adapters(ModelConfig c, int n, int rank) {
         List<LoraWeights> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(LoraWeights.random(c, EnumSet.allOf(Projection.class), rank, 2f * rank, 100 + i, true));
+            out.add(LoraWeights.random(c, Projection.allOn(c), rank, 2f * rank, 100 + i, true));
         }
         return out;
     }
@@ -94,7 +94,7 @@ class LoraEngineTest {
             e.generate(List.of(request("big", 1), request("s0", 1), request("s1", 1), request("s2", 1),
                     request("s3", 1)));
             assertThat(e.residentAdapters()).containsExactlyInAnyOrder("big", "s0", "s1", "s2", "s3");
-            LoraWeights other = LoraWeights.random(c, EnumSet.allOf(Projection.class), 16, 32f, 999, true);
+            LoraWeights other = LoraWeights.random(c, Projection.allOn(c), 16, 32f, 999, true);
             PeftAdapterIo.write(dir.resolve("big2"), other, c);
             e.registerAdapter("big2", dir.resolve("big2"));
             GenerationRequest a = new GenerationRequest("big", new int[] {4, 5}, GenerationParams.greedy(6));
@@ -176,7 +176,7 @@ class LoraEngineTest {
     void replacedAdapterServesTheNewRevisionAndZeroRevisionEqualsBase() {
         ModelConfig c = TestModels.microDense();
         LoraWeights v1 = adapters(c, 1, 4).get(0);
-        LoraWeights v2 = LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f, 7, false); // B = 0
+        LoraWeights v2 = LoraWeights.random(c, Projection.allOn(c), 4, 8f, 7, false); // B = 0
         PeftAdapterIo.write(dir.resolve("v1"), v1, c);
         PeftAdapterIo.write(dir.resolve("v2"), v2, c);
         try (LoraEngine e = engine(c, 1L << 20)) {

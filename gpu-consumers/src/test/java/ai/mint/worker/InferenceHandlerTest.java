@@ -27,8 +27,8 @@ import ai.mint.events.RevisionInfo;
 import ai.mint.events.RevisionState;
 import ai.mint.events.SamplingParams;
 import ai.mint.registry.SchemaRegistryClients;
-import ai.mint.worker.store.FilesystemAdapterStore;
-import ai.mint.worker.store.StoredArtifact;
+import ai.mint.common.store.FilesystemAdapterStore;
+import ai.mint.common.store.StoredArtifact;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +66,7 @@ class InferenceHandlerTest {
         for (String rev : List.of("rev-a", "rev-b", "rev-bad")) {
             Path dir = Files.createDirectories(tmp.resolve(rev));
             // large random B so that the two revisions answer differently
-            PeftAdapterIo.write(dir, LoraWeights.random(config, EnumSet.allOf(Projection.class), 4, 64f,
+            PeftAdapterIo.write(dir, LoraWeights.random(config, Projection.allOn(config), 4, 64f,
                     rev.hashCode(), true), config);
             StoredArtifact stored = store.put("p", "sampler", rev, dir);
             revisions.add(RevisionInfo.newBuilder().setRevision(rev).setStep(revisions.size() + 1).setRank(4)

@@ -9,7 +9,7 @@ import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.registry.SchemaRegistryClients;
 import ai.mint.serde.AvroEventSerializer;
 import ai.mint.topics.Topics;
-import ai.mint.worker.store.FilesystemAdapterStore;
+import ai.mint.common.store.FilesystemAdapterStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

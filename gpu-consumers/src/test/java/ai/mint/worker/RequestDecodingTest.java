@@ -27,8 +27,8 @@ import ai.mint.registry.InMemorySchemaRegistry;
 import ai.mint.registry.OutageRegistry;
 import ai.mint.serde.AvroEventSerializer;
 import ai.mint.topics.Topics;
-import ai.mint.worker.store.FilesystemAdapterStore;
-import ai.mint.worker.store.StoredArtifact;
+import ai.mint.common.store.FilesystemAdapterStore;
+import ai.mint.common.store.StoredArtifact;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,7 +75,7 @@ class RequestDecodingTest {
         BaseModelInitializer.write(baseDir, config, 3L, DType.F32);
         FilesystemAdapterStore store = new FilesystemAdapterStore(tmp.resolve("store"));
         Path adapter = Files.createDirectories(tmp.resolve("rev-a"));
-        PeftAdapterIo.write(adapter, LoraWeights.random(config, EnumSet.allOf(Projection.class), 4, 8f, 1L, true),
+        PeftAdapterIo.write(adapter, LoraWeights.random(config, Projection.allOn(config), 4, 8f, 1L, true),
                 config);
         StoredArtifact stored = store.put("p", "sampler", "rev-a", adapter);
         runtime = ModelRuntime.open(baseDir, "cpu", store, BASE);

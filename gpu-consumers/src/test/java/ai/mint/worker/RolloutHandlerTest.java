@@ -9,7 +9,7 @@ import ai.mint.engine.model.TestModels;
 import ai.mint.events.RolloutRequest;
 import ai.mint.events.RolloutResult;
 import ai.mint.events.Trajectory;
-import ai.mint.worker.store.FilesystemAdapterStore;
+import ai.mint.common.store.FilesystemAdapterStore;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;

@@ -17,7 +17,7 @@ import ai.mint.events.TrainingSpec;
 import ai.mint.events.Trajectory;
 import ai.mint.events.UpdateRequest;
 import ai.mint.registry.SchemaRegistryClients;
-import ai.mint.worker.store.AdapterStore;
+import ai.mint.common.store.AdapterStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

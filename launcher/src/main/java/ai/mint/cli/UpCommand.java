@@ -3,6 +3,7 @@ package ai.mint.cli;
 import ai.mint.common.connection.ConnectionFile;
 import ai.mint.common.connection.ConnectionOptions;
 import ai.mint.common.connection.KafkaPropertyOptions;
+import ai.mint.platform.ConnectWorkerProcess;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.platform.PlatformOptions;
 import ai.mint.platform.ProvisionReport;
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -58,6 +61,10 @@ public final class UpCommand implements Callable<Integer> {
                     + " A data directory made with --secure must always be started with it")
     boolean secure;
 
+    @Option(names = "--connect", description = "also run a Kafka Connect worker (distributed mode, child JVM) with "
+            + "the project's connectors; prints connect.url=URL and writes it to the connection file")
+    boolean connect;
+
     /** How to reach an external cluster or registry (security); the embedded ones speak plaintext on loopback. */
     @Mixin
     KafkaPropertyOptions kafka;
@@ -86,18 +93,34 @@ public final class UpCommand implements Callable<Integer> {
             platform.close();
             return ExitCodes.OK;
         }
+        ConnectWorkerProcess worker;
+        try {
+            worker = connect ? ConnectWorkerProcess.start(platform.connection(),
+                    ConnectWorkerProcess.Settings.of(options.dataDir().resolve("connect")), Duration.ofSeconds(120))
+                    : null;
+        } catch (RuntimeException e) {
+            platform.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                if (worker != null) {
+                    worker.close(); // before the broker it works on
+                }
                 platform.close();
                 deleteQuietly(connectionFile);
             } finally {
                 stopped.countDown();
             }
         }, "mint-up-shutdown"));
-        ConnectionFile.write(platform.connection(), connectionFile);
+        ConnectionFile.write(platform.connection(), connectionFile, worker == null ? Map.of()
+                : Map.of(ConnectionFile.CONNECT_URL, worker.url()));
         reportDrift(platform.provisioning(), err);
         out.print(ConnectionFile.addressLines(platform.connection()));
+        if (worker != null) {
+            out.println(ConnectionFile.CONNECT_URL + "=" + worker.url());
+        }
         out.flush();
         String registryPid = platform.registryProcess().map(r -> "; schema registry pid " + r.processHandle().pid())
                 .orElse("");

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Apicurio Registry 3.0.9 running as a child process on 127.0.0.1, serving the Confluent Schema Registry API.
@@ -158,7 +157,7 @@ public final class RegistryProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new PlatformException("the schema registry process exited with code " + process.exitValue()
-                        + " while starting; last lines of " + log + ":\n" + tail(log, 15));
+                        + " while starting; last lines of " + log + ":\n" + ChildProcesses.tail(log, 15));
             }
             try {
                 if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -170,10 +169,10 @@ public final class RegistryProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new PlatformException("interrupted while waiting for the schema registry to start");
             }
-            sleep(200);
+            ChildProcesses.sleep(200, "the schema registry to start");
         }
         throw new PlatformException("the schema registry did not answer on " + confluentApiUrl() + " within "
-                + timeout.toSeconds() + " s; see " + log + ":\n" + tail(log, 15));
+                + timeout.toSeconds() + " s; see " + log + ":\n" + ChildProcesses.tail(log, 15));
     }
 
     private void setGlobalCompatibility(String level) {
@@ -237,37 +236,6 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     private static void stop(Process process) {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("schema registry (pid {}) did not stop within {} s; killing it", process.pid(),
-                        STOP_GRACE.toSeconds());
-                process.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String tail(Path file, int lines) {
-        try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PlatformException("interrupted while waiting for the schema registry to start");
-        }
+        ChildProcesses.stop(process, "schema registry", STOP_GRACE);
     }
 }

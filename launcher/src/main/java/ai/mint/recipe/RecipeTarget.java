@@ -7,7 +7,7 @@ import ai.mint.client.KafkaServiceClient;
 import ai.mint.common.connection.ConnectionOptions;
 import ai.mint.training.local.LocalServiceClient;
 import ai.mint.worker.ModelRuntime;
-import ai.mint.worker.store.FilesystemAdapterStore;
+import ai.mint.common.store.FilesystemAdapterStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

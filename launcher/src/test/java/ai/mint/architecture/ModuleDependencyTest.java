@@ -26,7 +26,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  *      │           └──────> common ──> schemas
  *      ├──> gateway ──> common
  *      ├──> stream-apps ──> common
- *      └──> gpu-consumers ──> api, common
+ *      ├──> gpu-consumers ──> api, common
+ *      └──> connect (the Connect plugin) ──> common
  * </pre>
  * Inside gpu-consumers only {@code ai.mint.engine} uses DJL, and the rest reaches the engine through its DJL-free
  * types alone.
@@ -40,6 +41,7 @@ class ModuleDependencyTest {
     private static final String GATEWAY = "Gateway";
     private static final String STREAM_APPS = "StreamApps";
     private static final String GPU_CONSUMERS = "GpuConsumers";
+    private static final String CONNECT = "Connect";
     private static final String LAUNCHER = "Launcher";
 
     private static JavaClasses classes;
@@ -63,6 +65,7 @@ class ModuleDependencyTest {
                 .layer(STREAM_APPS).definedBy("ai.mint.catalog..", "ai.mint.orchestration..", "ai.mint.scheduling..",
                         "ai.mint.streams..")
                 .layer(GPU_CONSUMERS).definedBy("ai.mint.engine..", "ai.mint.training..", "ai.mint.worker..")
+                .layer(CONNECT).definedBy("ai.mint.connect..")
                 .layer(LAUNCHER).definedBy("ai.mint.cli..", "ai.mint.platform..", "ai.mint.quickstart..",
                         "ai.mint.lifecycle..", "ai.mint.recipe..")
                 .whereLayer(LAUNCHER).mayNotBeAccessedByAnyLayer()
@@ -70,10 +73,12 @@ class ModuleDependencyTest {
                 .whereLayer(GATEWAY).mayOnlyBeAccessedByLayers(LAUNCHER)
                 .whereLayer(STREAM_APPS).mayOnlyBeAccessedByLayers(LAUNCHER)
                 .whereLayer(GPU_CONSUMERS).mayOnlyBeAccessedByLayers(LAUNCHER)
+                .whereLayer(CONNECT).mayOnlyBeAccessedByLayers(LAUNCHER)
                 .whereLayer(API).mayOnlyBeAccessedByLayers(CLIENT, GPU_CONSUMERS, LAUNCHER)
-                .whereLayer(COMMON).mayOnlyBeAccessedByLayers(CLIENT, GATEWAY, STREAM_APPS, GPU_CONSUMERS, LAUNCHER)
+                .whereLayer(COMMON).mayOnlyBeAccessedByLayers(CLIENT, GATEWAY, STREAM_APPS, GPU_CONSUMERS, CONNECT,
+                        LAUNCHER)
                 .whereLayer(SCHEMAS).mayOnlyBeAccessedByLayers(COMMON, CLIENT, GATEWAY, STREAM_APPS, GPU_CONSUMERS,
-                        LAUNCHER);
+                        CONNECT, LAUNCHER);
         rule.check(classes);
     }
 

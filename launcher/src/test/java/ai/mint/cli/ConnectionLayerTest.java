@@ -23,9 +23,12 @@ class ConnectionLayerTest {
 
     private static final Set<String> CONNECTION_OPTIONS = Set.of("--bootstrap-servers", "--schema-registry-url",
             "--catalog-url", "--connection-file", "--kafka", "--kafka-config");
-    /** Commands that start their own platform (every benchmark too) or talk to none. */
+    /**
+     * Commands that start their own platform (every benchmark too) or talk to none; {@code mint connect list|deploy|
+     * status|delete} talk only to the Connect REST API ({@code --connect-url}, else connect.url in the connection file).
+     */
     private static final Set<String> STANDALONE = Set.of("mint", "up", "bench", "quickstart", "smoke", "schemas",
-            "check", "release", "base", "init", "pretrain", "generate", "help");
+            "check", "release", "base", "init", "pretrain", "generate", "help", "list", "deploy", "status", "delete");
 
     @Test
     void shouldResolveTopicsCommandFromFlagThenEnvironmentThenFileWithKafkaPropertiesReachingTheAdmin(

@@ -16,7 +16,7 @@ import ai.mint.events.UpdateResult;
 import ai.mint.gateway.GatewayMetrics;
 import ai.mint.worker.ModelRuntime;
 import ai.mint.worker.WorkerMetrics;
-import ai.mint.worker.store.FilesystemAdapterStore;
+import ai.mint.common.store.FilesystemAdapterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;

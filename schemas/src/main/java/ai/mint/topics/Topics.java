@@ -116,6 +116,10 @@ public final class Topics {
             "The audit log of serving-pointer moves (who moved what, when, why); append-only, kept forever.");
     public static final TopicSpec CATALOG_RETIREMENTS = stream("mint.catalog.retirements", "RevisionRetired",
             MONTH, "Revisions retention retired, and from when their stored files may be removed.");
+    public static final TopicSpec DATASETS = new TopicSpec("mint.datasets", PARTITIONS, REPLICATION,
+            CleanupPolicy.DELETE, null, "string (dataset name)", EVENTS + "DatasetExample",
+            "Examples of training and evaluation datasets (prompts with references, SFT pairs, preference pairs), "
+                    + "read from JSONL files by the dataset connector; kept forever.");
     public static final TopicSpec DEAD_LETTER = new TopicSpec("mint.deadletter", PARTITIONS, REPLICATION,
             CleanupPolicy.DELETE, MONTH, "string (source record key, or empty)", EVENTS + "DeadLetter",
             "Records that could not be processed, with where they came from and why.");
@@ -138,7 +142,8 @@ public final class Topics {
             INFERENCE_REQUESTS, INFERENCE_RESPONSES, INFERENCE_CHUNKS, WORK_DONE,
             ADAPTER_PINS, ADAPTER_PIN_RESULTS,
             TRAINING_REQUESTS,
-            WORKER_STATUS, METRICS, CATALOG, CATALOG_REVISIONS, CATALOG_HISTORY, CATALOG_RETIREMENTS, DEAD_LETTER);
+            WORKER_STATUS, METRICS, CATALOG, CATALOG_REVISIONS, CATALOG_HISTORY, CATALOG_RETIREMENTS, DATASETS,
+            DEAD_LETTER);
 
     /**
      * The largest record a topic takes (the broker's default {@code message.max.bytes}). Whatever the platform writes

@@ -109,6 +109,7 @@ public final class SampleEvents {
             Map.entry("RevisionRetired", SampleEvents::revisionRetired),
             Map.entry("TrainingRequest", SampleEvents::trainingRequest),
             Map.entry("TrainingReply", SampleEvents::trainingReply),
+            Map.entry("DatasetExample", SampleEvents::datasetExample),
             Map.entry("DeadLetter", SampleEvents::deadLetter));
 
     private SampleEvents() {
@@ -133,6 +134,12 @@ public final class SampleEvents {
             map.put((String) keysAndValues[i], value);
         }
         return map;
+    }
+
+    private static SpecificRecord datasetExample(String policyId, Instant now) {
+        return ai.mint.events.DatasetExample.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setDataset("arithmetic").setKind(ai.mint.events.DatasetKind.PREFERENCE).setPrompt(PROMPTS.get(0))
+                .setChosen("42").setRejected("41").setSourceFile("prefs/part-0.jsonl").setSourceLine(7).build();
     }
 
     private static String eventId() {

@@ -17,6 +17,9 @@ import java.util.TreeMap;
  */
 public final class ConnectionFile {
 
+    /** The key of the Kafka Connect REST API's URL, written when a Connect worker runs with the platform. */
+    public static final String CONNECT_URL = "connect.url";
+
     /** Where {@code mint up} writes it, relative to the repository root the {@code ./mint} script passes. */
     public static final String DEFAULT_PATH = "${sys:mint.home:-.}/.mint/connection";
 
@@ -48,12 +51,28 @@ public final class ConnectionFile {
                 kafka, props.get(PlatformConnection.CATALOG_USER_INFO)));
     }
 
+    /** One more address the file holds beside the connection (e.g. {@link #CONNECT_URL}), empty when it has none. */
+    public static Optional<String> address(Path file, String key) {
+        if (file == null || !Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        String value = PropertiesFiles.read(file,
+                problem -> new ConnectionException("the connection file " + file + ": " + problem)).get(key);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
     /**
      * Writes the file atomically (readers never see half of it); readable by its owner only when it holds
      * credentials.
      */
     public static void write(PlatformConnection connection, Path file) {
+        write(connection, file, Map.of());
+    }
+
+    /** Writes the connection and more addresses of services running with it ({@link #CONNECT_URL}). */
+    public static void write(PlatformConnection connection, Path file, Map<String, String> addresses) {
         Map<String, String> settings = new TreeMap<>(connection.toSettings());
+        settings.putAll(addresses);
         Map<String, String> lines = new LinkedHashMap<>();
         // the two addresses first, as people and scripts read them
         lines.put(PlatformConnection.BOOTSTRAP_SERVERS, settings.remove(PlatformConnection.BOOTSTRAP_SERVERS));

@@ -31,6 +31,19 @@ class ConnectionFileTest {
     }
 
     @Test
+    void shouldKeepTheConnectUrlBesideTheConnectionWithoutChangingIt() throws Exception {
+        PlatformConnection written = PlatformConnection.of("127.0.0.1:9092", "http://127.0.0.1:8080/apis/ccompat/v7");
+        Path file = dir.resolve("connection");
+
+        ConnectionFile.write(written, file, Map.of(ConnectionFile.CONNECT_URL, "http://127.0.0.1:8083"));
+
+        assertThat(ConnectionFile.read(file)).contains(written);
+        assertThat(ConnectionFile.address(file, ConnectionFile.CONNECT_URL)).contains("http://127.0.0.1:8083");
+        ConnectionFile.write(written, file);
+        assertThat(ConnectionFile.address(file, ConnectionFile.CONNECT_URL)).isEmpty();
+    }
+
+    @Test
     void shouldReadTheTwoLineFilesOfEarlierVersions() throws Exception {
         Path file = dir.resolve("old");
         Files.writeString(file, "# written by 'mint up'; removed when it stops\nbootstrap.servers=h:1\n"

@@ -41,7 +41,7 @@ public final class AdapterLoadBenchmark implements MintBenchmark, Callable<Integ
         try (LoraEngine e = LoraEngine.open(EngineConfig.of(base))) {
             BenchRun run = BenchRun.of("adapter-load").warmUps(2).rounds(15);
             for (int rank : RANKS) {
-                LoraWeights w = LoraWeights.random(c, EnumSet.allOf(Projection.class), rank, 2f * rank, rank, true);
+                LoraWeights w = LoraWeights.random(c, Projection.allOn(c), rank, 2f * rank, rank, true);
                 Path dir = work.resolve("r" + rank);
                 PeftAdapterIo.write(dir, w, c);
                 run.variant(load(rank), s -> {

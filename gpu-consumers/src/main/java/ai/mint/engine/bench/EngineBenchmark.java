@@ -50,7 +50,7 @@ public final class EngineBenchmark implements MintBenchmark, Callable<Integer> {
         int adapters = DISTINCT[DISTINCT.length - 1];
         Path dir = BenchSupport.workDir("engine-adapters-" + (quick ? "tiny" : "small") + "-r" + RANK);
         EngineWorkload.ensureAdapters(c, dir, adapters, RANK);
-        long adapterBytes = LoraWeights.random(c, EnumSet.allOf(Projection.class), RANK, 1f, 0, false).byteSize();
+        long adapterBytes = LoraWeights.random(c, Projection.allOn(c), RANK, 1f, 0, false).byteSize();
         long budget = adapterBytes * adapters + (64L << 20);
         // a small CPU tier: every adapter is on the device
         EngineConfig config = EngineConfig.of(BenchSupport.base(quick, false)).withAdapterBudget(budget)

@@ -57,7 +57,7 @@ record EngineWorkload(int rows, int batchesPerRun, int newTokens) {
             for (int i = 0; i < count; i++) {
                 Path a = dir.resolve(id(i));
                 if (!Files.isRegularFile(a.resolve(PeftAdapterIo.CONFIG))) { // the config is written last
-                    PeftAdapterIo.write(a, LoraWeights.random(c, EnumSet.allOf(Projection.class), rank, 2f * rank,
+                    PeftAdapterIo.write(a, LoraWeights.random(c, Projection.allOn(c), rank, 2f * rank,
                             1000L + i, true), c);
                 }
                 done.incrementAndGet();

@@ -46,7 +46,7 @@ public final class HandoffBenchmark implements MintBenchmark, Callable<Integer> 
         ModelConfig c = BenchSupport.config(quick, false);
         Path base = BenchSupport.base(quick, false);
         Path work = BenchSupport.workDir("handoff" + (quick ? "-quick" : ""));
-        LoraWeights revision = LoraWeights.random(c, EnumSet.allOf(Projection.class), 8, 16f, 5, true);
+        LoraWeights revision = LoraWeights.random(c, Projection.allOn(c), 8, 16f, 5, true);
         Path mergedDir = work.resolve("merged");
         BenchResult result;
         double sameTokens;

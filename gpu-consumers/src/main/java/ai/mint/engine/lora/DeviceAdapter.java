@@ -34,18 +34,38 @@ public final class DeviceAdapter implements AutoCloseable {
     private final long byteSize;
     private final AtomicLong hostCopies = new AtomicLong();
 
-    private DeviceAdapter(String id, ModelConfig config, LoraWeights w, NDManager manager, Map<LoraKey, NDArray> a,
-                          Map<LoraKey, NDArray> b) {
+    private DeviceAdapter(String id, ModelConfig config, int rank, float alpha, boolean rsLora, Set<Projection> targets,
+                          NDManager manager, Map<LoraKey, NDArray> a, Map<LoraKey, NDArray> b) {
         this.id = id;
         this.config = config;
-        this.rank = w.rank();
-        this.alpha = w.alpha();
-        this.rsLora = w.rsLora();
-        this.targets = w.targets();
+        this.rank = rank;
+        this.alpha = alpha;
+        this.rsLora = rsLora;
+        this.targets = targets;
         this.manager = manager;
         this.a = Collections.unmodifiableMap(a);
         this.b = Collections.unmodifiableMap(b);
-        this.byteSize = w.byteSize();
+        long values = 0;
+        for (LoraKey key : a.keySet()) {
+            values += key.sizeA(config, rank) + key.sizeB(config, rank);
+        }
+        this.byteSize = values * Float.BYTES;
+    }
+
+    /**
+     * An adapter of factors already on the device in compute layout, owned by {@code manager} (which closes with it);
+     * how {@link PeftDeviceReader} hands over what it uploaded.
+     */
+    static DeviceAdapter adopt(String id, ModelConfig c, int rank, float alpha, boolean rsLora, Set<Projection> targets,
+                               NDManager manager, Map<LoraKey, NDArray> a, Map<LoraKey, NDArray> b) {
+        for (LoraKey key : a.keySet()) {
+            if (!java.util.Arrays.equals(a.get(key).getShape().getShape(), key.shapeA(c, rank))
+                    || !java.util.Arrays.equals(b.get(key).getShape().getShape(), key.shapeB(c, rank))) {
+                throw new IllegalStateException("factors of " + key + " are " + a.get(key).getShape() + " and "
+                        + b.get(key).getShape() + ", not the compute layout of rank " + rank);
+            }
+        }
+        return new DeviceAdapter(id, c, rank, alpha, rsLora, targets, manager, a, b);
     }
 
     /** Copies a decoded adapter onto the device of {@code parent}, in a new sub-manager. */
@@ -58,7 +78,7 @@ public final class DeviceAdapter implements AutoCloseable {
             a.put(key, m.create(w.a().get(key), new Shape(key.shapeA(c, w.rank()))));
             b.put(key, m.create(w.b().get(key), new Shape(key.shapeB(c, w.rank()))));
         }
-        return new DeviceAdapter(id, c, w, m, a, b);
+        return new DeviceAdapter(id, c, w.rank(), w.alpha(), w.rsLora(), w.targets(), m, a, b);
     }
 
     public String id() {

@@ -60,27 +60,21 @@ public final class LoraBank implements AutoCloseable {
             r.a().keySet().forEach(k -> targets.add(k.projection()));
             rank = Math.max(rank, r.rank());
         }
-        if (targets.isEmpty()) {
-            targets.add(Projection.Q);
-        }
         LoraBank bank = new LoraBank(c, parent.newSubManager(), adapters.size() + 1, rank, targets);
         NDManager m = bank.manager;
-        for (int layer = 0; layer < c.numLayers(); layer++) {
-            for (Projection p : targets) {
-                LoraKey key = LoraKey.of(c, layer, p);
-                Shape slotA = new Shape(key.shapeA(c, rank));
-                Shape slotB = new Shape(key.shapeB(c, rank));
-                NDList as = new NDList();
-                NDList bs = new NDList();
-                as.add(m.zeros(slotA));
-                bs.add(m.zeros(slotB));
-                for (DeviceAdapter r : adapters) {
-                    as.add(padRank(m, r.a().get(key), slotA, -1, rank));
-                    bs.add(padRank(m, r.b().get(key), slotB, -2, rank));
-                }
-                bank.a.put(key, NDArrays.stack(as)); // [n, ...slotA]
-                bank.b.put(key, NDArrays.stack(bs)); // [n, ...slotB]
+        for (LoraKey key : LoraKey.all(c, targets)) {
+            Shape slotA = new Shape(key.shapeA(c, rank));
+            Shape slotB = new Shape(key.shapeB(c, rank));
+            NDList as = new NDList();
+            NDList bs = new NDList();
+            as.add(m.zeros(slotA));
+            bs.add(m.zeros(slotB));
+            for (DeviceAdapter r : adapters) {
+                as.add(padRank(m, r.a().get(key), slotA, -1, rank));
+                bs.add(padRank(m, r.b().get(key), slotB, -2, rank));
             }
+            bank.a.put(key, NDArrays.stack(as)); // [n, ...slotA]
+            bank.b.put(key, NDArrays.stack(bs)); // [n, ...slotB]
         }
         for (int i = 0; i < adapters.size(); i++) {
             bank.hostScale[i + 1] = adapters.get(i).scale();

@@ -29,13 +29,18 @@ public final class LoraMerger {
      */
     public static MergedWeights merge(BaseModel base, LoraWeights w) {
         ModelConfig c = base.config();
+        if (c.isDeepseek()) {
+            throw new ai.mint.engine.EngineException("merging an adapter into a " + c.modelType() + " base is not"
+                    + " implemented: its latent attention holds q_b/kv_a rows reordered and kv_b_proj absorbed per head,"
+                    + " which a merge would have to rebuild (adapter-only handoff needs none of it)");
+        }
         NDManager merged = base.manager().newSubManager();
         Map<NDArray, NDArray> replaced = new IdentityHashMap<>();
         NDArray last = null;
         try (DeviceAdapter factors = DeviceAdapter.upload("merge", w, c, merged)) {
             NDArray scale = merged.create(w.scale());
             for (LoraKey key : factors.a().keySet()) {
-                String name = key.projection().modulePath(c, key.layer(), key.expert() ? 0 : -1) + ".weight";
+                String name = key.modulePath(c, 0) + ".weight";
                 NDArray resident = base.checkpointTensor(name).array();               // [(E,) in, out]
                 NDArray sum = factors.a().get(key).matMul(factors.b().get(key));      // [(E,) in, r] @ [(E,) r, out]
                 sum.muli(scale).addi(resident);                                       // in place: no temporaries

@@ -48,26 +48,24 @@ public final class LoraWeights {
      */
     public static LoraWeights random(ModelConfig c, Set<Projection> targets, int rank, float alpha, long seed,
                                      boolean randomB) {
+        LoraKey.requireTargets(c, targets);
         Random rnd = new Random(seed);
         Map<LoraKey, float[]> a = new LinkedHashMap<>();
         Map<LoraKey, float[]> b = new LinkedHashMap<>();
-        for (int layer = 0; layer < c.numLayers(); layer++) {
-            for (Projection p : targets) {
-                LoraKey key = LoraKey.of(c, layer, p);
-                float[] fa = new float[(int) key.sizeA(c, rank)];
-                float bound = (float) (1.0 / Math.sqrt(key.inDim(c)));
-                for (int i = 0; i < fa.length; i++) {
-                    fa[i] = (rnd.nextFloat() * 2 - 1) * bound;
-                }
-                float[] fb = new float[(int) key.sizeB(c, rank)];
-                if (randomB) {
-                    for (int i = 0; i < fb.length; i++) {
-                        fb[i] = (float) rnd.nextGaussian() * 0.05f;
-                    }
-                }
-                a.put(key, fa);
-                b.put(key, fb);
+        for (LoraKey key : LoraKey.all(c, targets)) {
+            float[] fa = new float[(int) key.sizeA(c, rank)];
+            float bound = (float) (1.0 / Math.sqrt(key.inDim(c)));
+            for (int i = 0; i < fa.length; i++) {
+                fa[i] = (rnd.nextFloat() * 2 - 1) * bound;
             }
+            float[] fb = new float[(int) key.sizeB(c, rank)];
+            if (randomB) {
+                for (int i = 0; i < fb.length; i++) {
+                    fb[i] = (float) rnd.nextGaussian() * 0.05f;
+                }
+            }
+            a.put(key, fa);
+            b.put(key, fb);
         }
         return new LoraWeights(rank, alpha, false, targets, a, b);
     }
@@ -119,13 +117,12 @@ public final class LoraWeights {
 
     /** Checks that every factor has the size this base implies. */
     public void checkFits(ModelConfig c) {
-        if (c.isDeepseek()) {
-            throw new EngineException("LoRA adapters on " + c.modelType() + " bases are not supported yet: its latent"
-                    + " attention and fine-grained experts have no LoRA targets in this engine");
-        }
+        LoraKey.requireTargets(c, targets);
         for (LoraKey key : a.keySet()) {
-            if (key.layer() >= c.numLayers() || key.expert() != (c.isMoe() && !key.projection().isAttention())) {
-                throw new EngineException("adapter targets " + key + " which this base does not have");
+            if (key.layer() >= c.numLayers()
+                    || !LoraKey.keys(c, key.layer(), key.projection()).contains(key)) {
+                throw new EngineException("adapter targets " + key + " which this " + c.modelType()
+                        + " base does not have");
             }
             long wantA = key.sizeA(c, rank);
             long wantB = key.sizeB(c, rank);

@@ -4,6 +4,7 @@ import ai.mint.engine.EngineException;
 import ai.mint.engine.model.BaseModel;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.Projection;
+import ai.mint.engine.model.RotaryRows;
 import ai.mint.engine.safetensors.HostTensor;
 import ai.mint.engine.safetensors.SafetensorsReader;
 import ai.mint.engine.safetensors.SafetensorsWriter;
@@ -67,9 +68,12 @@ public final class PeftAdapterIo {
             int in = key.inDim(c);
             int out = key.outDim(c);
             if (!key.expert()) {
-                String module = PREFIX + key.projection().modulePath(c, key.layer(), -1);
+                String module = PREFIX + key.modulePath(c, -1);
+                float[] hfB = BaseModel.transpose(b, r, out); // [out, r]
+                RotaryRows rotary = RotaryRows.of(c, key.projection());
                 writer.add(module + ".lora_A.weight", new long[] {r, in}, BaseModel.transpose(a, in, r));
-                writer.add(module + ".lora_B.weight", new long[] {out, r}, BaseModel.transpose(b, r, out));
+                writer.add(module + ".lora_B.weight", new long[] {out, r},
+                        rotary == null ? hfB : rotary.toCheckpoint(hfB, r));
             } else if (packedExperts) {
                 int n = c.numExperts();
                 float[] pa = new float[n * r * in];  // [E, r, in]
@@ -83,7 +87,7 @@ public final class PeftAdapterIo {
                 writer.add(packed + ".lora_B.packed", new long[] {n, out, r}, pb);
             } else {
                 for (int e = 0; e < c.numExperts(); e++) {
-                    String module = PREFIX + key.projection().modulePath(c, key.layer(), e);
+                    String module = PREFIX + key.modulePath(c, e);
                     float[] pa = new float[r * in];
                     float[] pb = new float[out * r];
                     BaseModel.transposeInto(a, e * in * r, in, r, pa, 0);
@@ -126,6 +130,30 @@ public final class PeftAdapterIo {
 
     /** Reads an adapter directory for base {@code c}; malformed or mismatched files raise {@link EngineException}. */
     public static LoraWeights read(Path dir, ModelConfig c) {
+        Header h = header(dir, c);
+        Map<LoraKey, float[]> a = new LinkedHashMap<>();
+        Map<LoraKey, float[]> b = new LinkedHashMap<>();
+        try (SafetensorsReader reader = SafetensorsReader.open(dir.resolve(WEIGHTS))) {
+            Tensors tensors = new Tensors(reader, new HashSet<>());
+            String layout = h.layout(reader);
+            for (LoraKey key : LoraKey.all(c, h.targets())) {
+                readKey(tensors, c, key, h.rank(), layout, a, b);
+            }
+            requireAllUsed(tensors, c, h);
+        }
+        requireSome(!a.isEmpty(), dir, c, h);
+        return new LoraWeights(h.rank(), h.alpha(), h.rsLora(), h.targets(), a, b);
+    }
+
+    /** What adapter_config.json says: rank, alpha, rsLoRA and the targets, checked against base {@code c}. */
+    record Header(int rank, float alpha, boolean rsLora, Set<Projection> targets, JsonNode config) {
+        /** The declared expert layout: in the safetensors metadata, or (older files) in adapter_config.json. */
+        String layout(SafetensorsReader reader) {
+            return reader.metadata().getOrDefault(LAYOUT_KEY, config.path(LAYOUT_KEY).asText(null));
+        }
+    }
+
+    static Header header(Path dir, ModelConfig c) {
         JsonNode cfg;
         try {
             cfg = JSON.readTree(dir.resolve(CONFIG).toFile());
@@ -150,65 +178,78 @@ public final class PeftAdapterIo {
                 throw new EngineException(dir.resolve(CONFIG) + ": " + e.getMessage());
             }
         }
-        Map<LoraKey, float[]> a = new LinkedHashMap<>();
-        Map<LoraKey, float[]> b = new LinkedHashMap<>();
-        try (SafetensorsReader reader = SafetensorsReader.open(dir.resolve(WEIGHTS))) {
-            // the layout used to be declared in adapter_config.json; now in the safetensors metadata
-            String layout = reader.metadata().getOrDefault(LAYOUT_KEY, cfg.path(LAYOUT_KEY).asText(null));
-            Set<String> consumed = new HashSet<>();
-            for (int layer = 0; layer < c.numLayers(); layer++) {
-                for (Projection p : targets) {
-                    LoraKey key = LoraKey.of(c, layer, p);
-                    readKey(new Tensors(reader, consumed), c, key, r, layout, a, b);
-                }
-            }
-            List<String> unused = reader.names().stream()
-                    .filter(n -> n.contains("lora_") && !consumed.contains(n)).sorted().toList();
-            if (!unused.isEmpty()) {
-                throw new EngineException(dir.resolve(WEIGHTS) + " has LoRA tensors this " + c.modelType()
-                        + " base and target_modules " + targets + " do not use (wrong base or target list?): "
-                        + (unused.size() > 8 ? unused.subList(0, 8) + " and " + (unused.size() - 8) + " more"
-                        : unused));
-            }
+        try {
+            LoraKey.requireTargets(c, targets);
+        } catch (EngineException e) {
+            throw new EngineException(dir.resolve(CONFIG) + ": " + e.getMessage(), e);
         }
-        if (a.isEmpty()) {
-            throw new EngineException(dir.resolve(WEIGHTS) + " holds no LoRA tensor for " + targets
-                    + " on this " + c.modelType() + " base");
+        if (r < 1 || r > 64) {
+            throw new EngineException(dir.resolve(CONFIG) + ": LoRA rank " + r + " is outside 1..64");
         }
-        return new LoraWeights(r, alpha, cfg.path("use_rslora").asBoolean(false), targets, a, b);
+        return new Header(r, alpha, cfg.path("use_rslora").asBoolean(false), targets, cfg);
     }
 
-    private static void readKey(Tensors reader, ModelConfig c, LoraKey key, int r, String layout,
-                                Map<LoraKey, float[]> a, Map<LoraKey, float[]> b) {
-        int in = key.inDim(c);
-        int out = key.outDim(c);
-        if (!key.expert()) {
-            String module = PREFIX + key.projection().modulePath(c, key.layer(), -1);
-            if (reader.contains(module + ".lora_A.weight")) {
-                a.put(key, BaseModel.transpose(reader.read(module + ".lora_A.weight", r, in), r, in));
-                b.put(key, BaseModel.transpose(reader.read(module + ".lora_B.weight", out, r), out, r));
-            }
-            return;
+    /** Refuses LoRA tensors in the file that no key of the header's targets read (wrong base or target list). */
+    static void requireAllUsed(Tensors tensors, ModelConfig c, Header h) {
+        List<String> unused = tensors.reader().names().stream()
+                .filter(n -> n.contains("lora_") && !tensors.consumed().contains(n)).sorted().toList();
+        if (!unused.isEmpty()) {
+            throw new EngineException(tensors.path() + " has LoRA tensors this " + c.modelType()
+                    + " base and target_modules " + h.targets() + " do not use (wrong base or target list?): "
+                    + (unused.size() > 8 ? unused.subList(0, 8) + " and " + (unused.size() - 8) + " more"
+                    : unused));
         }
-        int e = c.numExperts();
-        String packed = packedName(c, key);
-        boolean hasPacked = reader.contains(packed + ".lora_A.packed");
-        boolean hasPerExpert = reader.contains(PREFIX + key.projection().modulePath(c, key.layer(), 0)
-                + ".lora_A.weight");
+    }
+
+    static void requireSome(boolean found, Path dir, ModelConfig c, Header h) {
+        if (!found) {
+            throw new EngineException(dir.resolve(WEIGHTS) + " holds no LoRA tensor for " + h.targets()
+                    + " on this " + c.modelType() + " base");
+        }
+    }
+
+    /**
+     * Which layout holds the expert factors of {@code key}: true packed, false per-expert, null neither (the key is
+     * not in the file). A file that declares one layout and holds the other is refused.
+     */
+    static Boolean expertLayout(Tensors reader, ModelConfig c, LoraKey key, String layout) {
+        boolean hasPacked = reader.contains(packedName(c, key) + ".lora_A.packed");
+        boolean hasPerExpert = reader.contains(PREFIX + key.modulePath(c, 0) + ".lora_A.weight");
         if (layout != null && (layout.equals("packed") ? hasPerExpert : hasPacked)) {
             throw new EngineException(reader.path() + " declares " + LAYOUT_KEY + "=" + layout + " but holds "
                     + (hasPacked ? "packed" : "per-expert") + " tensors for " + key);
         }
-        if (!hasPacked && !hasPerExpert) {
+        return hasPacked ? Boolean.TRUE : hasPerExpert ? Boolean.FALSE : null;
+    }
+
+    static void readKey(Tensors reader, ModelConfig c, LoraKey key, int r, String layout,
+                                Map<LoraKey, float[]> a, Map<LoraKey, float[]> b) {
+        int in = key.inDim(c);
+        int out = key.outDim(c);
+        if (!key.expert()) {
+            String module = PREFIX + key.modulePath(c, -1);
+            if (reader.contains(module + ".lora_A.weight")) {
+                a.put(key, BaseModel.transpose(reader.read(module + ".lora_A.weight", r, in), r, in));
+                float[] hfB = reader.read(module + ".lora_B.weight", out, r); // [out, r]
+                RotaryRows rotary = RotaryRows.of(c, key.projection());
+                b.put(key, BaseModel.transpose(rotary == null ? hfB : rotary.toEngine(hfB, r), out, r));
+            }
             return;
         }
+        Boolean found = expertLayout(reader, c, key, layout);
+        if (found == null) {
+            return;
+        }
+        boolean hasPacked = found;
+        int e = c.numExperts();
+        String packed = packedName(c, key);
         // both layouts: each expert's PEFT tensors A [r, in] and B [out, r], transposed into [E, in, r] / [E, r, out]
         float[] fa = new float[e * in * r];
         float[] fb = new float[e * r * out];
         float[] packedA = hasPacked ? reader.read(packed + ".lora_A.packed", e, r, in) : null;
         float[] packedB = hasPacked ? reader.read(packed + ".lora_B.packed", e, out, r) : null;
         for (int x = 0; x < e; x++) {
-            String module = PREFIX + key.projection().modulePath(c, key.layer(), x);
+            String module = PREFIX + key.modulePath(c, x);
             float[] ax = hasPacked ? packedA : reader.read(module + ".lora_A.weight", r, in);
             float[] bx = hasPacked ? packedB : reader.read(module + ".lora_B.weight", out, r);
             BaseModel.transposeInto(ax, hasPacked ? x * r * in : 0, r, in, fa, x * in * r);
@@ -219,7 +260,7 @@ public final class PeftAdapterIo {
     }
 
     /** The adapter file, recording which tensors were read so that leftovers can be reported. */
-    private record Tensors(SafetensorsReader reader, Set<String> consumed) {
+    record Tensors(SafetensorsReader reader, Set<String> consumed) {
         boolean contains(String name) {
             return reader.contains(name);
         }
@@ -229,14 +270,33 @@ public final class PeftAdapterIo {
         }
 
         float[] read(String name, long... shape) {
+            check(name, shape);
             HostTensor t = reader.read(name);
-            if (!java.util.Arrays.equals(t.shape(), shape) || !t.isFloating()) {
-                throw new EngineException(reader.path() + " tensor '" + name + "' has shape "
-                        + java.util.Arrays.toString(t.shape()) + ", the base and adapter_config.json imply "
-                        + java.util.Arrays.toString(shape));
-            }
             consumed.add(name);
             return t.floats();
+        }
+
+        /** The tensor's little-endian float32 bytes in a direct buffer (see {@link SafetensorsReader#readF32}). */
+        java.nio.ByteBuffer readF32(String name, long... shape) {
+            check(name, shape);
+            java.nio.ByteBuffer buf = reader.readF32(name);
+            consumed.add(name);
+            return buf;
+        }
+
+        /** Whether the file stores {@code name} as float32 (which uploads as it is). */
+        boolean isF32(String name) {
+            return reader.info(name).dtype() == ai.mint.engine.safetensors.DType.F32;
+        }
+
+        private void check(String name, long... shape) {
+            ai.mint.engine.safetensors.TensorInfo t = reader.info(name);
+            if (!java.util.Arrays.equals(t.shape(), shape) || !t.dtype().isFloating()) {
+                throw new EngineException(reader.path() + " tensor '" + name + "' has shape "
+                        + java.util.Arrays.toString(t.shape()) + " of " + t.dtype()
+                        + ", the base and adapter_config.json imply " + java.util.Arrays.toString(shape)
+                        + " of floats");
+            }
         }
     }
 

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.mint.engine.model.Projection;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -58,8 +57,13 @@ public final class RowFactors implements LoraDelta {
     }
 
     @Override
-    public NDArray delta(int layer, Projection p, NDArray x) {
-        NDArray[] f = factors.get(new LoraKey(layer, p, false));
+    public boolean covers(LoraKey key) {
+        return factors.containsKey(key);
+    }
+
+    @Override
+    public NDArray delta(LoraKey key, NDArray x) {
+        NDArray[] f = factors.get(key);
         if (f == null) {
             return null;
         }
@@ -71,8 +75,8 @@ public final class RowFactors implements LoraDelta {
     }
 
     @Override
-    public NDArray expertDelta(int layer, Projection p, NDArray x) {
-        NDArray[] f = factors.get(new LoraKey(layer, p, true));
+    public NDArray expertDelta(LoraKey key, NDArray x) {
+        NDArray[] f = factors.get(key);
         if (f == null) {
             return null;
         }
@@ -89,8 +93,8 @@ public final class RowFactors implements LoraDelta {
     }
 
     @Override
-    public NDArray expertRowsDelta(int layer, Projection p, NDArray x, NDArray rowOf, NDArray expertOf) {
-        NDArray[] f = factors.get(new LoraKey(layer, p, true));
+    public NDArray expertRowsDelta(LoraKey key, NDArray x, NDArray rowOf, NDArray expertOf) {
+        NDArray[] f = factors.get(key);
         if (f == null) {
             return null;
         }

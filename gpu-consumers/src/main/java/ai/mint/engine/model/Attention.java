@@ -5,8 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.mint.engine.lora.LoraDelta;
 
 /**
- * Grouped-query self-attention with rotary positions and optional q/k/v (and Llama's o) bias. Query heads are grouped under their
- * key/value head by a reshape to [B, Hkv, G, T, D], so keys and values are never repeated in memory.
+ * Grouped-query self-attention with rotary positions and optional q/k/v (and Llama's o) bias. The query heads that
+ * share a key/value head are folded into its rows ([B, Hkv, G*T, D]), so keys and values are never repeated in memory,
+ * neither by repeat_kv nor by a broadcasting matmul.
  */
 final class Attention implements SelfAttention {
 
@@ -35,20 +36,21 @@ final class Attention implements SelfAttention {
             k = all.get(0);  // [B, Hkv, S, D]
             v = all.get(1);
         }
-        NDArray q5 = q.reshape(b, kv, groups, t, d);             // [B, Hkv, G, T, D]
-        NDArray k5 = k.expandDims(2);                             // [B, Hkv, 1, S, D]
-        NDArray v5 = v.expandDims(2);
+        // The G query heads of a key/value head are folded into its rows ([B, Hkv, G*T, D] x [B, Hkv, D, S]): a
+        // broadcasting matmul of [B, Hkv, G, T, D] against keys [B, Hkv, 1, S, D] would make PyTorch copy every
+        // key and value G times before its batched matmul.
+        NDArray q4 = q.reshape(b, kv, (long) groups * t, d);     // [B, Hkv, G*T, D]
+        NDArray kT = k.transpose(0, 1, 3, 2);                     // [B, Hkv, D, S]
         if (cache != null) {
-            // views of the cache's arrays land in the cache's long-lived manager: this step's manager frees them
-            k5.attach(q.getManager());
-            v5.attach(q.getManager());
+            // a view of the cache's array lands in the cache's long-lived manager: this step's manager frees it
+            kT.attach(q.getManager());
         }
         // The scale is an array kept in q's manager, not a Java float: DJL wraps a float operand in a temporary
         // array it closes at once, while autograd keeps it for backward (a GC in between corrupts the gradients).
         NDArray scale = q.getManager().create(1.0f / (float) Math.sqrt(d));
-        NDArray scores = q5.matMul(k5.transpose(0, 1, 2, 4, 3))  // [B, Hkv, G, T, S]
-                .mul(scale).add(mask);
-        NDArray attn = scores.softmax(-1).matMul(v5);            // [B, Hkv, G, T, D]
+        NDArray scores = q4.matMul(kT)                           // [B, Hkv, G*T, S]
+                .mul(scale).reshape(b, kv, groups, t, -1).add(mask); // [B, Hkv, G, T, S]
+        NDArray attn = scores.softmax(-1).reshape(b, kv, (long) groups * t, -1).matMul(v); // [B, Hkv, G*T, D]
         NDArray merged = attn.reshape(b, c.numHeads(), t, d).transpose(0, 2, 1, 3)
                 .reshape(b, t, (long) c.numHeads() * d);         // [B, T, Hq*D]
         return Linear.apply(merged, w.o(), w.oBias(), lora, layer, Projection.O);

@@ -81,9 +81,9 @@ public final class BaseModelInitializer {
             normal(t, rnd, p + (c.mixtralNames() ? "block_sparse_moe.gate.weight" : "mlp.gate.weight"),
                     c.numExperts(), h);
             for (int e = 0; e < c.numExperts(); e++) {
-                normal(t, rnd, Projection.GATE.modulePath(c, i, e) + ".weight", ei, h);
-                normal(t, rnd, Projection.UP.modulePath(c, i, e) + ".weight", ei, h);
-                normal(t, rnd, Projection.DOWN.modulePath(c, i, e) + ".weight", h, ei);
+                normal(t, rnd, Projection.GATE.expertPath(c, i, e) + ".weight", ei, h);
+                normal(t, rnd, Projection.UP.expertPath(c, i, e) + ".weight", ei, h);
+                normal(t, rnd, Projection.DOWN.expertPath(c, i, e) + ".weight", h, ei);
             }
             if (!c.mixtralNames() && c.sharedExpertIntermediateSize() > 0) {
                 int si = c.sharedExpertIntermediateSize();
@@ -140,9 +140,9 @@ public final class BaseModelInitializer {
         t.put(p + "mlp.gate.e_score_correction_bias", HostTensor.ofFloats(p + "mlp.gate.e_score_correction_bias",
                 new long[] {c.numExperts()}, new float[c.numExperts()]));
         for (int e = 0; e < c.numExperts(); e++) {
-            normal(t, rnd, Projection.GATE.modulePath(c, i, e) + ".weight", ei, h);
-            normal(t, rnd, Projection.UP.modulePath(c, i, e) + ".weight", ei, h);
-            normal(t, rnd, Projection.DOWN.modulePath(c, i, e) + ".weight", h, ei);
+            normal(t, rnd, Projection.GATE.expertPath(c, i, e) + ".weight", ei, h);
+            normal(t, rnd, Projection.UP.expertPath(c, i, e) + ".weight", ei, h);
+            normal(t, rnd, Projection.DOWN.expertPath(c, i, e) + ".weight", h, ei);
         }
         if (c.deepseek().sharedExperts() > 0) {
             int si = c.sharedExpertIntermediateSize();

@@ -70,11 +70,11 @@ final class DeepseekLayers {
         if (qr > 0) {
             qA = r.linear(a + "q_a_proj.weight", h, qr);
             qANorm = r.vector(a + "q_a_layernorm.weight", qr);
-            qB = r.linear(ropeRows(r.get(a + "q_b_proj.weight", qOut, qr), qr, heads, dn + dr, dn), qr, qOut);
+            qB = r.linear(ropeRows(Projection.Q_B, r.get(a + "q_b_proj.weight", qOut, qr), qr), qr, qOut);
         } else {
-            qB = r.linear(ropeRows(r.get(a + "q_proj.weight", qOut, h), h, heads, dn + dr, dn), h, qOut);
+            qB = r.linear(ropeRows(Projection.Q, r.get(a + "q_proj.weight", qOut, h), h), h, qOut);
         }
-        NDArray kvA = r.linear(ropeRows(r.get(a + "kv_a_proj_with_mqa.weight", kv + dr, h), h, 1, kv + dr, kv),
+        NDArray kvA = r.linear(ropeRows(Projection.KV_A, r.get(a + "kv_a_proj_with_mqa.weight", kv + dr, h), h),
                 h, kv + dr);
         HostTensor kvB = r.get(a + "kv_b_proj.weight", (long) heads * (dn + dv), kv);
         return new MlaWeights(qA, qANorm, qB, kvA, r.vector(a + "kv_a_layernorm.weight", kv),
@@ -90,24 +90,10 @@ final class DeepseekLayers {
                 r.vector(x + "k_norm.bias", ix.headDim()), r.linear(x + "weights_proj.weight", h, ix.heads()));
     }
 
-    /**
-     * With rope_interleave, the rotary output rows {@code ropeStart ..} of each of {@code groups} blocks of
-     * {@code block} rows, reordered from pairs (2i, 2i+1) to halves (i, i + d/2); otherwise the rows as they are.
-     */
-    private float[] ropeRows(HostTensor w, int cols, int groups, int block, int ropeStart) {
-        if (!mla.ropeInterleave()) {
-            return w.floats();
-        }
-        int dr = mla.qkRopeHeadDim();
-        float[] out = w.floats().clone();
-        for (int g = 0; g < groups; g++) {
-            for (int j = 0; j < dr; j++) {
-                int from = j < dr / 2 ? 2 * j : 2 * (j - dr / 2) + 1;
-                System.arraycopy(w.floats(), (g * block + ropeStart + from) * cols, out,
-                        (g * block + ropeStart + j) * cols, cols);
-            }
-        }
-        return out;
+    /** The checkpoint rows [out, cols] of {@code p} in the engine's rotary order ({@link RotaryRows}). */
+    private float[] ropeRows(Projection p, HostTensor w, int cols) {
+        RotaryRows order = RotaryRows.of(c, p);
+        return order == null ? w.floats() : order.toEngine(w.floats(), cols);
     }
 
     /** kv_b_proj [Hh * (dn + dv), C]: each head's first dn rows as they are, [Hh, dn, C]. */

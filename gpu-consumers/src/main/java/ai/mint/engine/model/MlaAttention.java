@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.mint.engine.lora.LoraDelta;
+import ai.mint.engine.lora.LoraKey;
 
 /**
  * DeepSeek-V3's multi-head latent attention. Keys and values of every head come from one compressed latent per
@@ -51,13 +52,14 @@ final class MlaAttention implements SelfAttention {
         int heads = c.numHeads();
         int dn = mla.qkNopeHeadDim();
         int kvRank = mla.kvLoraRank();
-        NDArray qLatent = m.qA() == null ? null
-                : Linear.rmsNorm(x.matMul(m.qA()), m.qANorm(), LATENT_NORM_EPS);          // [B, T, qr]
-        NDArray q = (qLatent == null ? x : qLatent).matMul(m.qB())
+        NDArray qLatent = m.qA() == null ? null : Linear.rmsNorm(Linear.apply(x, m.qA(), null, lora, layer,
+                Projection.Q_A), m.qANorm(), LATENT_NORM_EPS);                           // [B, T, qr]
+        NDArray q = (qLatent == null ? Linear.apply(x, m.qB(), null, lora, layer, Projection.Q)
+                : Linear.apply(qLatent, m.qB(), null, lora, layer, Projection.Q_B))
                 .reshape(b, t, heads, mla.qkHeadDim()).transpose(0, 2, 1, 3);           // [B, Hh, T, dn + dr]
         NDArray qNope = q.get(new NDIndex("..., :{}", dn));                              // [B, Hh, T, dn]
         NDArray qPe = rotary.apply(q.get(new NDIndex("..., {}:", dn)), rope);           // [B, Hh, T, dr]
-        NDArray compressed = x.matMul(m.kvA());                                          // [B, T, C + dr]
+        NDArray compressed = Linear.apply(x, m.kvA(), null, lora, layer, Projection.KV_A); // [B, T, C + dr]
         NDArray latent = Linear.rmsNorm(compressed.get(new NDIndex("..., :{}", kvRank)), m.kvANorm(),
                 LATENT_NORM_EPS).expandDims(1);                                          // [B, 1, T, C]
         NDArray kPe = rotary.apply(compressed.get(new NDIndex("..., {}:", kvRank)).expandDims(1), rope); // [B,1,T,dr]
@@ -74,10 +76,12 @@ final class MlaAttention implements SelfAttention {
             scoreMask = scoreMask.add(indexer.selection(m.indexer(), qLatent, x, indexKeys, scoreMask, rotary, rope));
         }
         long s = latent.getShape().get(2);
-        NDArray out = absorbed(t, s) ? attendAbsorbed(m, qNope, qPe, latent, kPe, scoreMask)
-                : attendExpanded(m, qNope, qPe, latent, kPe, scoreMask);                // [B, Hh, T, dv]
+        // an adapter on kv_b_proj differs per row, so it cannot fold into the shared absorbed kUpT / vUp
+        boolean kvBAdapted = lora != null && lora.covers(LoraKey.module(layer, Projection.KV_B));
+        NDArray out = !kvBAdapted && absorbed(t, s) ? attendAbsorbed(m, qNope, qPe, latent, kPe, scoreMask)
+                : attendExpanded(layer, m, qNope, qPe, latent, kPe, scoreMask, lora);   // [B, Hh, T, dv]
         NDArray merged = out.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * mla.vHeadDim()); // [B, T, Hh * dv]
-        return merged.matMul(m.o());
+        return Linear.apply(merged, m.o(), null, lora, layer, Projection.O);
     }
 
     /** Multiply-adds of each form for T new queries over S cached positions; absorbed only when strictly cheaper. */
@@ -95,13 +99,13 @@ final class MlaAttention implements SelfAttention {
         return absorbed < expanded;
     }
 
-    /** kv_b_proj expands every cached latent into per-head keys and values. */
-    private NDArray attendExpanded(MlaWeights m, NDArray qNope, NDArray qPe, NDArray latent, NDArray kPe,
-                                   NDArray scoreMask) {
+    /** kv_b_proj (with each row's LoRA on it) expands every cached latent into per-head keys and values. */
+    private NDArray attendExpanded(int layer, MlaWeights m, NDArray qNope, NDArray qPe, NDArray latent, NDArray kPe,
+                                   NDArray scoreMask, LoraDelta lora) {
         long b = latent.getShape().get(0);
         long s = latent.getShape().get(2);
         int dn = mla.qkNopeHeadDim();
-        NDArray kv = latent.squeeze(1).matMul(m.kvB())
+        NDArray kv = Linear.apply(latent.squeeze(1), m.kvB(), null, lora, layer, Projection.KV_B)
                 .reshape(b, s, c.numHeads(), dn + mla.vHeadDim()).transpose(0, 2, 1, 3); // [B, Hh, S, dn + dv]
         NDArray kNope = kv.get(new NDIndex("..., :{}", dn));                              // [B, Hh, S, dn]
         NDArray v = kv.get(new NDIndex("..., {}:", dn));                                  // [B, Hh, S, dv]

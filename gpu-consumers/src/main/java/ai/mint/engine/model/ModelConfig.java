@@ -108,6 +108,11 @@ public record ModelConfig(
         return isMoe() && (deepseek == null || layer >= deepseek.firstDenseLayers());
     }
 
+    /** True when the MoE layers have an always-on shared expert (Qwen2-MoE's shared_expert, DeepSeek's). */
+    public boolean hasSharedExpert() {
+        return isMoe() && !mixtralNames() && sharedExpertIntermediateSize > 0;
+    }
+
     /** Float32 bytes the KV cache holds per token over all layers: MLA's latent, otherwise keys and values. */
     public long cacheBytesPerToken() {
         long perLayer = deepseek != null ? deepseek.latentCacheFloatsPerLayer() : 2L * numKvHeads * headDim;

@@ -3,6 +3,7 @@ package ai.mint.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import ai.mint.engine.lora.LoraDelta;
+import ai.mint.engine.lora.LoraKey;
 
 /**
  * A mixture-of-experts feed-forward block: a {@link MoeRouter} picks each token's experts and weights, the chosen
@@ -46,11 +47,22 @@ final class MoeBlock {
         NDArray mixed = (sparseRows ? sparse.forward(layer, w, flat, routing, t, lora)
                 : denseMasked(layer, w, flat, router.denseWeights(routing), b, t, lora)).reshape(b, t, c.hiddenSize());
         if (w.sharedGate() != null) {
-            NDArray shared = Linear.silu(x.matMul(w.sharedGate())).mul(x.matMul(w.sharedUp())).matMul(w.sharedDown());
+            NDArray shared = sharedExpert(layer, w, x, lora);
             mixed = mixed.add(w.sharedExpertGate() == null ? shared
                     : shared.mul(Activation.sigmoid(x.matMul(w.sharedExpertGate()))));
         }
         return mixed;
+    }
+
+    /** The shared expert's SwiGLU with each row's LoRA on its projections: [B, T, H] to [B, T, H]. */
+    private static NDArray sharedExpert(int layer, LayerWeights w, NDArray x, LoraDelta lora) {
+        NDArray gate = Linear.apply(x, w.sharedGate(), null, lora, shared(layer, Projection.GATE)); // [B, T, S]
+        NDArray up = Linear.apply(x, w.sharedUp(), null, lora, shared(layer, Projection.UP));       // [B, T, S]
+        return Linear.apply(Linear.silu(gate).mul(up), w.sharedDown(), null, lora, shared(layer, Projection.DOWN));
+    }
+
+    private static LoraKey shared(int layer, Projection p) {
+        return new LoraKey(layer, p, ModuleSite.SHARED_EXPERT);
     }
 
     /**
@@ -89,7 +101,7 @@ final class MoeBlock {
         long in = input.getShape().get(2);
         NDArray x = input.getShape().get(0) == 1 ? input.reshape(b, 1, t, in)
                 : input.reshape(-1, b, t, in).transpose(1, 0, 2, 3);                        // [B, 1|E, T, in]
-        NDArray delta = lora.expertDelta(layer, p, x);                                        // [B, E, T, out]
+        NDArray delta = lora.expertDelta(new LoraKey(layer, p, ModuleSite.EXPERTS), x);                                        // [B, E, T, out]
         if (delta == null) {
             return base;
         }

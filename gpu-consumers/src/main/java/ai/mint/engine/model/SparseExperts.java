@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.mint.engine.lora.LoraDelta;
+import ai.mint.engine.lora.LoraKey;
 
 /**
  * Runs only the experts each token chose: the N * k (token, expert) assignments are sorted by expert on the host,
@@ -71,7 +72,7 @@ final class SparseExperts {
         if (lora == null) {
             return base;
         }
-        NDArray delta = lora.expertRowsDelta(layer, p, input, rows, experts);
+        NDArray delta = lora.expertRowsDelta(new LoraKey(layer, p, ModuleSite.EXPERTS), input, rows, experts);
         return delta == null ? base : base.add(delta);
     }
 

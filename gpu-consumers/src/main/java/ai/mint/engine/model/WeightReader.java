@@ -49,12 +49,12 @@ final class WeightReader {
         int e = c.numExperts();
         float[] all = new float[e * in * out];
         for (int x = 0; x < e; x++) {
-            float[] w = get(proj.modulePath(c, layer, x) + ".weight", out, in).floats();
+            float[] w = get(proj.expertPath(c, layer, x) + ".weight", out, in).floats();
             BaseModel.transposeInto(w, 0, out, in, all, x * in * out);
         }
         NDArray stack = own(m.create(all, new Shape(e, in, out)));
         for (int x = 0; x < e; x++) {
-            String name = proj.modulePath(c, layer, x) + ".weight";
+            String name = proj.expertPath(c, layer, x) + ".weight";
             checkpoint.put(name, new BaseModel.CheckpointTensor(name, new long[] {out, in}, stack,
                     BaseModel.Layout.EXPERT_SLICE, x));
         }

@@ -1,22 +1,18 @@
 package ai.mint.engine.safetensors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import ai.mint.common.safetensors.SafetensorsFormatException;
+import ai.mint.common.safetensors.SafetensorsHeader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +22,10 @@ import java.util.Set;
  * Reads safetensors files in pure Java and checks them before any byte reaches the native engine: header size against
  * the file and a hard cap, JSON shape, known dtypes, byte ranges that match shapes and stay inside the file without
  * overlapping, and (optionally) finite float values. Every violation is a {@link SafetensorsException}; nothing here
- * can crash the JVM. Floats are widened to float32 while parsing (BF16 by a 16-bit shift, FP8 by a table).
+ * can crash the JVM. Floats are widened to float32 while parsing (BF16 by a 16-bit shift, FP8 by a table). The header
+ * itself is read by {@link SafetensorsHeader} (mint-common), which the Connect plugin shares.
  */
 public final class SafetensorsReader implements Closeable {
-
-    /** Hugging Face's own reader refuses headers above 100 MB; a larger claim is a corrupt or hostile file. */
-    public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path path;
     private final FileChannel channel;
@@ -73,89 +65,37 @@ public final class SafetensorsReader implements Closeable {
     }
 
     private static SafetensorsReader parse(Path path, FileChannel channel, boolean rejectNonFinite) {
-        long size;
+        SafetensorsHeader header;
         try {
-            size = channel.size();
-        } catch (IOException e) {
-            throw new SafetensorsException("cannot read size of " + path + ": " + e, e);
+            header = SafetensorsHeader.read(path, channel);
+        } catch (SafetensorsFormatException e) {
+            throw new SafetensorsException(e.getMessage(), e);
         }
-        if (size < 8) {
-            throw new SafetensorsException(path + " is truncated: " + size + " bytes, a safetensors file starts with"
-                    + " an 8-byte header length");
-        }
-        ByteBuffer lenBuf = readFully(path, channel, 0, 8).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLen = lenBuf.getLong();
-        if (headerLen < 0 || headerLen > MAX_HEADER_BYTES) {
-            throw new SafetensorsException(path + " claims a header of " + Long.toUnsignedString(headerLen)
-                    + " bytes, above the " + MAX_HEADER_BYTES + "-byte limit: the file is corrupt or not safetensors");
-        }
-        if (8 + headerLen > size) {
-            throw new SafetensorsException(path + " claims a header of " + headerLen + " bytes but the file has only "
-                    + (size - 8) + " bytes after the length prefix (truncated?)");
-        }
-        String headerText = StandardCharsets.UTF_8.decode(readFully(path, channel, 8, (int) headerLen)).toString();
-        JsonNode header;
-        try {
-            header = JSON.readTree(headerText);
-        } catch (JsonProcessingException e) {
-            throw new SafetensorsException(path + " has a header that is not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (header == null || !header.isObject()) {
-            throw new SafetensorsException(path + " has a header that is not a JSON object");
-        }
-        long dataStart = 8 + headerLen;
-        long dataLen = size - dataStart;
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = header.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if ("__metadata__".equals(field.getKey())) {
-                field.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
-                continue;
-            }
-            tensors.put(field.getKey(), parseEntry(path, field.getKey(), field.getValue(), dataLen));
+        for (SafetensorsHeader.Entry entry : header.tensors().values()) {
+            tensors.put(entry.name(), checked(path, entry));
         }
         checkNoOverlap(path, tensors);
-        return new SafetensorsReader(path, channel, dataStart, Collections.unmodifiableMap(tensors),
-                Collections.unmodifiableMap(metadata), rejectNonFinite);
+        return new SafetensorsReader(path, channel, header.dataStart(), Collections.unmodifiableMap(tensors),
+                header.metadata(), rejectNonFinite);
     }
 
-    private static TensorInfo parseEntry(Path path, String name, JsonNode node, long dataLen) {
-        String where = path + " tensor '" + name + "'";
-        if (!node.isObject() || !node.has("dtype") || !node.has("shape") || !node.has("data_offsets")) {
-            throw new SafetensorsException(where + " lacks dtype, shape or data_offsets");
-        }
-        DType dtype = DType.parse(node.get("dtype").asText(), name);
-        JsonNode shapeNode = node.get("shape");
-        JsonNode offsets = node.get("data_offsets");
-        if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
-            throw new SafetensorsException(where + " has a malformed shape or data_offsets");
-        }
-        long[] shape = new long[shapeNode.size()];
-        for (int i = 0; i < shape.length; i++) {
-            if (!shapeNode.get(i).canConvertToLong() || shapeNode.get(i).asLong() < 0) {
-                throw new SafetensorsException(where + " has a negative or non-integer dimension " + shapeNode);
-            }
-            shape[i] = shapeNode.get(i).asLong();
-        }
-        long begin = offsets.get(0).asLong(-1);
-        long end = offsets.get(1).asLong(-1);
-        if (begin < 0 || end < begin || end > dataLen) {
-            throw new SafetensorsException(where + " has byte range [" + begin + ", " + end + ") outside the "
-                    + dataLen + " data bytes of the file (truncated?)");
-        }
+    /** The header checked that far; here: a known dtype whose size times the shape fills the byte range exactly. */
+    private static TensorInfo checked(Path path, SafetensorsHeader.Entry entry) {
+        String name = entry.name();
+        long[] shape = entry.shape();
+        DType dtype = DType.parse(entry.dtype(), name);
         long expected;
         try {
             expected = Math.multiplyExact(HostTensor.elementCount(shape), dtype.bytes());
         } catch (ArithmeticException e) {
-            throw new SafetensorsException(where + " has an absurd shape " + Arrays.toString(shape));
+            throw new SafetensorsException(path + " tensor '" + name + "' has an absurd shape " + Arrays.toString(shape));
         }
-        if (expected != end - begin) {
-            throw new SafetensorsException(where + " has shape " + Arrays.toString(shape) + " of " + dtype + " = "
-                    + expected + " bytes but its byte range holds " + (end - begin));
+        if (expected != entry.end() - entry.begin()) {
+            throw new SafetensorsException(path + " tensor '" + name + "' has shape " + Arrays.toString(shape) + " of "
+                    + dtype + " = " + expected + " bytes but its byte range holds " + (entry.end() - entry.begin()));
         }
-        return new TensorInfo(name, dtype, shape, begin, end);
+        return new TensorInfo(name, dtype, shape, entry.begin(), entry.end());
     }
 
     private static void checkNoOverlap(Path path, Map<String, TensorInfo> tensors) {
@@ -220,6 +160,33 @@ public final class SafetensorsReader implements Closeable {
         return new HostTensor(name, info.dtype(), info.shape().clone(), null, decodeLongs(info.dtype(), buf, n));
     }
 
+    /**
+     * Reads one float32 tensor's bytes as they are into a new direct, little-endian buffer (for an upload without a
+     * Java float array in between), checking finiteness as {@link #read} does.
+     */
+    public ByteBuffer readF32(String name) {
+        TensorInfo info = info(name);
+        if (info.dtype() != DType.F32) {
+            throw new SafetensorsException(path + " tensor '" + name + "' is " + info.dtype() + ", not F32");
+        }
+        if (info.byteCount() > Integer.MAX_VALUE - 8) {
+            throw new SafetensorsException(path + " tensor '" + name + "' is " + info.byteCount()
+                    + " bytes; tensors above 2 GB are not supported by this reader");
+        }
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) info.byteCount()).order(ByteOrder.LITTLE_ENDIAN);
+        fill(path, channel, dataStart + info.begin(), buf);
+        if (rejectNonFinite) {
+            java.nio.FloatBuffer f = buf.asFloatBuffer();
+            for (int i = 0, n = f.limit(); i < n; i++) {
+                if (!Float.isFinite(f.get(i))) {
+                    throw new SafetensorsException(path + " tensor '" + name + "' holds a non-finite value ("
+                            + f.get(i) + ") at flat index " + i);
+                }
+            }
+        }
+        return buf;
+    }
+
     private static float[] decodeFloats(DType dtype, ByteBuffer buf, int n) {
         float[] out = new float[n];
         switch (dtype) {
@@ -271,18 +238,17 @@ public final class SafetensorsReader implements Closeable {
 
     private static ByteBuffer readFully(Path path, FileChannel channel, long position, int length) {
         ByteBuffer buf = ByteBuffer.allocate(length);
+        fill(path, channel, position, buf);
+        return buf;
+    }
+
+    /** Fills {@code buf} from {@code position} of the file, then flips it for reading. */
+    private static void fill(Path path, FileChannel channel, long position, ByteBuffer buf) {
         try {
-            while (buf.hasRemaining()) {
-                int r = channel.read(buf, position + buf.position());
-                if (r < 0) {
-                    throw new SafetensorsException(path + " ended after " + (position + buf.position())
-                            + " bytes while reading " + length + " bytes at " + position + " (truncated)");
-                }
-            }
-        } catch (IOException e) {
-            throw new SafetensorsException("cannot read " + path + ": " + e, e);
+            SafetensorsHeader.fill(path, channel, position, buf);
+        } catch (SafetensorsFormatException e) {
+            throw new SafetensorsException(e.getMessage(), e);
         }
-        return buf.flip();
     }
 
     private static void closeQuietly(FileChannel channel) {

@@ -5,7 +5,7 @@ import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.Projection;
 import ai.mint.training.bench.TrainingBenchSupport;
-import ai.mint.worker.store.FilesystemAdapterStore;
+import ai.mint.common.store.FilesystemAdapterStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -13,7 +13,7 @@ import ai.mint.engine.bench.BenchSupport;
 import ai.mint.engine.model.ModelPreset;
 import ai.mint.training.bench.TrainingBenchSupport;
 import ai.mint.worker.ModelRuntime;
-import ai.mint.worker.store.FilesystemAdapterStore;
+import ai.mint.common.store.FilesystemAdapterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

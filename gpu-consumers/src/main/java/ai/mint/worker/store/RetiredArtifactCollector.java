@@ -1,5 +1,7 @@
 package ai.mint.worker.store;
 
+import ai.mint.common.store.AdapterStoreException;
+import ai.mint.common.store.FilesystemAdapterStore;
 import ai.mint.common.catalog.RemovalPlan;
 import ai.mint.events.RevisionRetired;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package ai.mint.worker.store;
 
+import ai.mint.common.store.FilesystemAdapterStore;
 import ai.mint.common.catalog.RemovalPlan;
 import ai.mint.common.catalog.lookup.CatalogLookup;
 import ai.mint.common.cli.MintSubcommand;

@@ -47,7 +47,7 @@ class EngineCommandsTest {
         assertThat(init).contains("qwen2").contains("parameters");
         assertThat(base.resolve("tokenizer.json")).exists();
         ModelConfig c = ModelConfig.read(base.resolve("config.json"));
-        PeftAdapterIo.write(dir.resolve("adapter"), LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f,
+        PeftAdapterIo.write(dir.resolve("adapter"), LoraWeights.random(c, Projection.allOn(c), 4, 8f,
                 2, true), c);
         ObjectMapper json = new ObjectMapper();
         JsonNode plain = json.readTree(run(new GenerateCommand(), "--base", base.toString(), "--prompt", "Hi there",

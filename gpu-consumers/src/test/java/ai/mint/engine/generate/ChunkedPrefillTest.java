@@ -48,7 +48,7 @@ class ChunkedPrefillTest {
         var c = model.config();
         // B = 0 in a PEFT init would make every adapter the base; random B makes the rows' adapters differ
         leases = new Generations.FixedLeases(model, Map.of(
-                "one", LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f, 1, true),
+                "one", LoraWeights.random(c, Projection.allOn(c), 4, 8f, 1, true),
                 "two", LoraWeights.random(c, EnumSet.of(Projection.Q, Projection.V, Projection.DOWN), 2, 4f, 2, true)));
     }
 

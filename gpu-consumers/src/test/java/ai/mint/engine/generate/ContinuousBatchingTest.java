@@ -48,7 +48,7 @@ class ContinuousBatchingTest {
         model = TestModels.create(dir, TestModels.microMoe(), 21);
         var c = model.config();
         Map<String, LoraWeights> w = new LinkedHashMap<>();
-        w.put("a", LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f, 1, true));
+        w.put("a", LoraWeights.random(c, Projection.allOn(c), 4, 8f, 1, true));
         w.put("b", LoraWeights.random(c, EnumSet.of(Projection.Q, Projection.V), 2, 4f, 2, true));
         w.put("c", LoraWeights.random(c, EnumSet.of(Projection.DOWN, Projection.O), 1, 2f, 3, true));
         leases = new Generations.FixedLeases(model, w);
@@ -184,7 +184,7 @@ class ContinuousBatchingTest {
         try (ContinuousGenerator g = Generations.open(model, ContinuousGenerator.Settings.DEFAULT, leases)) {
             out = Generations.runAll(g, rows);
         }
-        Map<String, LoraWeights> weights = Map.of("a", LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f,
+        Map<String, LoraWeights> weights = Map.of("a", LoraWeights.random(c, Projection.allOn(c), 4, 8f,
                 1, true), "b", LoraWeights.random(c, EnumSet.of(Projection.Q, Projection.V), 2, 4f, 2, true));
         try (LoraBank bank = LoraBank.of(model.base().manager(), c, List.of(weights.get("a"), weights.get("b")))) {
             long[] slots = {1, 0, 2};

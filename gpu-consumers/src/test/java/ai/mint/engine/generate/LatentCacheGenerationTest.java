@@ -5,19 +5,25 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.mint.engine.GenerationParams;
+import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
-import ai.mint.engine.model.ByteLevelTokenizerFile;
+import ai.mint.engine.lora.LoraBank;
+import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.HfModelLoader;
 import ai.mint.engine.model.ModelConfig;
+import ai.mint.engine.model.Projection;
 import ai.mint.engine.reference.ReferenceCheckpoints;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -43,18 +49,49 @@ class LatentCacheGenerationTest {
         ModelConfig c = ReferenceCheckpoints.deepseek(sparse, j -> j.putObject("rope_scaling").put("type", "yarn")
                 .put("factor", 4.0).put("mscale", 1.0).put("mscale_all_dim", 1.0)
                 .put("original_max_position_embeddings", 64));
+        assertCachedGenerationEqualsRecomputation(c, List.of(), new long[PROMPTS.size()]);
+    }
+
+    /**
+     * Rows with their own adapters: without kv_b_proj the decoding steps attend absorbed with LoRA on q_a, q_b,
+     * kv_a, o and the experts; an adapter on kv_b_proj makes them attend expanded (it cannot fold into the shared
+     * absorbed factors). Either way each step equals a full recomputation of the row alone through its adapter.
+     */
+    @ParameterizedTest(name = "adapter on kv_b_proj {0}")
+    @ValueSource(booleans = {false, true})
+    void latentCacheGenerationWithPerRowAdaptersEqualsFullRecomputation(boolean kvB) {
+        ModelConfig c = ReferenceCheckpoints.deepseek(false, j -> { });
+        java.util.Set<Projection> targets = Projection.allOn(c);
+        if (!kvB) {
+            targets.remove(Projection.KV_B);
+        }
+        assertCachedGenerationEqualsRecomputation(c, List.of(LoraWeights.random(c, targets, 4, 8f, 21, true),
+                LoraWeights.random(c, java.util.EnumSet.of(Projection.Q_B, Projection.KV_A), 2, 4f, 22, true)),
+                new long[] {1, 2, 0});
+    }
+
+    private void assertCachedGenerationEqualsRecomputation(ModelConfig c, List<LoraWeights> adapters, long[] slots) {
         DecoderModel model = HfModelLoader.load(ReferenceCheckpoints.write(dir, c, 17), Device.cpu());
-        try {
-            List<GenerationParams> greedy = PROMPTS.stream().map(p -> GenerationParams.greedy(STEPS)).toList();
+        // the generator leases adapter "i" for slot i; the recomputation binds the same weights through a bank
+        Map<String, LoraWeights> byId = new HashMap<>();
+        for (int i = 0; i < adapters.size(); i++) {
+            byId.put(String.valueOf(i + 1), adapters.get(i));
+        }
+        List<GenerationRequest> rows = new ArrayList<>();
+        for (int r = 0; r < PROMPTS.size(); r++) {
+            rows.add(new GenerationRequest(slots[r] == 0 ? null : String.valueOf(slots[r]), PROMPTS.get(r),
+                    GenerationParams.greedy(STEPS)));
+        }
+        try (LoraBank bank = adapters.isEmpty() ? null : LoraBank.of(model.base().manager(), c, adapters);
+             Generations.FixedLeases leases = new Generations.FixedLeases(model, byId)) {
             var once = new ContinuousGenerator.Settings(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
-            List<GenerationResult> out = BaseGeneration.generate(model, ByteLevelTokenizerFile.PAD, once, PROMPTS,
-                    greedy);
+            List<GenerationResult> out = generate(model, once, leases, rows);
             for (int r = 0; r < PROMPTS.size(); r++) {
                 int[] prompt = PROMPTS.get(r);
                 int[] seq = Arrays.copyOf(prompt, prompt.length + STEPS);
                 System.arraycopy(out.get(r).tokens(), 0, seq, prompt.length, STEPS);
                 for (int i = 0; i < STEPS; i++) {
-                    float[] logits = lastLogits(model, Arrays.copyOf(seq, prompt.length + i));
+                    float[] logits = lastLogits(model, Arrays.copyOf(seq, prompt.length + i), bank, slots[r]);
                     int argmax = 0;
                     for (int v = 1; v < logits.length; v++) {
                         argmax = logits[v] > logits[argmax] ? v : argmax;
@@ -65,8 +102,7 @@ class LatentCacheGenerationTest {
                 }
             }
             var chunks = new ContinuousGenerator.Settings(1, 1, Integer.MAX_VALUE);
-            List<GenerationResult> chunked = BaseGeneration.generate(model, ByteLevelTokenizerFile.PAD, chunks,
-                    PROMPTS, greedy);
+            List<GenerationResult> chunked = generate(model, chunks, leases, rows);
             for (int r = 0; r < PROMPTS.size(); r++) {
                 assertThat(chunked.get(r).tokens()).as("chunked row %d", r).containsExactly(out.get(r).tokens());
             }
@@ -75,8 +111,15 @@ class LatentCacheGenerationTest {
         }
     }
 
-    /** One row, no padding, no cache: the logits of its last position. */
-    private static float[] lastLogits(DecoderModel model, int[] seq) {
+    private static List<GenerationResult> generate(DecoderModel model, ContinuousGenerator.Settings settings,
+                                                   Generations.FixedLeases leases, List<GenerationRequest> rows) {
+        try (ContinuousGenerator g = Generations.open(model, settings, leases)) {
+            return Generations.runAll(g, rows);
+        }
+    }
+
+    /** One row, no padding, no cache, through {@code bank}'s slot {@code slot}: the logits of its last position. */
+    private static float[] lastLogits(DecoderModel model, int[] seq, LoraBank bank, long slot) {
         try (NDManager m = model.base().manager().newSubManager()) {
             long[] t = Arrays.stream(seq).asLongStream().toArray();
             long[] pos = new long[seq.length];
@@ -84,7 +127,7 @@ class LatentCacheGenerationTest {
                 pos[i] = i;
             }
             NDArray logits = model.forward(m.create(t, new Shape(1, t.length)), m.create(pos, new Shape(1, t.length)),
-                    null, null, null);
+                    null, bank == null ? null : bank.bind(m.create(new long[] {slot})), null);
             float[] all = logits.toFloatArray();
             int v = model.config().vocabSize();
             return Arrays.copyOfRange(all, all.length - v, all.length);

@@ -3,6 +3,7 @@ package ai.mint.engine.lora;
 import ai.mint.engine.Forwards;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.ModelConfig;
+import ai.mint.engine.model.MoeCompute;
 import ai.mint.engine.model.Projection;
 import ai.mint.engine.model.TestModels;
 import org.junit.jupiter.api.AfterAll;
@@ -28,24 +29,32 @@ class BatchedLoraForwardTest {
     static Path dir;
     static DecoderModel dense;
     static DecoderModel moe;
+    static DecoderModel deepseek;
 
     @BeforeAll
     static void load() {
         dense = TestModels.create(dir.resolve("dense"), TestModels.microDense(), 7);
         moe = TestModels.create(dir.resolve("moe"), TestModels.microMoe(), 8);
+        deepseek = TestModels.create(dir.resolve("deepseek"), TestModels.microDeepseek(), 9);
+    }
+
+    /** Every model, DeepSeek-V3 with its experts both dense-masked (its AUTO) and sparse. */
+    static List<DecoderModel> models() {
+        return List.of(dense, moe, deepseek, new DecoderModel(deepseek.base(), MoeCompute.SPARSE));
     }
 
     @AfterAll
     static void close() {
         dense.base().close();
         moe.base().close();
+        deepseek.base().close();
     }
 
     @Test
     void zeroBAdapterGivesExactlyTheBaseLogits() {
-        for (DecoderModel model : List.of(dense, moe)) {
+        for (DecoderModel model : models()) {
             ModelConfig c = model.config();
-            LoraWeights zeroB = LoraWeights.random(c, EnumSet.allOf(Projection.class), 8, 16f, 1, false);
+            LoraWeights zeroB = LoraWeights.random(c, Projection.allOn(c), 8, 16f, 1, false);
             long[][] rows = Forwards.tokens(3, 6, 2);
             try (LoraBank bank = LoraBank.of(model.base().manager(), c, List.of(zeroB))) {
                 float[] base = Forwards.logits(model, rows, null, null);
@@ -57,12 +66,12 @@ class BatchedLoraForwardTest {
 
     @Test
     void mixedBatchMatchesEachRowAloneWithItsAdapter() {
-        for (DecoderModel model : List.of(dense, moe)) {
+        for (DecoderModel model : models()) {
             ModelConfig c = model.config();
             List<LoraWeights> adapters = new ArrayList<>();
             int[] ranks = {1, 4, 8, 16};
             for (int i = 0; i < ranks.length; i++) {
-                adapters.add(LoraWeights.random(c, EnumSet.allOf(Projection.class), ranks[i], 2f * ranks[i], 10 + i,
+                adapters.add(LoraWeights.random(c, Projection.allOn(c), ranks[i], 2f * ranks[i], 10 + i,
                         true));
             }
             long[][] rows = Forwards.tokens(5, 7, 3);

@@ -34,7 +34,7 @@ class MergedModelTest {
     void aZeroAdapterMergedOnTheDeviceWritesBackTheOriginalTensorsExactly() {
         for (ModelConfig c : List.of(TestModels.microDense(), TestModels.microMoe())) {
             Map<String, HostTensor> original = BaseModelInitializer.tensors(c, 5);
-            LoraWeights zeroB = LoraWeights.random(c, EnumSet.allOf(Projection.class), 2, 4f, 1, false);
+            LoraWeights zeroB = LoraWeights.random(c, Projection.allOn(c), 2, 4f, 1, false);
             try (BaseModel base = BaseModel.fromHost(c, original, Device.cpu());
                  MergedWeights merged = LoraMerger.merge(base, zeroB)) {
                 Map<String, HostTensor> back = merged.toHost();
@@ -51,7 +51,7 @@ class MergedModelTest {
     void mergedCheckpointMatchesUnmergedAdapterForDenseAndMoe() {
         for (ModelConfig c : List.of(TestModels.microDense(), TestModels.microMoe())) {
             Path baseDir = dir.resolve(c.modelType() + "-base");
-            LoraWeights w = LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f, 3, true);
+            LoraWeights w = LoraWeights.random(c, Projection.allOn(c), 4, 8f, 3, true);
             long[][] rows = Forwards.tokens(2, 6, 9);
             float[] unmerged;
             float[] base;

@@ -22,8 +22,9 @@ class PeftAdapterIoTest {
 
     @Test
     void writeThenReadIsBitExactForDenseAndBothMoeLayouts() {
-        for (ModelConfig c : new ModelConfig[] {TestModels.microDense(), TestModels.microMoe()}) {
-            LoraWeights w = LoraWeights.random(c, EnumSet.allOf(Projection.class), 3, 6f, 5, true);
+        for (ModelConfig c : new ModelConfig[] {TestModels.microDense(), TestModels.microMoe(),
+                TestModels.microDeepseek()}) {
+            LoraWeights w = LoraWeights.random(c, Projection.allOn(c), 3, 6f, 5, true);
             for (boolean packed : new boolean[] {false, true}) {
                 Path out = dir.resolve(c.modelType() + packed);
                 String sha = PeftAdapterIo.write(out, w, c, packed);
@@ -37,6 +38,35 @@ class PeftAdapterIoTest {
                     assertThat(back.a().get(key)).as("A %s", key).containsExactly(w.a().get(key));
                     assertThat(back.b().get(key)).as("B %s", key).containsExactly(w.b().get(key));
                 }
+            }
+        }
+    }
+
+    /**
+     * DeepSeek-V3's PEFT names: latent attention projections, the dense first layer's MLP, routed experts and
+     * {@code shared_experts}; B factors of rotary outputs are stored with the checkpoint's interleaved rows.
+     */
+    @Test
+    void deepseekAdaptersUsePeftModuleNamesAndTheCheckpointsRotaryOrder() {
+        ModelConfig c = TestModels.microDeepseek();
+        LoraWeights w = LoraWeights.random(c, Projection.allOn(c), 2, 4f, 3, true);
+        PeftAdapterIo.write(dir, w, c);
+        String p = "base_model.model.model.layers.";
+        try (SafetensorsReader r = SafetensorsReader.open(dir.resolve(PeftAdapterIo.WEIGHTS))) {
+            assertThat(r.info(p + "0.self_attn.q_a_proj.lora_A.weight").shape()).containsExactly(2, 32);
+            assertThat(r.info(p + "0.self_attn.kv_b_proj.lora_B.weight").shape()).containsExactly(4 * 16, 2);
+            assertThat(r.info(p + "0.mlp.gate_proj.lora_A.weight").shape()).containsExactly(2, 32);
+            assertThat(r.info(p + "1.mlp.experts.7.down_proj.lora_A.weight").shape()).containsExactly(2, 16);
+            assertThat(r.info(p + "2.mlp.shared_experts.up_proj.lora_B.weight").shape()).containsExactly(16, 2);
+            assertThat(r.names()).noneMatch(n -> n.startsWith(p + "0.mlp.experts") || n.startsWith(p + "1.mlp.gate_proj"));
+            // kv_a_proj_with_mqa: rows 0..15 latent, 16..23 the rotary key; stored pairs (16, 17) are engine rows 16, 20
+            float[] stored = r.read(p + "1.self_attn.kv_a_proj_with_mqa.lora_B.weight").floats(); // [24, 2]
+            float[] engine = w.b().get(LoraKey.module(1, Projection.KV_A));                       // [2, 24]
+            for (int k = 0; k < 2; k++) {
+                assertThat(stored[3 * 2 + k]).isEqualTo(engine[k * 24 + 3]);
+                assertThat(stored[16 * 2 + k]).isEqualTo(engine[k * 24 + 16]);
+                assertThat(stored[17 * 2 + k]).isEqualTo(engine[k * 24 + 20]);
+                assertThat(stored[18 * 2 + k]).isEqualTo(engine[k * 24 + 17]);
             }
         }
     }
@@ -77,8 +107,11 @@ class PeftAdapterIoTest {
                 assertThat(java.util.Arrays.copyOfRange(b, e * 64, (e + 1) * 64))
                         .containsExactly(perExpert.read(one + "B.weight").floats());
             }
-            assertThat(packed.names()).hasSize(2 * 2 * 2);          // 2 layers x 2 projections x (A, B)
-            assertThat(perExpert.names()).hasSize(2 * 2 * 2 * 4);   // ... x 4 experts
+            // the shared expert's pairs are plain per-module tensors in both layouts
+            assertThat(packed.names()).hasSize(2 * 2 * 2 + 2 * 2 * 2);        // 2 layers x 2 projections x (A, B)
+            assertThat(perExpert.names()).hasSize(2 * 2 * 2 * 4 + 2 * 2 * 2); // ... x 4 experts
+            assertThat(packed.names()).contains("base_model.model.model.layers.1.mlp.shared_expert.up_proj.lora_A"
+                    + ".weight");
         }
     }
 

@@ -182,7 +182,7 @@ class PeftCompatibilityTest {
                     .isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-6f));
         }
         // compute layout: the unit input x = e_3 through x @ A @ B * scale lands on output 5 with weight 2
-        LoraKey key = LoraKey.of(c, 0, Projection.Q);
+        LoraKey key = LoraKey.module(0, Projection.Q);
         float[] ca = w.a().get(key);  // [in, r]
         float[] cb = w.b().get(key);  // [r, out]
         for (int o = 0; o < out; o++) {

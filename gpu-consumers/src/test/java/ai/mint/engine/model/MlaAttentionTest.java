@@ -43,13 +43,24 @@ class MlaAttentionTest {
         }
     }
 
-    /** Until MLA and the fine-grained experts have LoRA targets, an adapter for a DeepSeek base is refused clearly. */
+    /**
+     * Latent attention has q_a/q_b/kv_a/kv_b/o: an adapter for Llama's k_proj/v_proj, or for q_proj on a base with a
+     * query latent, is refused naming the targets the base has; written adapters name only those.
+     */
     @Test
-    void loraAdaptersOnDeepseekBasesAreRefusedByName() {
+    void loraTargetsThatLatentAttentionLacksAreRefusedByName() throws Exception {
         ModelConfig c = TestModels.microDeepseek();
-        LoraWeights w = LoraWeights.random(c, EnumSet.of(Projection.O), 2, 4f, 1, true);
-        assertThatThrownBy(() -> PeftAdapterIo.write(dir.resolve("a"), w, c)).isInstanceOf(EngineException.class)
-                .hasMessageContaining("LoRA adapters on deepseek_v3 bases are not supported yet");
+        assertThatThrownBy(() -> LoraWeights.random(c, EnumSet.of(Projection.K, Projection.O), 2, 4f, 1, true))
+                .isInstanceOf(EngineException.class).hasMessageContaining("[k_proj]")
+                .hasMessageContaining("q_a_proj, q_b_proj, kv_a_proj_with_mqa, kv_b_proj, o_proj");
+        assertThatThrownBy(() -> LoraWeights.random(c, EnumSet.of(Projection.Q), 2, 4f, 1, true))
+                .hasMessageContaining("[q_proj]");
+        LoraWeights w = LoraWeights.random(c, EnumSet.of(Projection.Q_B, Projection.KV_B), 2, 4f, 1, true);
+        PeftAdapterIo.write(dir.resolve("a"), w, c);
+        java.nio.file.Files.writeString(dir.resolve("a").resolve(PeftAdapterIo.CONFIG), java.nio.file.Files
+                .readString(dir.resolve("a").resolve(PeftAdapterIo.CONFIG)).replace("\"q_b_proj\"", "\"v_proj\""));
+        assertThatThrownBy(() -> PeftAdapterIo.read(dir.resolve("a"), c)).isInstanceOf(EngineException.class)
+                .hasMessageContaining("adapter_config.json").hasMessageContaining("[v_proj]");
     }
 
     /** Decoding one token against a long cache is cheaper absorbed; a prompt's prefill is cheaper expanded. */

@@ -38,7 +38,7 @@ class SparseMoeTest {
     @Test
     void qwen2MoeWithPerRowAdaptersOnEveryExpertAgrees() {
         ModelConfig c = ReferenceCheckpoints.config(true, j -> j.put("norm_topk_prob", true));
-        List<LoraWeights> adapters = List.of(LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f, 1, true),
+        List<LoraWeights> adapters = List.of(LoraWeights.random(c, Projection.allOn(c), 4, 8f, 1, true),
                 LoraWeights.random(c, EnumSet.of(Projection.GATE, Projection.DOWN), 2, 4f, 2, true));
         assertSparseEqualsDense(c, adapters, new long[] {1, 0, 2});
     }
@@ -50,10 +50,13 @@ class SparseMoeTest {
                 new long[] {1, 1, 0});
     }
 
-    /** Group-limited sigmoid routing with routed scaling and a shared expert, no adapters (not supported yet). */
+    /** Group-limited sigmoid routing with routed scaling and a shared expert, rows with different adapters. */
     @Test
-    void deepseekAgrees() {
-        assertSparseEqualsDense(ReferenceCheckpoints.deepseek(false, j -> { }), List.of(), null);
+    void deepseekWithPerRowAdaptersOnLatentAttentionAndEveryExpertAgrees() {
+        ModelConfig c = ReferenceCheckpoints.deepseek(false, j -> { });
+        assertSparseEqualsDense(c, List.of(), null);
+        assertSparseEqualsDense(c, List.of(LoraWeights.random(c, Projection.allOn(c), 4, 8f, 1, true),
+                LoraWeights.random(c, EnumSet.of(Projection.KV_B, Projection.UP), 2, 4f, 2, true)), new long[] {2, 0, 1});
     }
 
     @Test
@@ -72,10 +75,19 @@ class SparseMoeTest {
     /** One backward through each: every LoRA factor's gradient must agree, so training may run sparse. */
     @Test
     void loraGradientsThroughSparseExpertsEqualDenseMasked() {
-        ModelConfig c = ReferenceCheckpoints.config(true, j -> j.put("norm_topk_prob", true));
-        Path base = ReferenceCheckpoints.write(dir.resolve("grad"), c, 9);
-        List<LoraWeights> adapters = List.of(LoraWeights.random(c, EnumSet.allOf(Projection.class), 2, 4f, 5, true),
-                LoraWeights.random(c, EnumSet.allOf(Projection.class), 2, 4f, 6, true));
+        assertGradientsAgree(ReferenceCheckpoints.config(true, j -> j.put("norm_topk_prob", true)));
+    }
+
+    /** The same for DeepSeek-V3: routed experts, shared experts and latent attention all carry gradients. */
+    @Test
+    void deepseekLoraGradientsThroughSparseExpertsEqualDenseMasked() {
+        assertGradientsAgree(ReferenceCheckpoints.deepseek(false, j -> { }));
+    }
+
+    private void assertGradientsAgree(ModelConfig c) {
+        Path base = ReferenceCheckpoints.write(dir.resolve("grad-" + c.modelType()), c, 9);
+        List<LoraWeights> adapters = List.of(LoraWeights.random(c, Projection.allOn(c), 2, 4f, 5, true),
+                LoraWeights.random(c, Projection.allOn(c), 2, 4f, 6, true));
         BaseModel weights = HfModelLoader.load(base, Device.cpu()).base();
         try {
             Map<String, float[]> sparse = gradients(new DecoderModel(weights, MoeCompute.SPARSE), adapters);
@@ -122,7 +134,7 @@ class SparseMoeTest {
             }
             for (DeviceAdapter a : device) {
                 a.parameters().forEach((name, p) -> {
-                    if (name.contains("experts")) {
+                    if (name.contains("experts") || name.contains("shared") || name.contains("kv_")) {
                         try (NDArray g = p.getGradient()) {
                             out.put(a.id() + "." + name, g.toFloatArray());
                         }

@@ -2,14 +2,22 @@ package ai.mint.engine.reference;
 
 import ai.djl.Device;
 import ai.mint.engine.Forwards;
+import ai.mint.engine.lora.LoraBank;
+import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.model.HfModelLoader;
 import ai.mint.engine.model.ModelConfig;
+import ai.mint.engine.model.ModuleSite;
+import ai.mint.engine.model.MoeCompute;
+import ai.mint.engine.model.Projection;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,6 +109,45 @@ class DeepseekReferenceTest {
         }
     }
 
+    /**
+     * A rank-4 adapter on every projection the base has (q_a, q_b, kv_a, kv_b, o; the dense first layer's MLP; each
+     * routed expert; the shared experts), read from PEFT files by the reference with the checkpoint's interleaved
+     * rotary rows: it must move the logits, and engine and reference must agree with the experts run sparsely and
+     * dense-masked.
+     */
+    @Test
+    void loraOnLatentAttentionAndEveryExpertMatchesReference() {
+        ModelConfig c = ReferenceCheckpoints.deepseek(false, yarn());
+        assertThat(Projection.allOn(c)).contains(Projection.Q_A, Projection.Q_B, Projection.KV_A, Projection.KV_B,
+                Projection.O, Projection.GATE, Projection.UP, Projection.DOWN);
+        LoraWeights adapter = LoraWeights.random(c, Projection.allOn(c), 4, 8f, 3, true);
+        assertThat(adapter.a().keySet()).anyMatch(k -> k.site() == ModuleSite.SHARED_EXPERT)
+                .anyMatch(k -> k.site() == ModuleSite.EXPERTS).anyMatch(k -> k.layer() == 0
+                        && k.projection() == Projection.GATE && k.site() == ModuleSite.LAYER);
+        for (MoeCompute compute : new MoeCompute[] {MoeCompute.SPARSE, MoeCompute.DENSE_MASKED}) {
+            matchesReference(c, "lora-" + compute, adapter, compute);
+        }
+    }
+
+    /** Full-rank q_proj and rotary rows that are not interleaved: the adapter's B rows are then used as stored. */
+    @Test
+    void loraOnFullRankQueryWithoutInterleavedRopeMatchesReference() {
+        ModelConfig c = ReferenceCheckpoints.deepseek(false, j -> j.putNull("q_lora_rank").put("rope_interleave",
+                false));
+        LoraWeights adapter = LoraWeights.random(c, EnumSet.of(Projection.Q, Projection.KV_A, Projection.O,
+                Projection.DOWN), 3, 6f, 8, true);
+        matchesReference(c, "lora-full-q", adapter, MoeCompute.AUTO);
+    }
+
+    /** DSA's indexer reads the adapted query latent (q_a_proj with LoRA), as DeepSeek-V3.2 computes it. */
+    @Test
+    void loraUnderSparseAttentionMatchesReference() {
+        ModelConfig c = ReferenceCheckpoints.deepseek(true, yarn());
+        LoraWeights adapter = LoraWeights.random(c, EnumSet.of(Projection.Q_A, Projection.KV_B, Projection.UP), 2,
+                4f, 5, true);
+        matchesReference(c, "lora-dsa", adapter, MoeCompute.AUTO);
+    }
+
     private static Consumer<ObjectNode> yarn() {
         return j -> j.putObject("rope_scaling").put("type", "yarn").put("factor", 4.0).put("mscale", 1.0)
                 .put("mscale_all_dim", 0.7).put("original_max_position_embeddings", 64);
@@ -108,16 +155,35 @@ class DeepseekReferenceTest {
 
     /** Runs engine and reference on two rows of {@link #LENGTH} tokens; returns the engine's logits. */
     private float[] matchesReference(ModelConfig c, String name) {
+        return matchesReference(c, name, null, MoeCompute.AUTO);
+    }
+
+    /**
+     * Runs engine (its MoE layers as {@code compute} says) and reference on two rows of {@link #LENGTH} tokens,
+     * both through {@code adapter} (read back from its PEFT files) when there is one; returns the engine's logits.
+     */
+    private float[] matchesReference(ModelConfig c, String name, LoraWeights adapter, MoeCompute compute) {
         Path base = ReferenceCheckpoints.write(dir.resolve(name), c, 11);
         NaiveDeepseekDecoder reference = new NaiveDeepseekDecoder(base);
+        Path adapterDir = dir.resolve(name + "-adapter");
+        if (adapter != null) {
+            PeftAdapterIo.write(adapterDir, adapter, c);
+            reference.withPeftAdapter(adapterDir);
+        }
         long[][] rows = Forwards.tokens(2, LENGTH, 5);
-        DecoderModel model = HfModelLoader.load(base, Device.cpu());
-        try {
-            float[] engine = Forwards.logits(model, rows, null, null);
+        DecoderModel loaded = HfModelLoader.load(base, Device.cpu());
+        DecoderModel model = new DecoderModel(loaded.base(), compute);
+        try (LoraBank bank = adapter == null ? null : LoraBank.of(model.base().manager(), c,
+                List.of(PeftAdapterIo.read(adapterDir, c)))) {
+            float[] engine = Forwards.logits(model, rows, bank, adapter == null ? null : new long[] {1, 1});
             ReferenceComparison cmp = ReferenceComparison.of(engine, rows, reference::logits, c.vocabSize());
             assertThat(reference.ambiguousSelection()).as("indexer near-tie: choose another seed").isFalse();
             assertThat(cmp.worst()).as("max |engine - reference| for %s", name).isLessThan(TOLERANCE);
             assertThat(cmp.spread()).isGreaterThan(0.5);
+            if (adapter != null) {
+                assertThat(ReferenceComparison.largestDifference(engine, Forwards.logits(model, rows, null, null)))
+                        .as("the adapter moves the logits").isGreaterThan(100 * TOLERANCE);
+            }
             return engine;
         } finally {
             model.base().close();

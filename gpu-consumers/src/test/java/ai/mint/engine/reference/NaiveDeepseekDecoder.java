@@ -41,6 +41,7 @@ public final class NaiveDeepseekDecoder {
     private final double amplitude;
     private final double softmaxScale;
     private final boolean dsa;
+    private PeftLora lora;
     /** Set when an indexer selection was decided by a near-tie (the engine's float32 may then order differently). */
     private boolean ambiguousSelection;
 
@@ -69,6 +70,16 @@ public final class NaiveDeepseekDecoder {
         }
         softmaxScale = scale;
         dsa = cfg.get("model_type").asText().equals("deepseek_v32");
+    }
+
+    /**
+     * Adds a PEFT adapter: its lora_A / lora_B pairs apply to the modules they name (q_a_proj, q_b_proj,
+     * kv_a_proj_with_mqa, kv_b_proj, o_proj, a dense mlp's, each routed expert's and the shared experts'
+     * projections), with interleaved rotary rows as the checkpoint stores them.
+     */
+    public NaiveDeepseekDecoder withPeftAdapter(Path adapterDir) {
+        lora = new PeftLora(adapterDir);
+        return this;
     }
 
     /** True if some query's top-k was decided by index scores closer than 1e-6 (then pick another seed). */
@@ -301,8 +312,13 @@ public final class NaiveDeepseekDecoder {
         return linear(prefix + "down_proj", gate);
     }
 
+    /** W x, plus the adapter's correction when it adapts {@code module}. */
     private double[] linear(String module, double[] x) {
-        return ScalarOps.matVec(w.get(module + ".weight"), x);
+        double[] y = ScalarOps.matVec(w.get(module + ".weight"), x);
+        if (lora != null) {
+            lora.addTo(module, x, y);
+        }
+        return y;
     }
 
     private double[][] norm(double[][] x, String weightName) {

@@ -23,14 +23,13 @@ public final class NaiveHfDecoder {
 
     private final JsonNode cfg;
     private final Map<String, HostTensor> w = new HashMap<>();
-    private final Map<String, HostTensor> lora = new HashMap<>();
     private final String type;
     private final int hidden;
     private final int heads;
     private final int kvHeads;
     private final int headDim;
     private final double eps;
-    private double loraScale;
+    private PeftLora lora;
 
     public NaiveHfDecoder(Path baseDir) {
         try {
@@ -49,13 +48,7 @@ public final class NaiveHfDecoder {
 
     /** Adds a PEFT adapter directory: every {@code lora_A.weight} [r, in] / {@code lora_B.weight} [out, r] pair. */
     public NaiveHfDecoder withPeftAdapter(Path adapterDir) {
-        try {
-            JsonNode a = JSON.readTree(Files.readAllBytes(adapterDir.resolve("adapter_config.json")));
-            loraScale = a.get("lora_alpha").asDouble() / a.get("r").asDouble();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ScalarOps.readAll(adapterDir.resolve("adapter_model.safetensors"), lora);
+        lora = new PeftLora(adapterDir);
         return this;
     }
 
@@ -227,13 +220,8 @@ public final class NaiveHfDecoder {
                 y[i] += bias.floats()[i];
             }
         }
-        HostTensor a = lora.get("base_model.model." + module + ".lora_A.weight");
-        if (a != null) {
-            double[] delta = ScalarOps.matVec(lora.get("base_model.model." + module + ".lora_B.weight"),
-                    ScalarOps.matVec(a, x));
-            for (int i = 0; i < y.length; i++) {
-                y[i] += loraScale * delta[i];
-            }
+        if (lora != null) {
+            lora.addTo(module, x, y);
         }
         return y;
     }

@@ -103,20 +103,20 @@ class ReferenceForwardTest {
     @Test
     void denseLoraAdapterMatchesReference() {
         ModelConfig c = ReferenceCheckpoints.config(false, j -> { });
-        assertEngineMatchesReference(c, LoraWeights.random(c, EnumSet.allOf(Projection.class), 4, 8f, 3, true));
+        assertEngineMatchesReference(c, LoraWeights.random(c, Projection.allOn(c), 4, 8f, 3, true));
     }
 
     @Test
     void moeLoraAdapterOnEveryExpertMatchesReference() {
         ModelConfig c = ReferenceCheckpoints.config(true, j -> j.put("norm_topk_prob", true));
-        assertEngineMatchesReference(c, LoraWeights.random(c, EnumSet.allOf(Projection.class), 2, 4f, 4, true));
+        assertEngineMatchesReference(c, LoraWeights.random(c, Projection.allOn(c), 2, 4f, 4, true));
     }
 
     /** PEFT names Mixtral's expert projections w1/w3/w2; the reference looks them up under exactly those names. */
     @Test
     void mixtralLoraAdapterOnW1W2W3MatchesReference() {
         ModelConfig c = ReferenceCheckpoints.mixtral();
-        assertEngineMatchesReference(c, LoraWeights.random(c, EnumSet.allOf(Projection.class), 2, 4f, 6, true));
+        assertEngineMatchesReference(c, LoraWeights.random(c, Projection.allOn(c), 2, 4f, 6, true));
     }
 
     static ModelConfig llama(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) {

@@ -62,7 +62,7 @@ class GrpoLearningTest {
     }
 
     static Policy policy(String id, long seed) {
-        LoraWeights init = LoraWeights.random(engine.config(), EnumSet.allOf(Projection.class), 8, 16f, seed, false);
+        LoraWeights init = LoraWeights.random(engine.config(), Projection.allOn(engine.config()), 8, 16f, seed, false);
         return service.createPolicy(id, init, seed, LrSchedule.CONSTANT).join();
     }
 

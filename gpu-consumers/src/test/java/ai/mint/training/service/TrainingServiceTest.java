@@ -61,7 +61,7 @@ class TrainingServiceTest {
     private static List<Policy> policies(String prefix) {
         List<Policy> out = new ArrayList<>();
         List<Set<Projection>> targets = List.of(EnumSet.of(Projection.Q, Projection.V),
-                EnumSet.of(Projection.GATE, Projection.DOWN), EnumSet.allOf(Projection.class));
+                EnumSet.of(Projection.GATE, Projection.DOWN), Projection.allOn(engine.config()));
         for (int k = 0; k < targets.size(); k++) {
             LoraWeights init = LoraWeights.random(engine.config(), targets.get(k), 2 + 2 * k, 8f, 40 + k, true);
             out.add(service.createPolicy(prefix + k, init, 70 + k, LrSchedule.CONSTANT).join());

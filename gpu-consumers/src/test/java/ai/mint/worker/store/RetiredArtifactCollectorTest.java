@@ -2,6 +2,8 @@ package ai.mint.worker.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mint.common.store.FilesystemAdapterStore;
+import ai.mint.common.store.StoredArtifact;
 import ai.mint.events.RetirementReason;
 import ai.mint.events.RevisionRetired;
 import java.io.IOException;

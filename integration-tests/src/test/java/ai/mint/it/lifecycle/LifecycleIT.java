@@ -156,7 +156,7 @@ class LifecycleIT {
         String policy = "it-sha-" + harness.runId;
         PolicySpec spec = PolicySpec.newBuilder(LifecycleHarness.spec(policy, 1, REWARD)).setTraining(null).build();
         harness.client.createPolicy(spec).get(60, TimeUnit.SECONDS);
-        var store = new ai.mint.worker.store.FilesystemAdapterStore(harness.storeRoot);
+        var store = new ai.mint.common.store.FilesystemAdapterStore(harness.storeRoot);
         var model = ai.mint.engine.model.TestModels.microDense();
         java.nio.file.Path dir = harness.dir.resolve("sha-adapter");
         ai.mint.engine.lora.PeftAdapterIo.write(dir, ai.mint.engine.lora.LoraWeights.random(model,
@@ -224,7 +224,7 @@ class LifecycleIT {
                         .setWindow(3).build())
                 .build();
         harness.client.createPolicy(spec).get(60, TimeUnit.SECONDS);
-        var store = new ai.mint.worker.store.FilesystemAdapterStore(harness.storeRoot);
+        var store = new ai.mint.common.store.FilesystemAdapterStore(harness.storeRoot);
         var model = ai.mint.engine.model.TestModels.microDense();
         try (CatalogEvents events = new CatalogEvents(harness.platform.bootstrapServers(),
                 harness.platform.schemaRegistryUrl())) {

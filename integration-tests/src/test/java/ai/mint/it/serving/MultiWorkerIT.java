@@ -20,7 +20,7 @@ import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.scheduling.SchedulerApp;
 import ai.mint.scheduling.SchedulerConfig;
 import ai.mint.topics.Topics;
-import ai.mint.worker.store.FilesystemAdapterStore;
+import ai.mint.common.store.FilesystemAdapterStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

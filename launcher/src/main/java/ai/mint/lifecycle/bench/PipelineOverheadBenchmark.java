@@ -28,7 +28,7 @@ import ai.mint.scheduling.SchedulerApp;
 import ai.mint.scheduling.SchedulerConfig;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
-import ai.mint.worker.store.StoredArtifact;
+import ai.mint.common.store.StoredArtifact;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

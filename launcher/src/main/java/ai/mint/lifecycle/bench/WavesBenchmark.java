@@ -10,7 +10,7 @@ import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.platform.PlatformOptions;
 import ai.mint.scheduling.SchedulerApp;
 import ai.mint.scheduling.SchedulerConfig;
-import ai.mint.worker.store.FilesystemAdapterStore;
+import ai.mint.common.store.FilesystemAdapterStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package ai.mint.worker.store;
+package ai.mint.common.store;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package ai.mint.worker.store;
+package ai.mint.common.store;
 
 /** An artifact could not be stored or found: the message names the address and what is wrong. */
 public class AdapterStoreException extends RuntimeException {

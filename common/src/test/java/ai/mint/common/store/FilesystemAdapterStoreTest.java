@@ -1,4 +1,4 @@
-package ai.mint.worker.store;
+package ai.mint.common.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package ai.mint.worker.store;
+package ai.mint.common.store;
 
 /**
  * What the store recorded about one artifact.

@@ -1,4 +1,4 @@
-package ai.mint.worker.store;
+package ai.mint.common.store;
 
 /** The content of a stored artifact does not have the sha-256 it was recorded (or requested) with. */
 public final class ChecksumMismatchException extends AdapterStoreException {

@@ -1,4 +1,4 @@
-package ai.mint.worker.store;
+package ai.mint.common.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package ai.mint.worker.store;
+package ai.mint.common.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  */
 public final class FilesystemAdapterStore implements AdapterStore {
 
-    static final String SCHEME = "mint://";
+    /** The scheme of addresses inside the store's root. */
+    public static final String SCHEME = "mint://";
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final List<String> KINDS = List.of("sampler", "state");
 
@@ -168,7 +169,7 @@ public final class FilesystemAdapterStore implements AdapterStore {
     }
 
     /** The directory an address names; refuses addresses that could leave the root. */
-    Path locate(String uri) {
+    public Path locate(String uri) {
         if (uri == null || uri.isBlank()) {
             throw new AdapterStoreException("adapter address is empty; expected mint://POLICY/KIND/NAME or file:///DIR");
         }
@@ -199,7 +200,7 @@ public final class FilesystemAdapterStore implements AdapterStore {
     }
 
     /** The digest recorded when the artifact in {@code dir} was stored, or null when there is none. */
-    static String recordedDigest(Path dir) {
+    public static String recordedDigest(Path dir) {
         Path manifest = dir.resolve(ArtifactDigest.MANIFEST);
         if (!Files.isRegularFile(manifest)) {
             return null;
