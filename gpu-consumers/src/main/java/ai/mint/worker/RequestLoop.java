@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -31,7 +30,7 @@ public final class RequestLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestLoop.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
     private final Consumer<List<ConsumerRecord<String, byte[]>>> processor;
     private final Collection<String> topics;
     private final Thread thread;
@@ -39,15 +38,22 @@ public final class RequestLoop implements AutoCloseable {
     private volatile int queueDepth;
     private Duration pollTimeout = Duration.ofMillis(200);
     private Duration retryBackoff = Duration.ofSeconds(1);
+    private LoopHealth health = new LoopHealth();
 
     public RequestLoop(String name, KafkaClients clients, String groupId, String clientId, Collection<String> topics,
                        int maxPollRecords, Consumer<List<ConsumerRecord<String, byte[]>>> processor) {
-        this.consumer = clients.consumer(clientId, new StringDeserializer(), new ByteArrayDeserializer(), Map.of(
+        this(name, clients.consumer(clientId, new StringDeserializer(), new ByteArrayDeserializer(), Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords,
                 // one training step of a large batch may take minutes on a CPU
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000));
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000)), topics, processor);
+    }
+
+    /** A loop over a consumer made elsewhere (tests drive one without a broker). */
+    RequestLoop(String name, org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer,
+                Collection<String> topics, Consumer<List<ConsumerRecord<String, byte[]>>> processor) {
+        this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.processor = processor;
         this.thread = new Thread(this::run, name);
@@ -58,6 +64,12 @@ public final class RequestLoop implements AutoCloseable {
     public RequestLoop timing(Duration pollTimeout, Duration retryBackoff) {
         this.pollTimeout = pollTimeout;
         this.retryBackoff = retryBackoff;
+        return this;
+    }
+
+    /** Where this loop reports that it stopped for good; before start. */
+    public RequestLoop reportingTo(LoopHealth health) {
+        this.health = health;
         return this;
     }
 
@@ -96,8 +108,7 @@ public final class RequestLoop implements AutoCloseable {
                     // not the input's fault (bad input is answered and dead-lettered): broker or disk trouble.
                     // Take the batch again from the last commit after a pause, rather than stop taking work.
                     LOG.error("{}: batch failed, retrying from the last commit: {}", thread.getName(), e.toString(), e);
-                    rewindToCommitted();
-                    Thread.sleep(retryBackoff.toMillis());
+                    rewindAfterFailure();
                 }
                 queueDepth = 0;
             }
@@ -106,9 +117,27 @@ public final class RequestLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.error("{} stopped: {}", thread.getName(), e.toString(), e);
+            health.failed(thread.getName(), e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Goes back to the last commit after a pause, retrying with a growing pause while the broker cannot say where that
+     * is (it is down): the loop waits out the outage instead of ending its thread.
+     */
+    private void rewindAfterFailure() throws InterruptedException {
+        for (int attempt = 1; running; attempt++) {
+            Thread.sleep(LoopHealth.backoff(retryBackoff.toMillis(), attempt));
+            try {
+                rewindToCommitted();
+                return;
+            } catch (WakeupException e) {
+                throw e;
+            } catch (org.apache.kafka.common.errors.RetriableException e) {
+                LOG.warn("{}: cannot read the last commit yet (try {}): {}", thread.getName(), attempt, e.toString());
+            }
         }
     }
 
@@ -126,8 +155,9 @@ public final class RequestLoop implements AutoCloseable {
     }
 
     /** Binds this loop's consumer metrics (its lag among them) to {@code metrics}. */
-    public void bindMetrics(ai.mint.common.metrics.ServiceMetrics metrics) {
+    public RequestLoop bindMetrics(ai.mint.common.metrics.ServiceMetrics metrics) {
         metrics.bindKafkaClient(consumer);
+        return this;
     }
 
     /** Records taken but not yet finished. */

@@ -42,6 +42,8 @@ public final class Worker implements AutoCloseable {
     private final PackIntake intake;
     private final Heartbeat heartbeat;
     private final ServiceMetrics metrics;
+    private final LoopHealth health = new LoopHealth();
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Worker(WorkerConfig config, AdapterStore store) {
         this.config = config;
@@ -49,7 +51,8 @@ public final class Worker implements AutoCloseable {
         KafkaClients clients = KafkaClients.of(config.connection);
         this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows, store,
                 config.baseModel);
-        this.catalog = new CatalogFollower(clients, registry, config.workerId + "-catalog", config.decodeRetry).start();
+        this.catalog = new CatalogFollower(clients, registry, config.workerId + "-catalog", config.decodeRetry)
+                .reportingTo(health).start();
         this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs),
                 config.limits);
         this.outputs = new WorkerOutputs(clients, registry, config.workerId, config.deadLetterMaxValueBytes);
@@ -81,14 +84,14 @@ public final class Worker implements AutoCloseable {
                 WorkItemRouter router = new WorkItemRouter(registry, config.decodeRetry, outputs, config.workerId,
                         instance, packRunner, this::prefetch);
                 packIntake = new PackIntake(clients, Topics.workTopic(config.workerId), config.workerId, router,
-                        config.pollTimeout, config.retryBackoff);
+                        config.pollTimeout, config.retryBackoff).reportingTo(health);
             } else {
                 loops.add(new RequestLoop(config.workerId + "-inference", clients, config.groupId + "-inference",
                         config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()),
                         config.inferenceBatch, processor).timing(config.pollTimeout, config.retryBackoff));
             }
         }
-        loops.forEach(loop -> loop.bindMetrics(metrics));
+        loops.forEach(loop -> loop.bindMetrics(metrics).reportingTo(health));
         this.packs = packRunner;
         this.intake = packIntake;
         PackRunner counted = packRunner;
@@ -96,7 +99,7 @@ public final class Worker implements AutoCloseable {
                 () -> loops.stream().mapToInt(RequestLoop::queueDepth).sum()
                         + (counted == null ? 0 : counted.queueDepth()),
                 new Heartbeat.Intake(instance, packIntake == null ? null : Topics.workTopic(config.workerId).name(),
-                        packIntake == null ? 0 : config.inferenceQueueCapacity));
+                        packIntake == null ? 0 : config.inferenceQueueCapacity)).whileHealthy(health);
     }
 
     /** A load the scheduler sent ahead of its pack; a failure shows again, with its reason, on the pack's requests. */
@@ -146,6 +149,11 @@ public final class Worker implements AutoCloseable {
         return metrics.url();
     }
 
+    /** Completes with the reason once one of the worker's loops has stopped for good (the worker is unhealthy). */
+    public java.util.concurrent.CompletableFuture<String> whenUnhealthy() {
+        return health.whenFailed();
+    }
+
     /** This run's id, as its heartbeats carry it. */
     public String instance() {
         return instance;
@@ -167,6 +175,9 @@ public final class Worker implements AutoCloseable {
     }
 
     private void stop(boolean abort) {
+        if (!stopped.compareAndSet(false, true)) {
+            return; // closed already (a failed loop's exit runs the shutdown hook too)
+        }
         if (intake != null) {
             intake.close();
             if (abort) {

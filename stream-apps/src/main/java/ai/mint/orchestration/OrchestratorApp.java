@@ -10,6 +10,7 @@ import ai.mint.events.UpdateResult;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.serde.AvroEventSerializer;
 import ai.mint.streams.StreamsDefaults;
+import ai.mint.streams.StreamsErrors;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
@@ -107,8 +107,8 @@ public final class OrchestratorApp {
         SchemaRegistryClient registry = config.connection.registry();
         KafkaStreams streams = new KafkaStreams(
                 buildTopology(OrchestratorTopics.defaults(), registry, config.applicationId, true), streamsConfig(config));
-        // a failure that is not the input's fault (registry or broker down) kills the thread; replace it and go on
-        streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);
+        // retriable failures replace the thread after a backoff; a broken invariant stops the app (StreamsErrors)
+        streams.setUncaughtExceptionHandler(StreamsErrors.uncaughtHandler(config.applicationId));
         return streams;
     }
 
