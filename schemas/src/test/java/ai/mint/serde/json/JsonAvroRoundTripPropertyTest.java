@@ -61,7 +61,8 @@ class JsonAvroRoundTripPropertyTest {
 
     private static Schema schemaOf(String recordName) {
         try {
-            return SpecificData.get().getSchema(Class.forName("ai.mint.events." + recordName));
+            String name = recordName.contains(".") ? recordName : "ai.mint.events." + recordName;
+            return SpecificData.get().getSchema(Class.forName(name));
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("no generated class for " + recordName, e);
         }
