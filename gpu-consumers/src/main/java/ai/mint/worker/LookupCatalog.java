@@ -27,8 +27,8 @@ final class LookupCatalog implements PolicyCatalog {
     }
 
     @Override
-    public Optional<CatalogEntry> awaitEntry(String policyId, Duration wait) {
-        return ask(() -> lookup.awaitEntry(policyId, wait));
+    public Optional<CatalogEntry> awaitEntry(String policyId, long minVersion, Duration wait) {
+        return ask(() -> lookup.awaitEntry(policyId, minVersion, wait));
     }
 
     @Override

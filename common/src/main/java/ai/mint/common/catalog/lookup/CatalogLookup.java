@@ -67,12 +67,25 @@ public final class CatalogLookup implements AutoCloseable {
 
     /** The policy's entry, asking again until it exists or {@code wait} has passed (it may have just been created). */
     public Optional<CatalogEntry> awaitEntry(String policyId, Duration wait) {
+        return awaitEntry(policyId, Long.MIN_VALUE, wait);
+    }
+
+    /**
+     * The policy's entry at {@code minVersion} or newer, asking the catalog again (past the cache) until it has one or
+     * {@code wait} has passed; then whatever is known, possibly older. A caller that has seen version N of an entry
+     * elsewhere gets at least N (read-your-writes).
+     */
+    public Optional<CatalogEntry> awaitEntry(String policyId, long minVersion, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         long pause = 20;
         while (true) {
             Optional<CatalogEntry> found = entry(policyId);
-            if (found.isPresent() || System.nanoTime() >= deadline) {
+            boolean current = found.isPresent() && found.get().getVersion() >= minVersion;
+            if (current || System.nanoTime() >= deadline) {
                 return found;
+            }
+            if (found.isPresent()) {
+                entries.invalidate(policyId); // cached but older than the caller has seen: ask the catalog itself
             }
             try {
                 Thread.sleep(Math.min(pause, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
