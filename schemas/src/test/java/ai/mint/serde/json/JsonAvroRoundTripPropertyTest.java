@@ -44,7 +44,8 @@ class JsonAvroRoundTripPropertyTest {
         String json = converter.toJson(record);
         GenericRecord back = converter.fromJson(json, record.getSchema());
 
-        assertThat(GenericData.get().compare(back, record, record.getSchema())).as(json).isZero();
+        // Record.equals compares in equality mode (maps included; the ordering compare refuses maps)
+        assertThat(back).as(json).isEqualTo(record);
         assertThat(converter.toJson(back)).isEqualTo(json);
     }
 
