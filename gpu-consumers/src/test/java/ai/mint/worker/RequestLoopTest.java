@@ -30,9 +30,37 @@ class RequestLoopTest {
 
     private static final TopicPartition P0 = new TopicPartition("mint.rollout.requests", 0);
 
-    /** A consumer whose broker cannot answer "where was the last commit" for its first {@code outages} questions. */
+    /**
+     * A consumer whose broker cannot answer "where was the last commit" for its first {@code outages} questions. It
+     * keeps what was added, so that a seek back delivers those records again as a broker would (MockConsumer alone
+     * hands each record out once).
+     */
     private static final class OutageConsumer extends MockConsumer<String, byte[]> {
         final AtomicInteger outages;
+        private final List<ConsumerRecord<String, byte[]>> log = new CopyOnWriteArrayList<>();
+
+        @Override
+        public synchronized void addRecord(ConsumerRecord<String, byte[]> record) {
+            log.add(record);
+            super.addRecord(record);
+        }
+
+        @Override
+        public synchronized void seek(TopicPartition partition, OffsetAndMetadata offset) {
+            super.seek(partition, offset);
+            redeliver(partition, offset.offset());
+        }
+
+        @Override
+        public synchronized void seekToBeginning(java.util.Collection<TopicPartition> partitions) {
+            super.seekToBeginning(partitions);
+            partitions.forEach(p -> redeliver(p, 0));
+        }
+
+        private void redeliver(TopicPartition partition, long from) {
+            log.stream().filter(r -> r.topic().equals(partition.topic()) && r.partition() == partition.partition()
+                    && r.offset() >= from).forEach(super::addRecord);
+        }
 
         OutageConsumer(int outages) {
             super("earliest");
