@@ -1,6 +1,7 @@
 package ai.mint.worker;
 
 import ai.mint.common.decode.DecodeResult;
+import ai.mint.common.decode.Failures;
 import ai.mint.common.decode.EventDecoder;
 import ai.mint.common.decode.RetriableDecodeException;
 import ai.mint.common.decode.RetryPolicy;
@@ -45,6 +46,7 @@ public final class CatalogFollower implements PolicyCatalog {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean caughtUp;
+    private LoopHealth health = new LoopHealth();
 
     public CatalogFollower(KafkaClients clients, SchemaRegistryClient registry, String clientId, RetryPolicy retry) {
         this.consumer = clients.consumer(clientId, new StringDeserializer(), new ByteArrayDeserializer());
@@ -59,24 +61,38 @@ public final class CatalogFollower implements PolicyCatalog {
         return this;
     }
 
+    /** Where this follower reports that it stopped for good; before start. */
+    public CatalogFollower reportingTo(LoopHealth health) {
+        this.health = health;
+        return this;
+    }
+
+    /** Whether its thread still follows the topic. */
+    public boolean alive() {
+        return thread.isAlive();
+    }
+
     private void run() {
+        int failures = 0;
+        Map<TopicPartition, Long> end = null;
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CATALOG.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (!apply(r)) {
-                        // the registry is down: read this record (and what follows it) again after a pause
-                        consumer.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
-                        Thread.sleep(retry.maxBackoff().toMillis());
-                        break;
+                try {
+                    if (end == null) {
+                        end = assignFromTheBeginning();
                     }
-                }
-                if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    caughtUp = true;
+                    followOnce(end);
+                    failures = 0;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    if (!Failures.isRetriable(e)) {
+                        throw e;
+                    }
+                    // the broker is away (at start-up, or later): wait it out and go on from where it stood
+                    failures++;
+                    LOG.warn("catalog follower waits out an outage (try {}): {}", failures, e.toString());
+                    Thread.sleep(LoopHealth.backoff(retry.initialBackoff().toMillis(), failures));
                 }
             }
         } catch (WakeupException e) {
@@ -84,9 +100,35 @@ public final class CatalogFollower implements PolicyCatalog {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.error("catalog follower stopped: {}", e.toString(), e);
+            health.failed("catalog follower", e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private Map<TopicPartition, Long> assignFromTheBeginning() {
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.CATALOG.name()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        if (partitions.isEmpty()) {
+            throw new org.apache.kafka.common.errors.UnknownTopicOrPartitionException(Topics.CATALOG.name()
+                    + " has no partitions yet");
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer.endOffsets(partitions);
+    }
+
+    private void followOnce(Map<TopicPartition, Long> end) throws InterruptedException {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            if (!apply(r)) {
+                // the registry is down: read this record (and what follows it) again after a pause
+                consumer.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
+                Thread.sleep(retry.maxBackoff().toMillis());
+                break;
+            }
+        }
+        if (!caughtUp && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+            caughtUp = true;
         }
     }
 

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * the adapters of the engine's working set (per adapter its bytes, rank, tier, lifecycle state, pin, last use and
  * failure, as the engine reports them), both tiers' budgets, the work in hand and, for a worker that takes packs, its
  * work topic, run id and queue capacity. The scheduler routes adapter-packed work by it; the last heartbeat of a worker that stops on purpose says
- * so ({@link #leave}), so that its packs move at once.
+ * so ({@link #leave}), so that its packs move at once. It stops once one of the worker's loops has stopped for good
+ * ({@link LoopHealth}).
  */
 public final class Heartbeat implements AutoCloseable {
 
@@ -50,6 +51,7 @@ public final class Heartbeat implements AutoCloseable {
     private final ModelRuntime runtime;
     private final IntSupplier queueDepth;
     private final Intake intake;
+    private LoopHealth health = new LoopHealth();
 
     public Heartbeat(WorkerOutputs outputs, WorkerConfig config, ModelRuntime runtime, IntSupplier queueDepth,
                      Intake intake) {
@@ -58,6 +60,12 @@ public final class Heartbeat implements AutoCloseable {
         this.runtime = runtime;
         this.queueDepth = queueDepth;
         this.intake = intake;
+    }
+
+    /** Beats only while {@code health} says every loop runs; before start. */
+    public Heartbeat whileHealthy(LoopHealth health) {
+        this.health = health;
+        return this;
     }
 
     public Heartbeat start() {
@@ -121,6 +129,12 @@ public final class Heartbeat implements AutoCloseable {
     }
 
     private void beat() {
+        if (health.failure().isPresent()) {
+            // a worker with a dead loop must not look alive: silence lets the scheduler move its packs away
+            LOG.error("heartbeat stopped: {}", health.failure().get());
+            timer.shutdown();
+            return;
+        }
         try {
             outputs.send(Topics.WORKER_STATUS.name(), config.workerId, status(false));
         } catch (RuntimeException e) {

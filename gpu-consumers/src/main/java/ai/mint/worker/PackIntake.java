@@ -1,5 +1,6 @@
 package ai.mint.worker;
 
+import ai.mint.common.decode.Failures;
 import ai.mint.common.kafka.KafkaClients;
 import ai.mint.topics.TopicSpec;
 import java.time.Duration;
@@ -31,6 +32,7 @@ public final class PackIntake implements AutoCloseable {
     private final Duration retryBackoff;
     private final Thread thread;
     private volatile boolean running = true;
+    private LoopHealth health = new LoopHealth();
 
     /** Creates the topic if needed and fixes the start position at its current end; {@link #start} reads. */
     public PackIntake(KafkaClients clients, TopicSpec topic, String workerId, WorkItemRouter router,
@@ -54,16 +56,29 @@ public final class PackIntake implements AutoCloseable {
         return this;
     }
 
+    /** Where this intake reports that it stopped for good; before start. */
+    public PackIntake reportingTo(LoopHealth health) {
+        this.health = health;
+        return this;
+    }
+
     private void run() {
+        int failures = 0;
         try {
             while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
-                    if (!router.take(record)) {
-                        // the registry is down: read this item (and what follows) again after a pause
-                        consumer.seek(partition, record.offset());
-                        Thread.sleep(retryBackoff.toMillis());
-                        break;
+                try {
+                    pollOnce();
+                    failures = 0;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    if (!Failures.isRetriable(e)) {
+                        throw e;
                     }
+                    // the broker (or registry) is away: wait it out, the position stays where it was
+                    failures++;
+                    LOG.warn("{}: intake waits out an outage (try {}): {}", workerId, failures, e.toString());
+                    Thread.sleep(LoopHealth.backoff(retryBackoff.toMillis(), failures));
                 }
             }
         } catch (WakeupException e) {
@@ -71,9 +86,20 @@ public final class PackIntake implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.error("{}: intake stopped: {}", workerId, e.toString(), e);
+            health.failed(workerId + "-intake", e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void pollOnce() throws InterruptedException {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
+            if (!router.take(record)) {
+                // the registry is down: read this item (and what follows) again after a pause
+                consumer.seek(partition, record.offset());
+                Thread.sleep(retryBackoff.toMillis());
+                break;
+            }
         }
     }
 

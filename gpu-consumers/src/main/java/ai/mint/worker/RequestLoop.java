@@ -18,9 +18,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * are still being answered (inference: new requests join the running batch), up to {@code maxInFlight} records taken
  * and not finished, and commits each partition only up to the oldest poll not finished, so a crash loses nothing. A
  * poll that fails (broker or disk trouble, never bad input) is taken again, with everything after it, from the last
- * commit.
+ * commit; while the broker cannot say where that commit is (it is down) the loop waits with a growing pause instead of
+ * ending its thread. A failure it cannot wait out is reported to its {@link LoopHealth}.
  */
 public final class RequestLoop implements AutoCloseable {
 
@@ -54,7 +55,7 @@ public final class RequestLoop implements AutoCloseable {
     private record InFlight(Map<TopicPartition, OffsetAndMetadata> offsets, CompletableFuture<?> done, int records) {
     }
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
     private final AsyncProcessor processor;
     private final int maxInFlight;
     private final Collection<String> topics;
@@ -62,9 +63,11 @@ public final class RequestLoop implements AutoCloseable {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private volatile boolean running = true;
     private volatile boolean aborted;
+    private boolean rewindPending; // a poll failed: go back to the last commit before taking more
     private volatile int queueDepth;
     private Duration pollTimeout = Duration.ofMillis(200);
     private Duration retryBackoff = Duration.ofSeconds(1);
+    private LoopHealth health = new LoopHealth();
 
     /** A loop whose processor finishes each poll before it returns (one poll at a time). */
     public RequestLoop(String name, KafkaClients clients, String groupId, String clientId, Collection<String> topics,
@@ -78,12 +81,26 @@ public final class RequestLoop implements AutoCloseable {
     /** A loop that keeps up to {@code maxInFlight} records being processed while it polls for more. */
     public RequestLoop(String name, KafkaClients clients, String groupId, String clientId, Collection<String> topics,
                        int maxPollRecords, int maxInFlight, AsyncProcessor processor) {
-        this.consumer = clients.consumer(clientId, new StringDeserializer(), new ByteArrayDeserializer(), Map.of(
+        this(name, clients.consumer(clientId, new StringDeserializer(), new ByteArrayDeserializer(), Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords,
                 // one training step of a large batch may take minutes on a CPU
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000));
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000)), topics, maxInFlight, processor);
+    }
+
+    /** A one-poll-at-a-time loop over a consumer made elsewhere (tests drive one without a broker). */
+    RequestLoop(String name, org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer,
+                Collection<String> topics, Consumer<List<ConsumerRecord<String, byte[]>>> processor) {
+        this(name, consumer, topics, 1, batch -> {
+            processor.accept(batch);
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    private RequestLoop(String name, org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer,
+                        Collection<String> topics, int maxInFlight, AsyncProcessor processor) {
+        this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.processor = processor;
         this.maxInFlight = maxInFlight;
@@ -95,6 +112,12 @@ public final class RequestLoop implements AutoCloseable {
     public RequestLoop timing(Duration pollTimeout, Duration retryBackoff) {
         this.pollTimeout = pollTimeout;
         this.retryBackoff = retryBackoff;
+        return this;
+    }
+
+    /** Where this loop reports that it stopped for good; before start. */
+    public RequestLoop reportingTo(LoopHealth health) {
+        this.health = health;
         return this;
     }
 
@@ -125,8 +148,11 @@ public final class RequestLoop implements AutoCloseable {
                 }
             });
             while (running) {
+                if (rewindPending) {
+                    rewindAfterFailure();
+                    continue;
+                }
                 if (!commitFinished()) {
-                    Thread.sleep(retryBackoff.toMillis());
                     continue;
                 }
                 if (inFlightRecords() >= maxInFlight) {
@@ -138,8 +164,8 @@ public final class RequestLoop implements AutoCloseable {
                 }
                 consumer.resume(consumer.paused());
                 ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
-                if (records.isEmpty()) {
-                    continue;
+                if (rewindPending || records.isEmpty()) {
+                    continue; // a poll failed while this one ran (rebalance): taken again from the last commit
                 }
                 List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
                 Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -163,7 +189,7 @@ public final class RequestLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.error("{} stopped: {}", thread.getName(), e.toString(), e);
+            health.failed(thread.getName(), e);
         } finally {
             try {
                 if (!aborted) {
@@ -180,7 +206,7 @@ public final class RequestLoop implements AutoCloseable {
 
     /**
      * Commits the polls that are done, oldest first, up to the first one that is not. If the oldest failed, waits for
-     * the rest, rewinds to the last commit and returns false (the caller pauses before polling again).
+     * the rest, drops them and returns false; the loop then goes back to the last commit before polling again.
      */
     private boolean commitFinished() {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
@@ -208,7 +234,7 @@ public final class RequestLoop implements AutoCloseable {
         awaitInFlight(REVOKE_WAIT_MS);
         inFlight.clear();
         queueDepth = 0;
-        rewindToCommitted();
+        rewindPending = true;
         return false;
     }
 
@@ -248,6 +274,25 @@ public final class RequestLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Goes back to the last commit after a pause, retrying with a growing pause while the broker cannot say where that
+     * is (it is down): the loop waits out the outage instead of ending its thread.
+     */
+    private void rewindAfterFailure() throws InterruptedException {
+        for (int attempt = 1; running; attempt++) {
+            Thread.sleep(LoopHealth.backoff(retryBackoff.toMillis(), attempt));
+            try {
+                rewindToCommitted();
+                rewindPending = false;
+                return;
+            } catch (WakeupException e) {
+                throw e;
+            } catch (RetriableException e) {
+                LOG.warn("{}: cannot read the last commit yet (try {}): {}", thread.getName(), attempt, e.toString());
+            }
+        }
+    }
+
     private void rewindToCommitted() {
         Set<TopicPartition> assigned = consumer.assignment();
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
@@ -262,8 +307,9 @@ public final class RequestLoop implements AutoCloseable {
     }
 
     /** Binds this loop's consumer metrics (its lag among them) to {@code metrics}. */
-    public void bindMetrics(ai.mint.common.metrics.ServiceMetrics metrics) {
+    public RequestLoop bindMetrics(ai.mint.common.metrics.ServiceMetrics metrics) {
         metrics.bindKafkaClient(consumer);
+        return this;
     }
 
     /** Records taken and not finished yet (their answers not all published). */

@@ -48,6 +48,8 @@ public final class Worker implements AutoCloseable {
     private final PackIntake intake;
     private final Heartbeat heartbeat;
     private final ServiceMetrics metrics;
+    private final LoopHealth health = new LoopHealth();
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Worker(WorkerConfig config, AdapterStore store) {
         this.config = config;
@@ -55,7 +57,7 @@ public final class Worker implements AutoCloseable {
         KafkaClients clients = KafkaClients.of(config.connection);
         this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows,
                 config.inferenceSlice, store, config.baseModel);
-        this.catalog = catalog(config, clients, registry);
+        this.catalog = catalog(config, clients, registry, health);
         this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs),
                 config.limits);
         this.outputs = new WorkerOutputs(clients, registry, config.workerId, config.deadLetterMaxValueBytes);
@@ -89,7 +91,7 @@ public final class Worker implements AutoCloseable {
                 WorkItemRouter router = new WorkItemRouter(registry, config.decodeRetry, outputs, config.workerId,
                         instance, packRunner, this::prefetch);
                 packIntake = new PackIntake(clients, Topics.workTopic(config.workerId), config.workerId, router,
-                        config.pollTimeout, config.retryBackoff);
+                        config.pollTimeout, config.retryBackoff).reportingTo(health);
             } else {
                 loops.add(new RequestLoop(config.workerId + "-inference", clients, config.groupId + "-inference",
                         config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()),
@@ -108,7 +110,7 @@ public final class Worker implements AutoCloseable {
                     config.workerId + "-training", List.of(WorkerRole.TRAINING.requests().name()),
                     config.lifecycleMaxPoll, processor).timing(config.pollTimeout, config.retryBackoff));
         }
-        loops.forEach(loop -> loop.bindMetrics(metrics));
+        loops.forEach(loop -> loop.bindMetrics(metrics).reportingTo(health));
         this.packs = packRunner;
         this.intake = packIntake;
         PackRunner counted = packRunner;
@@ -116,17 +118,19 @@ public final class Worker implements AutoCloseable {
                 () -> loops.stream().mapToInt(RequestLoop::queueDepth).sum()
                         + (counted == null ? 0 : counted.queueDepth()),
                 new Heartbeat.Intake(instance, packIntake == null ? null : Topics.workTopic(config.workerId).name(),
-                        packIntake == null ? 0 : config.inferenceQueueCapacity));
+                        packIntake == null ? 0 : config.inferenceQueueCapacity)).whileHealthy(health);
     }
 
     /** Lookups by key through the catalog's query API when the worker knows it; else a replay of the catalog topic. */
-    private static PolicyCatalog catalog(WorkerConfig config, KafkaClients clients, SchemaRegistryClient registry) {
+    private static PolicyCatalog catalog(WorkerConfig config, KafkaClients clients, SchemaRegistryClient registry,
+                                         LoopHealth health) {
         if (config.connection.catalog().isPresent()) {
             return new LookupCatalog(config.connection, config.workerId + "-catalog", config.catalogCacheEntries);
         }
         LOG.warn("{}: no {} given, so the worker reads the whole catalog topic into memory; give the catalog's query "
                 + "API to look policies up instead", config.workerId, PlatformConnection.CATALOG_URL);
-        return new CatalogFollower(clients, registry, config.workerId + "-catalog", config.decodeRetry).start();
+        return new CatalogFollower(clients, registry, config.workerId + "-catalog", config.decodeRetry)
+                .reportingTo(health).start();
     }
 
     /** A load the scheduler sent ahead of its pack; a failure shows again, with its reason, on the pack's requests. */
@@ -179,6 +183,11 @@ public final class Worker implements AutoCloseable {
         return metrics.url();
     }
 
+    /** Completes with the reason once one of the worker's loops has stopped for good (the worker is unhealthy). */
+    public java.util.concurrent.CompletableFuture<String> whenUnhealthy() {
+        return health.whenFailed();
+    }
+
     /** This run's id, as its heartbeats carry it. */
     public String instance() {
         return instance;
@@ -200,6 +209,9 @@ public final class Worker implements AutoCloseable {
     }
 
     private void stop(boolean abort) {
+        if (!stopped.compareAndSet(false, true)) {
+            return; // closed already (a failed loop's exit runs the shutdown hook too)
+        }
         if (pins != null) {
             pins.close();
         }

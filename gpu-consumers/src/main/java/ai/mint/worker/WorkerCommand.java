@@ -51,7 +51,14 @@ public final class WorkerCommand implements MintSubcommand, Callable<Integer> {
         }, "mint-worker-shutdown"));
         System.out.println("worker " + config.workerId + " running (roles " + config.roles + ")"
                 + worker.metricsUrl().map(url -> ", metrics at " + url).orElse("") + "; Ctrl-C stops it");
+        // a loop that stopped for good makes the worker unhealthy: exit non-zero rather than linger
+        worker.whenUnhealthy().thenRun(stop::countDown);
         stop.await();
+        if (worker.whenUnhealthy().isDone()) {
+            System.err.println("worker " + config.workerId + " exits: " + worker.whenUnhealthy().getNow(""));
+            worker.close();
+            return 1;
+        }
         return 0;
     }
 

@@ -10,6 +10,7 @@ import ai.mint.catalog.query.StreamsCatalogReader;
 import ai.mint.common.decode.DecodeConfig;
 import ai.mint.streams.StreamsDefaults;
 import ai.mint.topics.Tenant;
+import ai.mint.streams.StreamsErrors;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.Stores;
 
@@ -174,8 +174,8 @@ public final class CatalogApp {
                 stopped.complete(now);
             }
         });
-        // A failure that is not the input's fault (registry or broker down) kills the thread; replace it and go on.
-        streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);
+        // retriable failures replace the thread after a backoff; a broken invariant stops the app (StreamsErrors)
+        streams.setUncaughtExceptionHandler(StreamsErrors.uncaughtHandler(config.applicationId));
         RestoreProgress restore = new RestoreProgress();
         streams.setGlobalStateRestoreListener(restore);
         streams.start();

@@ -5,6 +5,7 @@ import ai.mint.common.decode.DecodeConfig;
 import ai.mint.common.decode.DecodeResult;
 import ai.mint.common.decode.Failures;
 import ai.mint.common.decode.TopicDecoders;
+import ai.mint.common.ids.EventIds;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.DeadLetter;
 import ai.mint.events.EvalRequest;
@@ -19,8 +20,11 @@ import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.streams.StreamDeadLetters;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,32 +36,39 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes each input record by its source topic, applies {@link LoopRules} to the policy's stored loop state, stores
  * the result and forwards the requests to their topics. A record that does not decode, or whose key is not its
- * policy, becomes a dead letter; the app goes on. A registry outage is not the record's fault: it is retried in place
+ * policy, becomes a dead letter; the app goes on. A request whose result does not come within its stage's deadline
+ * ({@link StageDeadlines}, checked on the wall clock) counts as a failed try and leaves a dead letter. A registry outage is not the record's fault: it is retried in place
  * and, if it lasts, fails the task, which takes the record again from its last commit.
  */
 final class LoopProcessor implements Processor<String, byte[], String, SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoopProcessor.class);
+    /** Error class of the dead letter that records a request whose result never came. */
+    static final String STAGE_DEADLINE = "STAGE_DEADLINE";
 
     private final String appName;
     private final SchemaRegistryClient registry;
     private final Map<String, Class<? extends SpecificRecord>> inputs;
-    private final String catalogTopic;
+    private final OrchestratorTopics topics;
     private LoopRules rules;
+    private int maxAttempts;
     private TopicDecoders decoders;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, LoopState> loops;
+    private StageDeadlines stageDeadlines;
+    private DeadlineIndex deadlines;
 
     /**
      * @param inputs       the event type of each input topic
-     * @param catalogTopic the compacted catalog topic, whose tombstones are ignored
+     * @param topics       the app's topics: its catalog's tombstones are ignored, a request past its deadline is
+     *                     dead-lettered under its own topic
      */
     LoopProcessor(String appName, SchemaRegistryClient registry, Map<String, Class<? extends SpecificRecord>> inputs,
-                  String catalogTopic) {
+                  OrchestratorTopics topics) {
         this.appName = appName;
         this.registry = registry;
         this.inputs = inputs;
-        this.catalogTopic = catalogTopic;
+        this.topics = topics;
     }
 
     @Override
@@ -65,14 +76,19 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
         this.context = context;
         this.loops = context.getStateStore(OrchestratorApp.LOOP_STORE);
         Map<String, Object> settings = context.appConfigs();
-        this.rules = new LoopRules(appName, OrchestratorConfig.stepMaxAttempts(settings));
+        this.maxAttempts = OrchestratorConfig.stepMaxAttempts(settings);
+        this.rules = new LoopRules(appName, maxAttempts);
         this.decoders = new TopicDecoders(registry, inputs, DecodeConfig.retryPolicy(settings));
+        this.stageDeadlines = StageDeadlines.from(settings);
+        this.deadlines = new DeadlineIndex(context.getStateStore(OrchestratorApp.DEADLINE_STORE), stageDeadlines);
+        context.schedule(Duration.ofMillis(stageDeadlines.checkIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
+                this::expireDue);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("?");
-        if (record.value() == null && topic.equals(catalogTopic)) {
+        if (record.value() == null && topic.equals(topics.catalog())) {
             return; // a tombstone on the compacted catalog: nothing to drive
         }
         DecodeResult<SpecificRecord> decoded = decoders.decode(topic, record.key(), record.headers(), record.value());
@@ -94,12 +110,58 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
             deadLetter(record, topic, e.getClass().getName(), e.getMessage());
             return;
         }
-        if (step.state() != null && !step.state().equals(current)) {
-            loops.put(policy, step.state());
+        commit(policy, current, step, context.currentSystemTimeMs());
+    }
+
+    /** Stores a loop's new state (with its deadline) and sends the step's requests. */
+    private LoopState commit(String policy, LoopState before, LoopRules.Step step, long nowMs) {
+        LoopState after = step.state();
+        if (after != null) {
+            after = deadlines.track(policy, before, after, nowMs);
+            if (!after.equals(before)) {
+                loops.put(policy, after);
+            }
         }
         for (SpecificRecord request : step.requests()) {
-            context.forward(record.withValue(request).withTimestamp(context.currentSystemTimeMs()), sinkOf(request));
+            context.forward(new Record<>(policy, request, nowMs), sinkOf(request));
         }
+        return after;
+    }
+
+    /** The periodic deadline check: each request still awaited past its deadline counts as a failed try. */
+    private void expireDue(long nowMs) {
+        for (DeadlineIndex.Due due : deadlines.takeDue(nowMs)) {
+            LoopState current = loops.get(due.policyId());
+            if (!DeadlineIndex.stillAwaited(due, current)) {
+                continue;
+            }
+            long waited = stageDeadlines.of(current.phase());
+            String requestTopic = requestTopic(current.phase());
+            LoopState after = commit(due.policyId(), current, rules.onDeadline(current, due.correlation(), waited),
+                    nowMs);
+            String outcome = after.phase() == LoopPhase.FAILED ? "loop FAILED: " + after.failure()
+                    : "step " + after.pendingStep() + " started again (try " + (after.attempt() + 1) + " of " + maxAttempts + ")";
+            String reason = "no result for " + requestTopic + " request " + due.correlation() + " within " + waited
+                    + " ms; " + outcome;
+            LOG.warn("policy {}: {}", due.policyId(), reason);
+            DeadLetter letter = DeadLetters.of(EventIds.derived(due.correlation(), "deadline-dead-letter"),
+                    Instant.ofEpochMilli(nowMs),
+                    new DeadLetters.Source(requestTopic, -1, -1L, DeadLetters.keyBytes(due.policyId()), null),
+                    due.policyId(), STAGE_DEADLINE, reason, appName,
+                    DecodeConfig.deadLetterMaxValueBytes(context.appConfigs()));
+            context.forward(new Record<String, SpecificRecord>(DeadLetters.recordKey(due.policyId()), letter, nowMs),
+                    OrchestratorApp.SINK_DEAD_LETTER);
+        }
+    }
+
+    private String requestTopic(LoopPhase phase) {
+        return switch (phase) {
+            case ROLLOUT -> topics.rolloutRequests();
+            case UPDATE -> topics.updateRequests();
+            case EXPORT -> topics.exportRequests();
+            case EVAL -> topics.evalRequests();
+            default -> throw new IllegalStateException("no request is awaited in " + phase);
+        };
     }
 
     private LoopRules.Step apply(LoopState current, SpecificRecord event) {

@@ -201,6 +201,19 @@ public final class LoopRules {
     }
 
     /**
+     * The request the loop waits on got no result before its deadline: the try failed like a stage that reported an
+     * error. {@code correlation} names the request whose deadline passed; a loop that moved on since changes nothing.
+     */
+    public Step onDeadline(LoopState s, String correlation, long waitedMs) {
+        if (s == null || !s.phase().inFlight() || !correlation.equals(s.pendingCorrelation())) {
+            return Step.unchanged(s);
+        }
+        String stage = s.phase().name().toLowerCase(Locale.ROOT);
+        return retryOrFail(s, stage + " of step " + s.pendingStep() + ": no result within " + waitedMs + " ms",
+                EventIds.derived(correlation, "deadline"));
+    }
+
+    /**
      * A stage failed: start the step again from its rollout (a worker answers a repeated update or export from what it
      * saved), up to {@code maxAttempts} times, then give up on the loop with the reason.
      */

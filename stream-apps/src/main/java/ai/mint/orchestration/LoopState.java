@@ -21,6 +21,7 @@ import java.util.List;
  * @param previousLiveMean the mean live metric of the revision that served before it (null if unknown)
  * @param liveValues      the last guard-window live metric values of the serving revision
  * @param guardTripped    a rollback was already requested for the serving revision
+ * @param deadlineAtMs    wall-clock time (epoch ms) past which the pending request counts as lost; 0: none
  */
 public record LoopState(
         String policyId,
@@ -36,35 +37,38 @@ public record LoopState(
         Double servingEvalScore,
         Double previousLiveMean,
         List<Double> liveValues,
-        boolean guardTripped) {
+        boolean guardTripped,
+        long deadlineAtMs) {
 
     public LoopState {
         liveValues = liveValues == null ? List.of() : List.copyOf(liveValues);
     }
 
     public static LoopState fresh(String policyId, LoopSpec spec) {
-        return new LoopState(policyId, spec, LoopPhase.IDLE, 0, null, null, 0, 0, null, null, null, null, List.of(), false);
+        return new LoopState(policyId, spec, LoopPhase.IDLE, 0, null, null, 0, 0, null, null, null, null, List.of(), false,
+                0);
     }
 
     LoopState withSpec(LoopSpec s) {
         return new LoopState(policyId, s, phase, completedSteps, latestRevision, pendingCorrelation, pendingStep,
-                attempt, failure, servingRevision, servingEvalScore, previousLiveMean, liveValues, guardTripped);
+                attempt, failure, servingRevision, servingEvalScore, previousLiveMean, liveValues, guardTripped,
+                deadlineAtMs);
     }
 
     LoopState waiting(LoopPhase p, String correlation, int step) {
         return new LoopState(policyId, spec, p, completedSteps, latestRevision, correlation, step, attempt, null,
-                servingRevision, servingEvalScore, previousLiveMean, liveValues, guardTripped);
+                servingRevision, servingEvalScore, previousLiveMean, liveValues, guardTripped, 0);
     }
 
     LoopState settled(LoopPhase p, String why) {
         return new LoopState(policyId, spec, p, completedSteps, latestRevision, null, 0, attempt, why, servingRevision,
-                servingEvalScore, previousLiveMean, liveValues, guardTripped);
+                servingEvalScore, previousLiveMean, liveValues, guardTripped, 0);
     }
 
     LoopState withProgress(int steps, String revision) {
         int nextAttempt = steps > completedSteps ? 0 : attempt; // a finished step starts the next one afresh
         return new LoopState(policyId, spec, phase, steps, revision, pendingCorrelation, pendingStep, nextAttempt, failure,
-                servingRevision, servingEvalScore, previousLiveMean, liveValues, guardTripped);
+                servingRevision, servingEvalScore, previousLiveMean, liveValues, guardTripped, deadlineAtMs);
     }
 
     LoopState servingMoved(String revision, Double evalScore) {
@@ -73,7 +77,7 @@ public record LoopState(
             prevMean = liveValues.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         }
         return new LoopState(policyId, spec, phase, completedSteps, latestRevision, pendingCorrelation, pendingStep,
-                attempt, failure, revision, evalScore, prevMean, List.of(), false);
+                attempt, failure, revision, evalScore, prevMean, List.of(), false, deadlineAtMs);
     }
 
     LoopState withLiveValue(double value, int window) {
@@ -83,21 +87,29 @@ public record LoopState(
             values.remove(0);
         }
         return new LoopState(policyId, spec, phase, completedSteps, latestRevision, pendingCorrelation, pendingStep,
-                attempt, failure, servingRevision, servingEvalScore, previousLiveMean, values, guardTripped);
+                attempt, failure, servingRevision, servingEvalScore, previousLiveMean, values, guardTripped, deadlineAtMs);
     }
 
     LoopState firstAttempt() {
         return new LoopState(policyId, spec, phase, completedSteps, latestRevision, pendingCorrelation, pendingStep,
-                0, failure, servingRevision, servingEvalScore, previousLiveMean, liveValues, guardTripped);
+                0, failure, servingRevision, servingEvalScore, previousLiveMean, liveValues, guardTripped,
+                deadlineAtMs);
     }
 
     LoopState retried() {
         return new LoopState(policyId, spec, phase, completedSteps, latestRevision, pendingCorrelation, pendingStep,
-                attempt + 1, failure, servingRevision, servingEvalScore, previousLiveMean, liveValues, guardTripped);
+                attempt + 1, failure, servingRevision, servingEvalScore, previousLiveMean, liveValues, guardTripped,
+                deadlineAtMs);
+    }
+
+    /** The pending request counts as lost past {@code atMs} (the caller knows the clock and the stage's deadline). */
+    LoopState dueAt(long atMs) {
+        return new LoopState(policyId, spec, phase, completedSteps, latestRevision, pendingCorrelation, pendingStep,
+                attempt, failure, servingRevision, servingEvalScore, previousLiveMean, liveValues, guardTripped, atMs);
     }
 
     LoopState tripGuard() {
         return new LoopState(policyId, spec, phase, completedSteps, latestRevision, pendingCorrelation, pendingStep,
-                attempt, failure, servingRevision, servingEvalScore, previousLiveMean, liveValues, true);
+                attempt, failure, servingRevision, servingEvalScore, previousLiveMean, liveValues, true, deadlineAtMs);
     }
 }

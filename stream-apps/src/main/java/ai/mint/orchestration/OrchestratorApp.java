@@ -10,6 +10,7 @@ import ai.mint.events.UpdateResult;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.serde.AvroEventSerializer;
 import ai.mint.streams.StreamsDefaults;
+import ai.mint.streams.StreamsErrors;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
@@ -38,6 +38,8 @@ import org.apache.kafka.streams.state.Stores;
 public final class OrchestratorApp {
 
     public static final String LOOP_STORE = "orchestrator-loops";
+    /** Pending stages by deadline ({@link DeadlineIndex}), so that the deadline check reads only what is due. */
+    public static final String DEADLINE_STORE = "orchestrator-deadlines";
     static final String PROCESSOR = "orchestrator-loop";
     static final String SINK_ROLLOUT = "sink-rollout-requests";
     static final String SINK_UPDATE = "sink-update-requests";
@@ -65,10 +67,14 @@ public final class OrchestratorApp {
         for (String topic : inputs.keySet()) {
             topology.addSource("source-" + topic, new StringDeserializer(), new ByteArrayDeserializer(), topic);
         }
-        topology.addProcessor(PROCESSOR, () -> new LoopProcessor(appName, registry, inputs, topics.catalog()), sources);
+        topology.addProcessor(PROCESSOR, () -> new LoopProcessor(appName, registry, inputs, topics), sources);
         KeyValueBytesStoreSupplier supplier = persistent ? Stores.persistentKeyValueStore(LOOP_STORE)
                 : Stores.inMemoryKeyValueStore(LOOP_STORE);
         topology.addStateStore(Stores.keyValueStoreBuilder(supplier, Serdes.String(), LoopStateSerde.serde())
+                .withLoggingEnabled(Map.of()), PROCESSOR);
+        KeyValueBytesStoreSupplier deadlines = persistent ? Stores.persistentKeyValueStore(DEADLINE_STORE)
+                : Stores.inMemoryKeyValueStore(DEADLINE_STORE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(deadlines, Serdes.String(), Serdes.String())
                 .withLoggingEnabled(Map.of()), PROCESSOR);
         StringSerializer keys = new StringSerializer();
         Serializer<SpecificRecord> values = new AvroEventSerializer<>(registry);
@@ -92,6 +98,7 @@ public final class OrchestratorApp {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs);
         props.putAll(DecodeConfig.passOn(config.values()));
         props.put(OrchestratorConfig.STEP_MAX_ATTEMPTS, config.stepMaxAttempts);
+        props.putAll(config.deadlines.asSettings());
         return props;
     }
 
@@ -100,8 +107,8 @@ public final class OrchestratorApp {
         SchemaRegistryClient registry = config.connection.registry();
         KafkaStreams streams = new KafkaStreams(
                 buildTopology(OrchestratorTopics.defaults(), registry, config.applicationId, true), streamsConfig(config));
-        // a failure that is not the input's fault (registry or broker down) kills the thread; replace it and go on
-        streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);
+        // retriable failures replace the thread after a backoff; a broken invariant stops the app (StreamsErrors)
+        streams.setUncaughtExceptionHandler(StreamsErrors.uncaughtHandler(config.applicationId));
         return streams;
     }
 

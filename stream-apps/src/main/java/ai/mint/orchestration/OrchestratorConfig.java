@@ -28,6 +28,11 @@ public final class OrchestratorConfig extends AbstractConfig {
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String STEP_MAX_ATTEMPTS = "step.max.attempts";
     public static final String SHUTDOWN_TIMEOUT_MS = "shutdown.timeout.ms";
+    public static final String DEADLINE_ROLLOUT_MS = "stage.deadline.rollout.ms";
+    public static final String DEADLINE_UPDATE_MS = "stage.deadline.update.ms";
+    public static final String DEADLINE_EXPORT_MS = "stage.deadline.export.ms";
+    public static final String DEADLINE_EVAL_MS = "stage.deadline.eval.ms";
+    public static final String DEADLINE_CHECK_INTERVAL_MS = "stage.deadline.check.interval.ms";
 
     public static final ConfigDef DEFINITION = MetricsConfig.define(DecodeConfig.define(
             ConnectionConfig.define(new ConfigDef())))
@@ -47,7 +52,17 @@ public final class OrchestratorConfig extends AbstractConfig {
                     "Tries of one training step (rollout, update, export, eval) before the policy's loop is given "
                             + "up as FAILED.")
             .define(SHUTDOWN_TIMEOUT_MS, Type.INT, 30_000, Range.atLeast(0), Importance.LOW,
-                    "How long stopping waits for the last commit.");
+                    "How long stopping waits for the last commit.")
+            .define(DEADLINE_ROLLOUT_MS, Type.INT, StageDeadlines.DEFAULT_MS, Range.atLeast(0), Importance.MEDIUM,
+                    deadlineDoc("rollout"))
+            .define(DEADLINE_UPDATE_MS, Type.INT, StageDeadlines.DEFAULT_MS, Range.atLeast(0), Importance.MEDIUM,
+                    deadlineDoc("update"))
+            .define(DEADLINE_EXPORT_MS, Type.INT, StageDeadlines.DEFAULT_MS, Range.atLeast(0), Importance.MEDIUM,
+                    deadlineDoc("export"))
+            .define(DEADLINE_EVAL_MS, Type.INT, StageDeadlines.DEFAULT_MS, Range.atLeast(0), Importance.MEDIUM,
+                    deadlineDoc("eval"))
+            .define(DEADLINE_CHECK_INTERVAL_MS, Type.INT, StageDeadlines.DEFAULT_CHECK_INTERVAL_MS, Range.atLeast(10),
+                    Importance.LOW, "How often (wall clock) the app looks for stages past their deadline.");
 
     public final PlatformConnection connection = ConnectionConfig.connection(this);
     public final String applicationId = getString(APPLICATION_ID);
@@ -58,8 +73,16 @@ public final class OrchestratorConfig extends AbstractConfig {
     public final int stepMaxAttempts = getInt(STEP_MAX_ATTEMPTS);
     public final Duration shutdownTimeout = Duration.ofMillis(getInt(SHUTDOWN_TIMEOUT_MS));
 
+    public final StageDeadlines deadlines = StageDeadlines.from(values());
+
     public OrchestratorConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);
+    }
+
+    private static String deadlineDoc(String stage) {
+        return "How long the loop waits for a " + stage + " result (from sending its request) before it counts the "
+                + "try as failed: the step is started again, or the loop is given up as FAILED after "
+                + STEP_MAX_ATTEMPTS + " tries; each expiry is a STAGE_DEADLINE dead letter. 0: wait forever.";
     }
 
     /** The step attempts a processor reads from its app configs ({@link OrchestratorApp#streamsConfig} puts it). */

@@ -13,6 +13,7 @@ import ai.mint.scheduling.plan.Budgets;
 import ai.mint.serde.AvroEventSerializer;
 import ai.mint.streams.JsonSerde;
 import ai.mint.streams.StreamsDefaults;
+import ai.mint.streams.StreamsErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +31,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -124,8 +124,8 @@ public final class SchedulerApp {
         KafkaStreams streams = new KafkaStreams(buildTopology(topics, config.connection.registry(),
                 config.applicationId, config.persistentStores, config.budgets(tasks), config.packWindow,
                 config.doneRetention), streamsConfig(config));
-        // a failure that is not the input's fault (registry or broker down) kills the thread; replace it and go on
-        streams.setUncaughtExceptionHandler(e -> StreamThreadExceptionResponse.REPLACE_THREAD);
+        // retriable failures replace the thread after a backoff; a broken invariant stops the app (StreamsErrors)
+        streams.setUncaughtExceptionHandler(StreamsErrors.uncaughtHandler(config.applicationId));
         return streams;
     }
 

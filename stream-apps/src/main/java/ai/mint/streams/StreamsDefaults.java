@@ -15,7 +15,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * scheduler and monitoring apps), which each app then extends with its own. Layered like every other Kafka client of
  * the project: the project's producer defaults (lz4, records bounded to {@link Topics#MAX_RECORD_BYTES}, changelogs
  * bounded alike), then the connection's pass-through properties (security, tuning), then what no app may change:
- * exactly_once_v2, explicitly named internal topics and stores, the address, id and state directory.
+ * exactly_once_v2, explicitly named internal topics and stores, the address, id and state directory. The record-level
+ * exception handlers of {@link StreamsErrors} come with it.
  */
 public final class StreamsDefaults {
 
@@ -34,6 +35,8 @@ public final class StreamsDefaults {
         // every source reads bytes and decodes in the topology, so this only guards keys and timestamps;
         // bad values reach the dead-letter topic through the decode step
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        // a record whose processing or output fails for good is dead-lettered, not retried forever (StreamsErrors)
+        StreamsErrors.install(props, new ProducerDeadLetterSink(connection, applicationId));
         props.putAll(connection.kafkaProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers());

@@ -267,6 +267,69 @@ class OrchestratorTopologyTest {
         assertThat(state.failure()).contains("after 1 attempts");
     }
 
+    @Test
+    void shouldRetryAStageWhoseResultIsLostAndFailTheLoopWithTheReasonAfterTheLastAttempt() {
+        restartWithDeadlines(Map.of(OrchestratorConfig.DEADLINE_ROLLOUT_MS, 60_000, OrchestratorConfig.DEADLINE_UPDATE_MS,
+                120_000));
+        pipe(topics.catalog(), entry(spec(2, PolicyStatus.ACTIVE, null), List.of(), null));
+        RolloutRequest first = single(topics.rolloutRequests(), RolloutRequest.class);
+
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(59));
+        assertThat(read(topics.rolloutRequests(), RolloutRequest.class)).isEmpty();
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+        RolloutRequest second = single(topics.rolloutRequests(), RolloutRequest.class);
+        assertThat(second.getCorrelationId()).contains("step-1").isNotEqualTo(first.getCorrelationId());
+        pipe(topics.rolloutResults(), rolloutResult(first)); // the lost result turns up late: ignored
+        assertThat(read(topics.updateRequests(), UpdateRequest.class)).isEmpty();
+
+        pipe(topics.rolloutResults(), rolloutResult(second)); // the retry is answered: the update has its own deadline
+        UpdateRequest update = single(topics.updateRequests(), UpdateRequest.class);
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(90));
+        assertThat(read(topics.rolloutRequests(), RolloutRequest.class)).isEmpty();
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(31));
+        RolloutRequest third = single(topics.rolloutRequests(), RolloutRequest.class);
+        assertThat(third.getCorrelationId()).contains("try-2");
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(61));
+
+        assertThat(read(topics.rolloutRequests(), RolloutRequest.class)).isEmpty();
+        LoopState state = driver.<String, LoopState>getKeyValueStore(OrchestratorApp.LOOP_STORE).get(P);
+        assertThat(state.phase()).isEqualTo(LoopPhase.FAILED);
+        assertThat(state.failure()).contains("rollout of step 1").contains("no result within 60000 ms")
+                .contains(LoopRules.DEFAULT_MAX_ATTEMPTS + " attempts");
+        List<DeadLetter> letters = read(topics.deadLetter(), DeadLetter.class);
+        assertThat(letters).extracting(DeadLetter::getErrorClass).containsOnly("STAGE_DEADLINE").hasSize(3);
+        assertThat(letters).extracting(DeadLetter::getSourceTopic).containsExactly(topics.rolloutRequests(),
+                topics.updateRequests(), topics.rolloutRequests());
+        assertThat(letters.get(1).getReason()).contains(update.getCorrelationId()).contains("within 120000 ms")
+                .contains("started again (try 3 of 3)");
+        assertThat(letters.get(2).getReason()).contains("loop FAILED");
+        assertThat(letters).extracting(DeadLetter::getPolicyId).containsOnly(P);
+    }
+
+    @Test
+    void shouldNotTimeOutAStageAnsweredInTime() {
+        restartWithDeadlines(Map.of(OrchestratorConfig.DEADLINE_ROLLOUT_MS, 60_000, OrchestratorConfig.DEADLINE_UPDATE_MS,
+                60_000, OrchestratorConfig.DEADLINE_EXPORT_MS, 60_000, OrchestratorConfig.DEADLINE_EVAL_MS, 60_000));
+        pipe(topics.catalog(), entry(spec(1, PolicyStatus.ACTIVE, null), List.of(), null));
+        RolloutRequest rollout = single(topics.rolloutRequests(), RolloutRequest.class);
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(50));
+        pipe(topics.rolloutResults(), rolloutResult(rollout));
+        UpdateRequest update = single(topics.updateRequests(), UpdateRequest.class);
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(50)); // past the rollout's deadline, not the update's
+        pipe(topics.updateResults(), updateResult(update, "step-0001"));
+        ExportRequest export = single(topics.exportRequests(), ExportRequest.class);
+        pipe(topics.exportResults(), exportResult(export));
+        EvalRequest eval = single(topics.evalRequests(), EvalRequest.class);
+        pipe(topics.evalResults(), evalResult(eval));
+        driver.advanceWallClockTime(java.time.Duration.ofMinutes(10));
+
+        assertThat(read(topics.rolloutRequests(), RolloutRequest.class)).isEmpty();
+        assertThat(read(topics.deadLetter(), DeadLetter.class)).isEmpty();
+        assertThat(driver.<String, LoopState>getKeyValueStore(OrchestratorApp.LOOP_STORE).get(P).phase())
+                .isEqualTo(LoopPhase.DONE);
+        assertThat(driver.getKeyValueStore(OrchestratorApp.DEADLINE_STORE).approximateNumEntries()).isZero();
+    }
+
     // ---- events ----
 
     private static PolicySpec spec(int steps, PolicyStatus status, RegressionGuard guard) {
@@ -331,6 +394,15 @@ class OrchestratorTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "orchestrator-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         return props;
+    }
+
+    /** A driver with the given stage deadlines (and a 1 s check interval). */
+    private void restartWithDeadlines(Map<String, Integer> deadlines) {
+        driver.close();
+        Properties props = props();
+        props.putAll(deadlines);
+        props.put(OrchestratorConfig.DEADLINE_CHECK_INTERVAL_MS, 1_000);
+        driver = new TopologyTestDriver(OrchestratorApp.buildTopology(topics, registry, "orchestrator", false), props);
     }
 
     /** A driver whose topology reads through {@code through}, retrying registry failures for {@code retryMs}. */
