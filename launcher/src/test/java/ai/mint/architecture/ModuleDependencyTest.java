@@ -64,6 +64,7 @@ class ModuleDependencyTest {
                         "ai.mint.streams..")
                 .layer(GPU_CONSUMERS).definedBy("ai.mint.engine..", "ai.mint.training..", "ai.mint.worker..")
                 .layer(LAUNCHER).definedBy("ai.mint.cli..", "ai.mint.platform..", "ai.mint.quickstart..",
+                        "ai.mint.chaos..", "ai.mint.soak..",
                         "ai.mint.lifecycle..")
                 .whereLayer(LAUNCHER).mayNotBeAccessedByAnyLayer()
                 .whereLayer(CLIENT).mayOnlyBeAccessedByLayers(LAUNCHER)
