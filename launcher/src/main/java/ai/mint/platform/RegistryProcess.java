@@ -48,10 +48,14 @@ public final class RegistryProcess implements AutoCloseable {
      * global compatibility level set to BACKWARD (so a breaking schema change is refused with HTTP 409).
      */
     public static RegistryProcess start(Path dataDir, Duration readyTimeout) {
+        return start(dataDir, LoopbackPorts.pickFree(), readyTimeout);
+    }
+
+    /** {@link #start(Path, Duration)} on a given port: a registry started again where its clients look for it. */
+    public static RegistryProcess start(Path dataDir, int port, Duration readyTimeout) {
         Path jar = ApicurioHome.runnerJar();
         Path storage = dataDir.resolve("registry").toAbsolutePath();
         Path log = dataDir.resolve("registry.log").toAbsolutePath();
-        int port = LoopbackPorts.pickFree();
         try {
             Files.createDirectories(storage);
         } catch (IOException e) {
