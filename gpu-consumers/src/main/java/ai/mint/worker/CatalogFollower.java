@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -58,11 +59,7 @@ public final class CatalogFollower implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.CATALOG.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> end = assignFromTheBeginning();
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (!apply(r)) {
@@ -85,6 +82,34 @@ public final class CatalogFollower implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    /**
+     * Assigns every catalog partition from its beginning and returns their end offsets. A cluster that does not answer
+     * yet (a broker restarting, a machine under load) is asked again: giving up would leave the worker running with a
+     * catalog that never fills, refusing every policy as unknown.
+     */
+    private Map<TopicPartition, Long> assignFromTheBeginning() throws InterruptedException {
+        while (true) {
+            try {
+                List<TopicPartition> partitions = consumer.partitionsFor(Topics.CATALOG.name()).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                return consumer.endOffsets(partitions);
+            } catch (RetriableException e) {
+                if (!running) {
+                    throw new WakeupException();
+                }
+                LOG.warn("catalog follower cannot read {} yet, will retry: {}", Topics.CATALOG.name(), e.toString());
+                Thread.sleep(retry.maxBackoff().toMillis());
+            }
+        }
+    }
+
+    /** Whether the follower's thread still reads the catalog (false once closed, or if it gave up). */
+    boolean following() {
+        return thread.isAlive();
     }
 
     /** Takes in one record; false when it must be read again later (the registry could not be asked). */

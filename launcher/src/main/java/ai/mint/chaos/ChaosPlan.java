@@ -37,7 +37,7 @@ public record ChaosPlan(List<Fault> faults, long probeIntervalMs, long inference
 
     /** The same faults with short loads ({@code mint chaos --quick} and the IT pick their faults). */
     public static ChaosPlan quick(List<Fault> faults) {
-        return new ChaosPlan(faults, 10, 400, 3, Duration.ofSeconds(3), Duration.ofSeconds(10),
+        return new ChaosPlan(faults, 10, 400, 2, Duration.ofSeconds(2), Duration.ofSeconds(10),
                 Duration.ofSeconds(150));
     }
 }

@@ -77,7 +77,8 @@ public final class ChaosRun {
         for (ScenarioResult r : results) {
             report.row(r.fault().description(), r.produced(), r.consumed(), r.lost(), r.duplicated(), r.accepted(),
                     r.answered(), r.duplicatesDelivered(), r.steps() + "/" + r.stepsWanted(), r.stepsTwice(),
-                    r.chainContinuous() ? "continuous" : "BROKEN", Math.round(r.recoverySeconds() * 10) / 10.0);
+                    r.chainContinuous() ? "continuous" : "BROKEN",
+                    String.format(Locale.ROOT, "%.1f", r.recoverySeconds()));
         }
         boolean clean = results.stream().allMatch(ScenarioResult::clean);
         report.figure("goal_met", clean)

@@ -10,14 +10,14 @@ import java.util.Locale;
 public record ScenarioResult(Fault fault, long produced, long consumed, long lost, long duplicated, long failedSends,
                              long accepted, long answered, long errors, long duplicatesDelivered,
                              long secondAnswersDropped, int steps, int stepsWanted, int stepsTwice,
-                             boolean chainContinuous, double recoverySeconds) {
+                             boolean chainContinuous, String chainBreak, double recoverySeconds) {
 
     static ScenarioResult of(Fault fault, ProbeLoad.Counts probe, InferenceLoad.Counts inference,
                              TrainingCheck.Verdict training, double recoverySeconds) {
         return new ScenarioResult(fault, probe.acked(), probe.consumed(), probe.lost(), probe.duplicated(),
                 probe.failed(), inference.accepted(), inference.answered(), inference.errors(), inference.twice(),
                 inference.dropped(), training.applied(), training.wanted(), training.twice(), training.continuous(),
-                recoverySeconds);
+                training.chainBreak(), recoverySeconds);
     }
 
     /** The suite's goal: nothing lost or repeated, every accepted request answered, every step once, in a chain. */
@@ -32,7 +32,7 @@ public record ScenarioResult(Fault fault, long produced, long consumed, long los
                         + "sends); requests %d accepted / %d answered (%d errors, %d delivered twice, %d second answers "
                         + "dropped); steps %d/%d (%d twice, chain %s); recovery %.1f s", fault.description(), produced,
                 consumed, lost, duplicated, failedSends, accepted, answered, errors, duplicatesDelivered,
-                secondAnswersDropped, steps, stepsWanted, stepsTwice, chainContinuous ? "continuous" : "broken",
-                recoverySeconds);
+                secondAnswersDropped, steps, stepsWanted, stepsTwice,
+                chainContinuous ? "continuous" : "broken: " + chainBreak, recoverySeconds);
     }
 }

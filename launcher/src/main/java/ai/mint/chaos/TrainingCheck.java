@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * A policy trained through the lifecycle while a fault happens, and the verdict on its steps from the update results
  * topic: how many steps were applied, how many were applied twice (one step number with two different results, i.e.
  * trained again rather than answered again), and whether the parent chain is continuous (step k starts from step
- * k-1's revision, the first from the base).
+ * k-1's revision).
  */
 public final class TrainingCheck {
 
@@ -74,17 +74,22 @@ public final class TrainingCheck {
         // the same result published again (a redelivered request) carries the same event id: not a second step
         int twice = (int) byStep.values().stream()
                 .filter(l -> l.stream().map(UpdateResult::getEventId).distinct().count() > 1).count();
-        boolean continuous = true;
-        String parent = "";
-        for (int step = 1; step <= byStep.size(); step++) {
+        // steps 1..n without a gap, each after the first trained from the revision the step before produced (the
+        // first starts from the base, whatever name the rollout gave it)
+        String chainBreak = null;
+        String parent = null;
+        for (int step = 1; step <= byStep.size() && chainBreak == null; step++) {
             List<UpdateResult> results = byStep.get(step);
-            if (results == null || !results.get(0).getBaseRevision().equals(parent)) {
-                continuous = false;
-                break;
+            if (results == null) {
+                chainBreak = "step " + step + " missing (steps " + byStep.keySet() + ")";
+            } else if (parent != null && !results.get(0).getBaseRevision().equals(parent)) {
+                chainBreak = "step " + step + " trained from '" + results.get(0).getBaseRevision() + "', not from '"
+                        + parent + "'";
+            } else {
+                parent = results.get(0).getNewRevision();
             }
-            parent = results.get(0).getNewRevision();
         }
-        return new Verdict(byStep.size(), steps, twice, continuous);
+        return new Verdict(byStep.size(), steps, twice, chainBreak == null, chainBreak);
     }
 
     String policyId() {
@@ -96,8 +101,9 @@ public final class TrainingCheck {
      * @param wanted     steps the policy asked for
      * @param twice      steps trained more than once
      * @param continuous each step's parent is the revision of the step before
+     * @param chainBreak  where the chain breaks, or null
      */
-    public record Verdict(int applied, int wanted, int twice, boolean continuous) {
+    public record Verdict(int applied, int wanted, int twice, boolean continuous, String chainBreak) {
         public boolean complete() {
             return applied == wanted;
         }
