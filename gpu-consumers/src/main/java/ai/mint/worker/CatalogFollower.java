@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  * reads the pointer once per request, so a pointer move switches new requests atomically while requests already
  * running finish on the revision they resolved. An entry that is bad input is skipped with a warning; one that cannot
  * be decoded because the registry is down is read again once it is back, so that no policy goes missing.
+ *
+ * <p>It holds every policy, so a worker uses it only when it is given no catalog query API ({@code catalog.url});
+ * otherwise it looks policies up by key ({@link LookupCatalog}).
  */
-public final class CatalogFollower implements AutoCloseable {
+public final class CatalogFollower implements PolicyCatalog {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatalogFollower.class);
 
@@ -146,6 +149,7 @@ public final class CatalogFollower implements AutoCloseable {
     }
 
     /** Whether everything that was on the catalog topic at start has been read. */
+    @Override
     public boolean caughtUp() {
         return caughtUp;
     }
@@ -156,6 +160,7 @@ public final class CatalogFollower implements AutoCloseable {
     }
 
     /** The policy's entry, waiting up to {@code wait} for it to appear (the catalog may be a moment behind). */
+    @Override
     public Optional<CatalogEntry> awaitEntry(String policyId, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         synchronized (this) {
@@ -180,6 +185,7 @@ public final class CatalogFollower implements AutoCloseable {
         return entry(policyId).map(CatalogEntry::getServingRevision);
     }
 
+    @Override
     public Optional<RevisionInfo> revision(String policyId, String revision) {
         return entry(policyId).flatMap(e -> e.getRevisions().stream()
                 .filter(r -> r.getRevision().equals(revision)).findFirst());

@@ -6,6 +6,7 @@ import ai.mint.engine.GenerationParams;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.events.CatalogEntry;
+import ai.mint.events.RevisionState;
 import ai.mint.events.InferenceRequest;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.Metric;
@@ -49,9 +50,15 @@ public final class InferenceHandler {
             throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "policy '" + q.getPolicyId()
                     + "' has no serving revision yet; pin a revision or wait for one to pass eval", null);
         }
+        // the entry carries the newest and the serving revisions; an older pinned one is looked up by key
         var known = entry.getRevisions().stream().filter(r -> r.getRevision().equals(revision)).findFirst()
+                .or(() -> ctx.catalog().revision(q.getPolicyId(), revision))
                 .orElseThrow(() -> new RejectedWorkException(RejectedWorkException.NOT_FOUND, "policy '"
                         + q.getPolicyId() + "' has no revision '" + revision + "'", null));
+        if (known.getState() == RevisionState.RETIRED && known.getRetiredAt() != null) {
+            throw new RejectedWorkException(RejectedWorkException.NOT_FOUND, "revision '" + revision + "' of policy '"
+                    + q.getPolicyId() + "' was retired by the catalog's retention and is never served again", null);
+        }
         if (known.getAdapterUri() == null) {
             throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "revision '" + revision
                     + "' of policy '" + q.getPolicyId() + "' is not exported yet", null);

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the role handlers of one worker share: the model runtime, the followed catalog, the reward scorer, and the
+ * What the role handlers of one worker share: the model runtime, the catalog, the reward scorer, and the
  * checks every request goes through (the policy is known, uses this worker's base, has a reward that parses).
  */
 public final class WorkContext implements AutoCloseable {
@@ -32,17 +32,17 @@ public final class WorkContext implements AutoCloseable {
 
     private final String workerId;
     private final ModelRuntime runtime;
-    private final CatalogFollower catalog;
+    private final PolicyCatalog catalog;
     private final Duration catalogWait;
     private final Limits limits;
     private final RewardScorer scorer;
     private final Map<String, RewardFunction> rewards = new ConcurrentHashMap<>();
 
-    public WorkContext(String workerId, ModelRuntime runtime, CatalogFollower catalog, Duration catalogWait) {
+    public WorkContext(String workerId, ModelRuntime runtime, PolicyCatalog catalog, Duration catalogWait) {
         this(workerId, runtime, catalog, catalogWait, Limits.DEFAULT);
     }
 
-    public WorkContext(String workerId, ModelRuntime runtime, CatalogFollower catalog, Duration catalogWait,
+    public WorkContext(String workerId, ModelRuntime runtime, PolicyCatalog catalog, Duration catalogWait,
                        Limits limits) {
         this.workerId = workerId;
         this.runtime = runtime;
@@ -60,7 +60,7 @@ public final class WorkContext implements AutoCloseable {
         return runtime;
     }
 
-    public CatalogFollower catalog() {
+    public PolicyCatalog catalog() {
         return catalog;
     }
 
@@ -74,7 +74,7 @@ public final class WorkContext implements AutoCloseable {
 
     /** The policy's catalog entry, refusing unknown policies and policies over another base model. */
     public CatalogEntry policy(String policyId) {
-        // once the follower has read the catalog's backlog, an absent policy is only a moment late or truly unknown
+        // once the catalog is caught up (a lookup always is), an absent policy is only a moment late or truly unknown
         Duration caughtUpWait = limits.caughtUpWait();
         Duration wait = catalog.caughtUp() && catalogWait.compareTo(caughtUpWait) > 0 ? caughtUpWait : catalogWait;
         CatalogEntry entry = catalog.awaitEntry(policyId, wait).orElseThrow(() -> new RejectedWorkException(

@@ -1,5 +1,6 @@
 package ai.mint.worker;
 
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.ids.EventIds;
 import ai.mint.common.kafka.KafkaClients;
 import ai.mint.common.metrics.MetricsConfig;
@@ -31,7 +32,7 @@ public final class Worker implements AutoCloseable {
 
     private final WorkerConfig config;
     private final ModelRuntime runtime;
-    private final CatalogFollower catalog;
+    private final PolicyCatalog catalog;
     private final WorkContext context;
     private final WorkerOutputs outputs;
     private final PolicyTrainers trainers;
@@ -49,7 +50,7 @@ public final class Worker implements AutoCloseable {
         KafkaClients clients = KafkaClients.of(config.connection);
         this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows, store,
                 config.baseModel);
-        this.catalog = new CatalogFollower(clients, registry, config.workerId + "-catalog", config.decodeRetry).start();
+        this.catalog = catalog(config, clients, registry);
         this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs),
                 config.limits);
         this.outputs = new WorkerOutputs(clients, registry, config.workerId, config.deadLetterMaxValueBytes);
@@ -97,6 +98,16 @@ public final class Worker implements AutoCloseable {
                         + (counted == null ? 0 : counted.queueDepth()),
                 new Heartbeat.Intake(instance, packIntake == null ? null : Topics.workTopic(config.workerId).name(),
                         packIntake == null ? 0 : config.inferenceQueueCapacity));
+    }
+
+    /** Lookups by key through the catalog's query API when the worker knows it; else a replay of the catalog topic. */
+    private static PolicyCatalog catalog(WorkerConfig config, KafkaClients clients, SchemaRegistryClient registry) {
+        if (config.connection.catalog().isPresent()) {
+            return new LookupCatalog(config.connection, config.workerId + "-catalog", config.catalogCacheEntries);
+        }
+        LOG.warn("{}: no {} given, so the worker reads the whole catalog topic into memory; give the catalog's query "
+                + "API to look policies up instead", config.workerId, PlatformConnection.CATALOG_URL);
+        return new CatalogFollower(clients, registry, config.workerId + "-catalog", config.decodeRetry).start();
     }
 
     /** A load the scheduler sent ahead of its pack; a failure shows again, with its reason, on the pack's requests. */

@@ -42,6 +42,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String DEVICE = "device";
     public static final String HEARTBEAT_MS = "heartbeat.interval.ms";
     public static final String CATALOG_WAIT_MS = "catalog.wait.ms";
+    public static final String CATALOG_CACHE_ENTRIES = "catalog.cache.entries";
     public static final String INFERENCE_BATCH = "inference.max.batch";
     public static final String INFERENCE_INTAKE = "inference.intake";
     public static final String INFERENCE_QUEUE_CAPACITY = "inference.queue.capacity";
@@ -90,6 +91,9 @@ public final class WorkerConfig extends AbstractConfig {
             .define(DEVICE, Type.STRING, "cpu", Importance.LOW, "cpu, or gpu/cuda for the first CUDA device.")
             .define(HEARTBEAT_MS, Type.INT, 5000, Range.atLeast(100), Importance.LOW,
                     "How often the worker publishes its status to mint.worker.status.")
+            .define(CATALOG_CACHE_ENTRIES, Type.INT, 1024, Range.atLeast(1), Importance.LOW,
+                    "Policies (and, apart, revisions) the worker keeps from its catalog lookups (catalog.url), least "
+                    + "recently used dropped first; its memory depends on this, not on the catalog's size.")
             .define(CATALOG_WAIT_MS, Type.INT, 30_000, Range.atLeast(0), Importance.LOW,
                     "How long a request waits for its policy to appear in the followed catalog before it is refused.")
             .define(INFERENCE_BATCH, Type.INT, 32, Range.atLeast(1), Importance.LOW,
@@ -162,6 +166,7 @@ public final class WorkerConfig extends AbstractConfig {
     public final String device = getString(DEVICE);
     public final int heartbeatMs = getInt(HEARTBEAT_MS);
     public final int catalogWaitMs = getInt(CATALOG_WAIT_MS);
+    public final int catalogCacheEntries = getInt(CATALOG_CACHE_ENTRIES);
     public final int inferenceBatch = getInt(INFERENCE_BATCH);
     public final boolean packIntake = getString(INFERENCE_INTAKE).equals(INTAKE_PACKS);
     public final int inferenceQueueCapacity = getInt(INFERENCE_QUEUE_CAPACITY);

@@ -102,6 +102,46 @@ class InferenceHandlerTest {
     }
 
     @Test
+    void shouldServeAPinnedRevisionThatTheEntryNoLongerCarriesAndRefuseARetiredOne() {
+        RevisionInfo old = revisions.get(0);
+        RevisionInfo retired = RevisionInfo.newBuilder(old).setRevision("rev-r").setState(RevisionState.RETIRED)
+                .setRetiredAt(1L).build();
+        revisions.remove(0); // the bounded entry carries only rev-b; rev-a and rev-r live in the revisions store
+        serving("rev-b");
+        // the revisions store as the catalog's query API answers it, behind the worker's catalog face
+        PolicyCatalog byKey = new PolicyCatalog() {
+            @Override
+            public java.util.Optional<CatalogEntry> awaitEntry(String policyId, Duration wait) {
+                return catalog.awaitEntry(policyId, wait);
+            }
+
+            @Override
+            public java.util.Optional<RevisionInfo> revision(String policyId, String revision) {
+                return java.util.stream.Stream.of(old, retired).filter(r -> r.getRevision().equals(revision))
+                        .findFirst();
+            }
+
+            @Override
+            public boolean caughtUp() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        InferenceHandler handler = new InferenceHandler(new WorkContext("w", runtime, byKey, Duration.ofMillis(10)));
+
+        InferenceHandler.Resolved pinned = handler.resolve(request("old", "rev-a"));
+        InferenceResponse answer = response(handler.answer(List.of(pinned)).get(0));
+
+        assertThat(answer.getRevision()).isEqualTo("rev-a");
+        assertThat(answer.getError()).isNull();
+        assertThatThrownBy(() -> handler.resolve(request("gone", "rev-r")))
+                .isInstanceOf(RejectedWorkException.class).hasMessageContaining("retired");
+    }
+
+    @Test
     void shouldFinishARequestOnTheRevisionItStartedWithWhenThePointerMovesMeanwhile() {
         serving("rev-a");
         InferenceHandler.Resolved before = serve.resolve(request("1", null));

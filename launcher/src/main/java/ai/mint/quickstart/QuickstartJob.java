@@ -6,6 +6,7 @@ import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.MintClient;
 import ai.mint.client.cli.CatalogPrinter;
 import ai.mint.common.connection.ConnectionFile;
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.ModelPreset;
 import ai.mint.engine.safetensors.DType;
@@ -107,12 +108,14 @@ public final class QuickstartJob {
             Worker worker = Worker.start(new WorkerConfig(Map.of(
                     WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                     WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                    PlatformConnection.CATALOG_URL, catalog.queryUrl(),
                     WorkerConfig.WORKER_ID, "quickstart-worker",
                     WorkerConfig.BASE_DIR, baseDir.toString(),
                     WorkerConfig.STORE_ROOT, dataDir.resolve("adapters").toString())));
             running.add(worker);
             say("worker up: roles " + worker.config().roles + ", base '" + worker.config().baseModel + "' resident");
-            MintClient client = new MintClient(platform.connection(), Duration.ofSeconds(120));
+            MintClient client = new MintClient(platform.connection().withCatalog(catalog.queryUrl()),
+                    Duration.ofSeconds(120));
             running.add(client);
             ProgressBoard board = new ProgressBoard(QuickstartPolicies.NAMES, options.steps(), client,
                     platform.connection());

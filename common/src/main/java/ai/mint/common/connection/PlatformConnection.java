@@ -61,6 +61,11 @@ public record PlatformConnection(String bootstrapServers, String schemaRegistryU
         return new PlatformConnection(bootstrapServers, schemaRegistryUrl, null, null, Map.of());
     }
 
+    /** The same connection with the catalog's query API at {@code url}. */
+    public PlatformConnection withCatalog(String url) {
+        return new PlatformConnection(bootstrapServers, schemaRegistryUrl, registryUserInfo, url, kafkaProperties);
+    }
+
     /** The same connection with more Kafka properties (these win over the ones it had). */
     public PlatformConnection withKafkaProperties(Map<String, String> more) {
         Map<String, String> merged = new TreeMap<>(kafkaProperties);

@@ -34,17 +34,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The platform as a Java API over Kafka: every call publishes an Avro event keyed by policy id and returns a future
  * completed by the matching reply (by correlation id, or request id for inference), or by the catalog once it shows
  * the change; each future fails with a {@link java.util.concurrent.TimeoutException} after the client's timeout.
- * Policies are read from the compacted catalog topic. External systems can do the same with any Kafka client.
+ * Policies are looked up by key through the catalog's query API when the connection names it ({@code catalog.url}),
+ * else read from the compacted catalog topic. External systems can do the same with any Kafka client.
  */
 public final class MintClient implements AutoCloseable {
 
     private final String clientId;
     private final Duration timeout;
     private final Producer<String, SpecificRecord> producer;
-    private final CatalogView catalog = new CatalogView();
+    private final PolicyDirectory catalog;
     private final KafkaClients clients;
     private final SchemaRegistryClient registry;
-    private final TopicFollower<CatalogEntry> catalogFollower;
     private final ReplyChannel<ServeResult> promotions;
     private final ReplyChannel<RollbackResult> rollbacks;
     private final ReplyChannel<InferenceResponse> samples;
@@ -64,8 +64,9 @@ public final class MintClient implements AutoCloseable {
         // linger 0: a person waits on every call
         this.producer = clients.producer(clientId, new StringSerializer(), new AvroEventSerializer<>(registry),
                 Map.of(ProducerConfig.LINGER_MS_CONFIG, 0));
-        this.catalogFollower = new TopicFollower<>(clients, registry, Topics.CATALOG.name(),
-                CatalogEntry.class, true, clientId + "-catalog", catalog::accept);
+        // by key through the query API when the client knows it; a replay of the catalog topic only without one
+        this.catalog = connection.catalog().isPresent() ? new LookedUpCatalog(connection)
+                : new CatalogView(clients, registry, clientId);
         this.promotions = new ReplyChannel<>(clients, registry, Topics.SERVE_RESULTS.name(), ServeResult.class,
                 ServeResult::getCorrelationId, clientId + "-serve");
         this.rollbacks = new ReplyChannel<>(clients, registry, Topics.ROLLBACK_RESULTS.name(),
@@ -74,24 +75,10 @@ public final class MintClient implements AutoCloseable {
                 InferenceResponse.class, InferenceResponse::getRequestId, clientId + "-inference");
     }
 
-    /** Waits until the client has read the whole catalog as it was when the client started. */
+    /** Waits until what the client answers about policies is as new as the catalog when this was called. */
     public MintClient awaitCatalog() {
-        try {
-            catalogFollower.caughtUp().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            return this;
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new MintClientException("could not read the catalog topic within " + timeout.toSeconds() + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MintClientException("interrupted while reading the catalog", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new MintClientException("cannot read the catalog: " + e.getCause(), e.getCause());
-        }
-    }
-
-    /** The catalog as this client has read it so far. */
-    public CatalogView catalog() {
-        return catalog;
+        catalog.awaitCurrent(timeout);
+        return this;
     }
 
     /** Publishes a policy spec; completes when the catalog holds it (refused specs go to the dead-letter topic). */
@@ -103,7 +90,7 @@ public final class MintClient implements AutoCloseable {
                 + " to appear in the catalog (a refused spec is in mint.deadletter)");
     }
 
-    /** Policies, sorted by id. */
+    /** Policies, sorted by id (the whole catalog: for small catalogs; page with CatalogLookup otherwise). */
     public List<CatalogEntry> listPolicies() {
         return catalog.all();
     }
@@ -220,7 +207,7 @@ public final class MintClient implements AutoCloseable {
 
     @Override
     public void close() {
-        catalogFollower.close();
+        catalog.close();
         promotions.close();
         rollbacks.close();
         samples.close();

@@ -4,6 +4,7 @@ import ai.mint.catalog.CatalogApp;
 import ai.mint.catalog.CatalogConfig;
 import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.MintClient;
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.metrics.MetricsConfig;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.TestModels;
@@ -71,6 +72,7 @@ final class GatewayHarness implements AutoCloseable {
         this.worker = Worker.start(new WorkerConfig(Map.of(
                 WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                PlatformConnection.CATALOG_URL, catalog.queryUrl(),
                 WorkerConfig.WORKER_ID, "gateway-worker-" + runId,
                 WorkerConfig.GROUP_ID, "it-gateway-workers-" + runId,
                 WorkerConfig.ROLES, "inference",

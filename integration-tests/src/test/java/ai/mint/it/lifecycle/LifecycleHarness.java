@@ -4,6 +4,7 @@ import ai.mint.catalog.CatalogApp;
 import ai.mint.catalog.CatalogConfig;
 import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.MintClient;
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.TestModels;
 import ai.mint.engine.safetensors.DType;
@@ -72,13 +73,14 @@ final class LifecycleHarness implements AutoCloseable {
                 SchedulerConfig.APPLICATION_ID, "it-scheduler-" + runId,
                 SchedulerConfig.STATE_DIR, dir.resolve("scheduler-state").toString())));
         this.worker = startWorker("worker-a");
-        this.client = new MintClient(platform.bootstrapServers(), platform.schemaRegistryUrl(), Duration.ofSeconds(60));
+        this.client = new MintClient(platform.connection().withCatalog(catalog.queryUrl()), Duration.ofSeconds(60));
     }
 
     Worker startWorker(String name) {
         return Worker.start(new WorkerConfig(Map.of(
                 WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                PlatformConnection.CATALOG_URL, catalog.queryUrl(),
                 WorkerConfig.WORKER_ID, name + "-" + runId,
                 WorkerConfig.GROUP_ID, "it-workers-" + runId,
                 WorkerConfig.BASE_DIR, baseDir.toString(),

@@ -11,6 +11,7 @@ import ai.mint.common.bench.ProgressTicker;
 import ai.mint.common.bench.Sample;
 import ai.mint.common.bench.Stats;
 import ai.mint.common.cli.MintBenchmark;
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
@@ -84,6 +85,7 @@ public final class PipelineOverheadBenchmark implements MintBenchmark, Callable<
              Worker worker = Worker.start(new WorkerConfig(Map.of(
                      WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                      WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                     PlatformConnection.CATALOG_URL, catalog.queryUrl(),
                      WorkerConfig.WORKER_ID, "bench-worker",
                      WorkerConfig.ROLES, "inference",
                      WorkerConfig.BASE_DIR, base.toString(),

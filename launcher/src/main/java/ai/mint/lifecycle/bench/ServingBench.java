@@ -4,6 +4,7 @@ import ai.mint.catalog.CatalogApp;
 import ai.mint.catalog.CatalogConfig;
 import ai.mint.catalog.RunningCatalog;
 import ai.mint.client.MintClient;
+import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.metrics.MetricsConfig;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.ModelConfig;
@@ -66,6 +67,7 @@ final class ServingBench implements AutoCloseable {
         Map<String, Object> settings = new HashMap<>(Map.of(
                 WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                PlatformConnection.CATALOG_URL, catalog.queryUrl(),
                 WorkerConfig.WORKER_ID, "bench-worker",
                 WorkerConfig.ROLES, "inference",
                 WorkerConfig.BASE_DIR, base.toString(),
