@@ -46,6 +46,8 @@ public final class ChaosPlatform implements AutoCloseable {
     private final List<MintJvm> workers = new ArrayList<>();
     private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
     private final int catalogPort = LoopbackPorts.pickFree();
+    // a JVM that exits without close() (Ctrl-C, SIGTERM) must not leave the service JVMs behind
+    private final Thread killOnExit = new Thread(this::killServices, "mint-chaos-kill-on-exit");
     private int workersStarted;
 
     private ChaosPlatform(Path dir, Consumer<String> progress, KafkaProcessCluster cluster, RegistryProcess registry,
@@ -66,6 +68,7 @@ public final class ChaosPlatform implements AutoCloseable {
                 TestModels.microDense(), "chaos" + runId, servedCount, i -> 2 + i % 3, 5L, progress);
         ServedAdapters.publish(connection, BASE, served);
         this.servedPolicies = served.stream().map(ServedAdapters.Served::policyId).toList();
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /** Starts every part and returns once the workers take packs. */
@@ -209,10 +212,19 @@ public final class ChaosPlatform implements AutoCloseable {
         return all.toString();
     }
 
-    @Override
-    public void close() {
+    private synchronized void killServices() {
         services.values().forEach(MintJvm::close);
         workers.forEach(MintJvm::close);
+    }
+
+    @Override
+    public void close() {
+        killServices();
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is exiting: the hook runs anyway
+        }
         registry.close();
         cluster.close();
     }
