@@ -16,13 +16,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads one of the platform's topics from its beginning to its end as it is now, keeping the events that match. */
-final class EventLog {
+/**
+ * Reads one of the platform's topics from its beginning to its end as it is now, keeping the events that match; a
+ * record that does not decode as {@code type} (a test's deliberate garbage, another record type) is skipped.
+ */
+public final class EventLog {
 
     private EventLog() {
     }
 
-    static <T extends SpecificRecord> List<T> read(PlatformConnection connection, String topic, Class<T> type,
+    public static <T extends SpecificRecord> List<T> read(PlatformConnection connection, String topic, Class<T> type,
                                                    Predicate<T> keep) {
         AvroEventDeserializer<T> decoder = new AvroEventDeserializer<>(
                 SchemaRegistryClients.fromUrl(connection.schemaRegistryUrl()), type);
@@ -40,11 +43,17 @@ final class EventLog {
                     throw new ChaosException("could not read " + topic + " to its end within 60 s");
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() != null) {
-                        T event = decoder.deserialize(topic, r.value());
-                        if (keep.test(event)) {
-                            out.add(event);
-                        }
+                    if (r.value() == null) {
+                        continue;
+                    }
+                    T event;
+                    try {
+                        event = decoder.deserialize(topic, r.value());
+                    } catch (RuntimeException e) {
+                        continue;
+                    }
+                    if (keep.test(event)) {
+                        out.add(event);
                     }
                 }
             }
