@@ -27,6 +27,7 @@ import org.apache.kafka.common.TopicPartition;
 final class SoakSampler implements AutoCloseable {
 
     static final String ARRAYS_METRIC = "mint_engine_arrays_live";
+    static final String RESIDENT_METRIC = "mint_adapters_resident";
 
     private final ChaosPlatform platform;
     private final Admin admin;
@@ -47,7 +48,10 @@ final class SoakSampler implements AutoCloseable {
             series("rss " + name, "MiB").add(minute, ProcessProbe.rssMib(pid));
             series("fds " + name, "files").add(minute, ProcessProbe.openFiles(pid));
             if (name.contains("-w")) {
-                series("arrays " + name, "arrays").add(minute, liveArrays(ports.get(name)));
+                String metrics = scrape(ports.get(name));
+                series("arrays " + name, "arrays").add(minute, gauge(metrics, ARRAYS_METRIC + "{"));
+                // the working set's own count: arrays that grow with it are cached adapters, not a leak
+                series("adapters " + name, "adapters").add(minute, gauge(metrics, RESIDENT_METRIC + "{"));
             }
         }
         lagByGroup().forEach((group, lag) -> series("lag " + group, "records").add(minute, lag));
@@ -61,22 +65,32 @@ final class SoakSampler implements AutoCloseable {
         return series.computeIfAbsent(name, n -> new Series(n, unit));
     }
 
-    private double liveArrays(Integer port) {
+    /** The worker's Prometheus text, or "" when it does not answer. */
+    private String scrape(Integer port) {
         if (port == null) {
-            return Double.NaN;
+            return "";
         }
         try {
-            String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-            for (String line : text.split("\n")) {
-                if (line.startsWith(ARRAYS_METRIC)) {
-                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // the endpoint is not up yet
+        } catch (IOException e) {
+            return ""; // the endpoint is not up yet
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** The value of the first sample whose line starts with {@code prefix} (name and opening brace), or NaN. */
+    static double gauge(String metrics, String prefix) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(prefix)) {
+                try {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                } catch (NumberFormatException e) {
+                    return Double.NaN;
+                }
+            }
         }
         return Double.NaN;
     }
