@@ -6,42 +6,89 @@ import ai.mint.engine.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A resident base model serving many LoRA adapters at once; what the rest of the project uses (no DJL types).
- * One {@link #generate} call runs its requests as one batch, each row with its own adapter. Adapters are registered
- * by id (a PEFT directory) and moved between storage, a CPU tier and the device by the engine's working set.
+ * Requests run in a {@link ContinuousBatch}, each row with its own adapter. Adapters are registered by id (where their
+ * PEFT files come from) and move between storage, a CPU tier and the device in the engine's working set, each in an
+ * explicit {@link AdapterState}; loads run on loader threads, never on the caller's or the model's thread.
  */
 public interface Engine extends AutoCloseable {
 
+    /** Generates {@code batch} to the end, on the calling thread; throws the first row's failure, if any. */
     List<GenerationResult> generate(List<GenerationRequest> batch);
 
-    /** Makes an adapter known by id; a later {@link #loadAdapter} or request reads it. */
-    void registerAdapter(String adapterId, Path peftDirectory);
+    /**
+     * A continuous batch on this engine, for one model thread to drive. {@code wake} is called (from any thread)
+     * when the batch may have become runnable: a request arrived, an adapter finished loading or failed.
+     *
+     * @param maxRows most rows running at once
+     */
+    ContinuousBatch openBatch(int maxRows, Runnable wake);
 
-    /** Loads an adapter onto the device now (prefetch); evicts others if the byte budget requires. */
-    void loadAdapter(String adapterId);
+    /** Makes an adapter known by id; its files are read when something first wants it (see {@link AdapterSource}). */
+    void registerAdapter(String adapterId, AdapterSource source);
 
+    /** {@link #registerAdapter(String, AdapterSource)} for a directory used as it is. */
+    default void registerAdapter(String adapterId, Path peftDirectory) {
+        registerAdapter(adapterId, AdapterSource.of(peftDirectory));
+    }
+
+    /**
+     * Starts loading a registered adapter onto the device, off the caller's thread; completes once it is there, or
+     * fails with the reason (it cannot be read or decoded, or it is larger than the device budget allows).
+     */
+    CompletableFuture<AdapterStatus> prefetch(String adapterId);
+
+    /**
+     * Keeps a registered adapter on the device until {@link #unpinAdapter}: it counts against the device budget and
+     * is never evicted. Completes once it is resident; fails, unpinned, with the reason if it cannot fit beside the
+     * other pinned adapters.
+     */
+    CompletableFuture<AdapterStatus> pinAdapter(String adapterId);
+
+    void unpinAdapter(String adapterId);
+
+    /** Drops an adapter from the device (once the rows using it finish) and from the CPU tier. */
     void evictAdapter(String adapterId);
 
-    /** Swaps in a new revision of a resident adapter from a PEFT directory without stopping running batches. */
+    /** Swaps in a new revision under the same id from a PEFT directory; rows running on the old one finish on it. */
     void replaceAdapter(String adapterId, Path peftDirectory);
 
+    /** The adapter's state, tier, size, rank, pin, use and failure; null if it is not known. */
+    AdapterStatus adapterStatus(String adapterId);
+
+    /** Every adapter that holds memory, is loading, is pinned or has failed (what a heartbeat reports). */
+    List<AdapterStatus> workingSet();
+
+    /** Bytes per tier, peak device bytes and load counters of the working set. */
+    WorkingSetStats workingSetStats();
+
+    /** Ids of the adapters on the device. */
     Set<String> residentAdapters();
 
+    /** Device bytes of the adapters on the device. */
     long residentAdapterBytes();
-
-    /** Every adapter held on the device or in the CPU tier, with its size, rank and last use, and both budgets. */
-    WorkingSet workingSet();
 
     /** Device bytes the working set may give to serving adapters. */
     long adapterBudgetBytes();
 
-    /** Adapters loaded onto the device since start (a counter). */
-    long adapterLoads();
+    /** Bytes of decoded adapters the CPU tier may hold. */
+    long cpuBudgetBytes();
+
+    /** Bytes of decoded adapters in the CPU tier now. */
+    long cpuAdapterBytes();
+
+    /** Adapters uploaded onto the device since start (a counter). */
+    default long adapterLoads() {
+        return workingSetStats().loads();
+    }
 
     /** Adapters evicted from the device since start (a counter). */
-    long adapterEvictions();
+    default long adapterEvictions() {
+        return workingSetStats().evictions();
+    }
 
     /**
      * Native arrays alive under the engine's resident manager and its sub-managers (base, adapters, open batches):

@@ -3,15 +3,14 @@ package ai.mint.engine;
 import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.mint.api.AdamConfig;
-import ai.mint.engine.generate.Generator;
-import ai.mint.engine.lora.AdapterCache;
-import ai.mint.engine.lora.AdapterSlots;
+import ai.mint.engine.generate.ContinuousGenerator;
+import ai.mint.engine.lora.AdapterLeases;
 import ai.mint.engine.lora.DeviceAdapter;
-import ai.mint.engine.lora.LoraBank;
 import ai.mint.engine.lora.LoraMerger;
-import ai.mint.engine.lora.MergedWeights;
 import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.lora.MergedWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
+import ai.mint.engine.lora.WorkingSet;
 import ai.mint.engine.model.BaseModel;
 import ai.mint.engine.model.ByteLevelTokenizerFile;
 import ai.mint.engine.model.CheckpointFiles;
@@ -24,41 +23,39 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The DJL implementation of {@link TrainableEngine}: loads the base once, keeps serving adapters in
- * {@link AdapterSlots} and training policies in a {@link LoraTrainer}, and runs each generation batch as one
- * heterogeneous forward per step over a {@link LoraBank} stacked from the batch's adapters of either kind. Its base
- * weights can be replaced while it stays open ({@link #replaceBase}): generation and training steps wait for the swap.
+ * The DJL implementation of {@link TrainableEngine}: loads the base once, keeps serving adapters in a
+ * {@link WorkingSet} (device and CPU tiers, loader threads) and training policies in a {@link LoraTrainer}, and runs
+ * generation as {@link ContinuousGenerator}s whose rows each use an adapter of either kind. Its base weights can be
+ * replaced while it stays open ({@link #replaceBase}): generation steps and training steps wait for the swap.
  */
 public final class LoraEngine implements TrainableEngine {
 
     private final DecoderModel model;
-    private final AdapterCache store;
-    private final AdapterSlots slots;
+    private final WorkingSet workingSet;
     private final LoraTrainer trainer;
     private final HuggingFaceTokenizer tokenizer;
-    private final Generator generator;
+    private final ContinuousGenerator.Settings generation;
+    private final AdapterLeases leases;
     private volatile boolean closed;
-    // generation and training read the base weights (read lock); replaceBase overwrites them in place (write lock)
+    // generation steps and training read the base weights (read lock); replaceBase overwrites them in place (write)
     private final ReadWriteLock baseWeights = new ReentrantReadWriteLock();
 
-    private LoraEngine(DecoderModel model, AdapterCache store, AdapterSlots slots, HuggingFaceTokenizer tokenizer,
-                       int prefillRows) {
+    private LoraEngine(DecoderModel model, WorkingSet workingSet, HuggingFaceTokenizer tokenizer,
+                       ContinuousGenerator.Settings generation) {
         this.model = model;
-        this.store = store;
-        this.slots = slots;
+        this.workingSet = workingSet;
         this.trainer = new LoraTrainer(model);
         this.tokenizer = tokenizer;
-        this.generator = new Generator(model, padToken(model), prefillRows);
+        this.generation = generation;
+        this.leases = new Leases();
     }
 
     public static LoraEngine open(EngineConfig config) {
@@ -81,10 +78,11 @@ public final class LoraEngine implements TrainableEngine {
                 throw new EngineException("cannot load " + tok + ": " + e.getMessage(), e);
             }
         }
-        AdapterCache store = new AdapterCache(model.config(), config.cpuCacheBytes());
-        AdapterSlots slots = new AdapterSlots(model.config(), model.base().manager(), store,
-                config.adapterBudgetBytes());
-        return new LoraEngine(model, store, slots, tokenizer, config.prefillRows());
+        WorkingSet workingSet = new WorkingSet(model.config(), model.base().manager(), new WorkingSet.Settings(
+                config.adapterBudgetBytes(), config.cpuCacheBytes(), config.loaderThreads(),
+                config.failureBackoffMs(), config.maxKnownAdapters()));
+        return new LoraEngine(model, workingSet, tokenizer, new ContinuousGenerator.Settings(config.prefillRows(),
+                config.prefillChunkTokens(), ContinuousGenerator.Settings.DEFAULT.maxRows()));
     }
 
     private static int padToken(DecoderModel model) {
@@ -98,81 +96,140 @@ public final class LoraEngine implements TrainableEngine {
         if (batch.isEmpty()) {
             return List.of();
         }
-        Map<String, Integer> slotOf = new LinkedHashMap<>();
-        for (GenerationRequest r : batch) {
-            if (r.adapterId() != null) {
-                slotOf.putIfAbsent(r.adapterId(), slotOf.size() + 1);
+        Object signal = new Object();
+        Runnable wake = () -> {
+            synchronized (signal) {
+                signal.notifyAll();
             }
-            for (int t : r.promptTokens()) {
-                if (t < 0 || t >= model.config().vocabSize()) {
-                    throw new EngineException("prompt token " + t + " is outside the vocabulary 0.."
-                            + (model.config().vocabSize() - 1));
+        };
+        List<CompletableFuture<GenerationResult>> results = new ArrayList<>(batch.size());
+        try (ContinuousGenerator g = batch(generation.maxRows(), wake)) {
+            batch.forEach(r -> g.check(r)); // a bad row refuses the call before any work, as one batch would
+            batch.forEach(r -> results.add(g.submit(r, TokenSink.NONE)));
+            while (g.pending() > 0) {
+                if (!g.step()) {
+                    synchronized (signal) {
+                        if (!g.runnable()) {
+                            signal.wait(50); // an adapter is loading on a loader thread
+                        }
+                    }
                 }
             }
-            model.checkFits(r.promptTokens().length, r.sampling().maxTokens());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while generating", e);
         }
-        baseWeights.readLock().lock();
-        try {
-            return generate(batch, slotOf);
-        } finally {
-            baseWeights.readLock().unlock();
+        List<GenerationResult> out = new ArrayList<>(batch.size());
+        for (CompletableFuture<GenerationResult> f : results) {
+            try {
+                out.add(f.join());
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
         }
+        return out;
     }
 
-    private List<GenerationResult> generate(List<GenerationRequest> batch, Map<String, Integer> slotOf) {
-        List<String> serving = slotOf.keySet().stream().filter(id -> !LoraTrainer.isPolicyAdapter(id)).toList();
-        List<DeviceAdapter> pinned = slots.acquire(serving);
-        try {
-            Map<String, DeviceAdapter> byId = new HashMap<>();
-            for (int i = 0; i < serving.size(); i++) {
-                byId.put(serving.get(i), pinned.get(i));
+    @Override
+    public ContinuousBatch openBatch(int maxRows, Runnable wake) {
+        return batch(maxRows, wake);
+    }
+
+    private ContinuousGenerator batch(int maxRows, Runnable wake) {
+        workingSet.addListener(wake);
+        ContinuousGenerator.Settings s = new ContinuousGenerator.Settings(generation.prefillRows(),
+                generation.prefillChunkTokens(), maxRows);
+        return new ContinuousGenerator(model, padToken(model), s, leases, wake, () -> workingSet.removeListener(wake),
+                baseWeights.readLock());
+    }
+
+    /** Serving adapters come from the working set; training policies' factors are always on the device. */
+    private final class Leases implements AdapterLeases {
+        @Override
+        public void demand(String id) {
+            if (LoraTrainer.isPolicyAdapter(id)) {
+                trainer.adapter(id); // throws if the policy is closed
+            } else {
+                workingSet.demand(id);
             }
-            List<DeviceAdapter> adapters = new ArrayList<>();
-            for (String id : slotOf.keySet()) { // in slot order
-                adapters.add(byId.containsKey(id) ? byId.get(id) : trainer.adapter(id));
+        }
+
+        @Override
+        public void undemand(String id) {
+            if (!LoraTrainer.isPolicyAdapter(id)) {
+                workingSet.undemand(id);
             }
-            try (LoraBank bank = adapters.isEmpty() ? null
-                    : LoraBank.stack(model.base().manager(), model.config(), adapters)) {
-                long[] rowSlots = batch.stream()
-                        .mapToLong(r -> r.adapterId() == null ? 0 : slotOf.get(r.adapterId())).toArray();
-                List<int[]> prompts = new ArrayList<>();
-                batch.forEach(r -> prompts.add(r.promptTokens()));
-                return generator.generate(prompts, batch.stream().map(GenerationRequest::sampling).toList(), bank,
-                        rowSlots);
+        }
+
+        @Override
+        public boolean settled(String id) {
+            return LoraTrainer.isPolicyAdapter(id) || workingSet.settled(id);
+        }
+
+        @Override
+        public DeviceAdapter acquire(String id) {
+            return LoraTrainer.isPolicyAdapter(id) ? trainer.adapter(id) : workingSet.acquire(id);
+        }
+
+        @Override
+        public String failure(String id) {
+            if (LoraTrainer.isPolicyAdapter(id)) {
+                try {
+                    trainer.adapter(id);
+                    return null;
+                } catch (EngineException e) {
+                    return e.getMessage();
+                }
             }
-        } finally {
-            slots.release(pinned);
+            return workingSet.failure(id);
+        }
+
+        @Override
+        public void release(DeviceAdapter adapter) {
+            if (!LoraTrainer.isPolicyAdapter(adapter.id())) {
+                workingSet.release(adapter);
+            }
         }
     }
 
     @Override
-    public void registerAdapter(String adapterId, Path peftDirectory) {
+    public void registerAdapter(String adapterId, AdapterSource source) {
         if (LoraTrainer.isPolicyAdapter(adapterId)) {
             throw new EngineException("adapter ids starting with '" + LoraTrainer.ADAPTER_PREFIX
                     + "' name training policies; register '" + adapterId + "' under another id");
         }
-        store.register(adapterId, peftDirectory);
+        workingSet.register(adapterId, source);
     }
 
     @Override
-    public void loadAdapter(String adapterId) {
-        if (!slots.residentIds().contains(adapterId)) {
-            // read and decode into the CPU tier first, outside the device tier's lock, so that running batches do
-            // not wait for the files
-            store.get(adapterId);
-        }
-        slots.load(adapterId);
+    public CompletableFuture<AdapterStatus> prefetch(String adapterId) {
+        return workingSet.prefetch(adapterId);
+    }
+
+    @Override
+    public CompletableFuture<AdapterStatus> pinAdapter(String adapterId) {
+        return workingSet.pin(adapterId);
+    }
+
+    @Override
+    public void unpinAdapter(String adapterId) {
+        workingSet.unpin(adapterId);
     }
 
     @Override
     public void evictAdapter(String adapterId) {
-        slots.evict(adapterId);
+        workingSet.evict(adapterId);
     }
 
     @Override
     public void replaceAdapter(String adapterId, Path peftDirectory) {
-        // decode and budget-check before anything changes: a revision that cannot load leaves the old one serving
-        slots.replace(adapterId, PeftAdapterIo.read(peftDirectory, model.config()), peftDirectory);
+        // decoded and budget-checked before anything changes: a revision that cannot fit leaves the old one serving
+        boolean wasResident = workingSet.residentIds().contains(adapterId);
+        workingSet.replace(adapterId, PeftAdapterIo.read(peftDirectory, model.config()),
+                AdapterSource.of(peftDirectory));
+        if (wasResident) {
+            workingSet.prefetch(adapterId); // it served before: bring the new revision up without waiting for a row
+        }
     }
 
     /**
@@ -193,9 +250,9 @@ public final class LoraEngine implements TrainableEngine {
     /**
      * Replaces the base weights of this open engine with those of the checkpoint in {@code checkpointDir} (same
      * architecture, e.g. a merged checkpoint of this base): the files are read and uploaded while generation goes
-     * on, then every base array is overwritten in place on the device while generation waits. Resident adapters,
-     * the tokenizer and the engine's settings stay. Needs device memory for a second copy of the base while it runs.
-     * A checkpoint of another architecture is refused and the old weights keep serving.
+     * on, then every base array is overwritten in place on the device while generation waits (between its steps).
+     * Resident adapters, the tokenizer and the engine's settings stay. Needs device memory for a second copy of the
+     * base while it runs. A checkpoint of another architecture is refused and the old weights keep serving.
      */
     @Override
     public void replaceBase(Path checkpointDir) {
@@ -212,37 +269,43 @@ public final class LoraEngine implements TrainableEngine {
     }
 
     @Override
+    public AdapterStatus adapterStatus(String adapterId) {
+        return workingSet.status(adapterId);
+    }
+
+    @Override
+    public List<AdapterStatus> workingSet() {
+        return workingSet.snapshot();
+    }
+
+    @Override
+    public WorkingSetStats workingSetStats() {
+        return workingSet.stats();
+    }
+
+    @Override
     public Set<String> residentAdapters() {
-        return slots.residentIds();
+        return workingSet.residentIds();
     }
 
     @Override
     public long residentAdapterBytes() {
-        return slots.residentBytes();
-    }
-
-    @Override
-    public WorkingSet workingSet() {
-        List<WorkingSet.Adapter> held = new ArrayList<>(slots.snapshot());
-        Set<String> onDevice = new HashSet<>();
-        held.forEach(a -> onDevice.add(a.adapterId()));
-        store.snapshot().stream().filter(a -> !onDevice.contains(a.adapterId())).forEach(held::add);
-        return new WorkingSet(held, slots.budgetBytes(), slots.usedBytes(), store.cpuBudgetBytes(), store.cpuBytes());
+        return workingSet.residentBytes();
     }
 
     @Override
     public long adapterBudgetBytes() {
-        return slots.budgetBytes();
+        return workingSet.deviceBudgetBytes();
     }
 
     @Override
-    public long adapterLoads() {
-        return slots.loads();
+    public long cpuBudgetBytes() {
+        return workingSet.cpuBudgetBytes();
     }
 
     @Override
-    public long adapterEvictions() {
-        return slots.evictions();
+    public long cpuAdapterBytes() {
+        return workingSet.cpuBytesUsed();
     }
 
     @Override
@@ -266,10 +329,21 @@ public final class LoraEngine implements TrainableEngine {
     }
 
     @Override
-    public List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget) {
+    public List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget,
+                                                  Runnable betweenPasses) {
         baseWeights.readLock().lock();
         try {
-            return trainer.forwardBackward(work, budget);
+            return trainer.forwardBackward(work, budget, betweenPasses);
+        } finally {
+            baseWeights.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<PolicyStepResult> forward(List<PolicyBatch> work, MicroBatchBudget budget) {
+        baseWeights.readLock().lock();
+        try {
+            return trainer.forward(work, budget);
         } finally {
             baseWeights.readLock().unlock();
         }
@@ -332,8 +406,9 @@ public final class LoraEngine implements TrainableEngine {
         return model;
     }
 
-    public AdapterSlots slots() {
-        return slots;
+    /** The working set, for engine code and tests. */
+    public WorkingSet workingSetInternals() {
+        return workingSet;
     }
 
     /** The training half, for engine code and tests. */
@@ -345,7 +420,7 @@ public final class LoraEngine implements TrainableEngine {
     public void close() {
         closed = true;
         trainer.close();
-        slots.close();
+        workingSet.close();
         if (tokenizer != null) {
             tokenizer.close();
         }

@@ -30,7 +30,22 @@ public interface TrainableEngine extends Engine {
      * gradient accumulates on its own factors as if it had been trained alone. Policies must be distinct. On failure
      * no policy's gradients change. Results come back in the order of {@code work}.
      */
-    List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget);
+    default List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget) {
+        return forwardBackward(work, budget, () -> { });
+    }
+
+    /**
+     * As {@link #forwardBackward(List, MicroBatchBudget)}, running {@code betweenPasses} on the calling thread after
+     * every micro-batch but the last, while no gradient collector is open: the model thread serves inference there,
+     * so that a request arriving during a step waits for one micro-batch, not for the whole step.
+     */
+    List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget, Runnable betweenPasses);
+
+    /**
+     * The same passes as {@link #forwardBackward} without a gradient: each policy's loss and target log-probs on its
+     * current weights. No policy's accumulated gradients change.
+     */
+    List<PolicyStepResult> forward(List<PolicyBatch> work, MicroBatchBudget budget);
 
     /** Applies the policy's accumulated gradients with its own Adam state, in place, and clears them. */
     OptimStepStats optimStep(TrainablePolicy policy, AdamConfig params);

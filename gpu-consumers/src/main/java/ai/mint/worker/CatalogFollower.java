@@ -159,12 +159,12 @@ public final class CatalogFollower implements PolicyCatalog {
         return Optional.ofNullable(entries.get(policyId));
     }
 
-    /** The policy's entry, waiting up to {@code wait} for it to appear (the catalog may be a moment behind). */
+    /** The policy's entry at {@code minVersion} or newer, waiting up to {@code wait} for the replay to reach it. */
     @Override
-    public Optional<CatalogEntry> awaitEntry(String policyId, Duration wait) {
+    public Optional<CatalogEntry> awaitEntry(String policyId, long minVersion, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         synchronized (this) {
-            while (!entries.containsKey(policyId) && running) {
+            while (running && (entries.get(policyId) == null || entries.get(policyId).getVersion() < minVersion)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;

@@ -1,7 +1,8 @@
 package ai.mint.worker;
 
 import ai.mint.common.ids.EventIds;
-import ai.mint.engine.WorkingSet;
+import ai.mint.engine.AdapterStatus;
+import ai.mint.engine.WorkingSetStats;
 import ai.mint.events.AdapterState;
 import ai.mint.events.AdapterTier;
 import ai.mint.events.ResidentAdapter;
@@ -20,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the worker's status to the compacted worker-status topic at a fixed interval: roles, base model, device,
- * the adapters of the engine's working set (per adapter its bytes, rank, tier and last use, as the engine reports
- * them), both tiers' budgets, the work in hand and, for a worker that takes packs, its work topic, run id and queue
- * capacity. The scheduler routes adapter-packed work by it; the last heartbeat of a worker that stops on purpose says
+ * the adapters of the engine's working set (per adapter its bytes, rank, tier, lifecycle state, pin, last use and
+ * failure, as the engine reports them), both tiers' budgets, the work in hand and, for a worker that takes packs, its
+ * work topic, run id and queue capacity. The scheduler routes adapter-packed work by it; the last heartbeat of a worker that stops on purpose says
  * so ({@link #leave}), so that its packs move at once.
  */
 public final class Heartbeat implements AutoCloseable {
@@ -65,23 +66,25 @@ public final class Heartbeat implements AutoCloseable {
     }
 
     WorkerStatus status(boolean leaving) {
-        WorkingSet set = runtime.workingSet();
-        List<ResidentAdapter> adapters = new ArrayList<>(set.adapters().size());
-        for (WorkingSet.Adapter a : set.adapters()) {
-            int at = a.adapterId().lastIndexOf('@');
+        List<AdapterStatus> set = runtime.workingSet();
+        WorkingSetStats stats = runtime.workingSetStats();
+        List<ResidentAdapter> adapters = new ArrayList<>(set.size());
+        for (AdapterStatus a : set) {
+            int at = a.id().lastIndexOf('@');
             adapters.add(ResidentAdapter.newBuilder()
-                    .setPolicyId(at < 0 ? a.adapterId() : a.adapterId().substring(0, at))
-                    .setRevision(at < 0 ? "" : a.adapterId().substring(at + 1))
+                    .setPolicyId(at < 0 ? a.id() : a.id().substring(0, at))
+                    .setRevision(at < 0 ? "" : a.id().substring(at + 1))
                     .setBytes(a.bytes())
                     .setRank(a.rank())
-                    .setTier(a.tier() == WorkingSet.Tier.DEVICE ? AdapterTier.DEVICE : AdapterTier.CPU)
+                    .setTier(AdapterTier.valueOf(a.tier().name()))
                     .setLastUsedMs(a.lastUsedMs())
-                    .setState(AdapterState.READY) // the engine lists only adapters it holds, ready in their tier
-                    .setPinned(false)
-                    .setError(null)
+                    .setState(state(a.state()))
+                    .setPinned(a.pinned())
+                    .setError(a.failure())
                     .build());
         }
-        long capacity = set.deviceBudgetBytes();
+        long capacity = stats.deviceBudgetBytes();
+        long used = stats.deviceBytes();
         return WorkerStatus.newBuilder()
                 .setEventId(EventIds.fresh())
                 .setPolicyId("")
@@ -92,17 +95,29 @@ public final class Heartbeat implements AutoCloseable {
                 .setDevice(config.device)
                 .setResidentAdapters(adapters)
                 .setCapacityBytes(capacity)
-                .setUsedBytes(set.deviceUsedBytes())
+                .setUsedBytes(used)
                 .setQueueDepth(queueDepth.getAsInt())
-                .setLoad(capacity == 0 ? 0 : Math.min(1.0, (double) set.deviceUsedBytes() / capacity))
+                .setLoad(capacity == 0 ? 0 : Math.min(1.0, (double) used / capacity))
                 .setInstanceId(intake.instance())
                 .setWorkTopic(intake.workTopic())
                 .setLeaving(leaving)
                 .setQueueCapacity(intake.queueCapacity())
-                .setCpuCapacityBytes(set.cpuBudgetBytes())
-                .setCpuUsedBytes(set.cpuUsedBytes())
+                .setCpuCapacityBytes(stats.cpuBudgetBytes())
+                .setCpuUsedBytes(stats.cpuBytes())
                 .setHeartbeatIntervalMs(config.heartbeatMs)
                 .build();
+    }
+
+    /** The engine's lifecycle state as the event contract names it (ready in whichever tier its tier says). */
+    private static AdapterState state(ai.mint.engine.AdapterState state) {
+        return switch (state) {
+            case QUEUED -> AdapterState.QUEUED;
+            case LOADING -> AdapterState.LOADING;
+            case READY_CPU, READY_DEVICE -> AdapterState.READY;
+            case DRAINING -> AdapterState.DRAINING;
+            case EVICTED -> AdapterState.EVICTED;
+            case FAILED -> AdapterState.FAILED;
+        };
     }
 
     private void beat() {

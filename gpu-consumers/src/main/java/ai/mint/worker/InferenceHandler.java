@@ -5,6 +5,7 @@ import ai.mint.engine.EngineException;
 import ai.mint.engine.GenerationParams;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
+import ai.mint.engine.TokenSink;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.RevisionState;
 import ai.mint.events.InferenceRequest;
@@ -18,10 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
- * Inference role: answers inference requests of many policies in one batched generate call, each row with its policy's
- * adapter. A request pinned to a revision gets that revision; otherwise the revision is read from the followed serving
+ * Inference role: answers inference requests of many policies in the model thread's continuous batch, each row with its
+ * policy's adapter, each answered (and, if it asked, streamed) as soon as it is done. A request pinned to a revision gets that revision; otherwise the revision is read from the followed serving
  * pointer once, when the request starts, so a pointer move applies to new requests while the batch already running
  * finishes on the revision it resolved. Every response names the revision that answered, and its reward under the
  * policy's reward spec is published to the metrics topic (the live signal of the regression guard).
@@ -37,14 +40,21 @@ public final class InferenceHandler {
         this.ctx = ctx;
     }
 
-    /** A request resolved to the revision (and engine adapter) that will answer it. */
+    /**
+     * A request resolved to the revision (and engine adapter) that will answer it; {@code takenNanos} is when the
+     * worker took it (its latency is counted from there).
+     */
     public record Resolved(InferenceRequest request, CatalogEntry entry, String revision, String adapterId,
-                           int[] promptTokens) {
+                           int[] promptTokens, long takenNanos) {
     }
 
-    /** Resolves one request: its policy, the revision to use now, the adapter loaded and verified. */
+    /**
+     * Resolves one request: its policy, the revision to use now, its adapter registered with the engine (loading
+     * starts when the request is answered, on a loader thread; a corrupt adapter fails then, alone).
+     */
     public Resolved resolve(InferenceRequest q) {
-        CatalogEntry entry = ctx.policy(q.getPolicyId());
+        long taken = System.nanoTime();
+        CatalogEntry entry = ctx.policy(q.getPolicyId(), q.getMinEntryVersion(), q.getTime());
         String revision = q.getRevision() != null ? q.getRevision() : entry.getServingRevision();
         if (revision == null) {
             throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "policy '" + q.getPolicyId()
@@ -74,52 +84,84 @@ public final class InferenceHandler {
             throw new RejectedWorkException(RejectedWorkException.BAD_REQUEST, "prompt is empty", null);
         }
         try {
-            // refused here, alone: past the context length it would fail the whole batch
+            // refused here, alone, as a bad request: its row could never run
             ctx.runtime().checkFits(tokens.length, sampling.getMaxTokens());
         } catch (EngineException e) {
             throw new RejectedWorkException(RejectedWorkException.BAD_REQUEST, e.getMessage(), e);
         }
         String adapter = ctx.runtime().adapterFor(q.getPolicyId(), revision, known.getAdapterUri(), known.getSha256());
-        return new Resolved(q, entry, revision, adapter, tokens);
+        return new Resolved(q, entry, revision, adapter, tokens, taken);
     }
 
-    /** Answers resolved requests in one batch; returns the responses and live metrics to publish. */
+    /** Answers resolved requests (they share the model's running batch) and waits for all of them. */
     public List<Reply> answer(List<Resolved> batch) {
-        List<GenerationRequest> rows = new ArrayList<>(batch.size());
-        int eos = ctx.runtime().eosToken();
-        for (Resolved r : batch) {
-            var s = r.request().getSampling();
-            long seed = s.getSeed() != null ? s.getSeed() : r.request().getRequestId().hashCode();
-            try {
-                rows.add(new GenerationRequest(r.adapterId(), r.promptTokens(),
-                        new GenerationParams(s.getMaxTokens(), s.getTemperature(), s.getTopP(), seed, Set.of(eos))));
-            } catch (RuntimeException e) {
-                throw new RejectedWorkException("request " + r.request().getRequestId() + ": " + e.getMessage(), e);
-            }
-        }
-        long started = System.nanoTime();
-        List<GenerationResult> generated = ctx.runtime().generate(rows);
-        long latencyMs = (System.nanoTime() - started) / 1_000_000;
+        List<CompletableFuture<List<Reply>>> answers = new ArrayList<>(batch.size());
+        batch.forEach(r -> answers.add(answer(r, reply -> { })));
         List<Reply> replies = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            Resolved r = batch.get(i);
-            GenerationResult g = generated.get(i);
-            String text = ctx.runtime().decode(g.tokens());
-            InferenceRequest q = r.request();
-            InferenceResponse response = base(q)
-                    .setRevision(r.revision())
-                    .setCompletionText(text)
-                    .setCompletionTokens(RolloutHandler.boxed(g.tokens()))
-                    .setLogprobs(RolloutHandler.boxedFloats(g.logProbs()))
-                    .setFinishReason(g.finishReason())
-                    .setLatencyMs(latencyMs)
-                    .setPromptTokens(r.promptTokens().length)
-                    .setCompletionTokenTexts(tokenTexts(g.tokens()))
-                    .build();
-            replies.add(new Reply(replyTopic(q), q.getPolicyId(), response));
-            liveMetric(r, text, g.tokens().length).ifPresent(replies::add);
-        }
+        answers.forEach(a -> replies.addAll(a.join()));
         return replies;
+    }
+
+    /**
+     * Answers one request in the model thread's continuous batch: it joins the decoding rows as soon as its adapter
+     * is on the device, and leaves when it is done, whatever the other rows do. The future completes with what to
+     * publish (the response, the live metric; an error response if it failed, say its adapter could not load); a
+     * request that asked to stream also hands its chunks to {@code chunks} as they are made, in order, before the
+     * future completes. Everything but the decoding runs on the replies executor.
+     */
+    public CompletableFuture<List<Reply>> answer(Resolved r, Consumer<Reply> chunks) {
+        InferenceRequest q = r.request();
+        GenerationRequest row;
+        try {
+            var s = q.getSampling();
+            long seed = s.getSeed() != null ? s.getSeed() : q.getRequestId().hashCode();
+            row = new GenerationRequest(r.adapterId(), r.promptTokens(), new GenerationParams(s.getMaxTokens(),
+                    s.getTemperature(), s.getTopP(), seed, Set.of(ctx.runtime().eosToken())));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(List.of(failure(q, "request " + q.getRequestId() + ": "
+                    + e.getMessage(), RejectedWorkException.BAD_REQUEST)));
+        }
+        ChunkStream stream = q.getStream() ? new ChunkStream(q, r.revision(), ctx.workerId(),
+                ctx.limits().streamChunkTokens(), ctx.runtime()::decode, chunks, ctx.replies()) : null;
+        return ctx.runtime().serve(row, stream == null ? TokenSink.NONE : stream)
+                .handleAsync((generated, error) -> answered(r, stream, generated, error), ctx.replies())
+                .thenCompose(replies -> replies);
+    }
+
+    /** On the replies executor: the last chunk, then the response (or the error) and the live metric. */
+    private CompletableFuture<List<Reply>> answered(Resolved r, ChunkStream stream, GenerationResult g,
+                                                    Throwable error) {
+        List<Reply> replies = error == null ? replies(r, g)
+                : List.of(failure(r.request(), reason(error), InferenceProcessor.INTERNAL));
+        if (stream == null) {
+            return CompletableFuture.completedFuture(replies);
+        }
+        return stream.finish(error == null ? g.finishReason() : "error").thenApply(v -> replies);
+    }
+
+    private List<Reply> replies(Resolved r, GenerationResult g) {
+        InferenceRequest q = r.request();
+        String text = ctx.runtime().decode(g.tokens());
+        InferenceResponse response = base(q)
+                .setRevision(r.revision())
+                .setCompletionText(text)
+                .setCompletionTokens(RolloutHandler.boxed(g.tokens()))
+                .setLogprobs(RolloutHandler.boxedFloats(g.logProbs()))
+                .setFinishReason(g.finishReason())
+                .setLatencyMs((System.nanoTime() - r.takenNanos()) / 1_000_000)
+                .setPromptTokens(r.promptTokens().length)
+                .setCompletionTokenTexts(tokenTexts(g.tokens()))
+                .build();
+        List<Reply> replies = new ArrayList<>(2);
+        replies.add(new Reply(replyTopic(q), q.getPolicyId(), response));
+        liveMetric(r, text, g.tokens().length).ifPresent(replies::add);
+        return replies;
+    }
+
+    private static String reason(Throwable error) {
+        Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return "generation failed: " + (e.getMessage() != null ? e.getMessage() : e.toString());
     }
 
     /** An error answer; {@code code} is the kind of failure ({@link RejectedWorkException#code()}, or internal). */

@@ -11,7 +11,6 @@ import ai.mint.events.UpdateRequest;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.topics.TopicSpec;
 import ai.mint.topics.TopicTypes;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,21 +66,14 @@ public final class LifecycleProcessor implements Consumer<List<ConsumerRecord<St
     /** Processes a poll in rounds: each round takes the next request of every policy that has one. */
     @Override
     public void accept(List<ConsumerRecord<String, byte[]>> records) {
-        Map<String, ArrayDeque<Pending>> byPolicy = new LinkedHashMap<>();
+        List<Pending> decoded = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             SpecificRecord request = decode(record); // a registry outage throws here, before any work of this poll
             if (request != null) {
-                byPolicy.computeIfAbsent(record.key(), k -> new ArrayDeque<>()).add(new Pending(record, request));
+                decoded.add(new Pending(record, request));
             }
         }
-        while (!byPolicy.isEmpty()) {
-            List<Pending> round = new ArrayList<>();
-            byPolicy.values().removeIf(queue -> {
-                round.add(queue.poll());
-                return queue.isEmpty();
-            });
-            runRound(round);
-        }
+        PolicyRounds.of(decoded, p -> p.record().key()).forEach(this::runRound);
     }
 
     /** One request per policy: rollouts batched, updates batched, the rest one by one. */

@@ -22,13 +22,12 @@ final class LookupCatalog implements PolicyCatalog {
         String urls = connection.catalog().orElseThrow(() -> new IllegalArgumentException(
                 "no " + PlatformConnection.CATALOG_URL + " to look policies up at"));
         this.lookup = CatalogLookup.builder(urls.split(",")).cacheCapacity(cacheEntries)
-                .followChanges(connection.bootstrapServers(), connection.schemaRegistryUrl()).clientId(clientId)
-                .build();
+                .followChanges(connection).credentials(connection.catalogUserInfo()).clientId(clientId).build();
     }
 
     @Override
-    public Optional<CatalogEntry> awaitEntry(String policyId, Duration wait) {
-        return ask(() -> lookup.awaitEntry(policyId, wait));
+    public Optional<CatalogEntry> awaitEntry(String policyId, long minVersion, Duration wait) {
+        return ask(() -> lookup.awaitEntry(policyId, minVersion, wait));
     }
 
     @Override

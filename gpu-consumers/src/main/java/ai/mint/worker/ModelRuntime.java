@@ -1,31 +1,32 @@
 package ai.mint.worker;
 
+import ai.mint.engine.AdapterSource;
+import ai.mint.engine.AdapterStatus;
 import ai.mint.engine.EngineConfig;
 import ai.mint.engine.EngineException;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.engine.GenerationResult;
 import ai.mint.engine.MicroBatchBudget;
+import ai.mint.engine.TokenSink;
 import ai.mint.engine.TrainableEngine;
-import ai.mint.engine.WorkingSet;
+import ai.mint.engine.WorkingSetStats;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.training.service.TrainingService;
 import ai.mint.worker.store.AdapterStore;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.LongConsumer;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * The worker's resident base model, shared by all its roles: one engine and the {@link TrainingService} whose thread
- * runs all of its model work (serving, rollouts, training steps) one batch at a time. Adapters come only from the
- * {@link AdapterStore}, verified on every load, and are known to the engine as {@code POLICY@REVISION}, so a new
- * revision never replaces an old one under a request that is still running on it.
+ * runs all of its model work: serving and rollouts in one continuous batch, training steps between its iterations.
+ * Adapters come only from the {@link AdapterStore}, verified before any load, loaded off the model thread, and known
+ * to the engine as {@code POLICY@REVISION}, so a new revision never replaces an old one under a request that is
+ * still running on it.
  */
 public final class ModelRuntime implements AutoCloseable {
 
@@ -34,29 +35,27 @@ public final class ModelRuntime implements AutoCloseable {
     private final AdapterStore store;
     private final String baseModel;
     private volatile LongConsumer coldLoads = nanos -> { };
-    /** Loads scheduled ahead of their packs run here, one at a time, never on the model thread. */
-    private final ExecutorService prefetcher = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "mint-adapter-prefetch");
-        t.setDaemon(true);
-        return t;
-    });
-    private final Object[] adapterLocks = new Object[64];
 
     private ModelRuntime(TrainableEngine engine, TrainingService training, AdapterStore store, String baseModel) {
         this.engine = engine;
         this.training = training;
         this.store = store;
         this.baseModel = baseModel;
-        Arrays.setAll(adapterLocks, i -> new Object());
     }
 
     /** Opens the engine of {@code config} and a training service over it. */
     public static ModelRuntime open(EngineConfig config, MicroBatchBudget microBatch, int maxGenerationRows,
                                     AdapterStore store, String baseModel) {
+        return open(config, microBatch, maxGenerationRows, TrainingService.DEFAULT_INFERENCE_SLICE, store, baseModel);
+    }
+
+    /** As above, with the model thread's inference slice (how long inference may decode while training waits). */
+    public static ModelRuntime open(EngineConfig config, MicroBatchBudget microBatch, int maxGenerationRows,
+                                    java.time.Duration inferenceSlice, AdapterStore store, String baseModel) {
         TrainableEngine engine = TrainableEngine.open(config);
         try {
-            return new ModelRuntime(engine, new TrainingService(engine, microBatch, maxGenerationRows), store,
-                    baseModel);
+            return new ModelRuntime(engine, new TrainingService(engine, microBatch, maxGenerationRows,
+                    inferenceSlice, true), store, baseModel);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -88,58 +87,99 @@ public final class ModelRuntime implements AutoCloseable {
     }
 
     /**
-     * The engine id of the revision's adapter, loading it from the store (and verifying its checksum) unless it is
-     * resident. {@code uri} null means the store's own address for the revision.
+     * The engine id of the revision's adapter ({@code POLICY@REVISION}), registered with the engine on first use: its
+     * files are opened from the store and verified on a loader thread when something first wants them (the store
+     * hashes each file identity once), never here. {@code uri} null means the store's own address for the revision.
      */
     public String adapterFor(String policyId, String revision, String uri, String expectedSha256) {
         if (isBaseRevision(revision)) {
             return null;
         }
         String id = policyId + "@" + revision;
-        // one registration per id at a time: a prefetch and a request for the same adapter must not both open it
-        synchronized (adapterLocks[Math.floorMod(id.hashCode(), adapterLocks.length)]) {
-            if (!engine.residentAdapters().contains(id)) {
-                long started = System.nanoTime();
-                Path dir = store.open(uri != null ? uri : store.uriOf(policyId, "sampler", revision), expectedSha256);
-                engine.registerAdapter(id, dir);
-                coldLoads.accept(System.nanoTime() - started);
-            }
-        }
+        String address = uri != null ? uri : store.uriOf(policyId, "sampler", revision);
+        engine.registerAdapter(id, new StoredAdapter(address, expectedSha256));
         return id;
     }
 
-    /** Tells {@code listener} how long each cold load took (nanoseconds), replacing an earlier listener. */
+    /** Tells {@code listener} how long each cold open from the store took (nanoseconds), replacing an earlier one. */
     public void onColdLoad(LongConsumer listener) {
         this.coldLoads = listener;
     }
 
-    /**
-     * Loads the revision's adapter onto the device off the model thread (a load the scheduler sent ahead of its
-     * pack), verifying it like {@link #adapterFor}; completes when it is resident, or with why it could not be. Loads
-     * run one at a time; one whose {@code stillWanted} says no by the time it starts (its pack was answered while it
-     * waited) is skipped, so that a loader that falls behind does not evict adapters for packs already done.
-     */
-    public CompletableFuture<Void> prefetch(String policyId, String revision, String uri, String expectedSha256,
-                                            BooleanSupplier stillWanted) {
-        return CompletableFuture.runAsync(() -> {
-            if (!stillWanted.getAsBoolean()) {
-                return;
-            }
-            String id = adapterFor(policyId, revision, uri, expectedSha256);
-            if (id != null) {
-                engine.loadAdapter(id);
-            }
-        }, prefetcher);
+    /** An adapter in the store: opened (and its checksum verified) on the engine's loader thread. */
+    private final class StoredAdapter implements AdapterSource {
+        private final String uri;
+        private final String sha256;
+
+        StoredAdapter(String uri, String sha256) {
+            this.uri = uri;
+            this.sha256 = sha256;
+        }
+
+        @Override
+        public String identity() {
+            return uri + "#" + sha256;
+        }
+
+        @Override
+        public Path open() {
+            long started = System.nanoTime();
+            Path dir = store.open(uri, sha256);
+            coldLoads.accept(System.nanoTime() - started);
+            return dir;
+        }
     }
 
-    /** The engine's working set: every adapter held on the device or in the CPU tier, and both budgets. */
-    public WorkingSet workingSet() {
-        return engine.workingSet();
+    /**
+     * Starts loading the revision's adapter onto the device on the engine's loader threads (a load the scheduler sent
+     * ahead of its pack, or a warm-up); completes when it is there, or fails with why it could not be (null for the
+     * base revision). A load whose {@code stillWanted} says no when it arrives (its pack was answered before it came)
+     * is skipped, so that a late load does not evict adapters that are in use for packs already done.
+     */
+    public CompletableFuture<AdapterStatus> prefetch(String policyId, String revision, String uri, String sha256,
+                                                     BooleanSupplier stillWanted) {
+        if (!stillWanted.getAsBoolean()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String id = adapterFor(policyId, revision, uri, sha256);
+        return id == null ? CompletableFuture.completedFuture(null) : engine.prefetch(id);
+    }
+
+    /** {@link #prefetch(String, String, String, String, BooleanSupplier)} of a load that is always wanted. */
+    public CompletableFuture<AdapterStatus> prefetch(String policyId, String revision, String uri, String sha256) {
+        return prefetch(policyId, revision, uri, sha256, () -> true);
+    }
+
+    /**
+     * Keeps the revision's adapter on the device until {@link #unpin}; fails, unpinned, if it cannot fit beside the
+     * other pinned adapters.
+     */
+    public CompletableFuture<AdapterStatus> pin(String policyId, String revision, String uri, String sha256) {
+        String id = adapterFor(policyId, revision, uri, sha256);
+        if (id == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("the base model alone is always "
+                    + "resident; there is no adapter to pin for revision '" + revision + "'"));
+        }
+        return engine.pinAdapter(id);
+    }
+
+    public void unpin(String policyId, String revision) {
+        if (!isBaseRevision(revision)) {
+            engine.unpinAdapter(policyId + "@" + revision);
+        }
     }
 
     /** One batched generate call; rows may use different adapters. */
     public List<GenerationResult> generate(List<GenerationRequest> batch) {
         return join(training.generate(batch));
+    }
+
+    /**
+     * Answers one inference row in the model thread's continuous batch (ahead of queued training work); its tokens
+     * reach {@code sink} as they are sampled.
+     */
+    public CompletableFuture<GenerationResult> serve(GenerationRequest row, TokenSink sink) {
+        return training.serve(row, sink);
     }
 
     /**
@@ -179,6 +219,19 @@ public final class ModelRuntime implements AutoCloseable {
         return engine.adapterBudgetBytes();
     }
 
+    /**
+     * Every adapter the engine holds in a tier, is loading, has pinned or has seen fail: id, state, tier, bytes,
+     * rank, pin, rows using it, last use, failure (what heartbeats report).
+     */
+    public List<AdapterStatus> workingSet() {
+        return engine.workingSet();
+    }
+
+    /** Bytes per tier (and both budgets), peak device bytes and load counters of the working set. */
+    public WorkingSetStats workingSetStats() {
+        return engine.workingSetStats();
+    }
+
     public long adapterLoads() {
         return engine.adapterLoads();
     }
@@ -201,6 +254,14 @@ public final class ModelRuntime implements AutoCloseable {
         }
     }
 
+    public long cpuAdapterBytes() {
+        return engine.cpuAdapterBytes();
+    }
+
+    public long cpuBudgetBytes() {
+        return engine.cpuBudgetBytes();
+    }
+
     /** The value of a future, or the exception it failed with (unwrapped). */
     static <T> T join(CompletableFuture<T> future) {
         try {
@@ -219,7 +280,6 @@ public final class ModelRuntime implements AutoCloseable {
     /** Stops the training service after its queued work, then releases the model. */
     @Override
     public void close() {
-        prefetcher.shutdownNow();
         training.close();
         engine.close();
     }

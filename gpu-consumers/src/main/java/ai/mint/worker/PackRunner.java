@@ -15,23 +15,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hand-off from the pack intake to the inference path. Packs wait in arrival order; the runner's thread takes as
- * many as fill one generation batch (packs of different adapters share it), hands their requests to the
- * {@link InferenceProcessor}, which answers every one of them, and then reports each pack done on
- * {@link Topics#WORK_DONE}, so that the scheduler frees this worker's queue and never sends those requests again.
- * Answers go out before the report: a worker that dies between the two has its pack re-sent, and the client drops the
- * second answer by request id.
+ * The hand-off from the pack intake to the inference path. The runner's thread takes packs in arrival order and hands
+ * each pack's requests to the {@link InferenceProcessor} at once: they join the model thread's continuous batch beside
+ * whatever is decoding (packs of different adapters share it; a short request leaves as soon as it is done). When
+ * every answer of a pack is published, the pack is reported done on {@link Topics#WORK_DONE}, so that the scheduler
+ * frees this worker's queue and never sends those requests again. Answers go out before the report: a worker that
+ * dies between the two has its pack re-sent, and the client drops the second answer by request id. A pack whose
+ * answers could not be published is answered again after a pause.
  */
 public final class PackRunner implements AutoCloseable {
 
@@ -44,10 +44,12 @@ public final class PackRunner implements AutoCloseable {
     private final WorkerOutputs outputs;
     private final String workerId;
     private final String instance;
-    private final int maxBatch;
     private final Duration retryBackoff;
+    /** Packs received, and packs to answer again after a failed attempt. */
     private final BlockingQueue<Taken> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger requestsInHand = new AtomicInteger();
+    /** Packs handed to the inference path and not reported done yet. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     /** Ids of packs answered lately (bounded), so that a load that comes too late for its pack can be skipped. */
     private final Set<String> answered = Collections.synchronizedSet(Collections.newSetFromMap(
             new LinkedHashMap<>(16, 0.75f, false) {
@@ -60,17 +62,13 @@ public final class PackRunner implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean draining;
 
-    /**
-     * @param maxBatch     most requests answered together (packs are not split: a larger pack runs alone)
-     * @param retryBackoff pause before a batch whose answers could not be published is tried again
-     */
+    /** @param retryBackoff pause before a pack whose answers could not be published is answered again */
     public PackRunner(InferenceProcessor inference, WorkerOutputs outputs, String workerId, String instance,
-                      int maxBatch, Duration retryBackoff) {
+                      Duration retryBackoff) {
         this.inference = inference;
         this.outputs = outputs;
         this.workerId = workerId;
         this.instance = instance;
-        this.maxBatch = maxBatch;
         this.retryBackoff = retryBackoff;
         this.thread = new Thread(this::run, workerId + "-packs");
         this.thread.setDaemon(true);
@@ -99,78 +97,59 @@ public final class PackRunner implements AutoCloseable {
 
     private void run() {
         while (running) {
-            List<Taken> batch;
+            Taken next;
             try {
-                batch = next();
+                next = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (batch.isEmpty()) {
-                if (draining) {
+            if (next == null) {
+                if (draining && inFlight.isEmpty()) {
                     return;
                 }
                 continue;
             }
-            while (running && !answer(batch)) {
-                try {
-                    Thread.sleep(retryBackoff.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+            hand(next);
         }
     }
 
-    /** The oldest pack and those after it that fit one batch with it. */
-    private List<Taken> next() throws InterruptedException {
-        Taken first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-            return List.of();
+    /** Hands one pack's requests to the inference path; its report follows once all its answers are out. */
+    private void hand(Taken t) {
+        List<InferenceProcessor.Incoming> incoming = new ArrayList<>(t.pack().getRequests().size());
+        for (InferenceRequest q : t.pack().getRequests()) {
+            incoming.add(new InferenceProcessor.Incoming(q, t.source()));
         }
-        List<Taken> batch = new ArrayList<>(List.of(first));
-        int rows = first.pack().getRequests().size();
-        for (Taken next = queue.peek(); next != null && rows + next.pack().getRequests().size() <= maxBatch;
-             next = queue.peek()) {
-            batch.add(queue.poll());
-            rows += next.pack().getRequests().size();
-        }
-        return batch;
-    }
-
-    /** Answers a batch and reports its packs done; false when publishing failed (tried again after a pause). */
-    private boolean answer(List<Taken> batch) {
-        List<InferenceProcessor.Incoming> incoming = new ArrayList<>();
-        for (Taken t : batch) {
-            for (InferenceRequest q : t.pack().getRequests()) {
-                incoming.add(new InferenceProcessor.Incoming(q, t.source()));
-            }
-        }
+        inFlight.add(t.pack().getPackId());
+        CompletableFuture<?> answers;
         try {
-            inference.answer(incoming);
-            List<Future<RecordMetadata>> reports = new ArrayList<>(batch.size());
-            for (Taken t : batch) {
-                reports.add(outputs.send(Topics.WORK_DONE.name(), t.pack().getPolicyId(), done(t.pack())));
-            }
-            outputs.flush();
-            for (Future<RecordMetadata> f : reports) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (RuntimeException | ExecutionException e) {
-            LOG.error("{}: packs {} not answered, trying again{}: {}", workerId,
-                    batch.stream().map(t -> t.pack().getPackId()).toList(),
-                    Failures.isRetriable(e) ? " (registry unavailable)" : "", e.toString(), e);
-            return false;
+            answers = inference.answer(incoming);
+        } catch (RuntimeException e) { // the registry or the broker is down while resolving
+            answers = CompletableFuture.failedFuture(e);
         }
-        batch.forEach(t -> {
-            answered.add(t.pack().getPackId());
-            requestsInHand.addAndGet(-t.pack().getRequests().size());
+        answers.thenCompose(v -> outputs.sendAsync(Topics.WORK_DONE.name(), t.pack().getPolicyId(), done(t.pack())))
+                .whenComplete((v, error) -> {
+                    if (error == null) {
+                        answered.add(t.pack().getPackId());
+                        requestsInHand.addAndGet(-t.pack().getRequests().size());
+                        inFlight.remove(t.pack().getPackId());
+                    } else {
+                        retryLater(t, error);
+                    }
+                });
+    }
+
+    private void retryLater(Taken t, Throwable error) {
+        LOG.error("{}: pack {} not answered, trying again in {} ms{}: {}", workerId, t.pack().getPackId(),
+                retryBackoff.toMillis(), Failures.isRetriable(error) ? " (registry unavailable)" : "",
+                error.toString());
+        CompletableFuture.delayedExecutor(retryBackoff.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (running) {
+                queue.add(t); // still in flight: the drain waits for it
+            } else {
+                inFlight.remove(t.pack().getPackId());
+            }
         });
-        return true;
     }
 
     private PackDone done(WorkItem pack) {

@@ -13,7 +13,15 @@ import java.util.Optional;
 public interface PolicyCatalog extends AutoCloseable {
 
     /** The policy's entry, asking again until it exists or {@code wait} has passed (it may have just been created). */
-    Optional<CatalogEntry> awaitEntry(String policyId, Duration wait);
+    default Optional<CatalogEntry> awaitEntry(String policyId, Duration wait) {
+        return awaitEntry(policyId, Long.MIN_VALUE, wait);
+    }
+
+    /**
+     * The policy's entry at {@code minVersion} or newer (a version the request's sender has seen), waiting up to
+     * {@code wait}; after that whatever entry is known, possibly older.
+     */
+    Optional<CatalogEntry> awaitEntry(String policyId, long minVersion, Duration wait);
 
     /** One revision of a policy, old ones included. */
     Optional<RevisionInfo> revision(String policyId, String revision);

@@ -1,15 +1,16 @@
 package ai.mint.worker;
 
 import ai.mint.engine.lora.LoraWeights;
+import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.Projection;
 import ai.mint.events.PolicySpec;
 import ai.mint.events.UpdateResult;
+import ai.mint.serde.AvroSerdes;
 import ai.mint.training.grpo.LrSchedule;
 import ai.mint.training.service.Policy;
 import ai.mint.training.service.TrainingService;
 import ai.mint.worker.store.AdapterStore;
 import ai.mint.worker.store.StoredArtifact;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,11 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * The trainer state of the policies this worker updates (LoRA factors and Adam moments on the device, revision and
@@ -61,9 +57,7 @@ public final class PolicyTrainers implements AutoCloseable {
         }
         Path file = store.open(uri, null).resolve(RESULT_FILE);
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            return Optional.of(new SpecificDatumReader<>(UpdateResult.class)
-                    .read(null, DecoderFactory.get().binaryDecoder(bytes, null)));
+            return Optional.of(AvroSerdes.fromPlainBinary(Files.readAllBytes(file), UpdateResult.class));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read saved update result " + file, e);
         }
@@ -106,11 +100,7 @@ public final class PolicyTrainers implements AutoCloseable {
         try {
             tmp = Files.createTempDirectory("mint-state-");
             ModelRuntime.join(runtime.training().saveState(state, tmp));
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            BinaryEncoder enc = EncoderFactory.get().binaryEncoder(bytes, null);
-            new SpecificDatumWriter<>(UpdateResult.class).write(result, enc);
-            enc.flush();
-            Files.write(tmp.resolve(RESULT_FILE), bytes.toByteArray());
+            Files.write(tmp.resolve(RESULT_FILE), AvroSerdes.plainBinary(result));
             StoredArtifact stored = store.put(state.policyId(), "state", newRevision, tmp);
             loaded.put(state.policyId(), new Loaded(newRevision, state));
             return stored;
@@ -147,9 +137,14 @@ public final class PolicyTrainers implements AutoCloseable {
     }
 
     LoraWeights initialWeights(PolicySpec spec) {
+        return initialWeights(runtime.config(), spec);
+    }
+
+    /** A policy's adapter before its first step: PEFT's initialisation from the spec's shape and seed. */
+    static LoraWeights initialWeights(ModelConfig config, PolicySpec spec) {
         Set<Projection> targets = targets(spec.getLora().getTargetModules());
-        return LoraWeights.random(runtime.config(), targets, spec.getLora().getRank(),
-                (float) spec.getLora().getAlpha(), seed(spec), false);
+        return LoraWeights.random(config, targets, spec.getLora().getRank(), (float) spec.getLora().getAlpha(),
+                seed(spec), false);
     }
 
     static Set<Projection> targets(List<String> names) {
@@ -167,7 +162,11 @@ public final class PolicyTrainers implements AutoCloseable {
         return targets;
     }
 
-    private static long seed(PolicySpec spec) {
+    /** The seed of the policy's initial adapter and random stream: the LoRA's, the training's, or the id's. */
+    static long seed(PolicySpec spec) {
+        if (spec.getLora().getSeed() != null) {
+            return spec.getLora().getSeed();
+        }
         return spec.getTraining() != null ? spec.getTraining().getSeed() : spec.getPolicyId().hashCode();
     }
 

@@ -141,16 +141,16 @@ public final class UpdateHandler {
             }
             return new Prepared(q, entry.getSpec(), newRevision, done.get(), null, null, null, null, null);
         }
-        LossFunction loss = parseLoss(q.getLossFn());
-        AdamConfig adam = adamOf(q);
+        LossFunction loss = TrainingCallCodec.loss(q.getLossFn());
+        AdamConfig adam = TrainingCallCodec.adam(q.getAdam());
         List<RewardOutcome> outcomes = new ArrayList<>();
         List<GrpoData.Sample> samples = new ArrayList<>();
         for (Trajectory t : q.getTrajectories()) {
             RewardOutcome outcome = t.getReward() == null ? RewardOutcome.failed(String.valueOf(t.getRewardError()))
                     : RewardOutcome.ok(t.getReward());
             outcomes.add(outcome);
-            samples.add(new GrpoData.Sample(t.getPromptIndex(), ints(t.getPromptTokens()),
-                    ints(t.getCompletionTokens()), floats(t.getLogprobs()), outcome));
+            samples.add(new GrpoData.Sample(t.getPromptIndex(), TrainingCallCodec.ints(t.getPromptTokens()),
+                    TrainingCallCodec.ints(t.getCompletionTokens()), TrainingCallCodec.floats(t.getLogprobs()), outcome));
         }
         List<Datum> data;
         try {
@@ -189,24 +189,6 @@ public final class UpdateHandler {
         return new Reply(Topics.UPDATE_RESULTS.name(), result.getPolicyId(), result);
     }
 
-    private static LossFunction parseLoss(String name) {
-        try {
-            return LossFunction.fromName(name);
-        } catch (RuntimeException e) {
-            throw new RejectedWorkException("unknown loss_fn '" + name + "': " + e.getMessage(), e);
-        }
-    }
-
-    private static AdamConfig adamOf(UpdateRequest q) {
-        var a = q.getAdam();
-        try {
-            return new AdamConfig(a.getLearningRate(), a.getBeta1(), a.getBeta2(), a.getEps(), a.getWeightDecay(),
-                    a.getGradClip());
-        } catch (IllegalArgumentException e) {
-            throw new RejectedWorkException(e.getMessage(), e);
-        }
-    }
-
     /** Mean and population standard deviation of the rewards that did not fail. */
     static double[] rewardStats(List<RewardOutcome> outcomes) {
         double[] ok = outcomes.stream().filter(o -> !o.failed()).mapToDouble(RewardOutcome::value).toArray();
@@ -216,17 +198,5 @@ public final class UpdateHandler {
         double mean = java.util.Arrays.stream(ok).average().orElse(0);
         double var = java.util.Arrays.stream(ok).map(v -> (v - mean) * (v - mean)).average().orElse(0);
         return new double[]{mean, Math.sqrt(var)};
-    }
-
-    private static int[] ints(List<Integer> values) {
-        return values.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static float[] floats(List<Float> values) {
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i);
-        }
-        return out;
     }
 }

@@ -8,7 +8,9 @@ import ai.mint.training.reward.RewardScorer;
 import ai.mint.training.reward.RewardSpecException;
 import ai.mint.training.reward.RewardSpecs;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,15 +21,18 @@ public final class WorkContext implements AutoCloseable {
 
     /**
      * What a request may ask of this worker and how long it waits: the longest completion and the most samples one
-     * request may ask for, how long a reward may take, and how long a request waits for an unknown policy once the
-     * followed catalog has caught up.
+     * request may ask for, how long a reward may take, how long a request waits for an unknown policy once the
+     * followed catalog has caught up, and how many tokens a streamed chunk holds.
      */
     public record Limits(int maxTokens, int maxSamples, Duration rewardTimeout, int rewardThreads,
-                         Duration caughtUpWait) {
+                         Duration caughtUpWait, int streamChunkTokens) {
 
-        /** 512 tokens, 1024 samples, 30 s per reward on up to 64 threads, 3 s for a policy once caught up. */
+        /**
+         * 512 tokens, 1024 samples, 30 s per reward on up to 64 threads, 3 s for a policy once caught up, 4 tokens
+         * per streamed chunk.
+         */
         public static final Limits DEFAULT = new Limits(512, 1024, Duration.ofSeconds(30),
-                RewardScorer.DEFAULT_MAX_THREADS, Duration.ofSeconds(3));
+                RewardScorer.DEFAULT_MAX_THREADS, Duration.ofSeconds(3), 4);
     }
 
     private final String workerId;
@@ -37,6 +42,14 @@ public final class WorkContext implements AutoCloseable {
     private final Limits limits;
     private final RewardScorer scorer;
     private final Map<String, RewardFunction> rewards = new ConcurrentHashMap<>();
+    // decoding text, scoring live rewards and publishing answers happen here, never on the model thread
+    private final java.util.concurrent.ExecutorService replies = java.util.concurrent.Executors.newFixedThreadPool(2,
+            r -> {
+                Thread t = new Thread(r, "mint-inference-replies");
+                t.setDaemon(true);
+                return t;
+            });
+    private final UnknownPolicies unknownPolicies = new UnknownPolicies(Duration.ofSeconds(1));
 
     public WorkContext(String workerId, ModelRuntime runtime, PolicyCatalog catalog, Duration catalogWait) {
         this(workerId, runtime, catalog, catalogWait, Limits.DEFAULT);
@@ -72,14 +85,55 @@ public final class WorkContext implements AutoCloseable {
         return scorer;
     }
 
+    /** Where inference answers are built and published: off the model thread, which only decodes. */
+    public java.util.concurrent.Executor replies() {
+        return replies;
+    }
+
     /** The policy's catalog entry, refusing unknown policies and policies over another base model. */
     public CatalogEntry policy(String policyId) {
+        return policy(policyId, null);
+    }
+
+    /**
+     * {@link #policy(String)} at {@code minVersion} or newer when the request names one (the entry version its sender
+     * saw): a worker whose copy is older asks again rather than answer from a pointer its caller has seen move.
+     */
+    public CatalogEntry policy(String policyId, Long minVersion) {
+        return policy(policyId, minVersion, null);
+    }
+
+    /**
+     * {@link #policy(String, Long)} for a request sent at {@code sentAt} (null: just now). Once the catalog is caught
+     * up, a request that has already waited in the topics and queues waits only the rest of the caught-up wait: a
+     * policy the catalog still does not know was not created a moment before the request.
+     */
+    public CatalogEntry policy(String policyId, Long minVersion, Instant sentAt) {
         // once the catalog is caught up (a lookup always is), an absent policy is only a moment late or truly unknown
         Duration caughtUpWait = limits.caughtUpWait();
-        Duration wait = catalog.caughtUp() && catalogWait.compareTo(caughtUpWait) > 0 ? caughtUpWait : catalogWait;
-        CatalogEntry entry = catalog.awaitEntry(policyId, wait).orElseThrow(() -> new RejectedWorkException(
-                RejectedWorkException.NOT_FOUND, "unknown policy '" + policyId + "': not in the catalog after "
-                + wait.toMillis() + " ms", null));
+        boolean caughtUp = catalog.caughtUp();
+        Duration wait = caughtUp && catalogWait.compareTo(caughtUpWait) > 0 ? caughtUpWait : catalogWait;
+        if (caughtUp && minVersion == null && sentAt != null) {
+            // requests a fresh scheduler replays (minutes old) for policies this catalog never had would otherwise
+            // hold the worker the whole wait each
+            Duration left = wait.minus(Duration.between(sentAt, Instant.now()));
+            wait = left.isNegative() ? Duration.ZERO : left.compareTo(wait) > 0 ? wait : left;
+        }
+        // a policy found missing a moment ago is asked about once more, without waiting: a pack of requests for an
+        // unknown policy would otherwise hold the worker for the wait once per request
+        boolean missingJustNow = unknownPolicies.recentlyMissing(policyId);
+        Duration thisWait = missingJustNow ? Duration.ZERO : wait;
+        long atLeast = minVersion == null ? Long.MIN_VALUE : minVersion;
+        Optional<CatalogEntry> found = catalog.awaitEntry(policyId, atLeast, thisWait);
+        if (found.isEmpty()) {
+            if (!missingJustNow) {
+                unknownPolicies.missing(policyId);
+            }
+            throw new RejectedWorkException(RejectedWorkException.NOT_FOUND, "unknown policy '" + policyId
+                    + "': not in the catalog after " + wait.toMillis() + " ms", null);
+        }
+        unknownPolicies.found(policyId);
+        CatalogEntry entry = found.get();
         String base = entry.getSpec().getBaseModel();
         if (!base.equals(runtime.baseModel())) {
             throw new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "policy '" + policyId
@@ -107,6 +161,12 @@ public final class WorkContext implements AutoCloseable {
 
     @Override
     public void close() {
+        replies.shutdown();
+        try {
+            replies.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         scorer.close();
     }
 }

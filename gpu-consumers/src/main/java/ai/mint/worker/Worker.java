@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * consumer-group member for lifecycle requests (rollout, update, export, eval); for inference, the intake of the
  * adapter-packed work the scheduler sends to this worker's own topic and the runner that answers it (or, with
  * {@code inference.intake=requests}, a consumer-group member for raw inference requests); a follower of the catalog
- * topic; and a heartbeat with the engine's true residency. Lifecycle work is keyed by policy id, so one policy's
- * requests reach one member at a time, and its trainer state is saved after every step for whichever member owns it
- * next.
+ * topic; a follower of the adapter pins (inference role); a consumer-group member for the calls of the training API
+ * (forward_backward, optim_step, sample, checkpoints); and a heartbeat with the engine's true residency. Inference
+ * requests of either intake join the model thread's continuous batch. Lifecycle work is keyed by policy id, so one
+ * policy's requests reach one member at a time, and its trainer state is saved after every step for whichever member
+ * owns it next.
  */
 public final class Worker implements AutoCloseable {
 
@@ -36,7 +38,10 @@ public final class Worker implements AutoCloseable {
     private final WorkContext context;
     private final WorkerOutputs outputs;
     private final PolicyTrainers trainers;
+    private final TrainingSessions sessions;
+    private final ReplyTopics replyTopics;
     private final List<RequestLoop> loops = new ArrayList<>();
+    private final PinFollower pins;
     /** This run's id: the scheduler addresses packs to it, and drops nothing sent to an earlier run. */
     private final String instance = EventIds.fresh();
     private final PackRunner packs;
@@ -48,19 +53,22 @@ public final class Worker implements AutoCloseable {
         this.config = config;
         SchemaRegistryClient registry = config.connection.registry();
         KafkaClients clients = KafkaClients.of(config.connection);
-        this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows, store,
-                config.baseModel);
+        this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows,
+                config.inferenceSlice, store, config.baseModel);
         this.catalog = catalog(config, clients, registry);
         this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs),
                 config.limits);
         this.outputs = new WorkerOutputs(clients, registry, config.workerId, config.deadLetterMaxValueBytes);
         this.trainers = new PolicyTrainers(store, runtime);
+        this.sessions = new TrainingSessions(context, TrainingSessions.DEFAULT_MAX_RESIDENT);
+        this.replyTopics = new ReplyTopics(clients.admin(config.workerId + "-replies"));
         this.metrics = MetricsConfig.start("worker", config);
         WorkerMetrics meters = new WorkerMetrics(metrics, MetricsConfig.policyLabels(config), runtime);
         outputs.observe(meters::published);
         metrics.bindKafkaClient(outputs.producer());
         runtime.onColdLoad(meters::coldLoad);
-        List<TopicSpec> lifecycle = config.roles.stream().filter(r -> r != WorkerRole.INFERENCE)
+        List<TopicSpec> lifecycle = config.roles.stream()
+                .filter(r -> r != WorkerRole.INFERENCE && r != WorkerRole.TRAINING)
                 .map(WorkerRole::requests).toList();
         if (!lifecycle.isEmpty()) {
             LifecycleProcessor processor = new LifecycleProcessor(outputs, registry, config.decodeRetry, lifecycle,
@@ -75,10 +83,9 @@ public final class Worker implements AutoCloseable {
         PackIntake packIntake = null;
         if (config.roles.contains(WorkerRole.INFERENCE)) {
             InferenceProcessor processor = new InferenceProcessor(outputs, registry, config.decodeRetry,
-                    new InferenceHandler(context), config.inferenceBatch);
+                    new InferenceHandler(context), replyTopics::existing);
             if (config.packIntake) {
-                packRunner = new PackRunner(processor, outputs, config.workerId, instance, config.inferenceBatch,
-                        config.retryBackoff);
+                packRunner = new PackRunner(processor, outputs, config.workerId, instance, config.retryBackoff);
                 WorkItemRouter router = new WorkItemRouter(registry, config.decodeRetry, outputs, config.workerId,
                         instance, packRunner, this::prefetch);
                 packIntake = new PackIntake(clients, Topics.workTopic(config.workerId), config.workerId, router,
@@ -86,8 +93,20 @@ public final class Worker implements AutoCloseable {
             } else {
                 loops.add(new RequestLoop(config.workerId + "-inference", clients, config.groupId + "-inference",
                         config.workerId + "-inference", List.of(WorkerRole.INFERENCE.requests().name()),
-                        config.inferenceBatch, processor).timing(config.pollTimeout, config.retryBackoff));
+                        config.inferenceBatch, config.inferenceMaxInFlight, processor)
+                        .timing(config.pollTimeout, config.retryBackoff));
             }
+            this.pins = new PinFollower(clients, registry, config.workerId + "-pins", config.decodeRetry,
+                    new PinHandler(context), outputs);
+        } else {
+            this.pins = null;
+        }
+        if (config.roles.contains(WorkerRole.TRAINING)) {
+            TrainingProcessor processor = new TrainingProcessor(outputs, registry, config.decodeRetry,
+                    new TrainingCallHandler(context, sessions, outputs), replyTopics::existing);
+            loops.add(new RequestLoop(config.workerId + "-training", clients, config.groupId + "-training",
+                    config.workerId + "-training", List.of(WorkerRole.TRAINING.requests().name()),
+                    config.lifecycleMaxPoll, processor).timing(config.pollTimeout, config.retryBackoff));
         }
         loops.forEach(loop -> loop.bindMetrics(metrics));
         this.packs = packRunner;
@@ -138,6 +157,9 @@ public final class Worker implements AutoCloseable {
             worker.packs.start();
             worker.intake.start();
         }
+        if (worker.pins != null) {
+            worker.pins.start();
+        }
         worker.heartbeat.start();
         LOG.info("worker {} started: roles {}, base {} on {}", config.workerId, config.roles, config.baseModel,
                 config.device);
@@ -178,6 +200,9 @@ public final class Worker implements AutoCloseable {
     }
 
     private void stop(boolean abort) {
+        if (pins != null) {
+            pins.close();
+        }
         if (intake != null) {
             intake.close();
             if (abort) {
@@ -201,6 +226,8 @@ public final class Worker implements AutoCloseable {
         catalog.close();
         outputs.close();
         trainers.close();
+        sessions.close();
+        replyTopics.close();
         context.close();
         runtime.close();
         metrics.close();

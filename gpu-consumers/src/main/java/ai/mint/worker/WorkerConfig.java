@@ -59,6 +59,13 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String ADAPTER_DEVICE_BUDGET = "adapter.device.budget.bytes";
     public static final String ADAPTER_CPU_CACHE = "adapter.cpu.cache.bytes";
     public static final String PREFILL_ROWS = "engine.prefill.rows";
+    public static final String PREFILL_CHUNK_TOKENS = "engine.prefill.chunk.tokens";
+    public static final String ADAPTER_LOADER_THREADS = "adapter.loader.threads";
+    public static final String ADAPTER_FAILURE_BACKOFF_MS = "adapter.failure.backoff.ms";
+    public static final String ADAPTER_MAX_KNOWN = "adapter.max.known";
+    public static final String INFERENCE_SLICE_MS = "inference.slice.ms";
+    public static final String INFERENCE_MAX_IN_FLIGHT = "inference.max.in.flight";
+    public static final String STREAM_CHUNK_TOKENS = "inference.stream.chunk.tokens";
     public static final String GENERATION_MAX_ROWS = "generation.max.batch.rows";
     public static final String MICRO_BATCH_ROWS = "training.micro.batch.rows";
     public static final String MICRO_BATCH_TOKENS = "training.micro.batch.tokens";
@@ -78,10 +85,10 @@ public final class WorkerConfig extends AbstractConfig {
                     }, Importance.MEDIUM,
                     "This worker's id: produced_by of its results, key of its heartbeats, name of its work topic "
                             + "(mint.worker.ID.work).")
-            .define(ROLES, Type.LIST, "rollout,update,export,eval,inference", Importance.HIGH,
-                    "Work this worker takes: any of rollout, update, export, eval, inference.")
+            .define(ROLES, Type.LIST, "rollout,update,export,eval,inference,training", Importance.HIGH,
+                    "Work this worker takes: any of rollout, update, export, eval, inference, training.")
             .define(GROUP_ID, Type.STRING, "mint-workers", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-                    "Consumer group prefix; workers with the same prefix share the work (-lifecycle and -inference groups).")
+                    "Consumer group prefix; workers with the same prefix share the work (-lifecycle, -inference and -training groups).")
             .define(BASE_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Directory of the resident base model (config.json, model.safetensors, tokenizer.json).")
             .define(BASE_MODEL, Type.STRING, "", Importance.MEDIUM,
@@ -97,7 +104,18 @@ public final class WorkerConfig extends AbstractConfig {
             .define(CATALOG_WAIT_MS, Type.INT, 30_000, Range.atLeast(0), Importance.LOW,
                     "How long a request waits for its policy to appear in the followed catalog before it is refused.")
             .define(INFERENCE_BATCH, Type.INT, 32, Range.atLeast(1), Importance.LOW,
-                    "Most inference requests answered in one batched generate call.")
+                    "Most inference requests taken per poll (intake 'requests'). They join the running generation "
+                            + "batch as they come; the loop keeps polling while earlier requests are still decoding.")
+            .define(INFERENCE_MAX_IN_FLIGHT, Type.INT, 256, Range.atLeast(1), Importance.LOW,
+                    "Most inference requests taken and not yet answered; past it the loop stops fetching until "
+                            + "answers go out (offsets are committed only up to the oldest request not answered).")
+            .define(INFERENCE_SLICE_MS, Type.INT, 2000, Range.atLeast(1), Importance.LOW,
+                    "How long inference may decode without a break while training work waits, and at most between "
+                            + "two micro-batches of a training step. A request that arrives during a step waits for "
+                            + "one micro-batch, then decodes at the batch's pace.")
+            .define(STREAM_CHUNK_TOKENS, Type.INT, WorkContext.Limits.DEFAULT.streamChunkTokens(), Range.atLeast(1),
+                    Importance.LOW,
+                    "Tokens per chunk a streamed request (stream=true) gets on mint.inference.chunks.")
             .define(INFERENCE_INTAKE, Type.STRING, INTAKE_PACKS,
                     ConfigDef.ValidString.in(INTAKE_PACKS, INTAKE_REQUESTS), Importance.HIGH,
                     "How the inference role gets its work: 'packs' from the scheduler (mint scheduler) on this "
@@ -131,11 +149,23 @@ public final class WorkerConfig extends AbstractConfig {
                     Importance.MEDIUM, "Device bytes the working set of serving adapters may hold (each adapter "
                             + "counts at its own rank); least recently used ones are evicted beyond it.")
             .define(ADAPTER_CPU_CACHE, Type.LONG, EngineConfig.DEFAULT_CPU_CACHE, Range.atLeast(0),
-                    Importance.MEDIUM, "Bytes of decoded adapters kept in Java memory, so that a re-load skips "
-                            + "reading and parsing its files.")
+                    Importance.MEDIUM, "Bytes of decoded adapters kept in Java memory (the CPU tier), so that a "
+                            + "re-load skips reading and parsing its files; least recently used ones are dropped "
+                            + "beyond it.")
+            .define(ADAPTER_LOADER_THREADS, Type.INT, EngineConfig.DEFAULT_LOADER_THREADS, Range.atLeast(1),
+                    Importance.LOW, "Threads that read, verify, decode and upload adapters, off the model thread.")
+            .define(ADAPTER_FAILURE_BACKOFF_MS, Type.LONG, EngineConfig.DEFAULT_FAILURE_BACKOFF_MS,
+                    Range.atLeast(0), Importance.LOW, "How long an adapter whose load failed fails its requests at "
+                            + "once, with the reason, before a request may try it again (a new revision always may).")
+            .define(ADAPTER_MAX_KNOWN, Type.INT, EngineConfig.DEFAULT_MAX_KNOWN_ADAPTERS, Range.atLeast(1),
+                    Importance.LOW, "Adapters the working set remembers while they hold no memory (states, "
+                            + "failures); the least recently used beyond it are forgotten.")
             .define(PREFILL_ROWS, Type.INT, EngineConfig.DEFAULT_PREFILL_ROWS, Range.atLeast(1), Importance.LOW,
-                    "Rows per prefill forward of a generation batch; a batch's prompt-processing memory peaks with "
-                            + "this many rows, not with the batch.")
+                    "Most requests prefilled together before they join the running batch; prompt-processing memory "
+                            + "peaks with this many rows, not with the batch.")
+            .define(PREFILL_CHUNK_TOKENS, Type.INT, EngineConfig.DEFAULT_PREFILL_CHUNK_TOKENS, Range.atLeast(1),
+                    Importance.LOW, "Padded prompt tokens per prefill chunk: a long prompt is prefilled a chunk per "
+                            + "iteration, between the decoding steps of the running requests.")
             .define(GENERATION_MAX_ROWS, Type.INT, TrainingService.DEFAULT_MAX_GENERATION_ROWS, Range.atLeast(1),
                     Importance.LOW, "Most rows of one merged generation batch (rollouts of several policies, "
                             + "inference); a single larger request still runs, alone.")
@@ -175,13 +205,17 @@ public final class WorkerConfig extends AbstractConfig {
     public final Duration pollTimeout = Duration.ofMillis(getInt(POLL_TIMEOUT_MS));
     public final Duration retryBackoff = Duration.ofMillis(getInt(RETRY_BACKOFF_MS));
     public final EngineConfig engine = new EngineConfig(baseDir, device, getInt(ENGINE_THREADS),
-            getLong(ADAPTER_DEVICE_BUDGET), getLong(ADAPTER_CPU_CACHE), getInt(PREFILL_ROWS));
+            getLong(ADAPTER_DEVICE_BUDGET), getLong(ADAPTER_CPU_CACHE), getInt(PREFILL_ROWS),
+            getInt(PREFILL_CHUNK_TOKENS), getInt(ADAPTER_LOADER_THREADS), getLong(ADAPTER_FAILURE_BACKOFF_MS),
+            getInt(ADAPTER_MAX_KNOWN));
+    public final Duration inferenceSlice = Duration.ofMillis(getInt(INFERENCE_SLICE_MS));
+    public final int inferenceMaxInFlight = getInt(INFERENCE_MAX_IN_FLIGHT);
     public final int generationMaxRows = getInt(GENERATION_MAX_ROWS);
     public final MicroBatchBudget microBatch = MicroBatchBudget.ofLimits(getInt(MICRO_BATCH_ROWS),
             getLong(MICRO_BATCH_TOKENS));
     public final WorkContext.Limits limits = new WorkContext.Limits(getInt(SAMPLING_MAX_TOKENS),
             getInt(SAMPLING_MAX_SAMPLES), Duration.ofMillis(getInt(REWARD_TIMEOUT_MS)), getInt(REWARD_MAX_THREADS),
-            Duration.ofMillis(getInt(CATALOG_CAUGHT_UP_WAIT_MS)));
+            Duration.ofMillis(getInt(CATALOG_CAUGHT_UP_WAIT_MS)), getInt(STREAM_CHUNK_TOKENS));
 
     /** Validates the settings; a missing or bad value throws a ConfigException naming it. */
     public WorkerConfig(Map<String, ?> values) {

@@ -35,6 +35,17 @@ public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
     private final String workerId;
     private final int deadLetterMaxValueBytes;
     private volatile java.util.function.Consumer<SpecificRecord> observer = event -> { };
+    /**
+     * Where {@link #sendAsync} futures complete. Never the producer's I/O thread: a stage chained on such a future
+     * (a pack-done report after its answers) may send again, and a send that waits for metadata on the I/O thread
+     * blocks the very thread that would fetch it (every send of the worker, heartbeats included, then stalls).
+     */
+    private final java.util.concurrent.ExecutorService callbacks = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "mint-worker-send-callbacks");
+                t.setDaemon(true);
+                return t;
+            });
 
     public WorkerOutputs(KafkaClients clients, SchemaRegistryClient registry, String workerId,
                          int deadLetterMaxValueBytes) {
@@ -54,6 +65,25 @@ public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
     public Future<RecordMetadata> send(String topic, String key, SpecificRecord event) {
         observer.accept(event);
         return producer.send(new ProducerRecord<>(topic, key, event));
+    }
+
+    /** Sends {@code event}; the future completes (on the producer's thread) when the broker has it, or fails. */
+    public java.util.concurrent.CompletableFuture<RecordMetadata> sendAsync(String topic, String key,
+                                                                              SpecificRecord event) {
+        java.util.concurrent.CompletableFuture<RecordMetadata> done = new java.util.concurrent.CompletableFuture<>();
+        try {
+            observer.accept(event);
+            producer.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> callbacks.execute(() -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    done.complete(metadata);
+                }
+            }));
+        } catch (RuntimeException e) { // serialization or a closed producer
+            done.completeExceptionally(e);
+        }
+        return done;
     }
 
     /** Shows every event sent to {@code observer} (the worker's metrics), replacing an earlier one. */
@@ -108,5 +138,6 @@ public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
+        callbacks.shutdown();
     }
 }

@@ -11,7 +11,9 @@ public enum WorkerRole {
     UPDATE(Topics.UPDATE_REQUESTS),
     EXPORT(Topics.EXPORT_REQUESTS),
     EVAL(Topics.EVAL_REQUESTS),
-    INFERENCE(Topics.INFERENCE_REQUESTS);
+    INFERENCE(Topics.INFERENCE_REQUESTS),
+    /** Calls of the Tinker-shaped training API (forward_backward, optim_step, sample, checkpoints, ...). */
+    TRAINING(Topics.TRAINING_REQUESTS);
 
     private final TopicSpec requests;
 

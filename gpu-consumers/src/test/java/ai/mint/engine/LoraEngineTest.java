@@ -1,6 +1,7 @@
 package ai.mint.engine;
 
 import ai.djl.ndarray.NDManager;
+import ai.mint.engine.lora.WorkingSet;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.engine.model.BaseModelInitializer;
@@ -60,14 +61,14 @@ class LoraEngineTest {
             e.evictAdapter("a0");
             int before = root.getManagedArrays().size();
             int resourcesBefore = ResourceCounts.recursive(root);
-            long evictionsBefore = e.slots().evictions();
+            long evictionsBefore = e.workingSetInternals().evictions();
             for (int batch = 0; batch < 1000; batch++) {
                 // 2 of 6 adapters per batch with room for 3: most batches evict and load
                 e.generate(List.of(request("a" + batch % 6, 1, 2, 3), request("a" + (batch * 5 + 1) % 6, 4),
                         request(null, 5, 6)));
                 assertThat(e.residentAdapterBytes()).isLessThanOrEqualTo(ws.get(0).byteSize() * 3);
             }
-            assertThat(e.slots().evictions() - evictionsBefore).isGreaterThan(500);
+            assertThat(e.workingSetInternals().evictions() - evictionsBefore).isGreaterThan(500);
             // sub-managers count too: resident adapters show up in the root's arrays
             assertThat(root.getManagedArrays().size()).isGreaterThan(before);
             e.residentAdapters().forEach(e::evictAdapter);
@@ -78,7 +79,7 @@ class LoraEngineTest {
     }
 
     @Test
-    void budgetCountsRankAndABatchThatCannotFitIsRefused() {
+    void budgetCountsRankAndABatchWhoseAdaptersExceedTheBudgetIsSplitNotFailed() {
         ModelConfig c = TestModels.microDense();
         LoraWeights small = adapters(c, 1, 1).get(0);
         LoraWeights big = adapters(c, 1, 16).get(0);
@@ -93,10 +94,81 @@ class LoraEngineTest {
             e.generate(List.of(request("big", 1), request("s0", 1), request("s1", 1), request("s2", 1),
                     request("s3", 1)));
             assertThat(e.residentAdapters()).containsExactlyInAnyOrder("big", "s0", "s1", "s2", "s3");
-            PeftAdapterIo.write(dir.resolve("big2"), big, c);
+            LoraWeights other = LoraWeights.random(c, EnumSet.allOf(Projection.class), 16, 32f, 999, true);
+            PeftAdapterIo.write(dir.resolve("big2"), other, c);
             e.registerAdapter("big2", dir.resolve("big2"));
-            assertThatThrownBy(() -> e.generate(List.of(request("big", 1), request("big2", 1))))
-                    .isInstanceOf(EngineException.class).hasMessageContaining("budget");
+            GenerationRequest a = new GenerationRequest("big", new int[] {4, 5}, GenerationParams.greedy(6));
+            GenerationRequest b = new GenerationRequest("big2", new int[] {4, 5}, GenerationParams.greedy(6));
+            // both at once would need twice the budget: the second waits for the first to finish, then loads
+            List<GenerationResult> together = e.generate(List.of(a, b));
+            assertThat(e.workingSetInternals().peakDeviceBytes()).isLessThanOrEqualTo(e.adapterBudgetBytes());
+            assertThat(together.get(0).tokens()).containsExactly(e.generate(List.of(a)).get(0).tokens());
+            assertThat(together.get(1).tokens()).containsExactly(e.generate(List.of(b)).get(0).tokens());
+            assertThat(together.get(0).logProbs()).isNotEqualTo(together.get(1).logProbs());
+        }
+    }
+
+    /** Issue 13 item 8: one corrupt adapter in a batch fails only its own requests; the rest are answered. */
+    @Test
+    void oneCorruptAdapterFailsOnlyItsOwnRequestsAndTheRestOfItsBatchIsAnswered() throws Exception {
+        ModelConfig c = TestModels.microDense();
+        List<LoraWeights> ws = adapters(c, 2, 4);
+        try (LoraEngine e = engine(c, 1L << 20)) {
+            for (int i = 0; i < 2; i++) {
+                PeftAdapterIo.write(dir.resolve("ok" + i), ws.get(i), c);
+                e.registerAdapter("ok" + i, dir.resolve("ok" + i));
+            }
+            PeftAdapterIo.write(dir.resolve("corrupt"), adapters(c, 1, 4).get(0), c);
+            java.nio.file.Files.write(dir.resolve("corrupt").resolve(PeftAdapterIo.WEIGHTS), new byte[] {7, 7, 7});
+            e.registerAdapter("corrupt", dir.resolve("corrupt"));
+            List<GenerationRequest> rows = List.of(request("ok0", 1, 2), request("corrupt", 3), request("ok1", 4, 5),
+                    request("corrupt", 6, 7), request(null, 8));
+            var batch = e.openBatch(16, () -> { });
+            List<java.util.concurrent.CompletableFuture<GenerationResult>> results = new ArrayList<>();
+            rows.forEach(r -> results.add(batch.submit(r, TokenSink.NONE)));
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (batch.pending() > 0 && System.nanoTime() < deadline) {
+                if (!batch.step()) {
+                    Thread.onSpinWait();
+                }
+            }
+            batch.close();
+            for (int i : new int[] {1, 3}) {
+                assertThatThrownBy(results.get(i)::join).hasMessageContaining("adapter 'corrupt' failed to load");
+            }
+            for (int i : new int[] {0, 2, 4}) {
+                GenerationResult alone = e.generate(List.of(rows.get(i))).get(0);
+                assertThat(results.get(i).join().tokens()).as("row %d", i).containsExactly(alone.tokens());
+            }
+            assertThat(e.adapterStatus("corrupt").state()).isEqualTo(AdapterState.FAILED);
+            assertThat(e.adapterStatus("corrupt").failure()).contains("failed to load");
+        }
+    }
+
+    @Test
+    void anAdapterLargerThanTheWholeBudgetFailsOnlyItsOwnRequests() {
+        ModelConfig c = TestModels.microDense();
+        LoraWeights small = adapters(c, 1, 1).get(0);
+        LoraWeights huge = adapters(c, 1, 16).get(0);
+        try (LoraEngine e = engine(c, 4 * small.byteSize())) {
+            PeftAdapterIo.write(dir.resolve("small"), small, c);
+            PeftAdapterIo.write(dir.resolve("huge"), huge, c);
+            e.registerAdapter("small", dir.resolve("small"));
+            e.registerAdapter("huge", dir.resolve("huge"));
+            var batch = e.openBatch(16, () -> { });
+            var ok = batch.submit(request("small", 1, 2), TokenSink.NONE);
+            var refused = batch.submit(request("huge", 1, 2), TokenSink.NONE);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (batch.pending() > 0 && System.nanoTime() < deadline) {
+                if (!batch.step()) {
+                    Thread.onSpinWait();
+                }
+            }
+            batch.close();
+            assertThat(ok.join().tokens()).hasSize(3);
+            assertThatThrownBy(refused::join).hasMessageContaining("'huge' cannot be placed")
+                    .hasMessageContaining("device budget is " + 4 * small.byteSize());
+            assertThat(e.adapterStatus("huge").state()).isEqualTo(AdapterState.FAILED);
         }
     }
 
@@ -140,8 +212,8 @@ class LoraEngineTest {
 
     /**
      * A long batch on adapter p runs on another thread while q is loaded, p is replaced (which must evict q: the
-     * old p stays pinned and counts against the budget) and the new p is evicted. The batch finishes on the old
-     * revision, and every byte and native resource comes back.
+     * old p drains under its rows and counts against the budget) and the new p is evicted. The batch finishes on the
+     * old revision, and every byte and native resource comes back.
      */
     @Test
     void loadEvictReplaceWhileAnotherBatchIsBeingServed() throws Exception {
@@ -152,6 +224,7 @@ class LoraEngineTest {
             PeftAdapterIo.write(dir.resolve("w" + i), ws.get(i), c);
         }
         try (LoraEngine e = engine(c, 2 * size)) {
+            WorkingSet set = e.workingSetInternals();
             NDManager root = e.model().base().manager();
             int baseline = ResourceCounts.recursive(root);
             e.registerAdapter("p", dir.resolve("w0"));
@@ -165,26 +238,29 @@ class LoraEngineTest {
             java.util.concurrent.CompletableFuture<GenerationResult> running =
                     java.util.concurrent.CompletableFuture.supplyAsync(() -> e.generate(List.of(longBatch)).get(0));
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while (e.slots().pinnedCount() == 0 && !running.isDone() && System.nanoTime() < deadline) {
+            while (set.copiesInUse() == 0 && !running.isDone() && System.nanoTime() < deadline) {
                 Thread.sleep(1);   // gpu-consumers has no Awaitility; a bounded poll does the same
             }
-            assertThat(e.slots().pinnedCount()).as("the batch pinned its adapter").isEqualTo(1);
-            e.loadAdapter("q");
+            assertThat(set.copiesInUse()).as("the batch holds its adapter").isEqualTo(1);
+            e.prefetch("q").join();
             assertThat(e.residentAdapters()).containsExactlyInAnyOrder("p", "q");
             e.replaceAdapter("p", dir.resolve("w2"));
+            e.prefetch("p").join();
             assertThat(running).as("the batch must still be running for this test to mean anything").isNotDone();
-            assertThat(e.slots().retiredCount()).isEqualTo(1);
-            assertThat(e.residentAdapters()).as("q evicted: old p is pinned and new p needs room").containsExactly("p");
-            assertThat(e.slots().usedBytes()).isLessThanOrEqualTo(2 * size);
+            assertThat(set.drainingCount()).isEqualTo(1);
+            assertThat(e.adapterStatus("q").state()).as("q evicted to make room").isEqualTo(AdapterState.READY_CPU);
+            assertThat(e.residentAdapters()).containsExactly("p");
+            assertThat(set.deviceBytesUsed()).isLessThanOrEqualTo(2 * size);
             e.evictAdapter("p");
-            assertThat(e.slots().usedBytes()).isEqualTo(size);
+            assertThat(set.deviceBytesUsed()).isEqualTo(size);
 
             GenerationResult served = running.get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(served.tokens()).containsExactly(onV1.tokens());
             assertThat(served.logProbs()).containsExactly(onV1.logProbs());
-            assertThat(e.slots().retiredCount()).isZero();
-            assertThat(e.slots().pinnedCount()).isZero();
-            assertThat(e.slots().usedBytes()).isZero();
+            assertThat(set.drainingCount()).isZero();
+            assertThat(set.copiesInUse()).isZero();
+            assertThat(set.deviceBytesUsed()).isZero();
+            assertThat(set.peakDeviceBytes()).isLessThanOrEqualTo(2 * size);
             assertThat(ResourceCounts.recursive(root)).isEqualTo(baseline);
             assertThat(e.generate(List.of(longBatch)).get(0).logProbs()).as("the new revision serves now")
                     .isNotEqualTo(onV1.logProbs());
@@ -217,7 +293,7 @@ class LoraEngineTest {
             assertThatThrownBy(() -> e.generate(List.of(new GenerationRequest(null, new int[] {1, 2, 3, 4, 5},
                     GenerationParams.greedy(4))))).isInstanceOf(EngineException.class)
                     .hasMessageContaining("max_position_embeddings 8");
-            assertThat(e.slots().pinnedCount()).isZero();
+            assertThat(e.workingSetInternals().copiesInUse()).isZero();
         }
     }
 

@@ -13,7 +13,11 @@ import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.Projection;
 import ai.mint.engine.model.TestModels;
 import ai.mint.engine.safetensors.DType;
+import ai.mint.engine.AdapterState;
+import ai.mint.events.AdapterPin;
+import ai.mint.events.AdapterPinResult;
 import ai.mint.events.CatalogEntry;
+import ai.mint.events.InferenceChunk;
 import ai.mint.events.InferenceRequest;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.LoraSpec;
@@ -46,6 +50,7 @@ class InferenceHandlerTest {
     @TempDir
     Path tmp;
 
+    private FilesystemAdapterStore store;
     private ModelRuntime runtime;
     private CatalogFollower catalog;
     private WorkContext ctx;
@@ -56,9 +61,9 @@ class InferenceHandlerTest {
     void setUp() throws Exception {
         Path baseDir = tmp.resolve(BASE);
         BaseModelInitializer.write(baseDir, TestModels.microDense(), 3L, DType.F32);
-        FilesystemAdapterStore store = new FilesystemAdapterStore(tmp.resolve("store"));
+        store = new FilesystemAdapterStore(tmp.resolve("store"));
         ModelConfig config = TestModels.microDense();
-        for (String rev : List.of("rev-a", "rev-b")) {
+        for (String rev : List.of("rev-a", "rev-b", "rev-bad")) {
             Path dir = Files.createDirectories(tmp.resolve(rev));
             // large random B so that the two revisions answer differently
             PeftAdapterIo.write(dir, LoraWeights.random(config, EnumSet.allOf(Projection.class), 4, 64f,
@@ -69,6 +74,9 @@ class InferenceHandlerTest {
                     .setState(RevisionState.EVAL_PASSED).setEvalScores(Map.of()).setCreatedAt(Instant.EPOCH)
                     .setProducedBy("t").build());
         }
+        // the stored copy of rev-bad changes after it was stored: its checksum no longer matches
+        Path badWeights = store.open(revisions.get(2).getAdapterUri(), null).resolve(PeftAdapterIo.WEIGHTS);
+        Files.write(badWeights, new byte[] {1, 2, 3});
         runtime = ModelRuntime.open(baseDir, "cpu", store, BASE);
         catalog = new CatalogFollower(KafkaClients.of(PlatformConnection.of("127.0.0.1:1", "mock://serve-test")),
                 SchemaRegistryClients.fromUrl("mock://serve-test"), "serve-test", RetryPolicy.DEFAULT);
@@ -83,18 +91,107 @@ class InferenceHandlerTest {
     }
 
     private void serving(String revision) {
+        serving(revision, 0);
+    }
+
+    private void serving(String revision, long version) {
         PolicySpec spec = PolicySpec.newBuilder().setEventId("s").setPolicyId("p").setTime(Instant.EPOCH)
                 .setBaseModel(BASE).setLora(LoraSpec.newBuilder().setRank(4).setAlpha(64).setTargetModules(List.of()).build())
                 .setRewardSpec("{\"type\":\"contains\",\"text\":\"a\"}").build();
         catalog.accept(CatalogEntry.newBuilder().setEventId("e-" + revision).setPolicyId("p").setTime(Instant.EPOCH)
                 .setSpec(spec).setRevisions(new ArrayList<>(revisions)).setServingRevision(revision)
-                .setHistory(new ArrayList<>()).setUpdatedAt(Instant.EPOCH).build());
+                .setHistory(new ArrayList<>()).setUpdatedAt(Instant.EPOCH).setVersion(version).build());
     }
 
     private static InferenceRequest request(String id, String pinned) {
         return InferenceRequest.newBuilder().setEventId("evt-" + id).setPolicyId("p").setTime(Instant.EPOCH)
                 .setRequestId(id).setRevision(pinned).setPrompt("hello")
                 .setSampling(SamplingParams.newBuilder().setMaxTokens(6).setTemperature(0).build()).build();
+    }
+
+    private static AdapterPin pin(String revision, boolean pinned) {
+        return AdapterPin.newBuilder().setEventId("pin-" + revision + "-" + pinned).setPolicyId("p")
+                .setTime(Instant.EPOCH).setRevision(revision).setAdapter("p@" + revision).setPinned(pinned)
+                .setCorrelationId("c-" + revision).setRequestedBy("test").build();
+    }
+
+    private static List<InferenceResponse> responses(List<Reply> replies) {
+        return replies.stream().filter(r -> r.event() instanceof InferenceResponse)
+                .map(InferenceHandlerTest::response).toList();
+    }
+
+    /** Issue 13 item 8, through the worker: one corrupt adapter fails only its own requests, with the reason. */
+    @Test
+    void shouldFailOnlyTheRequestsOfACorruptAdapterAndAnswerTheRestOfTheBatch() {
+        serving("rev-a");
+        List<InferenceHandler.Resolved> batch = List.of(serve.resolve(request("1", "rev-a")),
+                serve.resolve(request("2", "rev-bad")), serve.resolve(request("3", "rev-b")),
+                serve.resolve(request("4", "rev-bad")));
+        List<InferenceResponse> answered = responses(serve.answer(batch));
+
+        assertThat(answered).extracting(InferenceResponse::getRequestId).containsExactly("1", "2", "3", "4");
+        assertThat(answered.get(1).getError()).contains("checksum mismatch").contains("p@rev-bad");
+        assertThat(answered.get(3).getError()).contains("checksum mismatch");
+        assertThat(answered.get(1).getFinishReason()).isEqualTo("error");
+        InferenceResponse aloneA = responses(serve.answer(List.of(serve.resolve(request("5", "rev-a"))))).get(0);
+        InferenceResponse aloneB = responses(serve.answer(List.of(serve.resolve(request("6", "rev-b"))))).get(0);
+        assertThat(answered.get(0).getError()).isNull();
+        assertThat(answered.get(0).getCompletionTokens()).isEqualTo(aloneA.getCompletionTokens());
+        assertThat(answered.get(2).getCompletionTokens()).isEqualTo(aloneB.getCompletionTokens());
+        // the failure is remembered: a later request for it fails fast, its files are not read again
+        long hashes = store.hashes();
+        assertThat(responses(serve.answer(List.of(serve.resolve(request("7", "rev-bad"))))).get(0).getError())
+                .contains("checksum mismatch");
+        assertThat(store.hashes()).isEqualTo(hashes);
+        assertThat(runtime.workingSet()).filteredOn(s -> s.id().equals("p@rev-bad"))
+                .singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(AdapterState.FAILED));
+    }
+
+    @Test
+    void shouldStreamChunksThatConcatenateToTheCompletionBeforeTheResponse() {
+        serving("rev-a");
+        InferenceRequest q = InferenceRequest.newBuilder(request("s1", null)).setStream(true)
+                .setSampling(SamplingParams.newBuilder().setMaxTokens(9).setTemperature(0).build()).build();
+        List<InferenceChunk> chunks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Reply> replies = serve.answer(serve.resolve(q), reply -> chunks.add((InferenceChunk) reply.event()))
+                .join();
+        InferenceResponse answer = responses(replies).get(0);
+
+        assertThat(chunks).extracting(InferenceChunk::getIndex).containsExactly(0, 1, 2); // 4 + 4 + 1 tokens
+        assertThat(chunks).extracting(InferenceChunk::getFinishReason).containsExactly(null, null,
+                answer.getFinishReason());
+        assertThat(String.join("", chunks.stream().map(InferenceChunk::getTextDelta).toList()))
+                .isEqualTo(answer.getCompletionText());
+        assertThat(chunks.stream().flatMap(c -> c.getTokenIds().stream()).toList())
+                .isEqualTo(answer.getCompletionTokens());
+        assertThat(chunks).allSatisfy(c -> assertThat(c.getRequestId()).isEqualTo("s1"));
+        assertThat(chunks).extracting(InferenceChunk::getEventId).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldPinAnAdapterResidentRefuseWhatCannotBeLoadedAndUnpin() {
+        serving("rev-a");
+        PinHandler pins = new PinHandler(ctx);
+        AdapterPinResult pinned = (AdapterPinResult) pins.apply(pin("rev-a", true)).join().event();
+        assertThat(pinned.getAccepted()).as(pinned.getReason()).isTrue();
+        assertThat(pinned.getPinned()).isTrue();
+        assertThat(pinned.getBytes()).isPositive();
+        assertThat(pinned.getWorkerId()).isEqualTo("w");
+        assertThat(runtime.residentAdapters()).contains("p@rev-a");
+        assertThat(runtime.workingSet()).filteredOn(s -> s.id().equals("p@rev-a")).singleElement()
+                .satisfies(s -> assertThat(s.pinned()).isTrue());
+
+        AdapterPinResult bad = (AdapterPinResult) pins.apply(pin("rev-bad", true)).join().event();
+        assertThat(bad.getAccepted()).isFalse();
+        assertThat(bad.getReason()).startsWith("pin refused").contains("checksum mismatch");
+        AdapterPinResult unknown = (AdapterPinResult) pins.apply(pin("rev-zzz", true)).join().event();
+        assertThat(unknown.getReason()).contains("no revision 'rev-zzz'");
+
+        AdapterPinResult unpinned = (AdapterPinResult) pins.apply(pin("rev-a", false)).join().event();
+        assertThat(unpinned.getAccepted()).isTrue();
+        assertThat(unpinned.getPinned()).isFalse();
+        assertThat(runtime.workingSet()).filteredOn(s -> s.id().equals("p@rev-a")).singleElement()
+                .satisfies(s -> assertThat(s.pinned()).isFalse());
     }
 
     private static InferenceResponse response(Reply reply) {
@@ -111,8 +208,8 @@ class InferenceHandlerTest {
         // the revisions store as the catalog's query API answers it, behind the worker's catalog face
         PolicyCatalog byKey = new PolicyCatalog() {
             @Override
-            public java.util.Optional<CatalogEntry> awaitEntry(String policyId, Duration wait) {
-                return catalog.awaitEntry(policyId, wait);
+            public java.util.Optional<CatalogEntry> awaitEntry(String policyId, long minVersion, Duration wait) {
+                return catalog.awaitEntry(policyId, minVersion, wait);
             }
 
             @Override
@@ -139,6 +236,99 @@ class InferenceHandlerTest {
         assertThat(answer.getError()).isNull();
         assertThatThrownBy(() -> handler.resolve(request("gone", "rev-r")))
                 .isInstanceOf(RejectedWorkException.class).hasMessageContaining("retired");
+    }
+
+    @Test
+    void shouldAnswerFromTheEntryVersionTheSenderSawEvenWhenTheWorkersCopyIsBehind() throws Exception {
+        serving("rev-a", 1);
+        WorkContext patient = new WorkContext("w", runtime, catalog, Duration.ofSeconds(5));
+        InferenceHandler handler = new InferenceHandler(patient);
+        // the sender saw version 2 (the pointer moved to rev-b); this worker's copy reaches it a moment later
+        Thread lateChange = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            serving("rev-b", 2);
+        });
+        lateChange.start();
+        InferenceRequest seenMove = InferenceRequest.newBuilder(request("ryw", null)).setMinEntryVersion(2L).build();
+
+        InferenceHandler.Resolved resolved = handler.resolve(seenMove);
+        lateChange.join();
+
+        assertThat(resolved.revision()).isEqualTo("rev-b");
+        // without a version the worker answers from what it holds at once
+        serving("rev-a", 3);
+        assertThat(handler.resolve(request("plain", null)).revision()).isEqualTo("rev-a");
+        patient.close();
+    }
+
+    @Test
+    void shouldWaitForAnUnknownPolicyOnceNotOncePerRequest() {
+        List<Duration> waits = new ArrayList<>();
+        InferenceHandler handler = new InferenceHandler(new WorkContext("w", runtime, neverFinding(waits),
+                Duration.ofSeconds(1)));
+
+        for (int i = 0; i < 5; i++) {
+            InferenceRequest justSent = InferenceRequest.newBuilder(request("ghost-" + i, null))
+                    .setTime(Instant.now()).build();
+            assertThatThrownBy(() -> handler.resolve(justSent)).isInstanceOf(RejectedWorkException.class)
+                    .hasMessageContaining("unknown policy 'p'");
+        }
+
+        // the first request waits for a policy that may have just been created; the other four ask once, at once
+        assertThat(waits).hasSize(5);
+        assertThat(waits.get(0)).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(waits.subList(1, 5)).containsOnly(Duration.ZERO);
+    }
+
+    @Test
+    void shouldNotWaitForAnUnknownPolicyOnBehalfOfARequestSentLongerAgoThanTheWait() {
+        List<Duration> waits = new ArrayList<>();
+        InferenceHandler handler = new InferenceHandler(new WorkContext("w", runtime, neverFinding(waits),
+                Duration.ofSeconds(1)));
+        // a fresh scheduler replays requests minutes old: their policy, unknown to a caught-up catalog, was not created
+        // a moment ago, so waiting for it would only hold the worker
+        InferenceRequest replayed = InferenceRequest.newBuilder(request("old", null))
+                .setTime(Instant.now().minusSeconds(60)).build();
+        InferenceRequest otherPolicyJustSent = InferenceRequest.newBuilder(request("new", null)).setPolicyId("q")
+                .setTime(Instant.now()).build();
+
+        assertThatThrownBy(() -> handler.resolve(replayed)).isInstanceOf(RejectedWorkException.class)
+                .hasMessageContaining("unknown policy 'p'");
+        assertThatThrownBy(() -> handler.resolve(otherPolicyJustSent)).isInstanceOf(RejectedWorkException.class)
+                .hasMessageContaining("unknown policy 'q'");
+
+        assertThat(waits).hasSize(2);
+        assertThat(waits.get(0)).isEqualTo(Duration.ZERO);
+        assertThat(waits.get(1)).isPositive();
+    }
+
+    /** A caught-up catalog that knows no policy and records how long each lookup was allowed to wait. */
+    private static PolicyCatalog neverFinding(List<Duration> waits) {
+        return new PolicyCatalog() {
+            @Override
+            public java.util.Optional<CatalogEntry> awaitEntry(String policyId, long minVersion, Duration wait) {
+                waits.add(wait);
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<RevisionInfo> revision(String policyId, String revision) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public boolean caughtUp() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     @Test

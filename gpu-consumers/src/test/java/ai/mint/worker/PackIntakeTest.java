@@ -98,8 +98,8 @@ class PackIntakeTest {
         published = new MockProducer<>(true, null, new StringSerializer(), serializer);
         outputs = new WorkerOutputs(published, "w", 1024);
         InferenceProcessor inference = new InferenceProcessor(outputs, registry, RetryPolicy.DEFAULT,
-                new InferenceHandler(ctx), 8);
-        runner = new PackRunner(inference, outputs, "w", RUN, 8, Duration.ofMillis(50)).start();
+                new InferenceHandler(ctx));
+        runner = new PackRunner(inference, outputs, "w", RUN, Duration.ofMillis(50)).start();
         router = new WorkItemRouter(registry, RetryPolicy.DEFAULT, outputs, "w", RUN, runner, loads::add);
         config = new WorkerConfig(Map.of(WorkerConfig.BOOTSTRAP_SERVERS, "127.0.0.1:1",
                 WorkerConfig.REGISTRY_URL, "mock://pack-intake-test", WorkerConfig.WORKER_ID, "w",
@@ -133,6 +133,24 @@ class PackIntakeTest {
         assertThat(done.getWorkerInstance()).isEqualTo(RUN);
         assertThat(done.getRequestIds()).containsExactly("q1", "q2");
         assertThat(runner.queueDepth()).isZero();
+    }
+
+    /** Packs share the continuous batch: a short pack that comes after a long one is answered and reported first. */
+    @Test
+    void shouldReportAShortPackDoneBeforeALongPackThatCameFirst() {
+        WorkItem longPack = WorkItem.newBuilder(item("pack-long", WorkKind.PACK, RUN))
+                .setRequests(List.of(request("q-long", 200))).build();
+        WorkItem shortPack = WorkItem.newBuilder(item("pack-short", WorkKind.PACK, RUN))
+                .setRequests(List.of(request("q-short", 2))).build();
+
+        router.take(record(0, longPack));
+        router.take(record(1, shortPack));
+        await().atMost(Duration.ofSeconds(120)).until(() -> events(PackDone.class).size() == 2);
+
+        assertThat(events(PackDone.class)).extracting(PackDone::getPackId)
+                .containsExactly("pack-short", "pack-long");
+        assertThat(events(InferenceResponse.class)).filteredOn(r -> r.getRequestId().equals("q-long"))
+                .singleElement().satisfies(r -> assertThat(r.getCompletionTokens()).hasSizeGreaterThan(50));
     }
 
     @Test
@@ -208,9 +226,13 @@ class PackIntakeTest {
     }
 
     private static InferenceRequest request(String id) {
+        return request(id, 3);
+    }
+
+    private static InferenceRequest request(String id, int maxTokens) {
         return InferenceRequest.newBuilder().setEventId("evt-" + id).setPolicyId("p").setTime(Instant.EPOCH)
                 .setRequestId(id).setRevision("rev-a").setPrompt("hello")
-                .setSampling(SamplingParams.newBuilder().setMaxTokens(3).setTemperature(0).build()).build();
+                .setSampling(SamplingParams.newBuilder().setMaxTokens(maxTokens).setTemperature(0).build()).build();
     }
 
     private ConsumerRecord<String, byte[]> record(long offset, WorkItem item) {

@@ -97,7 +97,7 @@ class RequestDecodingTest {
     }
 
     private InferenceProcessor processor(RetryPolicy retry) {
-        return new InferenceProcessor(outputs, registry, retry, new InferenceHandler(ctx), 8);
+        return new InferenceProcessor(outputs, registry, retry, new InferenceHandler(ctx));
     }
 
     @Test
@@ -108,11 +108,11 @@ class RequestDecodingTest {
                 Duration.ofMillis(30)));
 
         // the request loop catches this, rewinds to the last commit and polls the same records again
-        assertThatThrownBy(() -> impatient.accept(poll)).isInstanceOf(RetriableDecodeException.class);
+        assertThatThrownBy(() -> impatient.process(poll).join()).isInstanceOf(RetriableDecodeException.class);
         assertThat(published.history()).isEmpty();
 
         registry.up();
-        impatient.accept(poll);
+        impatient.process(poll).join();
 
         assertThat(events(DeadLetter.class)).isEmpty();
         assertThat(events(InferenceResponse.class)).singleElement().satisfies(r -> {
@@ -127,7 +127,7 @@ class RequestDecodingTest {
         byte[] bytes = serializer.serialize(TOPIC, request("2"));
         registry.failNext(3);
 
-        processor(FAST).accept(List.of(record(0, "p", bytes)));
+        processor(FAST).process(List.of(record(0, "p", bytes))).join();
 
         assertThat(registry.refused()).isEqualTo(3);
         assertThat(events(DeadLetter.class)).isEmpty();
@@ -140,8 +140,8 @@ class RequestDecodingTest {
         byte[] garbage = new byte[64];
         garbage[0] = 9;
 
-        processor(FAST).accept(List.of(record(0, "p", garbage), record(1, "someone-else", good),
-                record(2, "p", good)));
+        processor(FAST).process(List.of(record(0, "p", garbage), record(1, "someone-else", good),
+                record(2, "p", good))).join();
 
         List<DeadLetter> letters = events(DeadLetter.class);
         assertThat(letters).extracting(DeadLetter::getErrorClass).containsExactly("UNDESERIALIZABLE", "KEY_MISMATCH");
@@ -151,6 +151,64 @@ class RequestDecodingTest {
         assertThat(letters.get(0).getValueTruncatedFrom()).isEqualTo(64L);
         assertThat(letters.get(1).getReason()).contains("record key 'someone-else' is not its policy_id 'p'");
         assertThat(events(InferenceResponse.class)).extracting(InferenceResponse::getRequestId).containsExactly("3");
+    }
+
+    @Test
+    void shouldDeadLetterARequestWhoseReplyTopicIsGoneOrNotAReplyTopicAndAnswerTheRest() {
+        InferenceProcessor noReplyTopicExists = new InferenceProcessor(outputs, registry, FAST,
+                new InferenceHandler(ctx), topics -> java.util.Set.of());
+        byte[] gone = serializer.serialize(TOPIC, replyingTo("4", "mint.inference.replies.gone"));
+        byte[] elsewhere = serializer.serialize(TOPIC, replyingTo("5", Topics.CATALOG.name()));
+        byte[] plain = serializer.serialize(TOPIC, request("6"));
+
+        noReplyTopicExists.process(List.of(record(0, "p", gone), record(1, "p", elsewhere), record(2, "p", plain)))
+                .join();
+
+        List<DeadLetter> letters = events(DeadLetter.class);
+        assertThat(letters).extracting(DeadLetter::getErrorClass).containsOnly("UNREACHABLE_REPLY_TOPIC");
+        assertThat(letters).extracting(DeadLetter::getSourceOffset).containsExactly(0L, 1L);
+        assertThat(letters.get(0).getReason()).contains("mint.inference.replies.gone does not exist");
+        assertThat(letters.get(1).getReason()).contains("is not an inference reply topic");
+        assertThat(events(InferenceResponse.class)).extracting(InferenceResponse::getRequestId).containsExactly("6");
+        // nothing was written where the requests asked: one topic is gone, the other is not theirs to write
+        assertThat(published.history()).extracting(r -> r.topic())
+                .doesNotContain("mint.inference.replies.gone", Topics.CATALOG.name());
+    }
+
+    @Test
+    void shouldDeadLetterAnAnswerTheBrokerRefusesWithoutGeneratingTheBatchAgain() {
+        String refusing = "mint.inference.replies.refusing";
+        MockProducer<String, SpecificRecord> failing = new MockProducer<>(true, null, new StringSerializer(),
+                serializer) {
+            @Override
+            public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                    org.apache.kafka.clients.producer.ProducerRecord<String, SpecificRecord> record,
+                    org.apache.kafka.clients.producer.Callback callback) {
+                if (record.topic().equals(refusing)) {
+                    RuntimeException refused = new org.apache.kafka.common.errors.RecordTooLargeException("too big");
+                    callback.onCompletion(null, refused);
+                    return java.util.concurrent.CompletableFuture.failedFuture(refused);
+                }
+                return super.send(record, callback);
+            }
+        };
+        published = failing;
+        outputs = new WorkerOutputs(failing, "w", 16);
+
+        processor(FAST).process(List.of(record(0, "p", serializer.serialize(TOPIC, replyingTo("7", refusing))),
+                record(1, "p", serializer.serialize(TOPIC, request("8"))))).join();
+
+        assertThat(events(DeadLetter.class)).singleElement().satisfies(letter -> {
+            assertThat(letter.getSourceOffset()).isZero();
+            assertThat(letter.getReason()).contains("request 7 could not be published to " + refusing)
+                    .contains("too big");
+        });
+        // the batch completed: request 8 was answered once, not generated and sent again
+        assertThat(events(InferenceResponse.class)).extracting(InferenceResponse::getRequestId).containsExactly("8");
+    }
+
+    private static InferenceRequest replyingTo(String id, String replyTopic) {
+        return InferenceRequest.newBuilder(request(id)).setReplyTopic(replyTopic).build();
     }
 
     private <T> List<T> events(Class<T> type) {

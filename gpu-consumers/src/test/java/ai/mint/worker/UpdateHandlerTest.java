@@ -144,6 +144,16 @@ class UpdateHandlerTest {
         public String uriOf(String policyId, String kind, String name) {
             return delegate.uriOf(policyId, kind, name);
         }
+
+        @Override
+        public List<String> names(String policyId, String kind) {
+            return delegate.names(policyId, kind);
+        }
+
+        @Override
+        public void delete(String uri) {
+            delegate.delete(uri);
+        }
     }
 
     private static String stateDigest(AdapterStore store, String policy, int step) {

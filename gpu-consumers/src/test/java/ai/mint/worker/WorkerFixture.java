@@ -48,13 +48,20 @@ final class WorkerFixture implements AutoCloseable {
     }
 
     Roles worker(AdapterStore store, String... policies) {
+        return worker(store, true, policies);
+    }
+
+    /** A worker whose catalog holds {@code policies}, with a training section (a lifecycle loop) or without one. */
+    Roles worker(AdapterStore store, boolean lifecycle, String... policies) {
         ModelRuntime runtime = ModelRuntime.open(baseDir, "cpu", store, BASE);
         CatalogFollower catalog = new CatalogFollower(
                 KafkaClients.of(PlatformConnection.of("127.0.0.1:1", "mock://worker-test")),
                 SchemaRegistryClients.fromUrl("mock://worker-test"), "worker-test",
                 RetryPolicy.DEFAULT); // never started: entries are handed in
         for (String p : policies) {
-            catalog.accept(entry(p));
+            CatalogEntry e = entry(p);
+            catalog.accept(lifecycle ? e : CatalogEntry.newBuilder(e)
+                    .setSpec(PolicySpec.newBuilder(e.getSpec()).setTraining(null).build()).build());
         }
         WorkContext ctx = new WorkContext("w", runtime, catalog, Duration.ofMillis(10));
         PolicyTrainers trainers = new PolicyTrainers(store, runtime);

@@ -57,7 +57,11 @@ final class Events {
     }
 
     private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
-        return clients(bootstrap).consumer("it-events", new StringDeserializer(), new ByteArrayDeserializer());
+        return consumer(clients(bootstrap));
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(KafkaClients clients) {
+        return clients.consumer("it-events", new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /** The raw record at this partition and offset. */
@@ -81,7 +85,13 @@ final class Events {
     /** Every raw record of the topic, from the beginning up to its current end, that matches {@code filter}. */
     static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic,
                                                         Predicate<ConsumerRecord<String, byte[]>> filter) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
+        return readAll(PlatformConnection.of(bootstrap, null), topic, filter);
+    }
+
+    /** {@link #readAll(String, String, Predicate)} through this connection (a secured cluster). */
+    static List<ConsumerRecord<String, byte[]>> readAll(PlatformConnection connection, String topic,
+                                                        Predicate<ConsumerRecord<String, byte[]>> filter) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(KafkaClients.of(connection))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -21,7 +21,7 @@ import java.util.ServiceLoader;
  */
 @Command(name = "mint", mixinStandardHelpOptions = true, versionProvider = MintCli.Version.class,
         description = "MinT on Kafka: train and serve many LoRA policies over one resident base model.",
-        subcommands = {UpCommand.class, TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class,
+        subcommands = {UpCommand.class, TenantCommand.class, TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class,
                 BenchCommand.class, QuickstartCommand.class, SmokeCommand.class, SchemasCommand.class, CommandLine.HelpCommand.class})
 public final class MintCli implements Runnable {
 

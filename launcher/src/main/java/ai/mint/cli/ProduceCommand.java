@@ -62,7 +62,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--key-field", paramLabel = "FIELD",
             description = "top-level field whose value is the record key (default: worker_id on mint.worker.status, "
-                    + "policy_id elsewhere)")
+                    + "adapter on mint.adapter.pins, policy_id elsewhere)")
     String keyField;
 
     @Override
@@ -135,6 +135,9 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     static String defaultKeyField(TopicSpec topic) {
-        return topic.equals(Topics.WORKER_STATUS) ? "worker_id" : "policy_id";
+        if (topic.equals(Topics.WORKER_STATUS)) {
+            return "worker_id";
+        }
+        return topic.equals(Topics.ADAPTER_PINS) ? "adapter" : "policy_id";
     }
 }

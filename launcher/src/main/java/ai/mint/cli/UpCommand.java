@@ -52,6 +52,12 @@ public final class UpCommand implements Callable<Integer> {
             description = "where to write the connection lines for other mint commands (default: ${DEFAULT-VALUE})")
     Path connectionFile;
 
+    @Option(names = "--secure",
+            description = "secure the embedded broker and registry: SASL/SCRAM-SHA-512 over TLS with ACLs, registry "
+                    + "credentials; the connection file gets the admin's settings, 'mint tenant add NAME' makes tenants."
+                    + " A data directory made with --secure must always be started with it")
+    boolean secure;
+
     /** How to reach an external cluster or registry (security); the embedded ones speak plaintext on loopback. */
     @Mixin
     KafkaPropertyOptions kafka;
@@ -63,7 +69,8 @@ public final class UpCommand implements Callable<Integer> {
         KafkaPropertyOptions.Given security = kafka.resolve(System.getenv());
         PlatformOptions options = PlatformOptions.embedded(dataDir.toAbsolutePath().normalize())
                 .withExternal(bootstrapServers, schemaRegistryUrl)
-                .withExternalSecurity(security.properties(), security.userInfo());
+                .withExternalSecurity(security.properties(), security.userInfo())
+                .withSecure(secure);
         EmbeddedPlatform platform = EmbeddedPlatform.start(options);
         if (platform.embeddedKafka().isEmpty() && platform.registryProcess().isEmpty()) {
             // nothing of ours runs, so there is nothing to wait for or to stop; the connection file would outlive us
@@ -95,6 +102,9 @@ public final class UpCommand implements Callable<Integer> {
         String registryPid = platform.registryProcess().map(r -> "; schema registry pid " + r.processHandle().pid())
                 .orElse("");
         err.println("platform ready (data in " + options.dataDir() + registryPid + "); Ctrl-C stops it");
+        platform.secureMode().ifPresent(mode -> err.println("secure: SASL_SSL/SCRAM-SHA-512 with ACLs; the admin's "
+                + "settings are in " + connectionFile + " (owner-only), the services' in " + mode.serviceFile()
+                + "; make a tenant with: ./mint tenant add NAME --data-dir " + options.dataDir()));
         err.flush();
         stopped.await();
         return ExitCodes.OK;

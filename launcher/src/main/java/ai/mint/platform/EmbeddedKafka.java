@@ -18,12 +18,20 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
+import org.apache.kafka.common.security.scram.ScramLoginModule;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker + controller) running inside this JVM, listening on
  * 127.0.0.1 only. Its log lives under {@code DATA_DIR/kafka}; the directory is formatted only once, so a restart on
- * the same data directory keeps every topic and record.
+ * the same data directory keeps every topic and record. In {@link SecureMode} its client listener speaks SASL_SSL with
+ * SCRAM-SHA-512 (the admin's credential written at format time), the controller listener SASL PLAIN with the admin's
+ * password, and the standard authorizer denies whatever no ACL allows; the admin is the only super user.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -42,14 +50,26 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Formats {@code dataDir/kafka} if it is new, then starts the broker on free ports and returns once it serves. */
     public static EmbeddedKafka start(Path dataDir) {
+        return start(dataDir, null);
+    }
+
+    /**
+     * Formats {@code dataDir/kafka} if it is new, then starts the broker on free ports and returns once it serves.
+     *
+     * @param secure the secure mode to start in, or null for plaintext without authorization
+     */
+    public static EmbeddedKafka start(Path dataDir, SecureMode secure) {
         Path logDir = dataDir.resolve("kafka").toAbsolutePath();
         int port = LoopbackPorts.pickFree();
         int controllerPort = LoopbackPorts.pickFree();
         Properties props = brokerProperties(logDir, port, controllerPort);
+        if (secure != null) {
+            props.putAll(secureProperties(port, controllerPort, secure));
+        }
         try {
             Files.createDirectories(logDir);
             requireUnused(logDir);
-            formatIfNew(logDir, props);
+            formatIfNew(logDir, props, secure);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the Kafka log directory " + logDir, e);
         }
@@ -98,6 +118,46 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
+    /** The listener of clients and of the broker itself in secure mode. */
+    static final String SECURE_LISTENER = "SASL_SSL";
+
+    /**
+     * What secure mode changes: listeners, SASL per listener, TLS on the client listener, the standard authorizer with
+     * the admin as the only super user. The controller listener keeps SASL PLAIN on loopback: SCRAM credentials live in
+     * the metadata the controller serves, so the controller cannot check SCRAM itself (KIP-900).
+     */
+    static Map<String, String> secureProperties(int port, int controllerPort, SecureMode secure) {
+        String host = LoopbackPorts.HOST;
+        String admin = SecureMode.ADMIN;
+        String password = secure.adminPassword();
+        String client = "listener.name." + SECURE_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+        Map<String, String> p = new TreeMap<>();
+        p.put("listeners", SECURE_LISTENER + "://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+        p.put("advertised.listeners", SECURE_LISTENER + "://" + host + ":" + port);
+        p.put("inter.broker.listener.name", SECURE_LISTENER);
+        p.put("listener.security.protocol.map", "CONTROLLER:SASL_PLAINTEXT," + SECURE_LISTENER + ":SASL_SSL");
+        p.put("sasl.enabled.mechanisms", SecureMode.MECHANISM);
+        p.put("sasl.mechanism.inter.broker.protocol", SecureMode.MECHANISM);
+        p.put(client + "scram-sha-512.sasl.jaas.config",
+                SecureMode.jaas(ScramLoginModule.class.getName(), admin, password, ""));
+        p.put(client + "ssl.keystore.location", secure.tls().keyStore().toString());
+        p.put(client + "ssl.keystore.type", TlsMaterial.STORE_TYPE);
+        p.put(client + "ssl.keystore.password", secure.tls().password());
+        // the broker is its own inter-broker client on this listener, and checks at start that it trusts itself
+        p.put(client + "ssl.truststore.location", secure.tls().trustStore().toString());
+        p.put(client + "ssl.truststore.type", TlsMaterial.STORE_TYPE);
+        p.put(client + "ssl.truststore.password", secure.tls().password());
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        // the first pair is what the broker sends to the controller, user_admin what the controller accepts
+        p.put("listener.name.controller.plain.sasl.jaas.config", SecureMode.jaas(PlainLoginModule.class.getName(),
+                admin, password, " user_" + admin + "=\"" + password + "\""));
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + admin);
+        p.put("allow.everyone.if.no.acl.found", "false");
+        return p;
+    }
+
     /**
      * Fails with a plain message when another broker holds the log directory; Kafka itself would log a fatal stack
      * trace first. The lock is Kafka's own ({@code .lock}), released again right away.
@@ -116,7 +176,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static void formatIfNew(Path logDir, Properties props) throws IOException {
+    private static void formatIfNew(Path logDir, Properties props, SecureMode secure) throws IOException {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
@@ -128,9 +188,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
             String clusterId = Uuid.randomUuid().toString();
             int rc;
+            List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", config.toString()));
+            if (secure != null) {
+                // the broker authenticates to itself with SCRAM, so its credential must exist before it starts
+                args.addAll(List.of("--add-scram", SecureMode.MECHANISM + "=[name=" + SecureMode.ADMIN + ",password="
+                        + secure.adminPassword() + "]"));
+            }
             try (PrintStream print = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-                rc = kafka.tools.StorageTool$.MODULE$.execute(
-                        new String[] {"format", "-t", clusterId, "-c", config.toString()}, print);
+                rc = kafka.tools.StorageTool$.MODULE$.execute(args.toArray(String[]::new), print);
             }
             if (rc != 0) {
                 throw new PlatformException("formatting the Kafka log directory " + logDir + " failed (exit " + rc

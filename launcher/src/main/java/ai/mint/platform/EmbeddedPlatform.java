@@ -17,7 +17,8 @@ import java.util.concurrent.CompletionException;
  * {@link ai.mint.topics.Topics}. Parts not configured externally are started here (an in-process KRaft broker and an
  * Apicurio child process, in parallel) and stopped by {@link #close()}, which also runs when start-up fails halfway.
  * While a part is embedded, the data directory is locked ({@link DataDirLock}), so a second platform on it is refused
- * before it starts anything.
+ * before it starts anything. In {@link SecureMode} the broker and the registry ask for credentials and the connection
+ * this platform hands out is the admin's.
  */
 public final class EmbeddedPlatform implements AutoCloseable {
 
@@ -27,14 +28,16 @@ public final class EmbeddedPlatform implements AutoCloseable {
     private final RegistryProcess registry;
     private final DataDirLock dataDirLock;
     private final PlatformConnection connection;
+    private final SecureMode secure;
     private ProvisionReport provisioning;
 
     private EmbeddedPlatform(EmbeddedKafka kafka, RegistryProcess registry, DataDirLock dataDirLock,
-                             PlatformConnection connection) {
+                             PlatformConnection connection, SecureMode secure) {
         this.kafka = kafka;
         this.registry = registry;
         this.dataDirLock = dataDirLock;
         this.connection = connection;
+        this.secure = secure;
     }
 
     /** Starts what is not external, provisions the topics and returns once everything answers. */
@@ -43,11 +46,18 @@ public final class EmbeddedPlatform implements AutoCloseable {
         boolean startsSomething = options.externalBootstrapServers() == null || options.externalRegistryUrl() == null;
         // before anything starts: a refusal must not leave a half-booted registry on someone else's database
         DataDirLock lock = startsSomething ? DataDirLock.acquire(options.dataDir()) : null;
+        SecureMode secure;
+        try {
+            secure = secureMode(options, startsSomething);
+        } catch (RuntimeException e) {
+            closeQuietly(lock);
+            throw e;
+        }
         // the registry needs ~10 s and no broker, so it boots on another thread while the broker starts here
         CompletableFuture<RegistryProcess> registryStart = options.externalRegistryUrl() != null
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> RegistryProcess.start(options.dataDir(),
-                        options.registryReadyTimeout()), runnable -> {
+                        options.registryReadyTimeout(), secure), runnable -> {
                             Thread t = new Thread(runnable, "mint-registry-start");
                             t.setDaemon(true);
                             t.start();
@@ -56,17 +66,23 @@ public final class EmbeddedPlatform implements AutoCloseable {
         RegistryProcess registry = null;
         try {
             if (options.externalBootstrapServers() == null) {
-                kafka = EmbeddedKafka.start(options.dataDir());
+                kafka = EmbeddedKafka.start(options.dataDir(), secure);
             }
             registry = joinRegistry(registryStart);
-            // an embedded part speaks plaintext on loopback; an external one is reached as the options say
-            PlatformConnection connection = new PlatformConnection(
-                    kafka != null ? kafka.bootstrapServers() : options.externalBootstrapServers(),
-                    registry != null ? registry.confluentApiUrl() : options.externalRegistryUrl(),
-                    registry != null ? null : options.externalRegistryUserInfo(), null,
-                    kafka != null ? Map.of() : options.externalKafka());
-            EmbeddedPlatform platform = new EmbeddedPlatform(kafka, registry, lock, connection);
+            PlatformConnection connection = secure != null
+                    ? new PlatformConnection(kafka.bootstrapServers(), registry.confluentApiUrl(),
+                            secure.adminUserInfo(), null, secure.adminClientProperties(), secure.catalogUserInfo())
+                    // an embedded part speaks plaintext on loopback; an external one is reached as the options say
+                    : new PlatformConnection(
+                            kafka != null ? kafka.bootstrapServers() : options.externalBootstrapServers(),
+                            registry != null ? registry.confluentApiUrl() : options.externalRegistryUrl(),
+                            registry != null ? null : options.externalRegistryUserInfo(), null,
+                            kafka != null ? Map.of() : options.externalKafka());
+            EmbeddedPlatform platform = new EmbeddedPlatform(kafka, registry, lock, connection, secure);
             platform.provisioning = platform.provision(options, false);
+            if (secure != null) {
+                TenantAccess.addService(connection, secure);
+            }
             LOG.info("platform ready in {} ms: {}", (System.nanoTime() - started) / 1_000_000,
                     connection);
             return platform;
@@ -79,6 +95,17 @@ public final class EmbeddedPlatform implements AutoCloseable {
             closeQuietly(lock);
             throw e;
         }
+    }
+
+    /** The secure mode to start in; a secure data directory is never started open. */
+    private static SecureMode secureMode(PlatformOptions options, boolean startsSomething) {
+        if (options.secure()) {
+            return SecureMode.prepare(options.dataDir());
+        }
+        if (startsSomething) {
+            SecureMode.refuseInsecureStart(options.dataDir());
+        }
+        return null;
     }
 
     private static RegistryProcess joinRegistry(CompletableFuture<RegistryProcess> start) {
@@ -120,6 +147,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
     /** The embedded broker, when this platform started one. */
     public Optional<EmbeddedKafka> embeddedKafka() {
         return Optional.ofNullable(kafka);
+    }
+
+    /** The secure mode this platform runs in, if it does. */
+    public Optional<SecureMode> secureMode() {
+        return Optional.ofNullable(secure);
     }
 
     /** The registry child process, when this platform started one. */

@@ -1,5 +1,6 @@
 package ai.mint.platform;
 
+import ai.mint.common.io.PropertiesFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +25,12 @@ import java.util.concurrent.TimeUnit;
  * Its schemas live in a file-backed H2 database under {@code DATA_DIR/registry}, so schema ids survive a restart
  * (the default in-memory storage would orphan every event already on a topic). Output goes to
  * {@code DATA_DIR/registry.log}. A JVM shutdown hook kills the child if this JVM exits without {@link #close()}.
+ *
+ * <p>In {@link SecureMode} every API asks for HTTP basic credentials, checked by Apicurio itself (Quarkus' embedded
+ * users, role-based authorization, no identity server): the admin may do anything, the shared reader account of
+ * tenants may read schemas but not register or change them. Those settings go to the registry in
+ * {@code DATA_DIR/registry/config/application.properties} (owner-only), never on its command line, which every local
+ * user can read.
  */
 public final class RegistryProcess implements AutoCloseable {
 
@@ -34,13 +43,16 @@ public final class RegistryProcess implements AutoCloseable {
     private final int port;
     private final Path log;
     private final Thread killOnExit;
+    private final String authorization;
     private boolean closed;
 
-    private RegistryProcess(Process process, int port, Path log, Thread killOnExit) {
+    private RegistryProcess(Process process, int port, Path log, Thread killOnExit, String adminUserInfo) {
         this.process = process;
         this.port = port;
         this.log = log;
         this.killOnExit = killOnExit;
+        this.authorization = adminUserInfo == null ? null : "Basic " + java.util.Base64.getEncoder()
+                .encodeToString(adminUserInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -48,16 +60,30 @@ public final class RegistryProcess implements AutoCloseable {
      * global compatibility level set to BACKWARD (so a breaking schema change is refused with HTTP 409).
      */
     public static RegistryProcess start(Path dataDir, Duration readyTimeout) {
-        return start(dataDir, LoopbackPorts.pickFree(), readyTimeout);
+        return start(dataDir, LoopbackPorts.pickFree(), readyTimeout, null);
     }
 
     /** {@link #start(Path, Duration)} on a given port: a registry started again where its clients look for it. */
     public static RegistryProcess start(Path dataDir, int port, Duration readyTimeout) {
+        return start(dataDir, port, readyTimeout, null);
+    }
+
+    /**
+     * Starts the registry as {@link #start(Path, Duration)} does.
+     *
+     * @param secure the secure mode whose credentials the registry asks for, or null to let anyone in
+     */
+    public static RegistryProcess start(Path dataDir, Duration readyTimeout, SecureMode secure) {
+        return start(dataDir, LoopbackPorts.pickFree(), readyTimeout, secure);
+    }
+
+    private static RegistryProcess start(Path dataDir, int port, Duration readyTimeout, SecureMode secure) {
         Path jar = ApicurioHome.runnerJar();
         Path storage = dataDir.resolve("registry").toAbsolutePath();
         Path log = dataDir.resolve("registry.log").toAbsolutePath();
         try {
             Files.createDirectories(storage);
+            writeAuthConfig(storage, secure);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the registry storage directory " + storage, e);
         }
@@ -74,7 +100,8 @@ public final class RegistryProcess implements AutoCloseable {
         }
         Thread hook = new Thread(() -> stop(process), "mint-registry-kill-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);
-        RegistryProcess registry = new RegistryProcess(process, port, log, hook);
+        RegistryProcess registry = new RegistryProcess(process, port, log, hook,
+                secure == null ? null : secure.adminUserInfo());
         try {
             registry.awaitReady(readyTimeout);
             registry.setGlobalCompatibility("BACKWARD");
@@ -85,6 +112,31 @@ public final class RegistryProcess implements AutoCloseable {
         LOG.info("schema registry up on {} in {} ms (pid {}, storage {}, log {})", registry.baseUrl(),
                 (System.nanoTime() - started) / 1_000_000, process.pid(), storage, log);
         return registry;
+    }
+
+    /**
+     * Quarkus reads {@code config/application.properties} in its working directory (the storage directory) at start.
+     * Without secure mode the file must not exist, so that a registry is never protected by an old file by accident.
+     */
+    static void writeAuthConfig(Path storage, SecureMode secure) throws IOException {
+        Path file = storage.resolve("config").resolve("application.properties");
+        if (secure == null) {
+            Files.deleteIfExists(file);
+            return;
+        }
+        Map<String, String> auth = new LinkedHashMap<>();
+        auth.put("quarkus.http.auth.basic", "true");
+        auth.put("quarkus.security.users.embedded.enabled", "true");
+        auth.put("quarkus.security.users.embedded.plain-text", "true");
+        auth.put("quarkus.security.users.embedded.users." + SecureMode.ADMIN, secure.adminPassword());
+        auth.put("quarkus.security.users.embedded.roles." + SecureMode.ADMIN, "sr-admin");
+        auth.put("quarkus.security.users.embedded.users." + SecureMode.REGISTRY_READER,
+                secure.registryReaderPassword());
+        auth.put("quarkus.security.users.embedded.roles." + SecureMode.REGISTRY_READER, "sr-readonly");
+        auth.put("quarkus.security.users.embedded.users." + SecureMode.REGISTRY_SERVICE, secure.servicePassword());
+        auth.put("quarkus.security.users.embedded.roles." + SecureMode.REGISTRY_SERVICE, "sr-developer");
+        auth.put("apicurio.auth.role-based-authorization", "true");
+        PropertiesFiles.write(file, "registry authentication of 'mint up --secure'", auth, true);
     }
 
     static List<String> command(Path jar, Path storage, int port) {
@@ -108,8 +160,8 @@ public final class RegistryProcess implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/subjects"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest probe = authorized(HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/subjects"))
+                .timeout(Duration.ofSeconds(5)).GET()).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -134,7 +186,7 @@ public final class RegistryProcess implements AutoCloseable {
 
     private void setGlobalCompatibility(String level) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest put = HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/config"))
+        HttpRequest put = authorized(HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/config")))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
@@ -151,6 +203,10 @@ public final class RegistryProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new PlatformException("interrupted while configuring the schema registry");
         }
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     /** {@code http://127.0.0.1:PORT}, the server root. */

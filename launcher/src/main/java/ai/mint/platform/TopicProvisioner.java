@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
@@ -105,8 +106,16 @@ public final class TopicProvisioner {
         }
         boolean grew = false;
         if (growPartitions && drifts.stream().anyMatch(TopicDrift::growable)) {
-            await(admin.createPartitions(Map.of(spec.name(), NewPartitions.increaseTo(spec.partitions()))).all(),
-                    "grow " + spec.name() + " to " + spec.partitions() + " partitions");
+            try {
+                await(admin.createPartitions(Map.of(spec.name(), NewPartitions.increaseTo(spec.partitions()))).all(),
+                        "grow " + spec.name() + " to " + spec.partitions() + " partitions");
+            } catch (PlatformException e) {
+                // the admin client retries a request that timed out: its second try finds the first one's partitions
+                if (!(e.getCause() instanceof InvalidPartitionsException)
+                        || observe(List.of(spec)).get(spec.name()).partitions() < spec.partitions()) {
+                    throw e;
+                }
+            }
             LOG.info("grew {} from {} to {} partitions", spec.name(), topic.partitions(), spec.partitions());
             drifts = drifts.stream().filter(d -> !d.growable()).toList();
             grew = true;

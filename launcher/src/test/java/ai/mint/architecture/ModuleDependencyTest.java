@@ -65,7 +65,7 @@ class ModuleDependencyTest {
                 .layer(GPU_CONSUMERS).definedBy("ai.mint.engine..", "ai.mint.training..", "ai.mint.worker..")
                 .layer(LAUNCHER).definedBy("ai.mint.cli..", "ai.mint.platform..", "ai.mint.quickstart..",
                         "ai.mint.chaos..", "ai.mint.soak..",
-                        "ai.mint.lifecycle..")
+                        "ai.mint.lifecycle..", "ai.mint.recipe..")
                 .whereLayer(LAUNCHER).mayNotBeAccessedByAnyLayer()
                 .whereLayer(CLIENT).mayOnlyBeAccessedByLayers(LAUNCHER)
                 .whereLayer(GATEWAY).mayOnlyBeAccessedByLayers(LAUNCHER)
@@ -110,7 +110,7 @@ class ModuleDependencyTest {
     }
 
     /**
-     * The engine's own types that hold device state (DecoderModel, LoraBank, DeviceAdapter, AdapterSlots, LoraDelta,
+     * The engine's own types that hold device state (DecoderModel, LoraBank, DeviceAdapter, WorkingSet, LoraDelta,
      * KvCache, LoraEngine, ...) are exactly those that use DJL directly: none of them may be reached from outside. What
      * the rest uses is DJL-free: the interfaces (Engine, TrainableEngine, TrainablePolicy), their value types, and host
      * data (ModelConfig, Projection, LoraWeights, PEFT and safetensors files).
@@ -126,7 +126,7 @@ class ModuleDependencyTest {
         };
         // the predicate really picks the device types (so the rule below cannot pass vacuously)
         assertThat(classes.stream().filter(deviceTypes::test).map(JavaClass::getSimpleName))
-                .contains("DecoderModel", "LoraBank", "DeviceAdapter", "AdapterSlots", "LoraDelta", "LoraEngine")
+                .contains("DecoderModel", "LoraBank", "DeviceAdapter", "WorkingSet", "LoraDelta", "LoraEngine")
                 .doesNotContain("TrainableEngine", "ModelConfig", "LoraWeights", "Projection", "PeftAdapterIo");
         noClasses().that().resideOutsideOfPackage("ai.mint.engine..")
                 .should().dependOnClassesThat(deviceTypes)

@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A client of any schema registry that speaks the Confluent Schema Registry REST API (Confluent, Apicurio's
  * {@code /apis/ccompat/v7}, Karapace, Redpanda). Registrations, lookups and schemas by id are cached: ids are
- * immutable, so after the first call per schema the serdes never touch the network. Credentials ({@code USER:PASSWORD},
+ * immutable, so after the first call per schema the serdes never touch the network. A caller the registry does not let
+ * register (a read-only principal) gets the id of a schema already registered, by lookup. Credentials ({@code USER:PASSWORD},
  * given explicitly or as the URL's user info) are sent as HTTP basic auth. A registry that cannot be reached or answers
  * 5xx / 429 is reported as {@link RegistryUnavailableException} (retriable); other refusals as
  * {@link SchemaRegistryException}.
@@ -103,6 +104,18 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         Response response = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
         if (response.status() == 409) {
             throw new IncompatibleSchemaException(subject, List.of(response.errorMessage()));
+        }
+        if (response.status() == 401 || response.status() == 403) {
+            // a read-only principal (a tenant of a secured platform) uses the schemas an admin registered
+            OptionalInt registered = lookup(subject, schema);
+            if (registered.isPresent()) {
+                return registered.getAsInt();
+            }
+            throw new SchemaRegistryException("schema registry " + baseUrl + " does not let "
+                    + (authorization == null ? "anonymous callers" : "these credentials") + " register a schema under "
+                    + subject + " (HTTP " + response.status() + " " + response.errorMessage() + "), and this schema is "
+                    + "not registered there yet: ask the platform's admin to register it (mint tenant add does so for"
+                    + " a tenant's topics)");
         }
         requireSuccess(response, "register a schema under subject " + subject);
         int id = response.json().path("id").asInt(-1);

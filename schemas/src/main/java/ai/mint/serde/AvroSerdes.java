@@ -48,6 +48,17 @@ public final class AvroSerdes {
         }
     }
 
+    /** Reads what {@link #plainBinary} wrote, in the schema compiled into {@code type}. */
+    public static <T extends SpecificRecord> T fromPlainBinary(byte[] bytes, Class<T> type) {
+        try {
+            return new org.apache.avro.specific.SpecificDatumReader<>(type)
+                    .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes, null));
+        } catch (IOException | RuntimeException e) {
+            throw new UncheckedIOException(new IOException("cannot read a " + type.getSimpleName() + " from "
+                    + bytes.length + " bytes of plain Avro: " + e.getMessage(), e));
+        }
+    }
+
     /** Value serde of GenericRecords: written with the record's schema, read in the writer's schema. */
     public static Serde<GenericRecord> generic(SchemaRegistryClient registry) {
         return Serdes.serdeFrom(new AvroEventSerializer<>(registry, false), new AvroEventDeserializer<>(registry, null));

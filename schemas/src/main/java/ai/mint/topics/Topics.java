@@ -9,8 +9,8 @@ import java.util.stream.Stream;
 /**
  * The one list of the platform's topics. Every lifecycle stage (rollout, update, export, eval, serve, rollback) has a
  * requests topic (work) and a results topic; inference, worker status, metrics, the catalog and rejected input have
- * their own. Keys are policy ids (worker ids on the worker-status topic). Each worker also has a work topic of its own
- * ({@link #workTopic}), where the scheduler sends it adapter-packed work.
+ * their own. Keys are policy ids (worker ids on the worker-status topic, POLICY@REVISION on the adapter-pins topic).
+ * Each worker also has a work topic of its own ({@link #workTopic}), where the scheduler sends it adapter-packed work.
  */
 public final class Topics {
 
@@ -62,7 +62,40 @@ public final class Topics {
             "Sampling requests from clients, addressed to a policy (optionally a pinned revision).");
     public static final TopicSpec INFERENCE_RESPONSES = stream("mint.inference.responses", "InferenceResponse",
             "Completions, with the revision that answered.");
+    public static final TopicSpec INFERENCE_CHUNKS = new TopicSpec("mint.inference.chunks", PARTITIONS, REPLICATION,
+            CleanupPolicy.DELETE, DAY, "string (policy id)", EVENTS + "InferenceChunk",
+            "Streamed completions: tokens and text deltas of requests that asked to stream, as they are generated.");
+    public static final TopicSpec ADAPTER_PINS = new TopicSpec("mint.adapter.pins", PARTITIONS, REPLICATION,
+            CleanupPolicy.COMPACT, null, "string (POLICY@REVISION)", EVENTS + "AdapterPin",
+            "Adapters pinned resident on the serving workers (or unpinned); latest per adapter revision.");
+    public static final TopicSpec ADAPTER_PIN_RESULTS = stream("mint.adapter.pin.results", "AdapterPinResult",
+            "Each worker's answer to a pin: resident and pinned, unpinned, or refused with the reason.");
 
+    public static final TopicSpec TRAINING_REQUESTS = stream("mint.training.requests", "TrainingRequest",
+            "Calls of the Tinker-shaped training API (forward_backward, optim_step, sample, save/load state, ...), "
+                    + "taken in order per policy by the worker that owns its partition.");
+
+    /** Prefix of the per-client reply topics ({@link #replies(String)}); they are created by their client. */
+    public static final String REPLY_TOPIC_PREFIX = "mint.replies.";
+    /** How long a reply topic keeps replies: a client reads its own within seconds, so an hour is plenty. */
+    public static final Duration REPLY_RETENTION = Duration.ofHours(1);
+
+    /**
+     * The reply topic of one client of the training API, named in each of its calls, so that a client reads only its
+     * own replies. One partition (a client reads all of it); created by the client on first use, deleted when it
+     * closes; not part of {@link #ALL} because every client has its own.
+     */
+    public static TopicSpec replies(String clientId) {
+        return new TopicSpec(REPLY_TOPIC_PREFIX + clientId, 1, REPLICATION, CleanupPolicy.DELETE, REPLY_RETENTION,
+                "string (policy id)", EVENTS + "TrainingReply",
+                "Replies to one client's training API calls, with the correlation id of each call.");
+    }
+
+    /** A template of the per-client reply topics: what they carry, for schema checks and documentation. */
+    public static final TopicSpec REPLIES_TEMPLATE = replies("CLIENT");
+
+    /** Topics that exist once per client rather than once per platform (not created by {@code mint up}). */
+    public static final List<TopicSpec> PER_CLIENT = List.of(REPLIES_TEMPLATE);
     public static final TopicSpec WORK_DONE = new TopicSpec("mint.work.done", PARTITIONS, REPLICATION,
             CleanupPolicy.DELETE, DAY, "string (policy id)", EVENTS + "PackDone",
             "Workers' reports of the pack requests they answered; the scheduler frees their queues by them.");
@@ -102,7 +135,9 @@ public final class Topics {
             EVAL_REQUESTS, EVAL_RESULTS,
             SERVE_REQUESTS, SERVE_RESULTS,
             ROLLBACK_REQUESTS, ROLLBACK_RESULTS,
-            INFERENCE_REQUESTS, INFERENCE_RESPONSES, WORK_DONE,
+            INFERENCE_REQUESTS, INFERENCE_RESPONSES, INFERENCE_CHUNKS, WORK_DONE,
+            ADAPTER_PINS, ADAPTER_PIN_RESULTS,
+            TRAINING_REQUESTS,
             WORKER_STATUS, METRICS, CATALOG, CATALOG_REVISIONS, CATALOG_HISTORY, CATALOG_RETIREMENTS, DEAD_LETTER);
 
     /**
@@ -127,8 +162,11 @@ public final class Topics {
     /** Topics that exist once per worker, named from a template; not created by provisioning. */
     public static final List<TopicSpec> PER_WORKER = List.of(WORK);
 
-    /** Every topic definition of the event contract: {@link #ALL} and the {@link #PER_WORKER} templates. */
-    public static final List<TopicSpec> CONTRACT = Stream.concat(ALL.stream(), PER_WORKER.stream())
+    /**
+     * Every topic definition of the event contract: {@link #ALL}, the {@link #PER_WORKER} and the {@link #PER_CLIENT}
+     * templates.
+     */
+    public static final List<TopicSpec> CONTRACT = Stream.of(ALL, PER_WORKER, PER_CLIENT).flatMap(List::stream)
             .toList();
 
     private static final Pattern TOPIC_SAFE = Pattern.compile("[A-Za-z0-9._-]{1,200}");
@@ -136,15 +174,22 @@ public final class Topics {
     private Topics() {
     }
 
-    /** The topic with this name, if it is one of the platform's. */
+    /** The topic with this name, if it is one of the platform's: a shared one, or a tenant's ({@link Tenant}). */
     public static Optional<TopicSpec> byName(String name) {
-        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+        Optional<TopicSpec> shared = ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+        if (shared.isPresent()) {
+            return shared;
+        }
+        return Tenant.kindOf(name).map(kind -> Tenant.ofTopic(name).orElseThrow().spec(kind));
     }
 
     /** The topic with this name, or an error listing the known names. */
     public static TopicSpec require(String name) {
         return byName(name).orElseThrow(() -> new IllegalArgumentException(
-                "unknown topic '" + name + "'; known topics: " + ALL.stream().map(TopicSpec::name).toList()));
+                "unknown topic '" + name + "'; known topics: " + ALL.stream().map(TopicSpec::name).toList()
+                        + " and the tenant topics " + Tenant.TOPIC_PREFIX + "NAME.{" + String.join(",",
+                        java.util.Arrays.stream(Tenant.Kind.values()).map(Tenant.Kind::suffix).toList())
+                        + "}"));
     }
 
     /**
@@ -162,6 +207,11 @@ public final class Topics {
         return new TopicSpec(INFERENCE_REPLIES_PREFIX + instanceId, 1, REPLICATION, CleanupPolicy.DELETE,
                 Duration.ofHours(1), "string (policy id)", EVENTS + "InferenceResponse",
                 "Completions for the requests of one instance, which names this topic as their reply_topic.");
+    }
+
+    /** Whether {@code topic} is named like an instance's inference reply topic ({@link #inferenceReplies}). */
+    public static boolean isInferenceReplyTopic(String topic) {
+        return topic.startsWith(INFERENCE_REPLIES_PREFIX) && topic.length() > INFERENCE_REPLIES_PREFIX.length();
     }
 
     /**

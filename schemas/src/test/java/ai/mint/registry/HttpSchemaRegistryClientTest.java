@@ -101,6 +101,30 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldUseARegisteredSchemaWhenTheRegistryRefusesToLetTheCallerRegister() throws Exception {
+        HttpSchemaRegistryClient client = clientOf(exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            if (path.endsWith("/versions")) {
+                answer(exchange, 403, "{\"error_code\":403,\"message\":\"User is not authorized\"}");
+            } else if (path.endsWith("/subjects/known-value")) {
+                answer(exchange, 200, "{\"subject\":\"known-value\",\"id\":11,\"version\":1}");
+            } else {
+                answer(exchange, 404, "{\"error_code\":40401,\"message\":\"Subject not found\"}");
+            }
+        });
+
+        assertThat(client.register("known-value", THING)).isEqualTo(11);
+        assertThatThrownBy(() -> client.register("new-value", THING))
+                .isInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("new-value")
+                .hasMessageContaining("HTTP 403 User is not authorized")
+                .hasMessageContaining("ask the platform's admin");
+        assertThat(requests).containsExactly("POST /apis/ccompat/v7/subjects/known-value/versions",
+                "POST /apis/ccompat/v7/subjects/known-value", "POST /apis/ccompat/v7/subjects/new-value/versions",
+                "POST /apis/ccompat/v7/subjects/new-value");
+    }
+
+    @Test
     void shouldFetchSchemasByIdAndReportUnknownIds() throws Exception {
         String schemaJson = JSON.createObjectNode().put("schema", THING.toString()).toString();
         HttpSchemaRegistryClient client = clientOf(exchange -> {

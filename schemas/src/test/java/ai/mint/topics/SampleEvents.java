@@ -1,8 +1,17 @@
 package ai.mint.topics;
 
 import ai.mint.events.AdamParams;
+import ai.mint.events.AdapterPin;
+import ai.mint.events.AdapterPinResult;
 import ai.mint.events.AdapterState;
 import ai.mint.events.AdapterTier;
+import ai.mint.events.CheckpointInfo;
+import ai.mint.events.ForwardBackwardCall;
+import ai.mint.events.ForwardBackwardReply;
+import ai.mint.events.LossParams;
+import ai.mint.events.TrainingDatum;
+import ai.mint.events.TrainingReply;
+import ai.mint.events.TrainingRequest;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.CatalogRevision;
 import ai.mint.events.DeadLetter;
@@ -11,6 +20,7 @@ import ai.mint.events.EvalResult;
 import ai.mint.events.EvalSpec;
 import ai.mint.events.ExportRequest;
 import ai.mint.events.ExportResult;
+import ai.mint.events.InferenceChunk;
 import ai.mint.events.InferenceRequest;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.LoraSpec;
@@ -86,6 +96,9 @@ public final class SampleEvents {
             Map.entry("RollbackResult", SampleEvents::rollbackResult),
             Map.entry("InferenceRequest", SampleEvents::inferenceRequest),
             Map.entry("InferenceResponse", SampleEvents::inferenceResponse),
+            Map.entry("InferenceChunk", SampleEvents::inferenceChunk),
+            Map.entry("AdapterPin", SampleEvents::adapterPin),
+            Map.entry("AdapterPinResult", SampleEvents::adapterPinResult),
             Map.entry("WorkItem", SampleEvents::workItem),
             Map.entry("PackDone", SampleEvents::packDone),
             Map.entry("WorkerStatus", SampleEvents::workerStatus),
@@ -94,6 +107,8 @@ public final class SampleEvents {
             Map.entry("CatalogRevision", SampleEvents::catalogRevision),
             Map.entry("PointerMoved", SampleEvents::pointerMoved),
             Map.entry("RevisionRetired", SampleEvents::revisionRetired),
+            Map.entry("TrainingRequest", SampleEvents::trainingRequest),
+            Map.entry("TrainingReply", SampleEvents::trainingReply),
             Map.entry("DeadLetter", SampleEvents::deadLetter));
 
     private SampleEvents() {
@@ -129,7 +144,7 @@ public final class SampleEvents {
     }
 
     static LoraSpec lora() {
-        return LoraSpec.newBuilder().setRank(8).setAlpha(16.0).setTargetModules(TARGET_MODULES).setDropout(0.05).build();
+        return LoraSpec.newBuilder().setRank(8).setAlpha(16.0).setTargetModules(TARGET_MODULES).setDropout(0.05).setSeed(7L).build();
     }
 
     static EvalSpec evalSpec() {
@@ -263,6 +278,25 @@ public final class SampleEvents {
                 .setFinishReason("stop").setLatencyMs(37L).setError(null).build();
     }
 
+    private static SpecificRecord inferenceChunk(String policyId, Instant now) {
+        return InferenceChunk.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setRequestId("req-" + policyId + "-1").setRevision(REVISION).setWorkerId("worker-0").setIndex(0)
+                .setTokenIds(List.of(2983)).setLogprobs(List.of(-0.21f)).setTextDelta("42").setFinishReason(null)
+                .build();
+    }
+
+    private static SpecificRecord adapterPin(String policyId, Instant now) {
+        return AdapterPin.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now).setRevision(REVISION)
+                .setAdapter(policyId + "@" + REVISION).setPinned(true).setCorrelationId("corr-" + policyId)
+                .setRequestedBy("ops").setReason("keep the champion hot").build();
+    }
+
+    private static SpecificRecord adapterPinResult(String policyId, Instant now) {
+        return AdapterPinResult.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setCorrelationId("corr-" + policyId).setRevision(REVISION).setWorkerId("worker-0").setPinned(true)
+                .setAccepted(true).setReason("resident on the device, 262144 bytes").setBytes(262_144L).build();
+    }
+
     private static SpecificRecord workerStatus(String policyId, Instant now) {
         ResidentAdapter resident = ResidentAdapter.newBuilder().setPolicyId(policyId).setRevision(REVISION)
                 .setBytes(262_144L).setRank(8).setTier(AdapterTier.DEVICE).setLastUsedMs(now.toEpochMilli())
@@ -349,6 +383,33 @@ public final class SampleEvents {
                 .setRevision(PARENT).setReason(RetirementReason.KEEP_LAST)
                 .setAdapterUri("file:///var/mint/adapters/" + policyId + "/r0").setSha256(SHA256.replace('9', '1'))
                 .setStateUri("file:///var/mint/state/" + policyId + "/r0").setRemoveAfter(now.plusSeconds(86_400))
+                .build();
+    }
+
+    private static SpecificRecord trainingRequest(String policyId, Instant now) {
+        TrainingDatum datum = TrainingDatum.newBuilder().setInputTokens(List.of(1, 3923, 374)).setTargetTokens(List.of(3923, 374, 13))
+                .setWeights(List.of(0f, 1f, 1f)).setSamplingLogprobs(List.of(0f, -0.4f, -1.2f))
+                .setAdvantages(List.of(0f, 0.5f, 0.5f)).build();
+        return TrainingRequest.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setCorrelationId(correlation(policyId, "forward-backward")).setProducedBy("mint-client-1a2b3c4d")
+                .setReplyTopic(Topics.replies("mint-client-1a2b3c4d").name()).setStateVersion(3L)
+                .setForwardBackward(ForwardBackwardCall.newBuilder().setData(List.of(datum)).setLossFn("ppo")
+                        .setLoss(LossParams.newBuilder().setClipLow(0.2).setClipHigh(0.28).setKlBeta(0.01).setDroBeta(0.05)
+                                .build())
+                        .setBackward(true).build())
+                .build();
+    }
+
+    private static SpecificRecord trainingReply(String policyId, Instant now) {
+        return TrainingReply.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setCorrelationId(correlation(policyId, "save-state")).setProducedBy("worker-0").setStateVersion(3L)
+                .setError(null).setRetriable(false)
+                .setForwardBackward(ForwardBackwardReply.newBuilder().setLoss(0.69).setMetrics(sorted("tokens", 2.0))
+                        .setLogprobs(List.of(List.of(-2.1f, -0.4f, -1.2f))).build())
+                .setCheckpoint(CheckpointInfo.newBuilder().setUri("mint://" + policyId + "/state/warm-start")
+                        .setKind("state").setName("warm-start").setBytes(98_304L).setSha256(SHA256)
+                        .setCreatedAt(now.toEpochMilli()).setExpiresAt(now.toEpochMilli() + 86_400_000L)
+                        .setStateVersion(3L).build())
                 .build();
     }
 

@@ -9,7 +9,9 @@ import ai.mint.catalog.query.CatalogHttpServer;
 import ai.mint.catalog.query.StreamsCatalogReader;
 import ai.mint.common.decode.DecodeConfig;
 import ai.mint.streams.StreamsDefaults;
+import ai.mint.topics.Tenant;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,9 @@ import org.apache.kafka.streams.state.Stores;
  * queries over HTTP. {@link #buildTopology} and {@link #streamsConfig} are what tests drive.
  */
 public final class CatalogApp {
+
+    /** The node name part of the tenants' spec topics, read by pattern. */
+    static final String TENANT_SPECS = "tenant-policy-specs";
 
     private CatalogApp() {
     }
@@ -71,12 +76,19 @@ public final class CatalogApp {
         inputs.put(topics.serveRequests(), serdes.serveRequest());
         inputs.put(topics.rollbackRequests(), serdes.rollbackRequest());
 
-        List<String> decoders = inputs.keySet().stream().map(CatalogNodes::decode).toList();
+        List<String> decoders = new ArrayList<>(inputs.keySet().stream().map(CatalogNodes::decode).toList());
         inputs.forEach((topic, serde) -> {
             topology.addSource(CatalogNodes.source(topic), new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
             topology.addProcessor(CatalogNodes.decode(topic), () -> new DecodeProcessor<>(serde.deserializer(), appName),
                     CatalogNodes.source(topic));
         });
+        // every tenant's spec topic (mint.tenant.NAME.policy.specs), also those made after start (by pattern)
+        topology.addSource(CatalogNodes.source(TENANT_SPECS), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                Tenant.Kind.POLICY_SPECS.pattern());
+        topology.addProcessor(CatalogNodes.decode(TENANT_SPECS),
+                () -> new DecodeProcessor<>(serdes.policySpec().deserializer(), appName),
+                CatalogNodes.source(TENANT_SPECS));
+        decoders.add(CatalogNodes.decode(TENANT_SPECS));
         topology.addProcessor(CatalogNodes.LIFECYCLE,
                 () -> new CatalogProcessor(appName, recentIdsPerPolicy, retention),
                 decoders.toArray(String[]::new));
@@ -144,8 +156,9 @@ public final class CatalogApp {
         Topology topology = buildTopology(CatalogTopics.defaults(), serdes, config.storeKind, config.applicationId,
                 config.recentEventIdsPerPolicy, config.retention());
         StreamsCatalogReader reader = new StreamsCatalogReader();
+        // the catalog asks for the credentials its own connection carries (catalog.basic.auth.user.info), if any
         CatalogHttpServer http = CatalogHttpServer.start(reader, config.httpHost, config.httpPort,
-                config.queryForwardTimeout);
+                config.queryForwardTimeout, config.connection.catalogUserInfo());
         HostInfo self = new HostInfo(config.httpHost, http.port());
         KafkaStreams streams;
         try {

@@ -106,6 +106,11 @@ final class SchedulerDriver implements AutoCloseable {
 
     /** A catalog entry for {@code policy} serving {@code serving}, with every named revision exported. */
     void catalog(String policy, String serving, String... revisions) {
+        catalogAt(0, policy, serving, revisions);
+    }
+
+    /** {@link #catalog} as entry version {@code version}. */
+    void catalogAt(long version, String policy, String serving, String... revisions) {
         List<RevisionInfo> infos = new ArrayList<>();
         for (String r : revisions) {
             infos.add(RevisionInfo.newBuilder().setRevision(r).setStep(1).setRank(4)
@@ -119,7 +124,7 @@ final class SchedulerDriver implements AutoCloseable {
                 .setRewardSpec("{\"type\":\"contains\",\"text\":\"a\"}").build();
         pipe(topics.catalog(), policy, CatalogEntry.newBuilder().setEventId("c-" + policy + "-" + serving)
                 .setPolicyId(policy).setTime(START).setSpec(spec).setRevisions(infos).setServingRevision(serving)
-                .setHistory(new ArrayList<>()).setUpdatedAt(START).build());
+                .setHistory(new ArrayList<>()).setUpdatedAt(START).setVersion(version).build());
     }
 
     /** Publishes a request; returns its id. */
@@ -128,10 +133,19 @@ final class SchedulerDriver implements AutoCloseable {
     }
 
     String request(String policy, String requestId, String replyTopic) {
+        return request(policy, requestId, replyTopic, null);
+    }
+
+    /** A request whose sender has seen entry version {@code seenVersion} of the policy. */
+    String requestSeen(String policy, long seenVersion) {
+        return request(policy, "req-" + ++requestCount, null, seenVersion);
+    }
+
+    private String request(String policy, String requestId, String replyTopic, Long seenVersion) {
         pipe(topics.requests(), policy, InferenceRequest.newBuilder().setEventId("evt-" + requestId)
                 .setPolicyId(policy).setTime(Instant.ofEpochMilli(nowMs)).setRequestId(requestId).setPrompt("hi")
                 .setSampling(SamplingParams.newBuilder().setMaxTokens(4).setTemperature(0).build())
-                .setReplyTopic(replyTopic).build());
+                .setReplyTopic(replyTopic).setMinEntryVersion(seenVersion).build());
         return requestId;
     }
 

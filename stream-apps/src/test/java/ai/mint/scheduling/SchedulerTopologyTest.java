@@ -164,16 +164,34 @@ class SchedulerTopologyTest {
     void shouldAnswerARequestNoWorkerTookWithAnErrorOnItsReplyTopic() {
         SchedulerDriver s = scheduler(true);
         s.catalog("p", "r1", "r1");
-        String id = s.request("p", "lonely", "replies.client-7");
+        String id = s.request("p", "lonely", "mint.inference.replies.client-7");
 
         s.advance(SchedulerDriver.MAX_WAIT_MS + 1_000);
 
-        assertThat(s.responses("replies.client-7")).singleElement().satisfies(r -> {
+        assertThat(s.responses("mint.inference.replies.client-7")).singleElement().satisfies(r -> {
             assertThat(r.getRequestId()).isEqualTo(id);
             assertThat(r.getFinishReason()).isEqualTo("error");
             assertThat(r.getError()).contains("no inference worker");
         });
         assertThat(s.responses(Topics.INFERENCE_RESPONSES.name())).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveTheRevisionToTheWorkerWhenTheSenderSawANewerEntryThanTheScheduler() {
+        SchedulerDriver s = scheduler(true);
+        s.catalogAt(3, "p", "r1", "r1");
+        s.heartbeat("w1", "run-1", 16, "p@r1");
+        String behind = s.requestSeen("p", 4); // the sender saw version 4 (say, a promotion) through the query API
+        s.advance(SchedulerDriver.WINDOW_MS);
+        String current = s.requestSeen("p", 3);
+        s.advance(SchedulerDriver.WINDOW_MS);
+
+        List<WorkItem> packs = s.work("w1");
+        assertThat(packs).hasSize(2);
+        assertThat(packs.get(0).getRequests()).extracting(InferenceRequest::getRequestId).containsExactly(behind);
+        assertThat(packs.get(0).getRequests().get(0).getRevision()).isNull();
+        assertThat(packs.get(1).getRequests()).extracting(InferenceRequest::getRequestId).containsExactly(current);
+        assertThat(packs.get(1).getRequests().get(0).getRevision()).isEqualTo("r1");
     }
 
     @Test
@@ -199,13 +217,15 @@ class SchedulerTopologyTest {
         garbage[0] = 7;
         s.pipeRaw(Topics.INFERENCE_REQUESTS.name(), "p", garbage);
         s.request("p", "", null);
+        s.request("p", "req-elsewhere", Topics.CATALOG.name());
         String good = s.request("p");
 
         s.advance(SchedulerDriver.WINDOW_MS);
 
         assertThat(s.deadLetters()).extracting(d -> d.getReason()).satisfiesExactly(
                 r -> assertThat(r).contains("magic byte"),
-                r -> assertThat(r).contains("empty request_id"));
+                r -> assertThat(r).contains("empty request_id"),
+                r -> assertThat(r).contains("names reply_topic mint.catalog, which is not an inference reply topic"));
         assertThat(s.work("w1")).singleElement().satisfies(p -> assertThat(p.getRequests())
                 .extracting(InferenceRequest::getRequestId).containsExactly(good));
     }

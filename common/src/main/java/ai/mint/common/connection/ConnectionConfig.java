@@ -22,7 +22,7 @@ public final class ConnectionConfig {
 
     private static final Set<String> KEYS = Set.of(PlatformConnection.BOOTSTRAP_SERVERS,
             PlatformConnection.SCHEMA_REGISTRY_URL, PlatformConnection.SCHEMA_REGISTRY_USER_INFO,
-            PlatformConnection.CATALOG_URL);
+            PlatformConnection.CATALOG_URL, PlatformConnection.CATALOG_USER_INFO);
 
     private ConnectionConfig() {
     }
@@ -42,18 +42,24 @@ public final class ConnectionConfig {
                 .define(PlatformConnection.SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM,
                         "USER:PASSWORD sent to the registry as HTTP basic auth; none when empty. On the command "
                                 + "line $" + ConnectionOptions.ENV_REGISTRY_USER_INFO + " or this key in the "
+                                + "--kafka-config file.")
+                .define(PlatformConnection.CATALOG_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM,
+                        "USER:PASSWORD sent to the catalog's query API as HTTP basic auth; none when empty. On the "
+                                + "command line $" + ConnectionOptions.ENV_CATALOG_USER_INFO + " or this key in the "
                                 + "--kafka-config file.");
     }
 
     /** The connection the settings name, with every {@code kafka.*} setting as a pass-through property. */
     public static PlatformConnection connection(AbstractConfig config) {
         Password userInfo = config.getPassword(PlatformConnection.SCHEMA_REGISTRY_USER_INFO);
+        Password catalogUserInfo = config.getPassword(PlatformConnection.CATALOG_USER_INFO);
         Object catalog = config.originals().get(PlatformConnection.CATALOG_URL);
         Map<String, String> kafka = new java.util.TreeMap<>();
         config.originalsWithPrefix(PlatformConnection.KAFKA_PREFIX).forEach((k, v) -> kafka.put(k, String.valueOf(v)));
         return new PlatformConnection(config.getString(PlatformConnection.BOOTSTRAP_SERVERS),
                 config.getString(PlatformConnection.SCHEMA_REGISTRY_URL), userInfo == null ? null : userInfo.value(),
-                catalog == null ? null : catalog.toString(), kafka);
+                catalog == null ? null : catalog.toString(), kafka,
+                catalogUserInfo == null ? null : catalogUserInfo.value());
     }
 
     /** Whether a setting belongs to the connection layer (its own keys and the {@code kafka.} prefix). */

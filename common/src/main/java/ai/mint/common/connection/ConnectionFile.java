@@ -1,14 +1,9 @@
 package ai.mint.common.connection;
 
 import ai.mint.common.io.PropertiesFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -16,8 +11,8 @@ import java.util.TreeMap;
 /**
  * The connection file {@code mint up} writes ({@code .mint/connection}) so that every other command and service of
  * the machine finds the running platform. A properties file: {@code bootstrap.servers} and {@code schema.registry.url}
- * always, then optionally {@code catalog.url}, {@code schema.registry.basic.auth.user.info} and {@code kafka.KEY}
- * lines for Kafka client properties (e.g. {@code kafka.security.protocol=SASL_SSL}). Older files with only the first
+ * always, then optionally {@code catalog.url}, {@code schema.registry.basic.auth.user.info},
+ * {@code catalog.basic.auth.user.info} and {@code kafka.KEY} lines for Kafka client properties (e.g. {@code kafka.security.protocol=SASL_SSL}). Older files with only the first
  * two lines read as before.
  */
 public final class ConnectionFile {
@@ -50,7 +45,7 @@ public final class ConnectionFile {
         });
         return Optional.of(new PlatformConnection(bootstrap, registry,
                 props.get(PlatformConnection.SCHEMA_REGISTRY_USER_INFO), props.get(PlatformConnection.CATALOG_URL),
-                kafka));
+                kafka, props.get(PlatformConnection.CATALOG_USER_INFO)));
     }
 
     /**
@@ -58,31 +53,16 @@ public final class ConnectionFile {
      * credentials.
      */
     public static void write(PlatformConnection connection, Path file) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "connection", ".tmp");
-            if (holdsSecrets(connection)) {
-                restrictToOwner(temp);
-            }
-            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                out.write("# written by 'mint up'; removed when it stops\n");
-                Map<String, String> settings = new TreeMap<>(connection.toSettings());
-                // the two addresses first, as people and scripts read them
-                writeLine(out, PlatformConnection.BOOTSTRAP_SERVERS,
-                        settings.remove(PlatformConnection.BOOTSTRAP_SERVERS));
-                String registry = settings.remove(PlatformConnection.SCHEMA_REGISTRY_URL);
-                if (registry != null) {
-                    writeLine(out, PlatformConnection.SCHEMA_REGISTRY_URL, registry);
-                }
-                for (Map.Entry<String, String> setting : settings.entrySet()) {
-                    writeLine(out, setting.getKey(), setting.getValue());
-                }
-            }
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the connection file " + file, e);
+        Map<String, String> settings = new TreeMap<>(connection.toSettings());
+        Map<String, String> lines = new LinkedHashMap<>();
+        // the two addresses first, as people and scripts read them
+        lines.put(PlatformConnection.BOOTSTRAP_SERVERS, settings.remove(PlatformConnection.BOOTSTRAP_SERVERS));
+        String registry = settings.remove(PlatformConnection.SCHEMA_REGISTRY_URL);
+        if (registry != null) {
+            lines.put(PlatformConnection.SCHEMA_REGISTRY_URL, registry);
         }
+        lines.putAll(settings);
+        PropertiesFiles.write(file, "written by 'mint up'; removed when it stops", lines, holdsSecrets(connection));
     }
 
     /** The two lines {@code mint up} prints: {@code bootstrap.servers=...} and {@code schema.registry.url=...}. */
@@ -92,21 +72,8 @@ public final class ConnectionFile {
                 + System.lineSeparator();
     }
 
-    /** {@code key=value}; only what {@code Properties.load} would misread is escaped (backslashes, line breaks). */
-    private static void writeLine(Writer out, String key, String value) throws IOException {
-        out.write(key + "=" + value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r") + "\n");
-    }
-
     private static boolean holdsSecrets(PlatformConnection connection) {
-        return connection.registryUserInfo() != null
+        return connection.registryUserInfo() != null || connection.catalogUserInfo() != null
                 || connection.kafkaProperties().keySet().stream().anyMatch(PlatformConnection::isSecret);
-    }
-
-    private static void restrictToOwner(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the directory's own protection is all there is
-        }
     }
 }

@@ -21,6 +21,7 @@ public final class ConnectionOptions {
     public static final String ENV_REGISTRY = "MINT_SCHEMA_REGISTRY_URL";
     public static final String ENV_REGISTRY_USER_INFO = "MINT_SCHEMA_REGISTRY_USER_INFO";
     public static final String ENV_CATALOG = "MINT_CATALOG_URL";
+    public static final String ENV_CATALOG_USER_INFO = "MINT_CATALOG_USER_INFO";
     public static final String ENV_KAFKA_CONFIG = "MINT_KAFKA_CONFIG";
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
@@ -78,7 +79,8 @@ public final class ConnectionOptions {
             throw missing("schema registry URL", "--schema-registry-url", ENV_REGISTRY);
         }
         String catalog = first(catalogUrl, env.get(ENV_CATALOG));
-        if (catalog == null && file.isPresent()) {
+        boolean catalogFromFile = catalog == null && file.isPresent();
+        if (catalogFromFile) {
             catalog = file.get().catalogUrl();
         }
 
@@ -92,7 +94,13 @@ public final class ConnectionOptions {
         if (userInfo == null && registryFromFile) {
             userInfo = file.get().registryUserInfo();
         }
-        return new PlatformConnection(bootstrap, registry, userInfo, catalog, properties);
+        String catalogUserInfo = given.catalogUserInfo();
+        // the file's catalog credentials go with its catalog address, or with its Kafka address when it names no catalog
+        // (the catalog of the platform it describes, found by option or environment)
+        if (catalogUserInfo == null && (catalogFromFile || kafkaFromFile && file.get().catalogUrl() == null)) {
+            catalogUserInfo = file.get().catalogUserInfo();
+        }
+        return new PlatformConnection(bootstrap, registry, userInfo, catalog, properties, catalogUserInfo);
     }
 
     /** The connection file this command reads. */

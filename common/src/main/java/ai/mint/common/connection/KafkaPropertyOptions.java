@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 /**
  * The Kafka client properties a command line passes to every client ({@code @Mixin}): a properties file
  * ({@code --kafka-config FILE}, else {@code $MINT_KAFKA_CONFIG}) overlaid by each {@code --kafka KEY=VALUE}. The file
- * may also hold the registry's credentials ({@code schema.registry.basic.auth.user.info}), which are taken out of the
- * Kafka properties. Part of {@link ConnectionOptions}; {@code mint up} uses it alone for an external cluster.
+ * may also hold the registry's and the catalog's credentials ({@code schema.registry.basic.auth.user.info},
+ * {@code catalog.basic.auth.user.info}), which are taken out of the Kafka properties. Part of {@link ConnectionOptions}; {@code mint up} uses it alone for an external cluster.
  */
 public final class KafkaPropertyOptions {
 
@@ -30,8 +30,10 @@ public final class KafkaPropertyOptions {
      *
      * @param properties Kafka client properties, the file's overlaid by the options
      * @param userInfo   registry credentials from {@code $MINT_SCHEMA_REGISTRY_USER_INFO}, else the file; null if none
+     * @param catalogUserInfo catalog query API credentials from {@code $MINT_CATALOG_USER_INFO}, else the file; null if
+     *                        none
      */
-    public record Given(Map<String, String> properties, String userInfo) {
+    public record Given(Map<String, String> properties, String userInfo, String catalogUserInfo) {
     }
 
     public Given resolve(Map<String, String> env) {
@@ -40,9 +42,22 @@ public final class KafkaPropertyOptions {
                 : fromEnv == null || fromEnv.isBlank() ? null : Path.of(fromEnv.trim());
         Map<String, String> properties = new TreeMap<>(file == null ? Map.of() : read(file));
         String fileUserInfo = properties.remove(PlatformConnection.SCHEMA_REGISTRY_USER_INFO);
+        String fileCatalogUserInfo = properties.remove(PlatformConnection.CATALOG_USER_INFO);
         properties.putAll(kafka);
-        String envUserInfo = env.get(ConnectionOptions.ENV_REGISTRY_USER_INFO);
-        return new Given(properties, envUserInfo != null && !envUserInfo.isBlank() ? envUserInfo.trim() : fileUserInfo);
+        return new Given(properties, envOr(env, ConnectionOptions.ENV_REGISTRY_USER_INFO, fileUserInfo),
+                envOr(env, ConnectionOptions.ENV_CATALOG_USER_INFO, fileCatalogUserInfo));
+    }
+
+    /** What a client properties file alone gives (as {@code --kafka-config FILE} with no other option). */
+    public static Given fromFile(Path file) {
+        KafkaPropertyOptions options = new KafkaPropertyOptions();
+        options.kafkaConfig = file;
+        return options.resolve(Map.of());
+    }
+
+    private static String envOr(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
+        return value != null && !value.isBlank() ? value.trim() : fallback;
     }
 
     /**

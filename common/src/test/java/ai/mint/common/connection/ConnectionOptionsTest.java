@@ -107,6 +107,33 @@ class ConnectionOptionsTest {
     }
 
     @Test
+    void shouldGiveTheCatalogCredentialsOfTheFileOnlyToThePlatformItDescribes() throws Exception {
+        Path file = dir.resolve("secure-connection");
+        // as 'mint up --secure' writes it: credentials for a catalog whose address is not known yet
+        ConnectionFile.write(new PlatformConnection("file:9092", FILE_REGISTRY, "admin:pw", null,
+                Map.of("security.protocol", "SASL_SSL"), "admin:catalog-pw"), file);
+        Path tenantConfig = dir.resolve("tenant.properties");
+        Files.writeString(tenantConfig, "catalog.basic.auth.user.info=acme:tenant-pw\n");
+
+        PlatformConnection local = parse("--connection-file", file.toString(), "--catalog-url", "http://c:7070")
+                .resolve(Map.of(), true);
+        PlatformConnection tenant = parse("--connection-file", file.toString(), "--kafka-config",
+                tenantConfig.toString()).resolve(Map.of(), true);
+        PlatformConnection fromEnv = parse("--connection-file", file.toString())
+                .resolve(Map.of(ConnectionOptions.ENV_CATALOG_USER_INFO, "env:pw"), true);
+        PlatformConnection elsewhere = parse("--connection-file", file.toString(), "--bootstrap-servers", "other:9092",
+                "--catalog-url", "http://other:7070").resolve(Map.of(), true);
+
+        assertThat(local.catalogUserInfo()).isEqualTo("admin:catalog-pw");
+        assertThat(tenant.catalogUserInfo()).isEqualTo("acme:tenant-pw");
+        assertThat(tenant.kafkaProperties()).doesNotContainKey(PlatformConnection.CATALOG_USER_INFO);
+        assertThat(fromEnv.catalogUserInfo()).isEqualTo("env:pw");
+        assertThat(elsewhere.catalogUserInfo()).isNull();
+        assertThat(ConnectionFile.read(file).orElseThrow().catalogUserInfo()).isEqualTo("admin:catalog-pw");
+        assertThat(local.toString()).doesNotContain("catalog-pw").contains("catalog credentials [hidden]");
+    }
+
+    @Test
     void shouldTellHowToGiveAnAddressNobodyGave() {
         ConnectionOptions none = parse("--connection-file", dir.resolve("absent").toString());
 

@@ -17,6 +17,17 @@ public enum LossFunction {
     IMPORTANCE_SAMPLING("importance_sampling"),
     /** PPO's clipped surrogate objective against the sampling log-probs. */
     PPO("ppo"),
+    /**
+     * CISPO: the log-prob of each token times its advantage, weighted by the importance ratio clipped to
+     * {@code [1 - clipLow, 1 + clipHigh]} and held constant (no gradient flows through the weight), so that no token's
+     * gradient is ever zeroed, only bounded.
+     */
+    CISPO("cispo"),
+    /**
+     * DRO: the log-prob of each token times its advantage, minus {@code droBeta / 2} times the squared log-ratio to
+     * the sampling policy (a quadratic penalty that keeps an off-policy update near the data).
+     */
+    DRO("dro"),
     /** Alias of {@link #PPO}: the advantages it is given are group-relative, the loss is the same. */
     GRPO("grpo", PPO);
 

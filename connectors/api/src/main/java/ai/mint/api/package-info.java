@@ -1,5 +1,6 @@
 /**
- * The Tinker-shaped training API (service, training and sampling clients and their value types), free of any engine
- * or transport: gpu-consumers implements it in process, {@link ai.mint.client.KafkaTrainingClient} over Kafka.
+ * The Tinker-shaped training API (service, training, sampling and rest clients and their value types), free of any
+ * engine or transport: gpu-consumers implements it in process, the client module over Kafka, and the test-jar's
+ * {@code TrainingClientContract} holds both to the same behaviour.
  */
 package ai.mint.api;

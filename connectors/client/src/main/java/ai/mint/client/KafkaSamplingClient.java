@@ -3,41 +3,48 @@ package ai.mint.client;
 import ai.mint.api.SampleResponse;
 import ai.mint.api.SamplingClient;
 import ai.mint.api.SamplingConfig;
-import ai.mint.events.InferenceResponse;
+import ai.mint.events.SampleCall;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Samples one fixed revision of a policy through the serving path (inference request/response topics). Requests carry
- * text, because the tokenizer lives in the worker: {@link #sample(String, ai.mint.events.SamplingParams)} is the call
- * that works over Kafka, and the token-level {@link SamplingClient} method fails, naming it.
+ * Samples an exported checkpoint ({@code mint://POLICY/sampler/NAME}) through the training API over Kafka: sample
+ * calls keyed by the checkpoint's policy that name the adapter, so they batch with the other sample calls a worker
+ * takes. Token-id and text prompts both work (the worker tokenizes).
  */
 public final class KafkaSamplingClient implements SamplingClient {
 
-    private final MintClient client;
+    private final KafkaServiceClient service;
     private final String policyId;
-    private final String revision;
+    private final String adapterUri;
 
-    KafkaSamplingClient(MintClient client, String policyId, String revision) {
-        this.client = client;
+    KafkaSamplingClient(KafkaServiceClient service, String policyId, String adapterUri) {
+        this.service = service;
         this.policyId = policyId;
-        this.revision = revision;
+        this.adapterUri = adapterUri;
     }
 
-    /** The revision every request of this client is pinned to. */
-    public String revision() {
-        return revision;
-    }
-
-    /** Completes {@code prompt} with the pinned revision; the response names the revision that answered. */
-    public CompletableFuture<InferenceResponse> sample(String prompt, ai.mint.events.SamplingParams sampling) {
-        return client.sample(policyId, prompt, sampling, revision);
+    /** The checkpoint every call of this client samples. */
+    public String adapterUri() {
+        return adapterUri;
     }
 
     @Override
     public CompletableFuture<SampleResponse> sample(int[] promptTokens, int numSamples, SamplingConfig params) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException(
-                "sampling token ids over Kafka: inference requests carry a text prompt (the tokenizer lives in the "
-                        + "worker), so there is no event for a token-id prompt; use sample(String prompt, "
-                        + "ai.mint.events.SamplingParams) on this KafkaSamplingClient"));
+        return sample(SampleCall.newBuilder().setPromptTokens(TrainingCalls.boxed(promptTokens)), numSamples, params);
+    }
+
+    @Override
+    public CompletableFuture<SampleResponse> sample(String prompt, int numSamples, SamplingConfig params) {
+        return sample(SampleCall.newBuilder().setPromptText(prompt), numSamples, params);
+    }
+
+    private CompletableFuture<SampleResponse> sample(SampleCall.Builder call, int numSamples, SamplingConfig params) {
+        try {
+            return service.send(service.newRequest(policyId).setStateVersion(0).setSample(call
+                    .setNumSamples(numSamples).setSampling(TrainingCalls.sampling(params)).setAdapterUri(adapterUri)
+                    .build()).build(), "sample of " + adapterUri).thenApply(r -> TrainingCalls.sample(r.getSample()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 }

@@ -1,57 +1,62 @@
 package ai.mint.client;
 
+import ai.mint.api.AdamConfig;
 import ai.mint.api.Datum;
 import ai.mint.api.ForwardBackwardOutput;
 import ai.mint.api.LossConfig;
 import ai.mint.api.LossFunction;
+import ai.mint.api.ModelInfo;
 import ai.mint.api.OptimStepResult;
 import ai.mint.api.SampleResponse;
+import ai.mint.api.SamplingClient;
+import ai.mint.api.SamplingConfig;
 import ai.mint.api.SavedCheckpoint;
 import ai.mint.api.TrainingClient;
-import ai.mint.events.AdamParams;
-import ai.mint.events.EvalRequest;
-import ai.mint.events.EvalResult;
-import ai.mint.events.EvalSpec;
-import ai.mint.events.ExportRequest;
-import ai.mint.events.ExportResult;
-import ai.mint.events.RolloutRequest;
-import ai.mint.events.RolloutResult;
-import ai.mint.events.SamplingParams;
-import ai.mint.events.Trajectory;
-import ai.mint.events.UpdateRequest;
-import ai.mint.events.UpdateResult;
-import java.time.Instant;
+import ai.mint.events.ForwardBackwardCall;
+import ai.mint.events.InfoCall;
+import ai.mint.events.LoadStateCall;
+import ai.mint.events.OptimStepCall;
+import ai.mint.events.SampleCall;
+import ai.mint.events.SaveCheckpointCall;
+import ai.mint.events.TokenizeCall;
+import ai.mint.events.TrainingReply;
+import ai.mint.events.TrainingRequest;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Trains one policy by hand over Kafka, shaped like Tinker's training client but driven through the lifecycle topics:
- * every call publishes a request with a fresh correlation id and returns a future of the worker's result (failing
- * after the client's timeout). {@link #sample} draws rollouts, {@link #optimStep} is Tinker's forward_backward +
- * optim_step with the GRPO loss on those rollouts (the worker saves the trainer state, returned as state_uri, after
- * every step), {@link #saveWeightsForSampler} exports the adapter alone, {@link #evaluate} scores it, and
- * {@link #samplingClient} samples a fixed revision. Use it for policies created without a training spec: those with
- * one are driven by the orchestrator.
+ * The training API of one policy over Kafka: each call is a {@link TrainingRequest} on {@code mint.training.requests}
+ * keyed by the policy (so the worker that owns its partition takes its calls in order) and answered on this client's
+ * own reply topic. Calls run one after another, in the order they were made; each names the policy's state version
+ * it expects (the last state-changing reply's), so any worker continues from exactly that state.
  *
- * <p>It is also a {@link TrainingClient}, so code written against that interface runs on it as on the in-process
- * one. Over Kafka it honours {@link #policyId()}, {@link #saveWeightsForSampler(String)} and
- * {@link #saveWeightsAndGetSamplingClient(String)} (both export the revision of the last {@code optimStep} made
- * through this client); the other interface methods have no lifecycle event yet and return a failed future with an
- * {@link UnsupportedOperationException} that names what is missing and the call to use instead.
+ * <p>Gradients of forward_backward live in the memory of the worker that computed them. When the policy's partition
+ * moved before the optim_step that applies them, that step is answered as retriable; this client then sends those
+ * forward_backward calls again (it keeps their batches until the step) and the step after them, up to
+ * {@link #MAX_STEP_ATTEMPTS} times.
  */
 public final class KafkaTrainingClient implements TrainingClient {
 
-    private final MintClient client;
-    private final TrainingChannels channels;
-    private final String policyId;
-    private final AtomicReference<UpdateResult> lastUpdate = new AtomicReference<>();
+    /** How often an optim_step is tried when its gradients are not on the worker that takes it. */
+    static final int MAX_STEP_ATTEMPTS = 3;
 
-    KafkaTrainingClient(MintClient client, TrainingChannels channels, String policyId) {
-        this.client = client;
-        this.channels = channels;
+    private final KafkaServiceClient service;
+    private final String policyId;
+    private final Object lock = new Object();
+    /** The previous call; the next one starts when it has finished. */
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+    /** The state version the next call expects; touched only by the call in flight. */
+    private volatile long stateVersion;
+    /** The forward_backward calls since the last optim_step, sent again if their gradients were lost. */
+    private final List<TrainingRequest> accumulated = new ArrayList<>();
+
+    KafkaTrainingClient(KafkaServiceClient service, String policyId, long stateVersion) {
+        this.service = service;
         this.policyId = policyId;
+        this.stateVersion = stateVersion;
     }
 
     @Override
@@ -59,138 +64,177 @@ public final class KafkaTrainingClient implements TrainingClient {
         return policyId;
     }
 
-    /** Samples {@code groupSize} completions of each prompt from {@code revision} (the base model's id: no adapter). */
-    public CompletableFuture<RolloutResult> sample(String revision, List<String> prompts, int groupSize,
-                                                   SamplingParams sampling) {
-        String correlation = UUID.randomUUID().toString();
-        CompletableFuture<RolloutResult> reply = channels.rollouts.expect(correlation);
-        client.publish(ai.mint.topics.Topics.ROLLOUT_REQUESTS.name(), policyId, RolloutRequest.newBuilder()
-                .setEventId(UUID.randomUUID().toString()).setPolicyId(policyId).setTime(Instant.now())
-                .setCorrelationId(correlation).setProducedBy(client.clientId()).setRevision(revision)
-                .setPrompts(prompts).setGroupSize(groupSize).setSampling(sampling).build());
-        return client.within(reply, "rollout of " + policyId + "@" + revision);
+    /** The version of the policy's training state this client's next call expects. */
+    public long stateVersion() {
+        return stateVersion;
     }
 
-    /** One GRPO step on {@code trajectories} from {@code baseRevision}; the result names the new revision. */
-    public CompletableFuture<UpdateResult> optimStep(String baseRevision, List<Trajectory> trajectories,
-                                                     AdamParams adam, int step) {
-        String correlation = UUID.randomUUID().toString();
-        CompletableFuture<UpdateResult> reply = channels.updates.expect(correlation);
-        client.publish(ai.mint.topics.Topics.UPDATE_REQUESTS.name(), policyId, UpdateRequest.newBuilder()
-                .setEventId(UUID.randomUUID().toString()).setPolicyId(policyId).setTime(Instant.now())
-                .setCorrelationId(correlation).setProducedBy(client.clientId()).setBaseRevision(baseRevision)
-                .setTrajectories(trajectories).setLossFn("grpo").setAdam(adam).setStep(step).build());
-        return client.within(reply, "update step " + step + " of " + policyId).whenComplete((result, error) -> {
-            if (result != null && result.getError() == null) {
-                lastUpdate.set(result);
-            }
-        });
-    }
-
-    /** Exports the revision's adapter alone (PEFT layout, sha-256) for sampling and serving. */
-    public CompletableFuture<ExportResult> saveWeightsForSampler(UpdateResult trained) {
-        String correlation = UUID.randomUUID().toString();
-        CompletableFuture<ExportResult> reply = channels.exports.expect(correlation);
-        client.publish(ai.mint.topics.Topics.EXPORT_REQUESTS.name(), policyId, ExportRequest.newBuilder()
-                .setEventId(UUID.randomUUID().toString()).setPolicyId(policyId).setTime(Instant.now())
-                .setCorrelationId(correlation).setProducedBy(client.clientId()).setRevision(trained.getNewRevision())
-                .setStateUri(trained.getStateUri()).build());
-        return client.within(reply, "export of " + policyId + "@" + trained.getNewRevision());
-    }
-
-    /** Scores an exported revision; the catalog applies the policy's promotion gate to the result. */
-    public CompletableFuture<EvalResult> evaluate(ExportResult exported, EvalSpec eval) {
-        String correlation = UUID.randomUUID().toString();
-        CompletableFuture<EvalResult> reply = channels.evals.expect(correlation);
-        client.publish(ai.mint.topics.Topics.EVAL_REQUESTS.name(), policyId, EvalRequest.newBuilder()
-                .setEventId(UUID.randomUUID().toString()).setPolicyId(policyId).setTime(Instant.now())
-                .setCorrelationId(correlation).setProducedBy(client.clientId()).setRevision(exported.getRevision())
-                .setAdapterUri(exported.getAdapterUri()).setSha256(exported.getSha256()).setEval(eval).build());
-        return client.within(reply, "eval of " + policyId + "@" + exported.getRevision());
-    }
-
-    /** Samples exactly {@code revision} through the serving path (Tinker's sampling client). */
-    public KafkaSamplingClient samplingClient(String revision) {
-        return new KafkaSamplingClient(client, policyId, revision);
-    }
-
-    /**
-     * Exports the revision of the last {@code optimStep} made through this client. Kafka exports are addressed by
-     * revision, so {@code name} only labels the call: the adapter's address is the one the export worker returns.
-     */
     @Override
-    public CompletableFuture<SavedCheckpoint> saveWeightsForSampler(String name) {
-        UpdateResult trained = lastUpdate.get();
-        return trained == null ? noUpdateYet(name) : exportCheckpoint(trained);
+    public CompletableFuture<ModelInfo> getInfo() {
+        return call("get_info", b -> b.setInfo(InfoCall.newBuilder().build()))
+                .thenApply(r -> TrainingCalls.info(r.getInfo()));
     }
 
-    /** Exports as {@link #saveWeightsForSampler(String)} does and returns a {@link KafkaSamplingClient} pinned to it. */
     @Override
-    public CompletableFuture<ai.mint.api.SamplingClient> saveWeightsAndGetSamplingClient(String name) {
-        UpdateResult trained = lastUpdate.get();
-        return trained == null ? noUpdateYet(name)
-                : exportCheckpoint(trained).thenApply(saved -> samplingClient(trained.getNewRevision()));
-    }
-
-    private CompletableFuture<SavedCheckpoint> exportCheckpoint(UpdateResult trained) {
-        return saveWeightsForSampler(trained).thenCompose(exported -> exported.getError() != null
-                ? CompletableFuture.failedFuture(new MintClientException("export of " + policyId + "@"
-                + exported.getRevision() + " failed: " + exported.getError()))
-                : CompletableFuture.completedFuture(new SavedCheckpoint(exported.getAdapterUri(),
-                SavedCheckpoint.Kind.SAMPLER_WEIGHTS, exported.getBytes(), exported.getSha256())));
-    }
-
-    private <T> CompletableFuture<T> noUpdateYet(String name) {
-        return CompletableFuture.failedFuture(new IllegalStateException("saveWeightsForSampler(\"" + name
-                + "\") over Kafka exports the revision of the last optimStep(baseRevision, trajectories, adam, step)"
-                + " made through this client, and none has succeeded for policy " + policyId
-                + "; to export another revision use saveWeightsForSampler(UpdateResult)"));
+    public CompletableFuture<ForwardBackwardOutput> forward(List<Datum> batch, LossFunction lossFn, LossConfig config) {
+        return call("forward", b -> b.setForwardBackward(forwardBackwardCall(batch, lossFn, config, false)))
+                .thenApply(r -> TrainingCalls.forwardBackward(r.getForwardBackward()));
     }
 
     @Override
     public CompletableFuture<ForwardBackwardOutput> forwardBackward(List<Datum> batch, LossFunction lossFn,
                                                                     LossConfig config) {
-        return unsupported("forwardBackward(batch, " + lossFn + ") over Kafka: no lifecycle event carries a "
-                + "datum-level batch with a chosen loss (mint.update.requests takes GRPO trajectories and runs "
-                + "forward_backward and optim_step as one step); use optimStep(baseRevision, trajectories, adam, step) "
-                + "with a GRPO rollout batch from sample(revision, prompts, groupSize, sampling)");
+        return serially(() -> {
+            TrainingRequest q = request(b -> b.setForwardBackward(forwardBackwardCall(batch, lossFn, config, true)));
+            return service.send(q, "forward_backward of " + policyId).thenApply(r -> {
+                accumulated.add(q);
+                return TrainingCalls.forwardBackward(r.getForwardBackward());
+            });
+        });
     }
 
     @Override
-    public CompletableFuture<OptimStepResult> optimStep(ai.mint.api.AdamConfig params) {
-        return unsupported("optimStep(AdamConfig) over Kafka: it applies gradients accumulated by forwardBackward, "
-                + "and no event carries those; use optimStep(baseRevision, trajectories, adam, step), which sends a "
-                + "GRPO rollout batch and the Adam settings in one update request");
+    public CompletableFuture<OptimStepResult> optimStep(AdamConfig params) {
+        return serially(() -> optimStep(params, 1)).thenApply(r -> TrainingCalls.optimStep(r.getOptimStep()));
+    }
+
+    private CompletableFuture<TrainingReply> optimStep(AdamConfig params, int attempt) {
+        List<String> ids = accumulated.stream().map(TrainingRequest::getCorrelationId).toList();
+        TrainingRequest q = request(b -> b.setOptimStep(OptimStepCall.newBuilder()
+                .setAdam(TrainingCalls.adam(params)).setGradientIds(ids).build()));
+        return service.sendRaw(q, "optim_step of " + policyId).thenCompose(r -> {
+            if (r.getError() == null) {
+                accumulated.clear();
+                stateVersion = r.getStateVersion();
+                return CompletableFuture.completedFuture(r);
+            }
+            if (!r.getRetriable() || attempt >= MAX_STEP_ATTEMPTS) {
+                accumulated.clear(); // the worker dropped them
+                return CompletableFuture.failedFuture(new MintClientException("optim_step of " + policyId
+                        + " failed" + (r.getRetriable() ? " after " + attempt + " attempts" : "") + ": " + r.getError()));
+            }
+            return resendAccumulated().thenCompose(v -> optimStep(params, attempt + 1));
+        });
+    }
+
+    /**
+     * Sends the accumulated forward_backward calls again, in order, each with a fresh correlation id (the reply channel
+     * drops a second answer to an id it answered already); the step that follows names the new ids.
+     */
+    private CompletableFuture<Void> resendAccumulated() {
+        List<TrainingRequest> old = List.copyOf(accumulated);
+        accumulated.clear();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (TrainingRequest call : old) {
+            chain = chain.thenCompose(v -> {
+                TrainingRequest again = TrainingRequest.newBuilder(call).setEventId(KafkaServiceClient.newId())
+                        .setCorrelationId(KafkaServiceClient.newId()).setStateVersion(stateVersion).build();
+                return service.send(again, "forward_backward of " + policyId + " (sent again)")
+                        .thenAccept(r -> accumulated.add(again));
+            });
+        }
+        return chain;
     }
 
     @Override
-    public CompletableFuture<SampleResponse> sample(int[] promptTokens, int numSamples,
-                                                    ai.mint.api.SamplingConfig params) {
-        return unsupported("sample(tokens, ...) over Kafka: rollout and inference requests carry text prompts (the "
-                + "tokenizer lives in the worker), so there is no event for a token-id prompt; use "
-                + "sample(revision, prompts, groupSize, sampling) or samplingClient(revision).sample(prompt, sampling)");
+    public CompletableFuture<SampleResponse> sample(int[] promptTokens, int numSamples, SamplingConfig params) {
+        return sample(SampleCall.newBuilder().setPromptTokens(TrainingCalls.boxed(promptTokens)), numSamples, params);
     }
 
     @Override
-    public CompletableFuture<SavedCheckpoint> saveState(String name) {
-        return unsupported("saveState(\"" + name + "\") over Kafka: there is no save-state event; the update worker "
-                + "saves the trainer state (adapter, Adam moments, step, RNG) after every step and returns its "
-                + "address as UpdateResult.state_uri of optimStep(baseRevision, trajectories, adam, step)");
+    public CompletableFuture<SampleResponse> sample(String prompt, int numSamples, SamplingConfig params) {
+        return sample(SampleCall.newBuilder().setPromptText(prompt), numSamples, params);
+    }
+
+    private CompletableFuture<SampleResponse> sample(SampleCall.Builder call, int numSamples, SamplingConfig params) {
+        return call("sample", b -> b.setSample(call.setNumSamples(numSamples)
+                .setSampling(TrainingCalls.sampling(params)).build())).thenApply(r -> TrainingCalls.sample(r.getSample()));
+    }
+
+    @Override
+    public CompletableFuture<List<int[]>> encode(List<String> texts) {
+        return call("encode", b -> b.setTokenize(TokenizeCall.newBuilder().setTexts(texts).build()))
+                .thenApply(r -> r.getTokens().stream().map(TrainingCalls::ints).toList());
+    }
+
+    @Override
+    public CompletableFuture<List<String>> decode(List<int[]> sequences) {
+        return call("decode", b -> b.setTokenize(TokenizeCall.newBuilder()
+                .setSequences(sequences.stream().map(TrainingCalls::boxed).toList()).build()))
+                .thenApply(TrainingReply::getTexts);
+    }
+
+    @Override
+    public CompletableFuture<SavedCheckpoint> saveState(String name, Duration ttl) {
+        return save(SavedCheckpoint.Kind.TRAINING_STATE, name, ttl);
     }
 
     @Override
     public CompletableFuture<Void> loadState(String uri) {
-        return unsupported("loadState(" + uri + ") over Kafka: there is no load-state event; the worker that owns "
-                + "the policy resumes it from its last saved state (UpdateResult.state_uri) by itself");
+        return load(uri, false);
     }
 
     @Override
     public CompletableFuture<Void> loadStateWithOptimizer(String uri) {
-        return unsupported("loadStateWithOptimizer(" + uri + ") over Kafka: there is no load-state event; the worker "
-                + "that owns the policy resumes it, optimizer included, from its last saved state by itself");
+        return load(uri, true);
     }
 
-    private static <T> CompletableFuture<T> unsupported(String what) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException(what));
+    @Override
+    public CompletableFuture<SavedCheckpoint> saveWeightsForSampler(String name, Duration ttl) {
+        return save(SavedCheckpoint.Kind.SAMPLER_WEIGHTS, name, ttl);
+    }
+
+    @Override
+    public CompletableFuture<SamplingClient> saveWeightsAndGetSamplingClient(String name) {
+        return saveWeightsForSampler(name).thenApply(saved -> service.createSamplingClient(saved.uri()));
+    }
+
+    private CompletableFuture<SavedCheckpoint> save(SavedCheckpoint.Kind kind, String name, Duration ttl) {
+        return call("save " + kind.pathName() + " '" + name + "'", b -> b.setSaveCheckpoint(SaveCheckpointCall
+                .newBuilder().setKind(kind.pathName()).setName(name).setTtlMs(ttl == null ? null : ttl.toMillis())
+                .build())).thenApply(r -> TrainingCalls.checkpoint(r.getCheckpoint()));
+    }
+
+    private CompletableFuture<Void> load(String uri, boolean withOptimizer) {
+        return call("load_state " + uri, b -> b.setLoadState(LoadStateCall.newBuilder().setUri(uri)
+                .setWithOptimizer(withOptimizer).build())).thenApply(r -> {
+                    accumulated.clear(); // a load replaces the weights the gradients were computed on
+                    return null;
+                });
+    }
+
+    private static ForwardBackwardCall forwardBackwardCall(List<Datum> batch, LossFunction lossFn, LossConfig config,
+                                                           boolean backward) {
+        return ForwardBackwardCall.newBuilder().setData(TrainingCalls.data(batch)).setLossFn(lossFn.wireName())
+                .setLoss(TrainingCalls.loss(config)).setBackward(backward).build();
+    }
+
+    /** One call after the previous ones; a state-changing reply moves the state version on. */
+    private CompletableFuture<TrainingReply> call(String what, Consumer<TrainingRequest.Builder> fill) {
+        return serially(() -> service.send(request(fill), what + " of " + policyId).thenApply(r -> {
+            stateVersion = r.getStateVersion();
+            return r;
+        }));
+    }
+
+    private TrainingRequest request(Consumer<TrainingRequest.Builder> fill) {
+        TrainingRequest.Builder b = service.newRequest(policyId).setStateVersion(stateVersion);
+        fill.accept(b);
+        return b.build();
+    }
+
+    /** Runs {@code next} once every call made before it has finished (whatever its outcome). */
+    private <T> CompletableFuture<T> serially(java.util.function.Supplier<CompletableFuture<T>> next) {
+        synchronized (lock) {
+            CompletableFuture<T> result = tail.handle((r, e) -> null).thenCompose(v -> {
+                try {
+                    return next.get();
+                } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            });
+            tail = result;
+            return result;
+        }
     }
 }

@@ -34,7 +34,8 @@ final class LookedUpCatalog implements PolicyDirectory {
 
     LookedUpCatalog(PlatformConnection connection) {
         String urls = connection.catalog().orElseThrow();
-        this.lookup = CatalogLookup.builder(urls.split(",")).maxAge(Duration.ofMillis(200)).build();
+        this.lookup = CatalogLookup.builder(urls.split(",")).maxAge(Duration.ofMillis(200))
+                .credentials(connection.catalogUserInfo()).build();
     }
 
     @Override

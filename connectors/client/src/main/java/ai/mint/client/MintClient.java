@@ -2,6 +2,8 @@ package ai.mint.client;
 
 import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.kafka.KafkaClients;
+import ai.mint.events.AdapterPin;
+import ai.mint.events.AdapterPinResult;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.InferenceRequest;
 import ai.mint.events.InferenceResponse;
@@ -48,6 +50,8 @@ public final class MintClient implements AutoCloseable {
     private final ReplyChannel<ServeResult> promotions;
     private final ReplyChannel<RollbackResult> rollbacks;
     private final ReplyChannel<InferenceResponse> samples;
+    private final ReplyChannel<AdapterPinResult> pins;
+    private final SeenVersions seen = new SeenVersions(SeenVersions.DEFAULT_CAPACITY);
     private TrainingChannels training;
 
     /** A client of a platform with plain Kafka and an anonymous registry (embedded platforms, tests). */
@@ -73,6 +77,8 @@ public final class MintClient implements AutoCloseable {
                 RollbackResult.class, RollbackResult::getCorrelationId, clientId + "-rollback");
         this.samples = new ReplyChannel<>(clients, registry, Topics.INFERENCE_RESPONSES.name(),
                 InferenceResponse.class, InferenceResponse::getRequestId, clientId + "-inference");
+        this.pins = new ReplyChannel<>(clients, registry, Topics.ADAPTER_PIN_RESULTS.name(), AdapterPinResult.class,
+                AdapterPinResult::getCorrelationId, clientId + "-pins");
     }
 
     /** Waits until what the client answers about policies is as new as the catalog when this was called. */
@@ -86,17 +92,19 @@ public final class MintClient implements AutoCloseable {
         PolicySpec stamped = PolicySpec.newBuilder(spec).setEventId(newId()).setTime(Instant.now()).build();
         publish(Topics.POLICY_SPECS.name(), stamped.getPolicyId(), stamped);
         return within(catalog.when(stamped.getPolicyId(),
-                e -> e.getSpec().getEventId().equals(stamped.getEventId())), "policy " + stamped.getPolicyId()
-                + " to appear in the catalog (a refused spec is in mint.deadletter)");
+                e -> e.getSpec().getEventId().equals(stamped.getEventId())).thenApply(seen::saw), "policy "
+                + stamped.getPolicyId() + " to appear in the catalog (a refused spec is in mint.deadletter)");
     }
 
     /** Policies, sorted by id (the whole catalog: for small catalogs; page with CatalogLookup otherwise). */
     public List<CatalogEntry> listPolicies() {
-        return catalog.all();
+        List<CatalogEntry> all = catalog.all();
+        all.forEach(seen::saw);
+        return all;
     }
 
     public Optional<CatalogEntry> policy(String policyId) {
-        return catalog.get(policyId);
+        return catalog.get(policyId).map(seen::saw);
     }
 
     /** Every move of the policy's serving pointer, oldest first. */
@@ -146,15 +154,53 @@ public final class MintClient implements AutoCloseable {
         return within(future, "the rollback of " + policyId);
     }
 
-    /** Samples a completion from the policy's serving revision ({@code revision} pins another one). */
+    /**
+     * Samples a completion from the policy's serving revision ({@code revision} pins another one). The request carries
+     * the newest entry version this client has shown for the policy, so a promotion or rollback the caller has seen is
+     * what answers, even from a worker whose copy of the catalog is a moment behind.
+     */
     public CompletableFuture<InferenceResponse> sample(String policyId, String prompt, SamplingParams sampling,
                                                        String revision) {
         String requestId = newId();
         CompletableFuture<InferenceResponse> future = samples.expect(requestId);
         publish(Topics.INFERENCE_REQUESTS.name(), policyId, InferenceRequest.newBuilder()
                 .setEventId(newId()).setPolicyId(policyId).setTime(Instant.now()).setRequestId(requestId)
-                .setRevision(revision).setPrompt(prompt).setSampling(sampling).build());
+                .setRevision(revision).setPrompt(prompt).setSampling(sampling)
+                .setMinEntryVersion(seen.of(policyId)).build());
         return within(future, "a completion from " + policyId);
+    }
+
+    /**
+     * Pins a revision of the policy resident on the serving workers until {@link #unpin}: it counts against their
+     * device budget and is never evicted. {@code revision} null pins the revision serving now. Completes with the
+     * first worker's answer (accepted, or refused with the reason: unknown revision, or too large beside the
+     * adapters already pinned); every serving worker answers on {@code mint.adapter.pin.results}.
+     */
+    public CompletableFuture<AdapterPinResult> pin(String policyId, String revision, String reason) {
+        return publishPin(policyId, revision, true, reason);
+    }
+
+    /** Lets a pinned revision be evicted again; {@code revision} null means the revision serving now. */
+    public CompletableFuture<AdapterPinResult> unpin(String policyId, String revision, String reason) {
+        return publishPin(policyId, revision, false, reason);
+    }
+
+    private CompletableFuture<AdapterPinResult> publishPin(String policyId, String revision, boolean pinned,
+                                                           String reason) {
+        String rev = revision != null ? revision : policy(policyId).orElseThrow(() -> unknown(policyId))
+                .getServingRevision();
+        if (rev == null) {
+            throw new MintClientException("policy '" + policyId + "' serves no revision yet; name the one to "
+                    + (pinned ? "pin" : "unpin") + " (POLICY@REVISION)");
+        }
+        String correlation = newId();
+        CompletableFuture<AdapterPinResult> future = pins.expect(correlation);
+        publish(Topics.ADAPTER_PINS.name(), policyId + "@" + rev, AdapterPin.newBuilder()
+                .setEventId(newId()).setPolicyId(policyId).setTime(Instant.now()).setRevision(rev)
+                .setAdapter(policyId + "@" + rev).setPinned(pinned).setCorrelationId(correlation)
+                .setRequestedBy(user()).setReason(reason).build());
+        return within(future, "a serving worker to " + (pinned ? "pin " : "unpin ") + policyId + "@" + rev
+                + " (is a worker with the inference role running?)");
     }
 
     /** Inference answers dropped because their request was answered already (a re-sent pack answered twice). */
@@ -162,16 +208,29 @@ public final class MintClient implements AutoCloseable {
         return samples.duplicatesDropped();
     }
 
-    /** A Tinker-shaped client that trains {@code policyId} by hand through the lifecycle topics. */
-    public synchronized KafkaTrainingClient training(String policyId) {
+    /** A client that drives {@code policyId}'s lifecycle (rollout, update, export, eval) by hand. */
+    public synchronized LifecycleClient lifecycle(String policyId) {
         if (training == null) {
             training = new TrainingChannels(clients, registry, clientId);
         }
-        return new KafkaTrainingClient(this, training, policyId);
+        return new LifecycleClient(this, training, policyId);
     }
 
-    String clientId() {
+    /** This client's id: produced_by of its events, the name of its reply topic ({@code mint.replies.ID}). */
+    public String clientId() {
         return clientId;
+    }
+
+    KafkaClients clients() {
+        return clients;
+    }
+
+    SchemaRegistryClient registry() {
+        return registry;
+    }
+
+    Duration timeout() {
+        return timeout;
     }
 
     void publish(String topic, String key, SpecificRecord event) {
@@ -211,6 +270,7 @@ public final class MintClient implements AutoCloseable {
         promotions.close();
         rollbacks.close();
         samples.close();
+        pins.close();
         synchronized (this) {
             if (training != null) {
                 training.close();

@@ -36,7 +36,8 @@ public final class Gateway implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        this.catalog = new CatalogClient(config.catalogUrl, config.catalogTimeout, config.catalogCache);
+        this.catalog = new CatalogClient(config.catalogUrl, config.catalogTimeout, config.catalogCache,
+                config.connection.catalogUserInfo());
         try {
             GatewayMetrics meters = new GatewayMetrics(metrics, MetricsConfig.policyLabels(config), bridge::inFlight);
             this.server = new GatewayServer(new GatewayServer.Settings(config.httpHost, config.httpPort,

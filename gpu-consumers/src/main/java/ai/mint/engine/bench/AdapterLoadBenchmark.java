@@ -47,7 +47,7 @@ public final class AdapterLoadBenchmark implements MintBenchmark, Callable<Integ
                 run.variant(load(rank), s -> {
                     e.evictAdapter("x");
                     e.registerAdapter("x", dir); // drops the CPU-tier copy: every load parses the file
-                    s.time("load", () -> e.loadAdapter("x"));
+                    s.time("load", () -> e.prefetch("x").join());
                 });
                 run.variant(read(rank), s -> s.time("read", () -> Files.readAllBytes(dir.resolve(PeftAdapterIo.WEIGHTS))));
             }

@@ -52,8 +52,9 @@ public final class EngineBenchmark implements MintBenchmark, Callable<Integer> {
         EngineWorkload.ensureAdapters(c, dir, adapters, RANK);
         long adapterBytes = LoraWeights.random(c, EnumSet.allOf(Projection.class), RANK, 1f, 0, false).byteSize();
         long budget = adapterBytes * adapters + (64L << 20);
-        EngineConfig config = new EngineConfig(BenchSupport.base(quick, false), EngineConfig.DEFAULT_DEVICE,
-                EngineConfig.DEFAULT_THREADS, budget, 64L << 20); // a small CPU tier: every adapter is on the device
+        // a small CPU tier: every adapter is on the device
+        EngineConfig config = EngineConfig.of(BenchSupport.base(quick, false)).withAdapterBudget(budget)
+                .withCpuCache(64L << 20);
         BenchResult result;
         int checkedRows = 0;
         long loadsDuringRuns;
@@ -73,9 +74,9 @@ public final class EngineBenchmark implements MintBenchmark, Callable<Integer> {
             for (int n : DISTINCT) {
                 run.variant(mixed(n), s -> timed(e, work, s, work.run(work.mixed(n, s.sequence()))));
             }
-            long loadsBefore = e.slots().loads();
+            long loadsBefore = e.adapterLoads();
             result = run.run();
-            loadsDuringRuns = e.slots().loads() - loadsBefore;
+            loadsDuringRuns = e.adapterLoads() - loadsBefore;
             resident = e.residentAdapters().size();
             residentBytes = e.residentAdapterBytes();
         }

@@ -71,7 +71,7 @@ record EngineWorkload(int rows, int batchesPerRun, int newTokens) {
         try (ProgressTicker t = ProgressTicker.start("engine: loading adapters", () -> done + " of " + count)) {
             for (int i = 0; i < count; i++) {
                 e.registerAdapter(id(i), dir.resolve(id(i)));
-                e.loadAdapter(id(i));
+                e.prefetch(id(i)).join();
                 done.incrementAndGet();
             }
         }

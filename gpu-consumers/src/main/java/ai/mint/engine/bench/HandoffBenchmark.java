@@ -55,7 +55,7 @@ public final class HandoffBenchmark implements MintBenchmark, Callable<Integer> 
              LoraEngine sampler = LoraEngine.open(EngineConfig.of(base))) {
             PeftAdapterIo.write(work.resolve("adapter-0"), revision, c);
             sampler.registerAdapter(POLICY, work.resolve("adapter-0"));
-            sampler.loadAdapter(POLICY);
+            sampler.prefetch(POLICY).join();
             result = BenchRun.of("handoff").warmUps(1).rounds(quick ? 9 : 7)
                     .variant(ADAPTER_ONLY, s -> {
                         Path dir = work.resolve("adapter-" + (s.sequence() % 2)); // never overwrite the serving files

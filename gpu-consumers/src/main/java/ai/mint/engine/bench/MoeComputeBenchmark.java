@@ -9,7 +9,8 @@ import ai.mint.common.cli.MintBenchmark;
 import ai.mint.engine.EngineConfig;
 import ai.mint.engine.GenerationParams;
 import ai.mint.engine.LoraEngine;
-import ai.mint.engine.generate.Generator;
+import ai.mint.engine.generate.BaseGeneration;
+import ai.mint.engine.generate.ContinuousGenerator;
 import ai.mint.engine.model.Architecture;
 import ai.mint.engine.model.ByteLevelTokenizerFile;
 import ai.mint.engine.model.DecoderModel;
@@ -58,8 +59,7 @@ public final class MoeComputeBenchmark implements MintBenchmark, Callable<Intege
         for (Case k : cases) {
             ModelConfig c = k.preset().config(k.arch());
             String experts = c.numExperts() + " top-" + c.numExpertsPerTok();
-            EngineConfig config = new EngineConfig(BenchSupport.base(k.preset(), k.arch()), EngineConfig.DEFAULT_DEVICE,
-                    threads, EngineConfig.DEFAULT_ADAPTER_BUDGET, EngineConfig.DEFAULT_CPU_CACHE);
+            EngineConfig config = EngineConfig.of(BenchSupport.base(k.preset(), k.arch())).withThreads(threads);
             try (LoraEngine e = LoraEngine.open(config)) {
                 DecoderModel sparse = new DecoderModel(e.model().base(), MoeCompute.SPARSE);
                 DecoderModel dense = new DecoderModel(e.model().base(), MoeCompute.DENSE_MASKED);
@@ -122,10 +122,12 @@ public final class MoeComputeBenchmark implements MintBenchmark, Callable<Intege
     }
 
     private static long decode(DecoderModel model, List<int[]> prompts, int newTokens) {
-        Generator g = new Generator(model, ByteLevelTokenizerFile.PAD, Integer.MAX_VALUE);
+        // the whole batch prefilled at once, as one forward
+        ContinuousGenerator.Settings once = new ContinuousGenerator.Settings(Integer.MAX_VALUE, Integer.MAX_VALUE,
+                Integer.MAX_VALUE);
         List<GenerationParams> greedy = Collections.nCopies(prompts.size(), GenerationParams.greedy(newTokens));
         long start = System.nanoTime();
-        g.generate(prompts, greedy, null, new long[prompts.size()]);
+        BaseGeneration.generate(model, ByteLevelTokenizerFile.PAD, once, prompts, greedy);
         return System.nanoTime() - start;
     }
 

@@ -76,6 +76,6 @@ public final class MoeLoadBenchmark implements MintBenchmark, Callable<Integer> 
     private static void load(LoraEngine e, Path dir, ai.mint.common.bench.Sample s) throws Exception {
         e.evictAdapter("moe");
         e.registerAdapter("moe", dir);
-        s.time("load", () -> e.loadAdapter("moe"));
+        s.time("load", () -> e.prefetch("moe").join());
     }
 }

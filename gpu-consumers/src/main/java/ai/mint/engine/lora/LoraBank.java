@@ -122,65 +122,17 @@ public final class LoraBank implements AutoCloseable {
     }
 
     /**
-     * Binds the bank to one batch: {@code rowSlots} [B] int64 names each row's slot. Gathered factors are attached
-     * to {@code rowSlots}' manager, so they die with the batch.
+     * Binds the bank to one batch: {@code rowSlots} [B] int64 names each row's slot. Every row's factors are gathered
+     * now and attached to {@code rowSlots}' manager, so they die with the batch (or move with it: continuous batching
+     * joins them into its running rows).
      */
-    public LoraDelta bind(NDArray rowSlots) {
+    public RowFactors bind(NDArray rowSlots) {
         NDManager batch = rowSlots.getManager();
-        long rows = rowSlots.getShape().get(0);
-        NDArray rowScale = gather(scale, rowSlots, batch); // [B]
-        // gathered per key once per binding: a generation binds once and reuses them at every decoding step
-        Map<LoraKey, NDArray[]> gathered = new java.util.HashMap<>();
-        java.util.function.Function<LoraKey, NDArray[]> rowFactors = key -> gathered.computeIfAbsent(key,
-                k -> new NDArray[] {gather(a.get(k), rowSlots, batch), gather(b.get(k), rowSlots, batch)});
-        return new LoraDelta() {
-            @Override
-            public NDArray delta(int layer, Projection p, NDArray x) {
-                LoraKey key = new LoraKey(layer, p, false);
-                if (!a.containsKey(key)) {
-                    return null;
-                }
-                NDArray[] g = rowFactors.apply(key);
-                NDArray ga = g[0]; // [B, in, R]
-                NDArray gb = g[1]; // [B, R, out]
-                NDArray h = x.matMul(ga).mul(rowScale.reshape(rows, 1, 1)); // [B, T, R]
-                return h.matMul(gb); // [B, T, out]
-            }
-
-            @Override
-            public NDArray expertDelta(int layer, Projection p, NDArray x) {
-                LoraKey key = new LoraKey(layer, p, true);
-                if (!a.containsKey(key)) {
-                    return null;
-                }
-                NDArray[] g = rowFactors.apply(key);
-                NDArray ga = g[0]; // [B, E, in, R]
-                NDArray gb = g[1]; // [B, E, R, out]
-                NDArray h = x.matMul(ga).mul(rowScale.reshape(rows, 1, 1, 1)); // [B, E, T, R]
-                return h.matMul(gb); // [B, E, T, out]
-            }
-
-            @Override
-            public boolean hasExpertRowsDelta() {
-                return true;
-            }
-
-            @Override
-            public NDArray expertRowsDelta(int layer, Projection p, NDArray x, NDArray rowOf, NDArray expertOf) {
-                LoraKey key = new LoraKey(layer, p, true);
-                if (!a.containsKey(key)) {
-                    return null;
-                }
-                NDArray slot = rowSlots.get(new NDIndex("{}", rowOf));                   // [M]
-                NDArray ga = a.get(key).get(new NDIndex("{}, {}", slot, expertOf));     // [M, in, R]
-                NDArray gb = b.get(key).get(new NDIndex("{}, {}", slot, expertOf));     // [M, R, out]
-                ga.attach(batch);
-                gb.attach(batch);
-                NDArray h = x.expandDims(1).matMul(ga).mul(rowScale.get(new NDIndex("{}", rowOf))
-                        .reshape(-1, 1, 1));                                            // [M, 1, R]
-                return h.matMul(gb).squeeze(1);                                         // [M, out]
-            }
-        };
+        Map<LoraKey, NDArray[]> gathered = new LinkedHashMap<>();
+        for (LoraKey key : a.keySet()) {
+            gathered.put(key, new NDArray[] {gather(a.get(key), rowSlots, batch), gather(b.get(key), rowSlots, batch)});
+        }
+        return new RowFactors(batch, gathered, gather(scale, rowSlots, batch), rank);
     }
 
     private static NDArray gather(NDArray stack, NDArray rowSlots, NDManager batch) {

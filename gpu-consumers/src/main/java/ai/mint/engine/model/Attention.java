@@ -38,6 +38,11 @@ final class Attention implements SelfAttention {
         NDArray q5 = q.reshape(b, kv, groups, t, d);             // [B, Hkv, G, T, D]
         NDArray k5 = k.expandDims(2);                             // [B, Hkv, 1, S, D]
         NDArray v5 = v.expandDims(2);
+        if (cache != null) {
+            // views of the cache's arrays land in the cache's long-lived manager: this step's manager frees them
+            k5.attach(q.getManager());
+            v5.attach(q.getManager());
+        }
         // The scale is an array kept in q's manager, not a Java float: DJL wraps a float operand in a temporary
         // array it closes at once, while autograd keeps it for backward (a GC in between corrupts the gradients).
         NDArray scale = q.getManager().create(1.0f / (float) Math.sqrt(d));

@@ -7,17 +7,24 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * What attention keeps of past tokens, per layer, in a manager of its own that lives as long as one generation; each
- * step's arrays are attached here and the previous step's are released. Each layer holds a few parts shaped
- * [B, X, S, Y] with the sequence on axis 2: grouped-query attention its keys and values [B, Hkv, S, D]; multi-head
- * latent attention its normalised latent [B, 1, S, C] and rotary key [B, 1, S, dr] (plus DSA's index key
- * [B, 1, S, Di]), never the per-head keys and values they expand to. The layout is the attention's business; the
- * cache only appends and copies rows.
+ * What attention keeps of past tokens, per layer, in a manager of its own; each step's arrays are attached here and
+ * the previous step's are released. Each layer holds a few parts shaped [B, X, S, Y] with the sequence on axis 2:
+ * grouped-query attention its keys and values [B, Hkv, S, D]; multi-head latent attention its normalised latent
+ * [B, 1, S, C] and rotary key [B, 1, S, dr] (plus DSA's index key [B, 1, S, Di]), never the per-head keys and values
+ * they expand to. The layout is the attention's business; the cache only appends, selects and joins rows.
+ *
+ * <p>Rows are right-aligned: each row's real positions are its last {@code length} columns (left padding, masked
+ * out, before them), so one decoding step appends one column for every row. Rows can leave ({@link #keepRows}, which
+ * also drops leading columns no row needs any more) and join ({@link #join}, padding whichever side is shorter on the
+ * left), which is what continuous batching does between steps; both work on every part alike, so they serve either
+ * attention.
  */
 public final class KvCache implements AutoCloseable {
 
+    private static final int SEQUENCE_AXIS = 2;
+
     private final NDManager manager;
-    private final NDArray[][] parts; // [layer][part]
+    private final NDArray[][] parts; // [layer][part], each [B, X, S, Y]
 
     public KvCache(NDManager parent, int layers) {
         this.manager = parent.newSubManager();
@@ -26,7 +33,12 @@ public final class KvCache implements AutoCloseable {
 
     /** Number of cached positions (0 before the first forward). */
     public long length() {
-        return parts[0] == null ? 0 : parts[0][0].getShape().get(2);
+        return parts[0] == null ? 0 : parts[0][0].getShape().get(SEQUENCE_AXIS);
+    }
+
+    /** Number of rows (0 before the first forward). */
+    public long rows() {
+        return parts[0] == null ? 0 : parts[0][0].getShape().get(0);
     }
 
     /** Appends this step's k, v [B, Hkv, T, D] and returns the whole history [B, Hkv, S, D]. */
@@ -43,7 +55,7 @@ public final class KvCache implements AutoCloseable {
         }
         NDArray[] all = new NDArray[now.length];
         for (int i = 0; i < now.length; i++) {
-            all[i] = old == null ? now[i] : old[i].concat(now[i], 2);
+            all[i] = old == null ? now[i] : old[i].concat(now[i], SEQUENCE_AXIS);
             all[i].attach(manager);
             if (old != null) {
                 old[i].close();
@@ -65,52 +77,121 @@ public final class KvCache implements AutoCloseable {
         for (NDArray[] layer : parts) {
             for (NDArray p : layer) {
                 Shape s = p.getShape();
-                bytes += s.size() / (s.get(0) * s.get(2)) * p.getDataType().getNumOfBytes();
+                bytes += s.size() / (s.get(0) * s.get(SEQUENCE_AXIS)) * p.getDataType().getNumOfBytes();
             }
         }
         return bytes;
     }
 
     /**
-     * Copies a cache filled for a block of rows (a prefill chunk) into rows {@code [fromRow, fromRow + part rows)} of
-     * this one, which holds {@code totalRows} rows: the first call allocates this cache's arrays, later calls fill
-     * them in place, so the whole batch's cache exists once, not once per chunk plus once concatenated.
-     *
-     * @throws IllegalArgumentException if {@code part} does not fit: other layer count, cache length or head shape,
-     *                                  or rows past {@code totalRows}
+     * Keeps only {@code rows} (in that order) and drops the first {@code leadingColumns} columns, which must be padding
+     * for every kept row. With no row kept the cache is empty again.
      */
-    public void putRows(KvCache part, long fromRow, long totalRows) {
-        if (part.parts.length != parts.length || part.parts[0] == null) {
-            throw new IllegalArgumentException("cannot copy a cache of " + part.parts.length + " layers"
-                    + (part.parts[0] == null ? " that is empty" : "") + " into one of " + parts.length + " layers");
+    public void keepRows(long[] rows, long leadingColumns) {
+        if (parts[0] == null) {
+            return;
         }
-        for (int layer = 0; layer < parts.length; layer++) {
-            NDArray[] from = part.parts[layer];
-            if (parts[layer] == null) {
-                parts[layer] = new NDArray[from.length];
-            }
-            for (int i = 0; i < from.length; i++) {
-                parts[layer][i] = putRows(parts[layer][i], from[i], fromRow, totalRows);
+        if (leadingColumns < 0 || leadingColumns > length()) {
+            throw new IllegalArgumentException("cannot drop " + leadingColumns + " of " + length() + " columns");
+        }
+        if (rows.length == 0) {
+            clear();
+            return;
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray index = scratch.create(rows);
+            for (NDArray[] layer : parts) {
+                for (int i = 0; i < layer.length; i++) {
+                    layer[i] = replace(layer[i], select(scratch, layer[i], index, leadingColumns));
+                }
             }
         }
     }
 
-    private NDArray putRows(NDArray whole, NDArray rows, long fromRow, long totalRows) {
-        Shape s = rows.getShape(); // [rows, X, S, Y]
-        long to = fromRow + s.get(0);
-        if (fromRow < 0 || to > totalRows) {
-            throw new IllegalArgumentException("cache rows " + fromRow + ".." + (to - 1) + " are outside 0.."
-                    + (totalRows - 1));
+    /** Rows {@code index} of {@code x} [B, X, S, Y] from column {@code from} on; intermediates die with scratch. */
+    private static NDArray select(NDManager scratch, NDArray x, NDArray index, long from) {
+        NDArray rows = x.get(new NDIndex("{}", index)); // lands in x's manager: hand it to scratch
+        rows.attach(scratch);
+        return from == 0 ? rows : rows.get(new NDIndex(":, :, " + from + ":"));
+    }
+
+    /**
+     * Appends the rows of {@code part} (a cache filled for other rows, e.g. a prefill) below this cache's rows,
+     * right-aligned: the shorter side is padded with zero columns on the left. {@code part} is left as it was.
+     *
+     * @throws IllegalArgumentException if {@code part} has another layer count, part count or head shape, or is empty
+     */
+    public void join(KvCache part) {
+        if (part.parts.length != parts.length || part.parts[0] == null) {
+            throw new IllegalArgumentException("cannot join a cache of " + part.parts.length + " layers"
+                    + (part.parts[0] == null ? " that is empty" : "") + " into one of " + parts.length + " layers");
         }
-        if (whole == null) {
-            whole = manager.zeros(new Shape(totalRows, s.get(1), s.get(2), s.get(3)), rows.getDataType(),
-                    rows.getDevice());
-        } else if (!whole.getShape().slice(1).equals(s.slice(1)) || whole.getShape().get(0) != totalRows) {
-            throw new IllegalArgumentException("cache block " + s + " does not match the batch cache "
-                    + whole.getShape() + " (every chunk must be padded to the same length)");
+        for (int layer = 0; layer < parts.length; layer++) {
+            NDArray[] theirs = part.parts[layer];
+            NDArray[] mine = parts[layer];
+            if (mine != null && mine.length != theirs.length) {
+                throw new IllegalArgumentException("layer " + layer + " caches " + mine.length + " parts, the joining"
+                        + " rows " + theirs.length);
+            }
+            NDArray[] all = new NDArray[theirs.length];
+            for (int i = 0; i < theirs.length; i++) {
+                all[i] = joined(mine == null ? null : mine[i], theirs[i]);
+            }
+            parts[layer] = all;
         }
-        whole.set(new NDIndex(fromRow + ":" + to), rows);
-        return whole;
+    }
+
+    private NDArray joined(NDArray mine, NDArray theirs) {
+        if (mine == null) {
+            NDArray copy = theirs.duplicate(); // [b, X, S, Y], owned here: part may be closed right after
+            copy.attach(manager);
+            return copy;
+        }
+        Shape a = mine.getShape();
+        Shape b = theirs.getShape();
+        if (a.get(1) != b.get(1) || a.get(3) != b.get(3)) {
+            throw new IllegalArgumentException("cache block " + b + " does not match the cache " + a);
+        }
+        long columns = Math.max(a.get(SEQUENCE_AXIS), b.get(SEQUENCE_AXIS));
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray top = padLeft(scratch, mine, columns);
+            NDArray bottom = padLeft(scratch, theirs, columns);
+            NDArray all = top.concat(bottom, 0);
+            all.attach(manager);
+            mine.close();
+            return all;
+        }
+    }
+
+    /** {@code x} [B, X, S, Y] with zero columns in front up to {@code columns}. */
+    private static NDArray padLeft(NDManager scratch, NDArray x, long columns) {
+        Shape s = x.getShape();
+        if (s.get(SEQUENCE_AXIS) == columns) {
+            return x;
+        }
+        NDArray pad = scratch.zeros(new Shape(s.get(0), s.get(1), columns - s.get(SEQUENCE_AXIS), s.get(3)),
+                x.getDataType(), x.getDevice());
+        NDArray padded = pad.concat(x, SEQUENCE_AXIS);
+        padded.attach(scratch);
+        return padded;
+    }
+
+    private NDArray replace(NDArray old, NDArray fresh) {
+        fresh.attach(manager);
+        old.close();
+        return fresh;
+    }
+
+    /** Drops every row and column. */
+    public void clear() {
+        for (int layer = 0; layer < parts.length; layer++) {
+            if (parts[layer] != null) {
+                for (NDArray p : parts[layer]) {
+                    p.close();
+                }
+            }
+            parts[layer] = null;
+        }
     }
 
     @Override

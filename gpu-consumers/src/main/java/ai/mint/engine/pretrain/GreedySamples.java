@@ -4,7 +4,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.mint.engine.EngineException;
 import ai.mint.engine.GenerationParams;
 import ai.mint.engine.GenerationResult;
-import ai.mint.engine.generate.Generator;
+import ai.mint.engine.generate.BaseGeneration;
+import ai.mint.engine.generate.ContinuousGenerator;
 import ai.mint.engine.model.DecoderModel;
 import ai.mint.engine.tokenizer.BpeVocabulary;
 
@@ -43,8 +44,8 @@ final class GreedySamples {
                 int room = Math.min(maxTokens, model.maxPositions() - row.length);
                 params.add(new GenerationParams(Math.max(1, room), 0, 1, 0, Set.of(eot)));
             }
-            List<GenerationResult> results = new Generator(model, eot).generate(ids, params, null,
-                    new long[prompts.size()]);
+            List<GenerationResult> results = BaseGeneration.generate(model, eot, ContinuousGenerator.Settings.DEFAULT,
+                    ids, params);
             List<PretrainRun.Sample> out = new ArrayList<>();
             for (int i = 0; i < prompts.size(); i++) {
                 long[] generated = Arrays.stream(results.get(i).tokens()).filter(t -> t != eot).asLongStream()

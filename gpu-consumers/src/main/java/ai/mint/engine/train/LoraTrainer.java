@@ -60,8 +60,18 @@ public final class LoraTrainer implements AutoCloseable {
     }
 
     public List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget) {
+        return forwardBackward(work, budget, () -> { });
+    }
+
+    public List<PolicyStepResult> forwardBackward(List<PolicyBatch> work, MicroBatchBudget budget,
+                                                  Runnable betweenPasses) {
         List<DevicePolicy> policies = work.stream().map(pb -> own(pb.policy())).toList();
-        return MultiPolicyStep.forwardBackward(model, work, policies, budget);
+        return MultiPolicyStep.forwardBackward(model, work, policies, budget, betweenPasses);
+    }
+
+    public List<PolicyStepResult> forward(List<PolicyBatch> work, MicroBatchBudget budget) {
+        List<DevicePolicy> policies = work.stream().map(pb -> own(pb.policy())).toList();
+        return MultiPolicyStep.forward(model, work, policies, budget);
     }
 
     public OptimStepStats optimStep(TrainablePolicy policy, AdamConfig params) {

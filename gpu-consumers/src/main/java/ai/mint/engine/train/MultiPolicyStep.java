@@ -41,9 +41,27 @@ final class MultiPolicyStep {
     private MultiPolicyStep() {
     }
 
-    /** Runs the step; results come back in the order of {@code work}. Policies must be distinct. */
+    /**
+     * Runs the step; results come back in the order of {@code work}. Policies must be distinct. {@code betweenPasses}
+     * runs after each micro-batch but the last, with no gradient collector open (other model work may run there: it
+     * sees the policies' factors unchanged, as an optimizer step has not run yet).
+     */
     static List<PolicyStepResult> forwardBackward(DecoderModel model, List<PolicyBatch> work, List<DevicePolicy> policies,
-                                                  MicroBatchBudget budget) {
+                                                  MicroBatchBudget budget, Runnable betweenPasses) {
+        return run(model, work, policies, budget, true, betweenPasses);
+    }
+
+    /**
+     * The same passes without a gradient: each policy's loss and log-probs on its current weights (Tinker's
+     * forward). Nothing is recorded for autograd and no policy's gradients change.
+     */
+    static List<PolicyStepResult> forward(DecoderModel model, List<PolicyBatch> work, List<DevicePolicy> policies,
+                                          MicroBatchBudget budget) {
+        return run(model, work, policies, budget, false, () -> { });
+    }
+
+    private static List<PolicyStepResult> run(DecoderModel model, List<PolicyBatch> work, List<DevicePolicy> policies,
+                                              MicroBatchBudget budget, boolean backward, Runnable betweenPasses) {
         if (work.isEmpty()) {
             return List.of();
         }
@@ -58,24 +76,34 @@ final class MultiPolicyStep {
         double[] loss = new double[k];
         double[] kl = new double[k];
         boolean done = false;
-        policies.forEach(p -> p.factors().setTrainable(true));
+        if (backward) {
+            policies.forEach(p -> p.factors().setTrainable(true));
+        }
         try (NDManager step = model.base().manager().newSubManager()) {
-            for (MicroBatch mb : MicroBatch.plan(batch.rowLength, budget)) {
+            List<MicroBatch> passes = MicroBatch.plan(batch.rowLength, budget);
+            for (int i = 0; i < passes.size(); i++) {
                 try (NDManager pass = step.newSubManager()) {
-                    PolicyLoss.Result r = forwardAndBackward(model, work, policies, batch, mb, scales, pass, needBase,
-                            logprobs);
+                    PolicyLoss.Result r = forwardAndBackward(model, work, policies, batch, passes.get(i), scales, pass,
+                            needBase, logprobs, backward);
                     addInto(loss, r.perPolicyLoss());
                     addInto(kl, r.perPolicyKl());
                 } // the pass's backward has run: its graph, inputs, bank and activations can go
+                if (i + 1 < passes.size()) {
+                    betweenPasses.run();
+                }
             }
-            policies.forEach(DevicePolicy::collectStepGradients);
+            if (backward) {
+                policies.forEach(DevicePolicy::collectStepGradients);
+            }
             done = true;
         } finally {
-            for (DevicePolicy p : policies) {
-                if (!done) {
-                    p.zeroStepGradients();
+            if (backward) {
+                for (DevicePolicy p : policies) {
+                    if (!done) {
+                        p.zeroStepGradients();
+                    }
+                    p.factors().setTrainable(false);
                 }
-                p.factors().setTrainable(false);
             }
         }
         return results(work, batch, loss, needBase ? kl : null, scales.tokensPerPolicy(), logprobs);
@@ -84,7 +112,7 @@ final class MultiPolicyStep {
     private static PolicyLoss.Result forwardAndBackward(DecoderModel model, List<PolicyBatch> work,
                                                         List<DevicePolicy> policies, TrainingRows batch, MicroBatch mb,
                                                         PolicyLoss.RowScales scales, NDManager m, boolean needBase,
-                                                        float[] logprobsOut) {
+                                                        float[] logprobsOut, boolean backward) {
         TrainingRows.Rows rows = batch.rows(m, mb);
         NDArray baseLogprobs = null;
         if (needBase) { // the KL reference: same rows, adapter disabled, outside the collector (no gradient needed)
@@ -108,6 +136,13 @@ final class MultiPolicyStep {
         // step-wide token counts, this micro-batch's rows: the passes' losses add up to the full-batch token means
         PolicyLoss.RowScales passScales = new PolicyLoss.RowScales(scales.slice(mb.from(), mb.to()),
                 scales.tokensPerPolicy());
+        if (!backward) {
+            LoraBank bank = LoraBank.stack(m, model.config(), present);
+            NDArray logits = model.forward(rows.tokens(), rows.positions(), null, bank.bind(m.create(slots)), null);
+            NDArray logprobs = DecoderModel.tokenLogProbs(logits, rows.targets()); // [rows, width]
+            batch.storeLogprobs(mb, logprobs.toFloatArray(), logprobsOut);
+            return lossOf(work, rows, rowPolicy, logprobs, baseLogprobs, passScales);
+        }
         PolicyLoss.Result result;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             // stacked under the collector: the stack and padding are recorded, so gradients reach each policy's factors

@@ -37,14 +37,21 @@ final class PolicyLoss {
             if (in.samplingLogprobs() == null || in.advantages() == null) {
                 throw new IllegalArgumentException(fn.wireName() + " needs sampling log-probs and advantages");
             }
-            NDArray ratio = in.logprobs().sub(in.samplingLogprobs()).exp();
+            NDArray logRatio = in.logprobs().sub(in.samplingLogprobs());
+            NDArray ratio = logRatio.exp();
             NDArray advantages = in.advantages();
-            if (fn == LossFunction.IMPORTANCE_SAMPLING) {
-                loss = ratio.mul(advantages).neg();
-            } else {
-                NDArray clipped = ratio.clip(1.0 - config.clipLow(), 1.0 + config.clipHigh());
-                loss = NDArrays.minimum(ratio.mul(advantages), clipped.mul(advantages)).neg();
-            }
+            loss = switch (fn) {
+                case IMPORTANCE_SAMPLING -> ratio.mul(advantages).neg();
+                case PPO -> NDArrays.minimum(ratio.mul(advantages),
+                        ratio.clip(1.0 - config.clipLow(), 1.0 + config.clipHigh()).mul(advantages)).neg();
+                // the clipped ratio is a constant weight on log p: no gradient flows through it, none is zeroed
+                case CISPO -> ratio.clip(1.0 - config.clipLow(), 1.0 + config.clipHigh()).stopGradient()
+                        .mul(advantages).mul(in.logprobs()).neg();
+                // -(log p * A - beta / 2 * (log p - log q)^2); the scalar is an array: it is differentiated through
+                case DRO -> in.logprobs().mul(advantages).neg().add(logRatio.mul(logRatio)
+                        .mul(weights.getManager().create((float) (0.5 * config.droBeta()))));
+                default -> throw new IllegalArgumentException("no per-token loss for " + fn.wireName());
+            };
         }
         if (config.klBeta() > 0) {
             // not mul(Number): DJL makes that scalar from a Java buffer and frees it at once, while autograd keeps

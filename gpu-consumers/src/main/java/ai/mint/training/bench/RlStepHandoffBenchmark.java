@@ -216,7 +216,7 @@ public final class RlStepHandoffBenchmark implements MintBenchmark, Callable<Int
             if (sample == null) {
                 trainer.exportPeft(policy.state(), dir).join();
                 serving.registerAdapter("policy", dir);
-                serving.loadAdapter("policy");
+                serving.prefetch("policy").join();
                 return;
             }
             long t0 = System.nanoTime();

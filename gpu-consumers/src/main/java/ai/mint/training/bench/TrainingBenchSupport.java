@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Shared pieces of the training benchmarks: bases on disk, the policy workload, peak RSS and child JVMs. */
-final class TrainingBenchSupport {
+public final class TrainingBenchSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String RESULT_PREFIX = "BENCH-RESULT ";
@@ -56,10 +56,19 @@ final class TrainingBenchSupport {
     }
 
     /** Peak resident set of this process in bytes (VmHWM), or -1 where /proc is not available. */
-    static long peakRssBytes() {
+    public static long peakRssBytes() {
+        return procStatusBytes("VmHWM:");
+    }
+
+    /** Resident set of this process now in bytes (VmRSS), or -1 where /proc is not available. */
+    public static long rssBytes() {
+        return procStatusBytes("VmRSS:");
+    }
+
+    private static long procStatusBytes(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(key)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }
@@ -70,13 +79,13 @@ final class TrainingBenchSupport {
     }
 
     /** Prints a progress line that the parent passes on while this child runs. */
-    static void progress(String line) {
+    public static void progress(String line) {
         System.out.println(PROGRESS_PREFIX + line);
         System.out.flush();
     }
 
     /** Prints the child's result where the parent looks for it. */
-    static void emit(Object result) {
+    public static void emit(Object result) {
         try {
             System.out.println(RESULT_PREFIX + JSON.writeValueAsString(result));
         } catch (IOException e) {
@@ -91,7 +100,7 @@ final class TrainingBenchSupport {
      * Runs {@code mainClass} in a fresh JVM with this JVM's class path (so peak memory is that variant's alone) and
      * returns the JSON it emitted.
      */
-    static JsonNode runChild(Class<?> mainClass, List<String> args) {
+    public static JsonNode runChild(Class<?> mainClass, List<String> args) {
         return runChild(mainClass, args, CHILD_TIMEOUT);
     }
 
@@ -99,9 +108,17 @@ final class TrainingBenchSupport {
      * As {@link #runChild(Class, List)}, killing the child if it runs past {@code timeout}, if this thread is
      * interrupted, or if reading its output fails: a benchmark never leaves a JVM behind.
      */
-    static JsonNode runChild(Class<?> mainClass, List<String> args, Duration timeout) {
+    public static JsonNode runChild(Class<?> mainClass, List<String> args, Duration timeout) {
+        return runChild(mainClass, List.of("-Xmx3g"), args, timeout);
+    }
+
+    /** As {@link #runChild(Class, List, Duration)} with the child's own JVM memory flags (e.g. -Xmx). */
+    public static JsonNode runChild(Class<?> mainClass, List<String> memoryFlags, List<String> args,
+                                    Duration timeout) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx3g", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(memoryFlags);
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Dai.djl.offline=true",
                 "-Dai.djl.pytorch.num_threads=" + Runtime.getRuntime().availableProcessors(),
                 "-Dai.djl.pytorch.num_interop_threads=1"));
         String cache = System.getProperty("DJL_CACHE_DIR");

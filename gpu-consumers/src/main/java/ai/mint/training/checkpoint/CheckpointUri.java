@@ -29,6 +29,18 @@ public record CheckpointUri(String policyId, String kind, String name) {
         }
     }
 
+    /** Names the worker keeps for the policy's own resumable heads ({@code head-000007}); callers cannot use them. */
+    public static final String RESERVED_PREFIX = "head-";
+
+    /** A checkpoint a caller names: refuses the names reserved for the worker's own state heads. */
+    public static CheckpointUri named(String policyId, String kind, String name) {
+        if (name != null && name.startsWith(RESERVED_PREFIX)) {
+            throw new TrainingException("checkpoint name '" + name + "' is reserved (names starting with '"
+                    + RESERVED_PREFIX + "' hold the worker's own state heads); choose another name");
+        }
+        return new CheckpointUri(policyId, kind, name);
+    }
+
     public static CheckpointUri parse(String uri) {
         if (uri == null || !uri.startsWith(SCHEME)) {
             throw new TrainingException("checkpoint address '" + uri + "' must look like mint://POLICY/state|sampler/NAME");

@@ -1,7 +1,10 @@
 package ai.mint.training.local;
 
 import ai.mint.api.LoraConfig;
+import ai.mint.api.ModelInfo;
+import ai.mint.api.RestClient;
 import ai.mint.api.SamplingClient;
+import ai.mint.api.SavedCheckpoint;
 import ai.mint.api.ServiceClient;
 import ai.mint.api.TrainingClient;
 import ai.mint.engine.lora.LoraWeights;
@@ -11,7 +14,7 @@ import ai.mint.training.TrainingException;
 import ai.mint.training.checkpoint.CheckpointStore;
 import ai.mint.training.checkpoint.CheckpointUri;
 import ai.mint.training.grpo.LrSchedule;
-import ai.mint.training.rollout.RolloutSampler;
+import ai.mint.training.sampling.PromptSampling;
 import ai.mint.training.service.Policy;
 import ai.mint.training.service.TrainingService;
 
@@ -21,6 +24,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +39,7 @@ public final class LocalServiceClient implements ServiceClient {
 
     private final String baseModel;
     private final TrainingService service;
-    private final RolloutSampler sampler;
+    private final PromptSampling sampling;
     private final CheckpointStore store;
     private final Map<String, Policy> policies = new ConcurrentHashMap<>();
     private final AtomicLong policyCounter = new AtomicLong();
@@ -45,7 +49,7 @@ public final class LocalServiceClient implements ServiceClient {
     public LocalServiceClient(String baseModel, TrainingService service, Path checkpointRoot) {
         this.baseModel = baseModel;
         this.service = service;
-        this.sampler = new RolloutSampler(service);
+        this.sampling = new PromptSampling(service);
         this.store = new CheckpointStore(checkpointRoot, service);
     }
 
@@ -69,6 +73,9 @@ public final class LocalServiceClient implements ServiceClient {
             throw new TrainingException("base model '" + base + "' is not resident here; this service has " + baseModel);
         }
         new CheckpointUri(policyId, "state", "x"); // validates the id as an address component
+        if (lora.targetModules().stream().anyMatch(m -> m.equals("lm_head"))) {
+            throw new TrainingException("a LoRA on lm_head (train_unembed) is not supported by this engine");
+        }
         Set<Projection> targets = EnumSet.noneOf(Projection.class);
         lora.targetModules().forEach(m -> targets.add(Projection.fromPeftName(m)));
         LoraWeights init = LoraWeights.random(service.engine().config(), targets, lora.rank(), (float) lora.alpha(),
@@ -78,15 +85,16 @@ public final class LocalServiceClient implements ServiceClient {
             service.closePolicy(policy).join();
             throw new TrainingException("policy '" + policyId + "' already has a training client");
         }
-        return new LocalTrainingClient(policy, service, sampler, store, this);
+        return new LocalTrainingClient(policy, service, sampling, store, this);
     }
 
     @Override
     public SamplingClient createSamplingClient(String adapterUri) {
-        Path dir = store.resolve(adapterUri);
-        if (!Files.isRegularFile(dir.resolve(PeftAdapterIo.WEIGHTS))) {
-            throw new TrainingException("no exported adapter at " + adapterUri + " (looked in " + dir + ")");
+        CheckpointUri uri = CheckpointUri.parse(adapterUri);
+        if (!uri.kind().equals("sampler")) {
+            throw new TrainingException(adapterUri + " is a training state; sampling needs a sampler export");
         }
+        Path dir = store.existing(uri, PeftAdapterIo.WEIGHTS);
         // the export is a serving adapter of the same engine, read (and checked) now, loaded on first use; an
         // address exported again (same name, newer weights) replaces the copy a sampler may have made resident
         PeftAdapterIo.read(dir, service.engine().config());
@@ -95,7 +103,40 @@ public final class LocalServiceClient implements ServiceClient {
         } else {
             service.engine().registerAdapter(adapterUri, dir);
         }
-        return new LocalSamplingClient(adapterUri, service, sampler);
+        return new LocalSamplingClient(adapterUri, sampling);
+    }
+
+    @Override
+    public RestClient createRestClient() {
+        return new RestClient() {
+            @Override
+            public CompletableFuture<List<SavedCheckpoint>> listCheckpoints(String policyId) {
+                return run(() -> store.list(policyId));
+            }
+
+            @Override
+            public CompletableFuture<Void> deleteCheckpoint(String uri) {
+                return run(() -> {
+                    store.delete(uri);
+                    return null;
+                });
+            }
+        };
+    }
+
+    /** What a training client of {@code policy} reports as its info. */
+    ModelInfo info(Policy policy) {
+        var config = service.engine().config();
+        return new ModelInfo(baseModel, config.vocabSize(), config.eosTokenId(), service.engine().maxPositions(),
+                policy.rank(), policy.targets().stream().map(Projection::peftName).toList());
+    }
+
+    private static <T> CompletableFuture<T> run(java.util.function.Supplier<T> work) {
+        try {
+            return CompletableFuture.completedFuture(work.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** The service this API runs on (tests hold it to queue work around the API's calls). */

@@ -5,6 +5,7 @@ import ai.mint.api.Datum;
 import ai.mint.api.ForwardBackwardOutput;
 import ai.mint.api.LossConfig;
 import ai.mint.api.LossFunction;
+import ai.mint.api.ModelInfo;
 import ai.mint.api.OptimStepResult;
 import ai.mint.api.SampleResponse;
 import ai.mint.api.SamplingClient;
@@ -12,11 +13,12 @@ import ai.mint.api.SamplingConfig;
 import ai.mint.api.SavedCheckpoint;
 import ai.mint.api.TrainingClient;
 import ai.mint.training.checkpoint.CheckpointStore;
-import ai.mint.training.rollout.RolloutSampler;
+import ai.mint.training.sampling.PromptSampling;
 import ai.mint.training.service.Policy;
 import ai.mint.training.service.TrainingBatch;
 import ai.mint.training.service.TrainingService;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -26,15 +28,15 @@ final class LocalTrainingClient implements TrainingClient {
 
     private final Policy policy;
     private final TrainingService service;
-    private final RolloutSampler sampler;
+    private final PromptSampling sampling;
     private final CheckpointStore store;
     private final LocalServiceClient api;
 
-    LocalTrainingClient(Policy policy, TrainingService service, RolloutSampler sampler, CheckpointStore store,
+    LocalTrainingClient(Policy policy, TrainingService service, PromptSampling sampling, CheckpointStore store,
                         LocalServiceClient api) {
         this.policy = policy;
         this.service = service;
-        this.sampler = sampler;
+        this.sampling = sampling;
         this.store = store;
         this.api = api;
     }
@@ -45,9 +47,19 @@ final class LocalTrainingClient implements TrainingClient {
     }
 
     @Override
+    public CompletableFuture<ModelInfo> getInfo() {
+        return CompletableFuture.completedFuture(api.info(policy));
+    }
+
+    @Override
+    public CompletableFuture<ForwardBackwardOutput> forward(List<Datum> batch, LossFunction lossFn, LossConfig config) {
+        return checked(() -> service.forwardAll(List.of(new TrainingBatch(policy, batch, lossFn, config))).get(0));
+    }
+
+    @Override
     public CompletableFuture<ForwardBackwardOutput> forwardBackward(List<Datum> batch, LossFunction lossFn,
                                                                     LossConfig config) {
-        return service.forwardBackward(new TrainingBatch(policy, batch, lossFn, config));
+        return checked(() -> service.forwardBackward(new TrainingBatch(policy, batch, lossFn, config)));
     }
 
     @Override
@@ -58,13 +70,30 @@ final class LocalTrainingClient implements TrainingClient {
     @Override
     public CompletableFuture<SampleResponse> sample(int[] promptTokens, int numSamples, SamplingConfig params) {
         // runs after every update submitted before this call, on the weights of that moment
-        return LocalSamplingClient.sample(service, sampler, policy, policy.adapterId(), promptTokens, numSamples,
-                params);
+        return checked(() -> sampling.sample(new PromptSampling.Call(policy, policy.adapterId(),
+                sampling.prompt(promptTokens, null), numSamples, params)));
     }
 
     @Override
-    public CompletableFuture<SavedCheckpoint> saveState(String name) {
-        return checked(() -> store.saveState(policy, name));
+    public CompletableFuture<SampleResponse> sample(String prompt, int numSamples, SamplingConfig params) {
+        return checked(() -> sampling.sample(new PromptSampling.Call(policy, policy.adapterId(),
+                sampling.prompt(null, prompt), numSamples, params)));
+    }
+
+    @Override
+    public CompletableFuture<List<int[]>> encode(List<String> texts) {
+        return checked(() -> CompletableFuture.completedFuture(texts.stream().map(service.engine()::encode).toList()));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> decode(List<int[]> sequences) {
+        return checked(() -> CompletableFuture.completedFuture(
+                sequences.stream().map(service.engine()::decode).toList()));
+    }
+
+    @Override
+    public CompletableFuture<SavedCheckpoint> saveState(String name, Duration ttl) {
+        return checked(() -> store.saveState(policy, name, ttl));
     }
 
     @Override
@@ -78,8 +107,8 @@ final class LocalTrainingClient implements TrainingClient {
     }
 
     @Override
-    public CompletableFuture<SavedCheckpoint> saveWeightsForSampler(String name) {
-        return checked(() -> store.exportForSampler(policy, name));
+    public CompletableFuture<SavedCheckpoint> saveWeightsForSampler(String name, Duration ttl) {
+        return checked(() -> store.exportForSampler(policy, name, ttl));
     }
 
     @Override
@@ -87,7 +116,7 @@ final class LocalTrainingClient implements TrainingClient {
         return saveWeightsForSampler(name).thenApply(saved -> api.createSamplingClient(saved.uri()));
     }
 
-    /** A refusal before anything is queued (a bad address) fails the future like any later failure. */
+    /** A refusal before anything is queued (a bad address or batch) fails the future like any later failure. */
     private static <T> CompletableFuture<T> checked(Supplier<CompletableFuture<T>> call) {
         try {
             return call.get();

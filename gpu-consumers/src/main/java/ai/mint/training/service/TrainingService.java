@@ -10,6 +10,7 @@ import ai.mint.engine.MicroBatchBudget;
 import ai.mint.engine.OptimStepStats;
 import ai.mint.engine.PolicyBatch;
 import ai.mint.engine.PolicyStepResult;
+import ai.mint.engine.TokenSink;
 import ai.mint.engine.TrainableEngine;
 import ai.mint.engine.TrainingCheckpoint;
 import ai.mint.engine.lora.LoraWeights;
@@ -17,6 +18,7 @@ import ai.mint.engine.lora.PeftAdapterIo;
 import ai.mint.training.grpo.LrSchedule;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,16 +31,21 @@ import java.util.function.Supplier;
  * the GRPO loop of the tests and benchmarks) does it here, on one thread that owns the engine's model work (PyTorch
  * allows one gradient collector per process, and on a small machine two batches at once only compete for the same
  * cores). Calls return futures and run in submission order, except that forward/backward calls of different policies
- * queued back to back merge into ONE K-policy step, and queued generation calls merge into ONE generation batch
- * (up to a row limit): callers of different policies share the model's batches without knowing of each other. A
- * merged call that fails is run again call by call, so one bad call fails only its caller; a forward/backward that
- * fails changes no policy's gradients, so running it again is safe. {@link #optimStep} applies the policy's
- * learning-rate schedule; it is the only place that does.
+ * queued back to back merge into ONE K-policy step, and every generation (queued sampling calls, and inference
+ * through {@link #serve}, which does not wait in the queue) decodes in ONE continuous batch: callers of different
+ * policies share the model's batches without knowing of each other. A merged step that fails is run again call by
+ * call, so one bad call fails only its caller (a failed forward/backward changes no policy's gradients); a generation
+ * row that fails (say, its adapter cannot load) fails only its own call. Inference interleaves with training: see
+ * {@link ModelExecutor} for the policy. {@link #optimStep} applies the policy's learning-rate schedule; it is the only
+ * place that does.
  */
 public final class TrainingService implements AutoCloseable {
 
     /** Generation rows one merged batch may hold unless told otherwise (a single larger call still runs, alone). */
     public static final int DEFAULT_MAX_GENERATION_ROWS = 1024;
+
+    /** How long inference may decode while training work waits, unless told otherwise. */
+    public static final Duration DEFAULT_INFERENCE_SLICE = Duration.ofSeconds(2);
 
     /** One generation call: rows to generate and, when they sample a training policy, that policy. */
     public record SampleRequest(Policy policy, List<GenerationRequest> rows) {
@@ -53,7 +60,7 @@ public final class TrainingService implements AutoCloseable {
 
     private final TrainableEngine engine;
     private final MicroBatchBudget microBatch;
-    private final ModelThread thread;
+    private final ModelExecutor thread;
 
     /** A service over {@code engine} whose training steps run in micro-batches of {@code microBatch}. */
     public TrainingService(TrainableEngine engine, MicroBatchBudget microBatch) {
@@ -62,12 +69,33 @@ public final class TrainingService implements AutoCloseable {
 
     /** As {@link #TrainingService(TrainableEngine, MicroBatchBudget)}, merging generation calls up to {@code maxGenerationRows}. */
     public TrainingService(TrainableEngine engine, MicroBatchBudget microBatch, int maxGenerationRows) {
+        this(engine, microBatch, maxGenerationRows, DEFAULT_INFERENCE_SLICE, true);
+    }
+
+    /**
+     * The service with its executor's policy spelled out: at most {@code maxGenerationRows} rows decode at once;
+     * inference decodes for up to {@code inferenceSlice} while training work waits, and (with {@code interleave})
+     * between the micro-batches of a step.
+     */
+    public TrainingService(TrainableEngine engine, MicroBatchBudget microBatch, int maxGenerationRows,
+                           Duration inferenceSlice, boolean interleave) {
         if (maxGenerationRows < 1) {
             throw new IllegalArgumentException("generation rows per merged batch must be >= 1, got " + maxGenerationRows);
         }
+        if (inferenceSlice.isNegative() || inferenceSlice.isZero()) {
+            throw new IllegalArgumentException("the inference slice must be positive, got " + inferenceSlice);
+        }
         this.engine = engine;
         this.microBatch = microBatch;
-        this.thread = new ModelThread(engine, microBatch, maxGenerationRows);
+        this.thread = new ModelExecutor(engine, microBatch, maxGenerationRows, inferenceSlice, interleave);
+    }
+
+    /**
+     * Answers one inference row in the continuous batch, ahead of queued training work (between decoding iterations
+     * and between a step's micro-batches); its tokens go to {@code sink} as they are sampled.
+     */
+    public CompletableFuture<GenerationResult> serve(GenerationRequest row, TokenSink sink) {
+        return thread.serve(row, sink);
     }
 
     /**
@@ -106,14 +134,26 @@ public final class TrainingService implements AutoCloseable {
      * its own future at once and takes no part.
      */
     public List<CompletableFuture<ForwardBackwardOutput>> forwardBackwardAll(List<TrainingBatch> batches) {
+        return queueSteps(batches, true);
+    }
+
+    /**
+     * Tinker's forward: each batch's loss and target log-probs on its policy's current weights, without a gradient;
+     * queued together (distinct policies run as one K-policy pass).
+     */
+    public List<CompletableFuture<ForwardBackwardOutput>> forwardAll(List<TrainingBatch> batches) {
+        return queueSteps(batches, false);
+    }
+
+    private List<CompletableFuture<ForwardBackwardOutput>> queueSteps(List<TrainingBatch> batches, boolean backward) {
         List<CompletableFuture<ForwardBackwardOutput>> out = new ArrayList<>();
-        List<ModelThread.Task> tasks = new ArrayList<>();
+        List<ModelExecutor.Task> tasks = new ArrayList<>();
         for (TrainingBatch b : batches) {
             CompletableFuture<PolicyStepResult> step = new CompletableFuture<>();
             try {
                 checkLengths(b);
-                tasks.add(new ModelThread.Step(new PolicyBatch(b.policy().handle(), b.data(), b.loss(), b.config()),
-                        step));
+                tasks.add(new ModelExecutor.Step(new PolicyBatch(b.policy().handle(), b.data(), b.loss(), b.config()),
+                        backward, step));
             } catch (IllegalArgumentException e) {
                 step.completeExceptionally(e);
             }
@@ -157,13 +197,13 @@ public final class TrainingService implements AutoCloseable {
     /** Queues the calls together, so that they run as one generation batch (up to the row limit). */
     public List<CompletableFuture<Sampled>> sampleAll(List<SampleRequest> requests) {
         List<CompletableFuture<Sampled>> out = new ArrayList<>();
-        List<ModelThread.Task> tasks = new ArrayList<>();
+        List<ModelExecutor.Task> tasks = new ArrayList<>();
         for (SampleRequest r : requests) {
             CompletableFuture<Sampled> f = new CompletableFuture<>();
             if (r.rows().isEmpty()) {
                 f.complete(new Sampled(List.of(), r.policy() == null ? -1 : r.policy().revision()));
             } else {
-                tasks.add(new ModelThread.Generate(r, f));
+                tasks.add(new ModelExecutor.Generate(r, f));
             }
             out.add(f);
         }
@@ -239,6 +279,21 @@ public final class TrainingService implements AutoCloseable {
     /** The most calls one generation batch held. */
     public long maxCallsPerGeneration() {
         return thread.maxCallsPerGeneration();
+    }
+
+    /** Decoding iterations of the continuous batch so far. */
+    public long iterations() {
+        return thread.iterations();
+    }
+
+    /** Boundaries between two micro-batches of training steps reached so far. */
+    public long passBoundaries() {
+        return thread.passBoundaries();
+    }
+
+    /** Times a training step let inference decode between two of its micro-batches. */
+    public long yields() {
+        return thread.yields();
     }
 
     /** Runs what is queued, then stops; later calls fail (engine work refused). Idempotent. The engine stays open. */

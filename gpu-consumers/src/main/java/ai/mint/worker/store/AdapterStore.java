@@ -1,12 +1,14 @@
 package ai.mint.worker.store;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Durable storage of adapter revisions and trainer states, addressed by URI. Every artifact is a directory of files
- * (a PEFT adapter, a training state) stored with its sha-256; {@link #open} verifies that digest on every load, so a
- * corrupted or swapped file is refused instead of served. Implementations: {@link FilesystemAdapterStore} (the
- * default); an S3-compatible store would download into a local cache in {@link #open}.
+ * (a PEFT adapter, a training state) stored with its sha-256; {@link #open} verifies that digest before any load (a
+ * file identity already verified is not hashed again), so a corrupted or swapped file is refused instead of served.
+ * Implementations: {@link FilesystemAdapterStore} (the default); an S3-compatible store would download into a local
+ * cache in {@link #open}.
  */
 public interface AdapterStore {
 
@@ -32,4 +34,14 @@ public interface AdapterStore {
 
     /** The address an artifact of this policy, kind and name has (or would have) in this store. */
     String uriOf(String policyId, String kind, String name);
+
+    /** The names of the policy's stored artifacts of one kind, sorted (e.g. for listing checkpoints). */
+    List<String> names(String policyId, String kind);
+
+    /**
+     * Removes the artifact at {@code uri} (renamed away first, so no reader opens half of it).
+     *
+     * @throws AdapterStoreException when nothing is stored there
+     */
+    void delete(String uri);
 }

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  * {@code ROOT/POLICY/KIND/NAME/}. A put copies into a temporary directory and renames it into place, so a crash
  * never leaves a half-written revision under its final name. {@code file:///ABSOLUTE/DIR} addresses a directory
  * elsewhere (read only); it is verified the same way. Several workers may share the root (e.g. a network mount).
+ * Each file identity (directory, names, sizes, modification times) is hashed once: {@link #open} of content already
+ * verified skips the hash.
  */
 public final class FilesystemAdapterStore implements AdapterStore {
 
@@ -27,9 +29,20 @@ public final class FilesystemAdapterStore implements AdapterStore {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final List<String> KINDS = List.of("sampler", "state");
 
+    /** Verified file identities remembered unless told otherwise. */
+    public static final int DEFAULT_VERIFIED_CAPACITY = 65_536;
+
     private final Path root;
+    private final VerifiedDigests verified;
+    private final java.util.concurrent.atomic.AtomicLong hashes = new java.util.concurrent.atomic.AtomicLong();
 
     public FilesystemAdapterStore(Path root) {
+        this(root, DEFAULT_VERIFIED_CAPACITY);
+    }
+
+    /** A store that remembers up to {@code verifiedCapacity} verified file identities. */
+    public FilesystemAdapterStore(Path root, int verifiedCapacity) {
+        this.verified = new VerifiedDigests(verifiedCapacity);
         this.root = root.toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.root);
@@ -89,6 +102,12 @@ public final class FilesystemAdapterStore implements AdapterStore {
         if (!Files.isDirectory(dir)) {
             throw new AdapterStoreException("nothing is stored at " + uri + " (looked in " + dir + ")");
         }
+        String identity = VerifiedDigests.identity(dir);
+        String known = verified.get(identity);
+        if (known != null && (expectedSha256 == null || expectedSha256.equalsIgnoreCase(known))) {
+            return dir; // these very files were verified before
+        }
+        hashes.incrementAndGet();
         StoredArtifact actual = ArtifactDigest.of(uri, dir);
         String recorded = recordedDigest(dir);
         if (recorded != null && !recorded.equalsIgnoreCase(actual.sha256())) {
@@ -100,12 +119,52 @@ public final class FilesystemAdapterStore implements AdapterStore {
         if (recorded == null && expectedSha256 == null) {
             throw new AdapterStoreException(uri + " has no recorded sha-256 and none was given, so it cannot be verified");
         }
+        verified.put(identity, actual.sha256());
         return dir;
+    }
+
+    /** Artifact directories hashed so far (a verified identity opened again is not counted). */
+    public long hashes() {
+        return hashes.get();
     }
 
     @Override
     public boolean contains(String uri) {
         return Files.isDirectory(locate(uri));
+    }
+
+    @Override
+    public List<String> names(String policyId, String kind) {
+        Path dir = locate(uriOf(policyId, kind, "any")).getParent();
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".")) // staging and removal directories
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new AdapterStoreException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void delete(String uri) {
+        Path dir = locate(uri);
+        if (!Files.isDirectory(dir)) {
+            throw new AdapterStoreException("nothing is stored at " + uri + " to delete");
+        }
+        Path doomed = dir.resolveSibling(".removing-" + dir.getFileName() + "-" + UUID.randomUUID());
+        try {
+            try {
+                Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(dir, doomed);
+            }
+        } catch (IOException e) {
+            throw new AdapterStoreException("cannot delete " + uri + ": " + e.getMessage(), e);
+        }
+        deleteQuietly(doomed);
     }
 
     /** The directory an address names; refuses addresses that could leave the root. */

@@ -2,19 +2,13 @@ package ai.mint.worker.store;
 
 import ai.mint.common.catalog.RemovalPlan;
 import ai.mint.events.RevisionRetired;
-import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * Removes from a {@link FilesystemAdapterStore} the artifacts of revisions the catalog retired, once their grace
@@ -89,27 +83,12 @@ public final class RetiredArtifactCollector {
                 continue;
             }
             try {
-                remove(dir);
+                store.delete(uri);
                 removed++;
-            } catch (IOException e) {
+            } catch (AdapterStoreException e) {
                 problems.add(uri + ": could not be removed: " + e.getMessage());
             }
         }
         return new Report(removed, gone, kept, RemovalPlan.pending(notices, now), problems);
-    }
-
-    /** Renames the directory out of the way, then deletes it. */
-    private static void remove(Path dir) throws IOException {
-        Path doomed = dir.resolveSibling(".removing-" + dir.getFileName() + "-" + UUID.randomUUID());
-        try {
-            Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(dir, doomed);
-        }
-        try (Stream<Path> walk = Files.walk(doomed)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -63,7 +63,8 @@ public final class StoreGcCommand implements MintSubcommand {
             if (platform.catalog().isEmpty()) {
                 report = collector.collect(notices, Instant.now(), r -> true, dryRun);
             } else {
-                try (CatalogLookup lookup = CatalogLookup.builder(platform.catalog().get().split(",")).build()) {
+                try (CatalogLookup lookup = CatalogLookup.builder(platform.catalog().get().split(","))
+                        .credentials(platform.catalogUserInfo()).build()) {
                     Predicate<RemovalPlan.Removal> retired = r -> lookup.revision(r.policyId(), r.revision())
                             .map(info -> info.getRetiredAt() != null).orElse(false); // unknown: keep
                     report = collector.collect(notices, Instant.now(), retired, dryRun);

@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * DeepSeek generation through the unchanged {@link Generator}: a left-padded batch decoded from the latent cache
+ * DeepSeek generation through the {@link ContinuousGenerator}: a right-aligned batch decoded from the latent cache
  * (latent + rotary key per token, the absorbed form attending in latent space, DSA's cached index keys) against a
- * full recomputation of each row alone, without a cache, at every step; and chunked prefill into the latent cache.
+ * full recomputation of each row alone, without a cache, at every step; and rows prefilled one at a time in chunks of
+ * one column, joining the running latent cache between decoding steps.
  */
 class LatentCacheGenerationTest {
 
@@ -45,9 +46,9 @@ class LatentCacheGenerationTest {
         DecoderModel model = HfModelLoader.load(ReferenceCheckpoints.write(dir, c, 17), Device.cpu());
         try {
             List<GenerationParams> greedy = PROMPTS.stream().map(p -> GenerationParams.greedy(STEPS)).toList();
-            long[] noAdapter = new long[PROMPTS.size()];
-            List<GenerationResult> out = new Generator(model, ByteLevelTokenizerFile.PAD, Integer.MAX_VALUE)
-                    .generate(PROMPTS, greedy, null, noAdapter);
+            var once = new ContinuousGenerator.Settings(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+            List<GenerationResult> out = BaseGeneration.generate(model, ByteLevelTokenizerFile.PAD, once, PROMPTS,
+                    greedy);
             for (int r = 0; r < PROMPTS.size(); r++) {
                 int[] prompt = PROMPTS.get(r);
                 int[] seq = Arrays.copyOf(prompt, prompt.length + STEPS);
@@ -63,8 +64,9 @@ class LatentCacheGenerationTest {
                             .isCloseTo(Sampler.logSoftmaxAt(logits, 0, logits.length, argmax), within(1e-4f));
                 }
             }
-            List<GenerationResult> chunked = new Generator(model, ByteLevelTokenizerFile.PAD, 1)
-                    .generate(PROMPTS, greedy, null, noAdapter);
+            var chunks = new ContinuousGenerator.Settings(1, 1, Integer.MAX_VALUE);
+            List<GenerationResult> chunked = BaseGeneration.generate(model, ByteLevelTokenizerFile.PAD, chunks,
+                    PROMPTS, greedy);
             for (int r = 0; r < PROMPTS.size(); r++) {
                 assertThat(chunked.get(r).tokens()).as("chunked row %d", r).containsExactly(out.get(r).tokens());
             }

@@ -57,6 +57,47 @@ class PolicyLossTest {
         }
     }
 
+    /** CISPO and DRO, value and gradient per token, against the formulas (Tinker's loss docs) computed by hand. */
+    @Test
+    void shouldComputeCispoAndDroAndTheirGradientsAsWrittenOnPaper() {
+        LossConfig config = new LossConfig(0.2, 0.2, 0.0, 0.3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (LossFunction fn : java.util.List.of(LossFunction.CISPO, LossFunction.DRO)) {
+                NDArray logp = m.create(LOGP);
+                logp.setRequiresGradient(true);
+                float[] value;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray perToken = PolicyLoss.perToken(fn, config, inputs(m, logp, 0, 4));
+                    value = perToken.toFloatArray();
+                    gc.backward(perToken.sum());
+                }
+                float[] grad = logp.getGradient().toFloatArray();
+                for (int r = 0; r < 4; r++) {
+                    for (int t = 0; t < 3; t++) {
+                        double l = LOGP[r][t];
+                        double q = OLD[r][t];
+                        double a = ADV[r];
+                        double w = MASK[r][t];
+                        double want;
+                        double wantGrad;
+                        if (fn == LossFunction.CISPO) {
+                            double clipped = Math.min(Math.max(Math.exp(l - q), 0.8), 1.2);
+                            want = -clipped * l * a;
+                            wantGrad = -clipped * a; // the clipped ratio is held constant
+                        } else {
+                            want = -(l * a - 0.5 * 0.3 * (l - q) * (l - q));
+                            wantGrad = -a + 0.3 * (l - q);
+                        }
+                        assertThat((double) value[r * 3 + t]).as("%s value [%d,%d]", fn, r, t)
+                                .isCloseTo(want * w, offset(1e-5));
+                        assertThat((double) grad[r * 3 + t]).as("%s gradient [%d,%d]", fn, r, t)
+                                .isCloseTo(wantGrad * w, offset(1e-5));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void shouldGiveEachPolicyTheGradientOfItsOwnTokenMeanLoss() {
         LossConfig config = new LossConfig(0.2, 0.2, 0.05);
@@ -141,7 +182,7 @@ class PolicyLossTest {
             TokenLossInputs noOld = new TokenLossInputs(logp, m.create(MASK), null, null, null);
             assertThatThrownBy(() -> PolicyLoss.perToken(LossFunction.PPO, LossConfig.DEFAULT, noOld))
                     .hasMessageContaining("ppo needs sampling log-probs");
-            assertThatThrownBy(() -> LossFunction.fromName("dpo")).hasMessageContaining("cross_entropy, importance_sampling, ppo, grpo");
+            assertThatThrownBy(() -> LossFunction.fromName("dpo")).hasMessageContaining("cross_entropy, importance_sampling, ppo, cispo, dro, grpo");
         }
     }
 }

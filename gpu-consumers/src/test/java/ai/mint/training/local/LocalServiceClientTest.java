@@ -168,7 +168,7 @@ class LocalServiceClientTest {
                 .hasMessageContaining("without a forward/backward");
         assertThatThrownBy(() -> client.forwardBackward(sft("a", "b"), LossFunction.PPO).join())
                 .hasMessageContaining("lacks the sampling log-probs");
-        assertThatThrownBy(() -> client.loadState("mint://err/state/missing").join()).hasMessageContaining("no training state");
+        assertThatThrownBy(() -> client.loadState("mint://err/state/missing").join()).hasMessageContaining("no checkpoint at mint://err/state/missing");
         assertThatThrownBy(() -> service.createLoraTrainingClient("tiny", LoraConfig.of(2, 0), "err"))
                 .hasMessageContaining("already has a training client");
     }

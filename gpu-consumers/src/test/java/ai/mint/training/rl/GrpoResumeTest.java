@@ -85,7 +85,7 @@ class GrpoResumeTest {
         for (int s = 0; s < 3; s++) {
             resumedRewards.add(trainer.step(List.of(first)).get(0).meanReward());
         }
-        SavedCheckpoint saved = store.saveState(first.state(), "step-3").join();
+        SavedCheckpoint saved = store.saveState(first.state(), "step-3", null).join();
         close(first);
 
         GrpoPolicy resumed = policy(12345L); // a different RNG seed: the saved RNG state must win
@@ -113,7 +113,7 @@ class GrpoResumeTest {
         CheckpointStore store = new CheckpointStore(checkpoints, service);
         GrpoPolicy p = policy(1L);
         trainer.step(List.of(p));
-        SavedCheckpoint export = store.exportForSampler(p.state(), "rev-1").join();
+        SavedCheckpoint export = store.exportForSampler(p.state(), "rev-1", null).join();
         Path exportDir = store.resolve(export.uri());
         assertThat(export.uri()).isEqualTo("mint://resumable/sampler/rev-1");
         assertThat(Files.exists(exportDir.resolve(PeftAdapterIo.CONFIG))).isTrue();
@@ -125,7 +125,7 @@ class GrpoResumeTest {
             assertThat(reread.b().get(key)).containsExactly(now.b().get(key));
         }
 
-        SavedCheckpoint state = store.saveState(p.state(), "s1").join();
+        SavedCheckpoint state = store.saveState(p.state(), "s1", null).join();
         GrpoPolicy fresh = policy(1L);
         store.loadState(fresh.state(), state.uri(), false).join();
         assertThat(fresh.state().optimizerSteps()).isZero(); // weights only; optimizer starts over

@@ -162,6 +162,38 @@ class TrainingServiceTest {
         ps.forEach(p -> service.closePolicy(p).join());
     }
 
+    /**
+     * Tinker's forward: merged across policies like forward_backward, the same loss and log-probs, and no gradient:
+     * a forward between a forward_backward and its optimizer step leaves the step as it would be without it.
+     */
+    @Test
+    void shouldForwardWithoutTouchingGradientsAndGiveTheLossOfForwardBackward() {
+        List<Policy> probed = policies("fw");
+        List<Policy> plain = policies("fp");
+        List<TrainingBatch> batches = new ArrayList<>();
+        for (int k = 0; k < probed.size(); k++) {
+            batches.add(batch(probed.get(k), k));
+        }
+        long mergedBefore = service.mergedSteps();
+        List<ForwardBackwardOutput> forwards = service.forwardAll(batches).stream().map(CompletableFuture::join)
+                .toList();
+        assertThat(service.mergedSteps() - mergedBefore).as("a merged forward counts as a merged step").isEqualTo(1);
+        assertThatThrownBy(() -> service.optimStep(probed.get(0), AdamConfig.of(1e-2)).join())
+                .hasMessageContaining("without a forward/backward");
+        for (int k = 0; k < probed.size(); k++) {
+            ForwardBackwardOutput fb = service.forwardBackward(batch(probed.get(k), k)).join();
+            assertThat(forwards.get(k).loss()).isCloseTo(fb.loss(), Offset.offset(1e-5));
+            assertThat(forwards.get(k).logprobs()[0][1]).isCloseTo(fb.logprobs()[0][1], Offset.offset(1e-5f));
+            service.forwardAll(List.of(batch(probed.get(k), k + 7))).get(0).join(); // between fb and its step
+            service.optimStep(probed.get(k), AdamConfig.of(2e-2)).join();
+            service.forwardBackward(batch(plain.get(k), k)).join();
+            service.optimStep(plain.get(k), AdamConfig.of(2e-2)).join();
+            assertSameWeights(probed.get(k), plain.get(k), 1e-6f);
+        }
+        probed.forEach(p -> service.closePolicy(p).join());
+        plain.forEach(p -> service.closePolicy(p).join());
+    }
+
     @Test
     void shouldRefuseADatumLongerThanTheModelAtOnceNamingIt() {
         Policy p = policies("l").get(0);

@@ -66,7 +66,7 @@ class TrainingServiceThreadTest {
         worker.close();
         worker.close(); // idempotent
         assertThat(worker.submit(() -> 1)).failsWithin(Duration.ofSeconds(5))
-                .withThrowableOfType(ExecutionException.class).withMessageContaining(ModelThread.CLOSED);
+                .withThrowableOfType(ExecutionException.class).withMessageContaining(ModelExecutor.CLOSED);
     }
 
     @Test
@@ -102,7 +102,7 @@ class TrainingServiceThreadTest {
                     f.get(10, TimeUnit.SECONDS); // a future left pending would time out here
                     served++;
                 } catch (ExecutionException e) {
-                    assertThat(e).hasMessageContaining(ModelThread.CLOSED);
+                    assertThat(e).hasMessageContaining(ModelExecutor.CLOSED);
                     refused++;
                 }
             }

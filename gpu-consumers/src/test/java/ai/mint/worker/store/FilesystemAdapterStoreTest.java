@@ -90,4 +90,21 @@ class FilesystemAdapterStoreTest {
 
         assertThat(ArtifactDigest.of("a", a).sha256()).isNotEqualTo(ArtifactDigest.of("b", b).sha256());
     }
+
+    @Test
+    void shouldHashEachFileIdentityOnceAndAgainWhenAFileChanges() throws Exception {
+        FilesystemAdapterStore store = new FilesystemAdapterStore(tmp.resolve("store"));
+        StoredArtifact stored = store.put("p1", "sampler", "r1", adapterDir("weights-1"));
+        store.open(stored.uri(), stored.sha256());
+        store.open(stored.uri(), stored.sha256());
+        store.open(stored.uri(), null);
+        assertThat(store.hashes()).as("verified once for these files").isEqualTo(1);
+
+        Path weights = store.open(stored.uri(), null).resolve("adapter_model.safetensors");
+        Files.setLastModifiedTime(weights, java.nio.file.attribute.FileTime.fromMillis(12_345_000L));
+        store.open(stored.uri(), stored.sha256()); // same content, another identity: hashed again, still good
+        assertThat(store.hashes()).isEqualTo(2);
+        assertThatThrownBy(() -> store.open(stored.uri(), "0".repeat(64)))
+                .isInstanceOf(ChecksumMismatchException.class);
+    }
 }

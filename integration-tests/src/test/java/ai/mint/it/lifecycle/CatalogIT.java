@@ -129,7 +129,9 @@ class CatalogIT {
         RunningCatalog two = catalogs.start("two");
         await().atMost(Duration.ofSeconds(120)).until(() -> one.streams().state() == KafkaStreams.State.RUNNING
                 && two.streams().state() == KafkaStreams.State.RUNNING
-                && one.streams().metadataForAllStreamsClients().size() == 2);
+                && one.streams().metadataForAllStreamsClients().size() == 2
+                // both own partitions: a member the assignor has given only warm-up tasks owns no keys yet
+                && one.streams().metadataForAllStreamsClients().stream().allMatch(m -> !m.topicPartitions().isEmpty()));
         List<String> policies = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String p = "it-shard-" + i + "-" + appId;

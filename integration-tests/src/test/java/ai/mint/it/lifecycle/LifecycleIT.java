@@ -187,11 +187,11 @@ class LifecycleIT {
     }
 
     @Test
-    void shouldTrainAPolicyByHandThroughTheTinkerShapedClient() throws Exception {
+    void shouldDriveAPolicysLifecycleByHand() throws Exception {
         String policy = "it-by-hand-" + harness.runId;
         PolicySpec spec = PolicySpec.newBuilder(LifecycleHarness.spec(policy, 1, REWARD)).setTraining(null).build();
         harness.client.createPolicy(spec).get(60, TimeUnit.SECONDS);
-        ai.mint.client.KafkaTrainingClient training = harness.client.training(policy);
+        ai.mint.client.LifecycleClient training = harness.client.lifecycle(policy);
 
         var rollout = training.sample(LifecycleHarness.BASE, List.of("ab", "cd"), 4,
                 SamplingParams.newBuilder().setMaxTokens(5).setTemperature(1.0).setSeed(3L).build()).get(60, TimeUnit.SECONDS);
@@ -212,16 +212,6 @@ class LifecycleIT {
                 .get(60, TimeUnit.SECONDS);
         assertThat(pinned.getRevision()).isEqualTo("step-0001");
 
-        // A caller holding the Tinker interface gets the same adapter as the Avro-level export above.
-        ai.mint.api.TrainingClient tinker = training;
-        ai.mint.api.SavedCheckpoint viaInterface = tinker.saveWeightsForSampler("by-hand")
-                .get(60, TimeUnit.SECONDS);
-        assertThat(viaInterface.sha256()).isEqualTo(exported.getSha256());
-        assertThat(viaInterface.bytes()).isEqualTo(exported.getBytes());
-        assertThat(tinker.forwardBackward(List.of(), ai.mint.api.LossFunction.PPO))
-                .failsWithin(java.time.Duration.ofSeconds(1))
-                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                .withCauseInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
@@ -270,7 +260,8 @@ class LifecycleIT {
                 Topics.WORKER_STATUS.name(), ai.mint.events.WorkerStatus.class,
                 w -> w.getWorkerId().equals(workerId)), l -> !l.isEmpty());
         var last = statuses.get(statuses.size() - 1);
-        assertThat(last.getRoles()).containsExactlyInAnyOrder("rollout", "update", "export", "eval", "inference");
+        assertThat(last.getRoles()).containsExactlyInAnyOrder("rollout", "update", "export", "eval", "inference",
+                "training");
         assertThat(last.getBaseModel()).isEqualTo(LifecycleHarness.BASE);
         assertThat(last.getCapacityBytes()).isPositive();
     }

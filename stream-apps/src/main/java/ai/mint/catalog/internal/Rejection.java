@@ -17,6 +17,8 @@ public record Rejection(Kind kind, String reason) {
         INVALID_SPEC,
         ILLEGAL_TRANSITION,
         KEY_MISMATCH,
+        /** A tenant's topic names a policy outside that tenant's namespace ({@code NAME.*}). */
+        FOREIGN_POLICY,
         UNDESERIALIZABLE,
         PROCESSING_ERROR
     }

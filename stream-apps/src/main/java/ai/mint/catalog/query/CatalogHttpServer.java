@@ -3,6 +3,7 @@ package ai.mint.catalog.query;
 import ai.mint.common.catalog.CatalogApi;
 import ai.mint.common.catalog.PolicyFilter;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * their count, one policy's entry, its revisions (paged, or one) and its pointer moves (paged). Keys owned by another
  * instance are forwarded; lists and counts are merged across instances. 400 names the parameter and its allowed range,
  * 404 an unknown policy, revision or path, 503 (with Retry-After) a store that is not ready (starting, restoring,
- * rebalancing).
+ * rebalancing). Given credentials, every request must carry them as HTTP basic auth (401 otherwise), and queries
+ * forwarded to another instance carry them too, so all instances of one catalog share one credential.
  */
 public final class CatalogHttpServer implements AutoCloseable {
 
@@ -46,10 +48,10 @@ public final class CatalogHttpServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
 
     private CatalogHttpServer(HttpServer server, ExecutorService executor, CatalogReader reader, String self,
-                              Duration forwardTimeout) {
+                              Duration forwardTimeout, String userInfo) {
         this.server = server;
         this.executor = executor;
-        this.queries = new CatalogQueries(reader, new Forwarder(json, self, forwardTimeout), json);
+        this.queries = new CatalogQueries(reader, new Forwarder(json, self, forwardTimeout, userInfo), json);
     }
 
     /** Binds {@code host:port} (0 picks a free port) and starts serving; forwarded queries may take 5 s. */
@@ -60,6 +62,16 @@ public final class CatalogHttpServer implements AutoCloseable {
     /** Binds {@code host:port} (0 picks a free port) and starts serving, giving forwarded queries {@code forwardTimeout}. */
     public static CatalogHttpServer start(CatalogReader reader, String host, int port, Duration forwardTimeout)
             throws IOException {
+        return start(reader, host, port, forwardTimeout, null);
+    }
+
+    /**
+     * Binds and starts serving as {@link #start(CatalogReader, String, int, Duration)} does.
+     *
+     * @param userInfo {@code USER:PASSWORD} every request must carry as basic auth, or null to answer anyone
+     */
+    public static CatalogHttpServer start(CatalogReader reader, String host, int port, Duration forwardTimeout,
+                                          String userInfo) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
             Thread thread = new Thread(r, "mint-catalog-http");
@@ -67,8 +79,12 @@ public final class CatalogHttpServer implements AutoCloseable {
             return thread;
         });
         String self = "http://" + host + ":" + server.getAddress().getPort();
-        CatalogHttpServer api = new CatalogHttpServer(server, executor, reader, self, forwardTimeout);
-        server.createContext("/", api::handle);
+        String credentials = userInfo == null || userInfo.isBlank() ? null : userInfo;
+        CatalogHttpServer api = new CatalogHttpServer(server, executor, reader, self, forwardTimeout, credentials);
+        HttpContext context = server.createContext("/", api::handle);
+        if (credentials != null) {
+            context.setAuthenticator(new BasicCredentials(credentials));
+        }
         server.setExecutor(executor);
         server.start();
         return api;

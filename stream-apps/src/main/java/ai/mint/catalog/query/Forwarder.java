@@ -12,6 +12,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -33,13 +34,24 @@ public final class Forwarder {
     private final ObjectMapper json;
     private final String self;
     private final Duration timeout;
+    private final String authorization;
 
     /** @param self this instance's base URL, sent in {@link #FORWARDED_HEADER} */
     public Forwarder(ObjectMapper json, String self, Duration timeout) {
+        this(json, self, timeout, null);
+    }
+
+    /**
+     * @param self     this instance's base URL, sent in {@link #FORWARDED_HEADER}
+     * @param userInfo {@code USER:PASSWORD} the other instances ask for (basic auth), or null
+     */
+    public Forwarder(ObjectMapper json, String self, Duration timeout, String userInfo) {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
         this.json = json;
         this.self = self;
         this.timeout = timeout;
+        this.authorization = userInfo == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     /** GET {@code baseUrl + pathAndQuery}; an unreachable owner is a 503, since a rebalance may be moving the key. */
@@ -89,12 +101,14 @@ public final class Forwarder {
     }
 
     private HttpResponse<String> send(String url) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(timeout)
                 .header(FORWARDED_HEADER, self)
                 .header("Accept", "application/json")
-                .GET()
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+                .GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

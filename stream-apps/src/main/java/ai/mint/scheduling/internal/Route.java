@@ -1,6 +1,7 @@
 package ai.mint.scheduling.internal;
 
 import ai.mint.events.CatalogEntry;
+import ai.mint.events.InferenceRequest;
 import ai.mint.events.RevisionInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,8 +13,9 @@ import java.util.Map;
  * @param servingRevision the revision unpinned requests are answered with; null when none serves yet
  * @param revisions       exported revisions by name
  * @param baseModel       the base model the policy's adapters run on
+ * @param version         the catalog entry version this route was made from (0 in routes stored before versions)
  */
-public record Route(String servingRevision, Map<String, Adapter> revisions, String baseModel) {
+public record Route(String servingRevision, Map<String, Adapter> revisions, String baseModel, long version) {
 
     /** One exported revision's adapter. */
     public record Adapter(String uri, String sha256, long bytes, int rank) {
@@ -31,7 +33,12 @@ public record Route(String servingRevision, Map<String, Adapter> revisions, Stri
                         r.getBytes() == null ? 0 : r.getBytes(), r.getRank()));
             }
         }
-        return new Route(entry.getServingRevision(), exported, entry.getSpec().getBaseModel());
+        return new Route(entry.getServingRevision(), exported, entry.getSpec().getBaseModel(), entry.getVersion());
+    }
+
+    /** Whether the request's sender has seen a newer catalog entry than this route was made from. */
+    boolean olderThanSeenBy(InferenceRequest q) {
+        return q.getMinEntryVersion() != null && version < q.getMinEntryVersion();
     }
 
     Adapter adapter(String revision) {

@@ -121,12 +121,24 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
                     + " its answer could not be matched to it");
             return;
         }
+        String replyTopic = q.getReplyTopic();
+        if (replyTopic != null && !replyTopic.isBlank() && !Topics.isInferenceReplyTopic(replyTopic)) {
+            // a request may not make the platform write its answer (an error, say) onto another topic
+            deadLetter(record, "InvalidRequest", "inference request " + q.getRequestId() + " names reply_topic "
+                    + replyTopic + ", which is not an inference reply topic (" + Topics.INFERENCE_REPLIES_PREFIX
+                    + "ID)");
+            return;
+        }
         if (book.knows(q.getRequestId())) {
             LOG.debug("request {} seen already; not placed again", q.getRequestId());
             return;
         }
         Route route = routes.get(q.getPolicyId());
-        String revision = q.getRevision() != null ? q.getRevision() : route == null ? null : route.servingRevision();
+        // a sender that has seen a newer entry than this route (the catalog's query API answers ahead of the topic
+        // followed here) gets its revision chosen by the worker, which looks the policy up at that version
+        boolean behind = route != null && route.olderThanSeenBy(q);
+        String revision = q.getRevision() != null ? q.getRevision()
+                : route == null || behind ? null : route.servingRevision();
         Route.Adapter adapter = route == null ? null : route.adapter(revision);
         // waiting counts from when the request was published: one read late (a scheduler that was down, or a new one
         // reading the topic's history) waits no longer, and one older than the maximum wait is answered at once

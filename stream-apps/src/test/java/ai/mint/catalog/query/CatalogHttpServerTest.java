@@ -11,8 +11,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -60,6 +63,38 @@ class CatalogHttpServerTest {
         a.close();
         b.close();
         folded.driver().close();
+    }
+
+    @Test
+    void shouldAskForCredentialsWhenGivenSomeAndForwardThemToTheOtherInstance() throws Exception {
+        Predicate<String> evenHash = id -> Math.floorMod(id.hashCode(), 2) == 0;
+        ShardedStoreReader readerA = reader(folded.driver(), evenHash);
+        ShardedStoreReader readerB = reader(folded.driver(), evenHash.negate());
+        String secret = "admin:s3cret";
+        try (CatalogHttpServer x = CatalogHttpServer.start(readerA, "127.0.0.1", 0, Duration.ofSeconds(5), secret);
+             CatalogHttpServer y = CatalogHttpServer.start(readerB, "127.0.0.1", 0, Duration.ofSeconds(5), secret)) {
+            readerA.otherInstance = "http://127.0.0.1:" + y.port();
+            readerB.otherInstance = "http://127.0.0.1:" + x.port();
+            String path = "/policies/" + ownedByB.get(0);
+
+            assertThat(send(x, path, null).statusCode()).isEqualTo(401);
+            assertThat(send(x, path, "admin:wrong").statusCode()).isEqualTo(401);
+            assertThat(send(x, path, secret).statusCode()).as("forwarded to its owner, with the credentials")
+                    .isEqualTo(200);
+            // a count merges both instances' own counts: the other one must have let the forwarded request in
+            assertThat(json.readTree(send(x, "/policies:count", secret).body()).path("count").asLong()).isEqualTo(7);
+            // the unauthenticated pair answers anyone, as before
+            assertThat(get(a, path).status()).isEqualTo(200);
+        }
+    }
+
+    private HttpResponse<String> send(CatalogHttpServer server, String path, String userInfo) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        if (userInfo != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    userInfo.getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private record Answer(int status, JsonNode body, HttpResponse<String> raw) {

@@ -7,14 +7,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * GET requests to the catalog's query API. Any instance answers any request (it forwards to the owner), so the client
  * tries the next URL when one is unreachable; a 503 (store restoring, rebalancing) is retried after its Retry-After
- * until the timeout. 404 is an answer (empty), other errors throw {@link CatalogLookupException}.
+ * until the timeout. 404 is an answer (empty), other errors throw {@link CatalogLookupException}. Credentials, when
+ * given, go as HTTP basic auth (a catalog on a secured platform asks for them).
  */
 final class CatalogHttp {
 
@@ -23,10 +26,12 @@ final class CatalogHttp {
     private final List<String> baseUrls;
     private final Duration timeout;
     private final HttpClient http;
+    private final String authorization;
     private final ObjectMapper json = new ObjectMapper();
     private volatile int preferred;
 
-    CatalogHttp(List<String> baseUrls, Duration timeout) {
+    /** @param userInfo {@code USER:PASSWORD} for HTTP basic auth, or null */
+    CatalogHttp(List<String> baseUrls, Duration timeout, String userInfo) {
         if (baseUrls.isEmpty()) {
             throw new IllegalArgumentException("no catalog URL given");
         }
@@ -34,6 +39,8 @@ final class CatalogHttp {
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 2000))).build();
+        this.authorization = userInfo == null || userInfo.isBlank() ? null
+                : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The JSON answer of {@code pathAndQuery}, or empty when the catalog says 404. */
@@ -46,9 +53,12 @@ final class CatalogHttp {
             String url = baseUrls.get(index) + pathAndQuery;
             Duration wait = Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), 50L << Math.min(attempt, 4)));
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(remaining(deadline)).header("Accept", "application/json").GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                        .timeout(remaining(deadline)).header("Accept", "application/json").GET();
+                if (authorization != null) {
+                    request.header("Authorization", authorization);
+                }
+                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
                 if (status == 200) {
                     preferred = index;
@@ -57,6 +67,12 @@ final class CatalogHttp {
                 if (status == 404) {
                     preferred = index;
                     return Optional.empty();
+                }
+                if (status == 401 || status == 403) {
+                    throw new CatalogLookupException("catalog refused GET " + url + " (" + status + " "
+                            + message(response.body()) + "): " + (authorization == null ? "it asks for credentials; "
+                            + "give catalog.basic.auth.user.info=USER:PASSWORD in the --kafka-config file or $"
+                            + "MINT_CATALOG_USER_INFO" : "check the credentials given"), status, null);
                 }
                 if (status != 503) {
                     throw new CatalogLookupException("catalog answered " + status + " to GET " + url + ": "

@@ -1,5 +1,8 @@
 package ai.mint.common.catalog.lookup;
 
+import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.kafka.KafkaClients;
+
 import ai.mint.common.catalog.CatalogApi;
 import ai.mint.common.catalog.CatalogKeys;
 import ai.mint.common.catalog.PolicyFilter;
@@ -9,7 +12,6 @@ import ai.mint.events.CatalogRevision;
 import ai.mint.events.PointerMoved;
 import ai.mint.events.PolicyStatus;
 import ai.mint.events.RevisionInfo;
-import ai.mint.registry.SchemaRegistryClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URLEncoder;
@@ -41,11 +43,11 @@ public final class CatalogLookup implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
 
     private CatalogLookup(Builder b) {
-        this.http = new CatalogHttp(b.urls, b.timeout);
+        this.http = new CatalogHttp(b.urls, b.timeout, b.userInfo);
         this.entries = new VersionedCache<>(b.capacity);
         this.revisions = new VersionedCache<>(b.capacity);
-        this.follower = b.bootstrapServers == null ? null : new ChangeFollower(b.bootstrapServers,
-                SchemaRegistryClients.fromUrl(b.registryUrl), b.clientId, entries, revisions);
+        this.follower = b.changes == null ? null : new ChangeFollower(KafkaClients.of(b.changes),
+                b.changes.registry(), b.clientId, entries, revisions);
         // followed changes keep cached values current; without them a value is trusted for a short while only
         this.maxAgeNanos = b.maxAge == null ? (follower != null ? -1 : Duration.ofSeconds(1).toNanos())
                 : b.maxAge.toNanos();
@@ -67,12 +69,25 @@ public final class CatalogLookup implements AutoCloseable {
 
     /** The policy's entry, asking again until it exists or {@code wait} has passed (it may have just been created). */
     public Optional<CatalogEntry> awaitEntry(String policyId, Duration wait) {
+        return awaitEntry(policyId, Long.MIN_VALUE, wait);
+    }
+
+    /**
+     * The policy's entry at {@code minVersion} or newer, asking the catalog again (past the cache) until it has one or
+     * {@code wait} has passed; then whatever is known, possibly older. A caller that has seen version N of an entry
+     * elsewhere gets at least N (read-your-writes).
+     */
+    public Optional<CatalogEntry> awaitEntry(String policyId, long minVersion, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         long pause = 20;
         while (true) {
             Optional<CatalogEntry> found = entry(policyId);
-            if (found.isPresent() || System.nanoTime() >= deadline) {
+            boolean current = found.isPresent() && found.get().getVersion() >= minVersion;
+            if (current || System.nanoTime() >= deadline) {
                 return found;
+            }
+            if (found.isPresent()) {
+                entries.invalidate(policyId); // cached but older than the caller has seen: ask the catalog itself
             }
             try {
                 Thread.sleep(Math.min(pause, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
@@ -191,8 +206,8 @@ public final class CatalogLookup implements AutoCloseable {
         private int capacity = 1024;
         private Duration timeout = Duration.ofSeconds(10);
         private Duration maxAge;
-        private String bootstrapServers;
-        private String registryUrl;
+        private PlatformConnection changes;
+        private String userInfo;
         private String clientId = "mint-catalog-lookup-" + UUID.randomUUID().toString().substring(0, 8);
 
         private Builder(List<String> urls) {
@@ -222,8 +237,21 @@ public final class CatalogLookup implements AutoCloseable {
 
         /** Keep the cache fresh from the catalog topics on this Kafka cluster, decoded against this registry. */
         public Builder followChanges(String bootstrapServers, String registryUrl) {
-            this.bootstrapServers = Objects.requireNonNull(bootstrapServers);
-            this.registryUrl = Objects.requireNonNull(registryUrl);
+            return followChanges(PlatformConnection.of(bootstrapServers, Objects.requireNonNull(registryUrl)));
+        }
+
+        /**
+         * Keep the cache fresh from the catalog topics of this platform, reached with its Kafka properties (security)
+         * and registry credentials.
+         */
+        public Builder followChanges(PlatformConnection connection) {
+            this.changes = Objects.requireNonNull(connection);
+            return this;
+        }
+
+        /** {@code USER:PASSWORD} sent to the catalog as HTTP basic auth (e.g. the connection's catalog credentials). */
+        public Builder credentials(String userInfo) {
+            this.userInfo = userInfo;
             return this;
         }
 

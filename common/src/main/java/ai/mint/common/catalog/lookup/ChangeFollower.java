@@ -1,5 +1,6 @@
 package ai.mint.common.catalog.lookup;
 
+import ai.mint.common.kafka.KafkaClients;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.serde.AvroEventDeserializer;
 import ai.mint.topics.Topics;
@@ -8,8 +9,6 @@ import ai.mint.events.CatalogRevision;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -37,13 +36,9 @@ final class ChangeFollower implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long changesSeen;
 
-    ChangeFollower(String bootstrapServers, SchemaRegistryClient registry, String clientId,
+    ChangeFollower(KafkaClients clients, SchemaRegistryClient registry, String clientId,
                    VersionedCache<CatalogEntry> entryCache, VersionedCache<CatalogRevision> revisionCache) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, clientId,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = clients.consumer(clientId, new StringDeserializer(), new ByteArrayDeserializer());
         this.entries = new AvroEventDeserializer<>(registry, CatalogEntry.class);
         this.revisions = new AvroEventDeserializer<>(registry, CatalogRevision.class);
         this.entryCache = entryCache;

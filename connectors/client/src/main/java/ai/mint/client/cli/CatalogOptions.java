@@ -25,6 +25,7 @@ public final class CatalogOptions {
 
     /** A lookup over the catalog's query API (nothing cached between commands, no topic followed). */
     static CatalogLookup lookup(ClientOptions client) {
-        return CatalogLookup.builder(urls(client)).timeout(client.timeout()).build();
+        return CatalogLookup.builder(urls(client)).timeout(client.timeout())
+                .credentials(client.platform().catalogUserInfo()).build();
     }
 }

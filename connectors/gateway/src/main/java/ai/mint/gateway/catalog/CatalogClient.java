@@ -48,10 +48,11 @@ public final class CatalogClient implements AutoCloseable {
     public record Listing(java.util.List<Summary> items, String nextCursor, boolean hasMore) {
     }
 
-    public CatalogClient(String baseUrl, Duration timeout, Duration cacheFor) {
+    /** @param userInfo {@code USER:PASSWORD} the catalog's query API asks for, or null */
+    public CatalogClient(String baseUrl, Duration timeout, Duration cacheFor, String userInfo) {
         this.baseUrl = baseUrl;
         this.lookup = CatalogLookup.builder(baseUrl).timeout(timeout).maxAge(cacheFor).cacheCapacity(CACHE_ENTRIES)
-                .build();
+                .credentials(userInfo).build();
     }
 
     public String baseUrl() {
