@@ -1,9 +1,10 @@
 package ai.mint.chaos;
 
+import ai.mint.lifecycle.bench.MintJvm;
 import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.kafka.KafkaClients;
 import ai.mint.engine.model.BaseModelInitializer;
-import ai.mint.engine.model.TestModels;
+import ai.mint.engine.model.ModelPreset;
 import ai.mint.engine.safetensors.DType;
 import ai.mint.lifecycle.bench.ServedAdapters;
 import ai.mint.platform.KafkaProcessCluster;
@@ -63,9 +64,9 @@ public final class ChaosPlatform implements AutoCloseable {
         }
         this.baseDir = dir.resolve(BASE);
         this.storeRoot = dir.resolve("store");
-        BaseModelInitializer.write(baseDir, TestModels.microDense(), 11L, DType.F32);
+        BaseModelInitializer.write(baseDir, ModelPreset.micro(), 11L, DType.F32);
         List<ServedAdapters.Served> served = ServedAdapters.write(new FilesystemAdapterStore(storeRoot),
-                TestModels.microDense(), "chaos" + runId, servedCount, i -> 2 + i % 3, 5L, progress);
+                ModelPreset.micro(), "chaos" + runId, servedCount, i -> 2 + i % 3, 5L, progress);
         ServedAdapters.publish(connection, BASE, served);
         this.servedPolicies = served.stream().map(ServedAdapters.Served::policyId).toList();
         Runtime.getRuntime().addShutdownHook(killOnExit);

@@ -1,5 +1,6 @@
 package ai.mint.chaos;
 
+import ai.mint.lifecycle.bench.MintJvm;
 import ai.mint.platform.KafkaNodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package ai.mint.soak;
 
 import ai.mint.chaos.ChaosPlatform;
-import ai.mint.chaos.MintJvm;
+import ai.mint.lifecycle.bench.MintJvm;
 import ai.mint.common.kafka.KafkaClients;
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,5 @@
 package ai.mint.lifecycle.bench;
 
-import ai.mint.chaos.MintJvm;
 import ai.mint.platform.EmbeddedPlatform;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package ai.mint.chaos;
+package ai.mint.lifecycle.bench;
 
 import ai.mint.cli.MintCli;
 import java.io.IOException;
