@@ -90,6 +90,14 @@ public interface Engine extends AutoCloseable {
         return workingSetStats().evictions();
     }
 
+    /**
+     * Native arrays alive under the engine's resident manager and its sub-managers (base, adapters, open batches):
+     * flat over a long run when nothing leaks; -1 where an engine cannot tell.
+     */
+    default long liveArrays() {
+        return -1;
+    }
+
     /** The resident base's architecture (vocabulary, layers, end-of-sequence ids). */
     ModelConfig config();
 

@@ -309,6 +309,11 @@ public final class LoraEngine implements TrainableEngine {
     }
 
     @Override
+    public long liveArrays() {
+        return model.base().manager().getManagedArrays().size();
+    }
+
+    @Override
     public ModelConfig config() {
         return model.config();
     }

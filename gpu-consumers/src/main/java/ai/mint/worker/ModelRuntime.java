@@ -240,6 +240,11 @@ public final class ModelRuntime implements AutoCloseable {
         return engine.adapterEvictions();
     }
 
+    /** Native arrays alive in the engine (see {@link ai.mint.engine.Engine#liveArrays()}). */
+    public long liveArrays() {
+        return engine.liveArrays();
+    }
+
     /** Throws a clear error when {@code promptLength + maxNewTokens} positions would not fit the model. */
     public void checkFits(int promptLength, int maxNewTokens) {
         long needed = (long) promptLength + maxNewTokens;

@@ -52,6 +52,9 @@ public final class WorkerMetrics {
                 .register(registry);
         Gauge.builder("mint.adapters.budget.bytes", runtime, ModelRuntime::adapterBudgetBytes)
                 .description("Byte budget of a tier").baseUnit("bytes").tag("tier", "device").register(registry);
+        Gauge.builder("mint.engine.arrays.live", runtime, ModelRuntime::liveArrays)
+                .description("Native arrays alive in the engine (flat over a soak when nothing leaks)")
+                .register(registry);
         FunctionCounter.builder("mint.adapter.loads", runtime, ModelRuntime::adapterLoads)
                 .description("Adapters loaded onto the device").register(registry);
         FunctionCounter.builder("mint.adapter.evictions", runtime, ModelRuntime::adapterEvictions)

@@ -59,7 +59,12 @@ public final class RegistryProcess implements AutoCloseable {
      * global compatibility level set to BACKWARD (so a breaking schema change is refused with HTTP 409).
      */
     public static RegistryProcess start(Path dataDir, Duration readyTimeout) {
-        return start(dataDir, readyTimeout, null);
+        return start(dataDir, LoopbackPorts.pickFree(), readyTimeout, null);
+    }
+
+    /** {@link #start(Path, Duration)} on a given port: a registry started again where its clients look for it. */
+    public static RegistryProcess start(Path dataDir, int port, Duration readyTimeout) {
+        return start(dataDir, port, readyTimeout, null);
     }
 
     /**
@@ -68,10 +73,13 @@ public final class RegistryProcess implements AutoCloseable {
      * @param secure the secure mode whose credentials the registry asks for, or null to let anyone in
      */
     public static RegistryProcess start(Path dataDir, Duration readyTimeout, SecureMode secure) {
+        return start(dataDir, LoopbackPorts.pickFree(), readyTimeout, secure);
+    }
+
+    private static RegistryProcess start(Path dataDir, int port, Duration readyTimeout, SecureMode secure) {
         Path jar = ApicurioHome.runnerJar();
         Path storage = dataDir.resolve("registry").toAbsolutePath();
         Path log = dataDir.resolve("registry.log").toAbsolutePath();
-        int port = LoopbackPorts.pickFree();
         try {
             Files.createDirectories(storage);
             writeAuthConfig(storage, secure);

@@ -67,6 +67,7 @@ class ModuleDependencyTest {
                 .layer(GPU_CONSUMERS).definedBy("ai.mint.engine..", "ai.mint.training..", "ai.mint.worker..")
                 .layer(CONNECT).definedBy("ai.mint.connect..")
                 .layer(LAUNCHER).definedBy("ai.mint.cli..", "ai.mint.platform..", "ai.mint.quickstart..",
+                        "ai.mint.chaos..", "ai.mint.soak..",
                         "ai.mint.lifecycle..", "ai.mint.recipe..")
                 .whereLayer(LAUNCHER).mayNotBeAccessedByAnyLayer()
                 .whereLayer(CLIENT).mayOnlyBeAccessedByLayers(LAUNCHER)

@@ -11,6 +11,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public enum ModelPreset {
     TINY, SMALL;
 
+    /**
+     * The micro dense model of the tests and the fault suite: 2 layers, hidden 32, 4 query / 2 key-value heads, q/k/v
+     * bias, untied head.
+     */
+    public static ModelConfig micro() {
+        int eot = ByteLevelTokenizerFile.END_OF_TEXT;
+        return new ModelConfig("qwen2", ByteLevelTokenizerFile.VOCAB_SIZE, 32, 64, 2, 4, 2, 8, 1e-6, 10000.0, 512,
+                false, true, 0, 0, 0, 0, false, eot, eot);
+    }
+
     public ModelConfig config(boolean moe) {
         return config(moe ? Architecture.QWEN2_MOE : Architecture.QWEN2);
     }

@@ -18,10 +18,7 @@ public final class TestModels {
 
     /** 2 layers, hidden 32, 4 query / 2 key-value heads, q/k/v bias, untied head. */
     public static ModelConfig microDense() {
-        int v = ByteLevelTokenizerFile.VOCAB_SIZE;
-        int eot = ByteLevelTokenizerFile.END_OF_TEXT;
-        return new ModelConfig("qwen2", v, 32, 64, 2, 4, 2, 8, 1e-6, 10000.0, 512, false, true, 0, 0, 0, 0, false,
-                eot, eot);
+        return ModelPreset.micro();
     }
 
     /** Like {@link #microDense()} with 4 experts, top-2, and a shared expert. */

@@ -1,14 +1,9 @@
 package ai.mint.lifecycle.bench;
 
-import ai.mint.cli.MintCli;
 import ai.mint.platform.EmbeddedPlatform;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code mint worker} in a JVM of its own, as an operator runs it, so that it can really be killed (SIGKILL) or
@@ -18,13 +13,11 @@ import java.util.concurrent.TimeUnit;
 public final class WorkerJvm implements AutoCloseable {
 
     private final String workerId;
-    private final Process process;
-    private final Path log;
+    private final MintJvm process;
 
-    private WorkerJvm(String workerId, Process process, Path log) {
+    private WorkerJvm(String workerId, MintJvm process) {
         this.workerId = workerId;
         this.process = process;
-        this.log = log;
     }
 
     /**
@@ -34,32 +27,16 @@ public final class WorkerJvm implements AutoCloseable {
      */
     public static WorkerJvm start(EmbeddedPlatform platform, String workerId, Path base, Path store, Path dir,
                                   String... settings) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"));
-        String djlCache = System.getProperty("DJL_CACHE_DIR");
-        if (djlCache != null) {
-            command.add("-DDJL_CACHE_DIR=" + djlCache);
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MintCli.class.getName(), "worker",
+        List<String> args = new ArrayList<>(List.of("worker",
                 "--bootstrap-servers", platform.bootstrapServers(),
                 "--schema-registry-url", platform.schemaRegistryUrl(),
                 "--roles", "inference", "--base", base.toString(), "--store", store.toString(),
                 "--set", "worker.id=" + workerId, "--set", "engine.threads=1"));
         for (String s : settings) {
-            command.add("--set");
-            command.add(s);
+            args.add("--set");
+            args.add(s);
         }
-        Path log = dir.resolve(workerId + ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        try {
-            return new WorkerJvm(workerId, builder.start(), log);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start worker " + workerId, e);
-        }
+        return new WorkerJvm(workerId, MintJvm.start(workerId, "512m", dir, args));
     }
 
     public String workerId() {
@@ -68,39 +45,24 @@ public final class WorkerJvm implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook, nothing finished, no last heartbeat. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        process.kill();
     }
 
     /** SIGTERM: the worker answers what it took, says it leaves, and exits; returns its exit code. */
     public int terminate() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException(workerId + " did not stop within 90 s of SIGTERM; stderr:\n" + log());
-        }
-        return process.exitValue();
+        return process.terminate();
     }
 
     public boolean alive() {
-        return process.isAlive();
+        return process.alive();
     }
 
     public String log() {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
+        return process.log();
     }
 
     @Override
     public void close() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 }
