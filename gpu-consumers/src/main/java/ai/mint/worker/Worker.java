@@ -150,7 +150,8 @@ public final class Worker implements AutoCloseable {
 
     /** Starts a worker with the filesystem adapter store under the configured root. */
     public static Worker start(WorkerConfig config) {
-        return start(config, new FilesystemAdapterStore(config.storeRoot));
+        return start(config, new FilesystemAdapterStore(config.storeRoot,
+                FilesystemAdapterStore.DEFAULT_VERIFIED_CAPACITY, config.storeReadRoots));
     }
 
     /** Starts a worker with the given adapter store (e.g. an S3-compatible one). */

@@ -39,6 +39,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String BASE_DIR = "base.dir";
     public static final String BASE_MODEL = "base.model";
     public static final String STORE_ROOT = "adapter.store.root";
+    public static final String STORE_READ_ROOTS = "adapter.store.read.roots";
     public static final String DEVICE = "device";
     public static final String HEARTBEAT_MS = "heartbeat.interval.ms";
     public static final String CATALOG_WAIT_MS = "catalog.wait.ms";
@@ -95,6 +96,9 @@ public final class WorkerConfig extends AbstractConfig {
                     "Id of the base model that policies name in base_model; empty = the base directory's name.")
             .define(STORE_ROOT, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, "Root directory of the adapter store (shared by the workers of one platform).")
+            .define(STORE_READ_ROOTS, Type.LIST, "", Importance.LOW,
+                    "Directories besides the store root that file:// adapter addresses may name (comma-separated); "
+                            + "an address anywhere else is refused.")
             .define(DEVICE, Type.STRING, "cpu", Importance.LOW, "cpu, or gpu/cuda for the first CUDA device.")
             .define(HEARTBEAT_MS, Type.INT, 5000, Range.atLeast(100), Importance.LOW,
                     "How often the worker publishes its status to mint.worker.status.")
@@ -193,6 +197,8 @@ public final class WorkerConfig extends AbstractConfig {
     public final String baseModel = getString(BASE_MODEL).isBlank()
             ? baseDir.toAbsolutePath().normalize().getFileName().toString() : getString(BASE_MODEL);
     public final Path storeRoot = Path.of(getString(STORE_ROOT));
+    public final java.util.List<Path> storeReadRoots = getList(STORE_READ_ROOTS).stream().filter(s -> !s.isBlank())
+            .map(Path::of).toList();
     public final String device = getString(DEVICE);
     public final int heartbeatMs = getInt(HEARTBEAT_MS);
     public final int catalogWaitMs = getInt(CATALOG_WAIT_MS);

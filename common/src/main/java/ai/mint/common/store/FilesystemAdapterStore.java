@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * The default {@link AdapterStore}: artifacts under a root directory, {@code mint://POLICY/KIND/NAME} at
  * {@code ROOT/POLICY/KIND/NAME/}. A put copies into a temporary directory and renames it into place, so a crash
  * never leaves a half-written revision under its final name. {@code file:///ABSOLUTE/DIR} addresses a directory
- * elsewhere (read only); it is verified the same way. Several workers may share the root (e.g. a network mount).
+ * under the root or under one of the read roots the store is given (read only; verified the same way): an address
+ * that comes in an event can name nothing else on the machine. Several workers may share the root (e.g. a network mount).
  * Each file identity (directory, names, sizes, modification times) is hashed once: {@link #open} of content already
  * verified skips the hash.
  */
@@ -34,6 +35,7 @@ public final class FilesystemAdapterStore implements AdapterStore {
     public static final int DEFAULT_VERIFIED_CAPACITY = 65_536;
 
     private final Path root;
+    private final List<Path> readRoots;
     private final VerifiedDigests verified;
     private final java.util.concurrent.atomic.AtomicLong hashes = new java.util.concurrent.atomic.AtomicLong();
 
@@ -43,8 +45,14 @@ public final class FilesystemAdapterStore implements AdapterStore {
 
     /** A store that remembers up to {@code verifiedCapacity} verified file identities. */
     public FilesystemAdapterStore(Path root, int verifiedCapacity) {
+        this(root, verifiedCapacity, List.of());
+    }
+
+    /** A store that also reads {@code file://} addresses under {@code readRoots} (other stores, an import area). */
+    public FilesystemAdapterStore(Path root, int verifiedCapacity, List<Path> readRoots) {
         this.verified = new VerifiedDigests(verifiedCapacity);
         this.root = root.toAbsolutePath().normalize();
+        this.readRoots = readRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         try {
             Files.createDirectories(this.root);
         } catch (IOException e) {
@@ -181,11 +189,18 @@ public final class FilesystemAdapterStore implements AdapterStore {
             return root.resolve(uriOf(parts[0], parts[1], parts[2]).substring(SCHEME.length()));
         }
         if (uri.startsWith("file:")) {
+            Path dir;
             try {
-                return Path.of(URI.create(uri)).toAbsolutePath().normalize();
+                dir = Path.of(URI.create(uri)).toAbsolutePath().normalize();
             } catch (IllegalArgumentException e) {
                 throw new AdapterStoreException("adapter address '" + uri + "' is not a valid file URI: " + e.getMessage());
             }
+            if (!dir.startsWith(root) && readRoots.stream().noneMatch(dir::startsWith)) {
+                throw new AdapterStoreException("adapter address '" + uri + "' is outside the store root " + root
+                        + (readRoots.isEmpty() ? "" : " and the read roots " + readRoots)
+                        + "; a worker reads adapters only there (setting adapter.store.read.roots)");
+            }
+            return dir;
         }
         throw new AdapterStoreException("adapter address '" + uri + "' has an unsupported scheme; expected mint:// or file://");
     }

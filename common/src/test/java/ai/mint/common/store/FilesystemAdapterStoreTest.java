@@ -22,6 +22,26 @@ class FilesystemAdapterStoreTest {
     }
 
     @Test
+    void shouldReadFileAddressesOnlyUnderTheRootOrAReadRoot() throws IOException {
+        Path imports = Files.createDirectories(tmp.resolve("imports"));
+        Path allowed = Files.createDirectories(imports.resolve("a1"));
+        Files.writeString(allowed.resolve("adapter_config.json"), "{\"r\":4}");
+        Path elsewhere = adapterDir("weights-elsewhere");
+        FilesystemAdapterStore store = new FilesystemAdapterStore(tmp.resolve("root"),
+                FilesystemAdapterStore.DEFAULT_VERIFIED_CAPACITY, java.util.List.of(imports));
+
+        String sha = ArtifactDigest.of("x", allowed).sha256();
+        assertThat(store.open(allowed.toUri().toString(), sha)).isEqualTo(allowed);
+        assertThatThrownBy(() -> store.open(elsewhere.toUri().toString(), null))
+                .isInstanceOf(AdapterStoreException.class).hasMessageContaining("is outside the store root");
+        // a path that climbs out of a read root is judged where it lands
+        String climbing = "file://" + imports.resolve("../" + elsewhere.getFileName()).toString();
+        assertThatThrownBy(() -> store.open(climbing, null)).hasMessageContaining("is outside the store root");
+        assertThatThrownBy(() -> new FilesystemAdapterStore(tmp.resolve("root")).open(allowed.toUri().toString(), null))
+                .hasMessageContaining("is outside the store root");
+    }
+
+    @Test
     void shouldStoreAndOpenWithTheSameDigestAsAFreshComputation() throws IOException {
         FilesystemAdapterStore store = new FilesystemAdapterStore(tmp.resolve("root"));
         Path src = adapterDir("weights-1");
