@@ -28,7 +28,8 @@ class ConnectionLayerTest {
      * status|delete} talk only to the Connect REST API ({@code --connect-url}, else connect.url in the connection file).
      */
     private static final Set<String> STANDALONE = Set.of("mint", "up", "bench", "quickstart", "smoke", "schemas",
-            "check", "release", "base", "init", "pretrain", "generate", "help", "list", "deploy", "status", "delete");
+            "check", "release", "base", "init", "pretrain", "generate", "help", "list", "deploy", "status", "delete",
+            "chaos", "soak"); // chaos and soak start a cluster of their own
 
     @Test
     void shouldResolveTopicsCommandFromFlagThenEnvironmentThenFileWithKafkaPropertiesReachingTheAdmin(
