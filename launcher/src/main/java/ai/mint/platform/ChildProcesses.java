@@ -12,12 +12,28 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** What the platform's child processes (the registry, the Connect worker) share: stopping them and reading logs. */
+/**
+ * What the platform's child processes (the registry, the Connect worker) share: starting them, stopping them and
+ * reading their logs.
+ */
 final class ChildProcesses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcesses.class);
 
     private ChildProcesses() {
+    }
+
+    /** Starts {@code command} in {@code dir}, its output and errors appended to {@code log}. */
+    static Process start(List<String> command, Path dir, Path log, String what) {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new PlatformException("cannot start " + what + ": " + e.getMessage(), e);
+        }
     }
 
     /** SIGTERM, then SIGKILL after {@code grace}; waits for the exit. */

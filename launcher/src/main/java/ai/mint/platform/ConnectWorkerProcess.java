@@ -93,17 +93,8 @@ public final class ConnectWorkerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the Connect worker's configuration to " + properties, e);
         }
-        ProcessBuilder builder = new ProcessBuilder(command(home, properties, log))
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         long started = System.nanoTime();
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new PlatformException("cannot start the Kafka Connect worker: " + e.getMessage(), e);
-        }
+        Process process = ChildProcesses.start(command(home, properties, log), dir, log, "the Kafka Connect worker");
         Thread hook = new Thread(() -> ChildProcesses.stop(process, "Connect worker", STOP_GRACE),
                 "mint-connect-kill-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);

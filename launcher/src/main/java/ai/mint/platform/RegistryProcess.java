@@ -86,17 +86,9 @@ public final class RegistryProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the registry storage directory " + storage, e);
         }
-        ProcessBuilder builder = new ProcessBuilder(command(jar, storage, port))
-                .directory(storage.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         long started = System.nanoTime();
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new PlatformException("cannot start the schema registry process (" + jar + "): " + e.getMessage(), e);
-        }
+        Process process = ChildProcesses.start(command(jar, storage, port), storage, log,
+                "the schema registry process (" + jar + ")");
         Thread hook = new Thread(() -> stop(process), "mint-registry-kill-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);
         RegistryProcess registry = new RegistryProcess(process, port, log, hook,
