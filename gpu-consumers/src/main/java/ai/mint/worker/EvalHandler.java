@@ -5,6 +5,7 @@ import ai.mint.events.CatalogEntry;
 import ai.mint.events.EvalRequest;
 import ai.mint.events.EvalResult;
 import ai.mint.events.EvalSpec;
+import ai.mint.events.RevisionInfo;
 import ai.mint.topics.Topics;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Eval role: samples the eval prompts from exactly the exported adapter (loaded by its URI, checksum verified) and
- * reports the mean reward under the eval spec's metric name. Every revision of a policy is evaluated with the same
+ * Eval role: samples the eval prompts from exactly the exported adapter (its address and checksum taken from the
+ * catalog's record of the export, never from the request) and reports the mean reward under the eval spec's metric
+ * name. Every revision of a policy is evaluated with the same
  * seeds, so two revisions' scores differ only because their adapters do. The catalog app applies the promotion gate.
  */
 public final class EvalHandler {
@@ -38,7 +40,7 @@ public final class EvalHandler {
             throw new RejectedWorkException("eval spec has an empty metric name");
         }
         var reward = ctx.reward(entry.getSpec());
-        String adapter = ctx.runtime().adapterFor(q.getPolicyId(), q.getRevision(), q.getAdapterUri(), q.getSha256());
+        String adapter = recordedAdapter(q);
         var training = entry.getSpec().getTraining();
         int maxTokens = training != null ? training.getMaxTokens() : DEFAULT_MAX_TOKENS;
         double temperature = training != null ? training.getTemperature() : DEFAULT_TEMPERATURE;
@@ -53,6 +55,26 @@ public final class EvalHandler {
         scores.put(eval.getMetric(), mean);
         EvalResult result = base(q).setScores(scores).setSamples(samples.size()).build();
         return new Reply(Topics.EVAL_RESULTS.name(), q.getPolicyId(), result);
+    }
+
+    /**
+     * The adapter to evaluate, from the catalog's record of the revision's export: a request that names another
+     * address or checksum is refused, so a forged eval request cannot have another adapter scored as this revision.
+     */
+    private String recordedAdapter(EvalRequest q) {
+        RevisionInfo recorded = ctx.exportedRevision(q.getPolicyId(), q.getRevision());
+        if (!q.getAdapterUri().isEmpty() && !q.getAdapterUri().equals(recorded.getAdapterUri())) {
+            throw new RejectedWorkException(RejectedWorkException.BAD_REQUEST, "eval request names adapter '"
+                    + q.getAdapterUri() + "', but the catalog records '" + recorded.getAdapterUri()
+                    + "' for revision '" + q.getRevision() + "' of policy '" + q.getPolicyId() + "'", null);
+        }
+        if (!q.getSha256().isEmpty() && !q.getSha256().equalsIgnoreCase(recorded.getSha256())) {
+            throw new RejectedWorkException(RejectedWorkException.BAD_REQUEST, "eval request names checksum "
+                    + q.getSha256() + ", but the catalog records " + recorded.getSha256() + " for revision '"
+                    + q.getRevision() + "' of policy '" + q.getPolicyId() + "'", null);
+        }
+        return ctx.runtime().adapterFor(q.getPolicyId(), q.getRevision(), recorded.getAdapterUri(),
+                recorded.getSha256());
     }
 
     public Reply failure(EvalRequest q, String reason) {

@@ -159,6 +159,38 @@ public final class WorkContext implements AutoCloseable {
         return catalog.revision(policyId, revision).map(RevisionInfo::getSha256).orElse(null);
     }
 
+    /**
+     * The revision as the catalog recorded its export (address and checksum), never as a request states it: the
+     * export result reaches the orchestrator and the catalog at once, so an export the catalog has not recorded yet is
+     * waited for up to the caught-up wait. Refuses a revision the catalog does not know or has no export for.
+     */
+    public RevisionInfo exportedRevision(String policyId, String revision) {
+        long deadline = System.nanoTime() + limits.caughtUpWait().toNanos();
+        long pauseMs = 20;
+        while (true) {
+            Optional<RevisionInfo> known = catalog.revision(policyId, revision);
+            if (known.isPresent() && known.get().getSha256() != null && known.get().getAdapterUri() != null) {
+                return known.get();
+            }
+            if (System.nanoTime() >= deadline) {
+                throw known.isEmpty()
+                        ? new RejectedWorkException(RejectedWorkException.NOT_FOUND, "policy '" + policyId
+                                + "' has no revision '" + revision + "' in the catalog", null)
+                        : new RejectedWorkException(RejectedWorkException.UNAVAILABLE, "revision '" + revision
+                                + "' of policy '" + policyId + "' has no export recorded in the catalog after "
+                                + limits.caughtUpWait().toMillis() + " ms", null);
+            }
+            try {
+                Thread.sleep(pauseMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RejectedWorkException("interrupted while waiting for the export of " + policyId + "@"
+                        + revision);
+            }
+            pauseMs = Math.min(pauseMs * 2, 200);
+        }
+    }
+
     @Override
     public void close() {
         replies.shutdown();
