@@ -236,6 +236,14 @@ class SecurePlatformIT {
                     .isEqualTo(404);
             assertThat(Events.readAll(platform.connection(), Topics.DEAD_LETTER.name(),
                     r -> r.key() != null && r.key().contains(foreign))).hasSize(1);
+
+            // and it promotes through its own serve topic and reads the catalog's answer on its own results topic
+            // (refused here: the policy has no revision yet, but the answer is the tenant's to read)
+            TopicSpec acmeServes = ACME.spec(Tenant.Kind.SERVE_REQUESTS);
+            send(acme, acmeServes, own, SampleEvents.sample(acmeServes, own));
+            List<ConsumerRecord<String, byte[]>> answers = readWithGroup(acme,
+                    ACME.topic(Tenant.Kind.SERVE_RESULTS), "acme.serve-answers", r -> own.equals(r.key()));
+            assertThat(answers).as("the serve answer on %s", ACME.topic(Tenant.Kind.SERVE_RESULTS)).hasSize(1);
         }
     }
 
@@ -318,6 +326,13 @@ class SecurePlatformIT {
     /** Records read by subscribing with consumer group {@code group}. */
     private static List<ConsumerRecord<String, byte[]>> readWithGroup(PlatformConnection principal, String topic,
                                                                      String group) {
+        return readWithGroup(principal, topic, group, r -> true);
+    }
+
+    /** The records that {@code wanted} accepts, read by subscribing with consumer group {@code group}. */
+    private static List<ConsumerRecord<String, byte[]>> readWithGroup(PlatformConnection principal, String topic,
+                                                                     String group,
+                                                                     java.util.function.Predicate<ConsumerRecord<String, byte[]>> wanted) {
         try (KafkaConsumer<String, byte[]> consumer = KafkaClients.of(principal).consumer("it-secure",
                 new StringDeserializer(), new ByteArrayDeserializer(), Map.of(ConsumerConfig.GROUP_ID_CONFIG, group,
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))) {
@@ -325,7 +340,11 @@ class SecurePlatformIT {
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (records.isEmpty() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (wanted.test(r)) {
+                        records.add(r);
+                    }
+                });
             }
             return records;
         }

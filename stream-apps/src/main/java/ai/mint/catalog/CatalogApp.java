@@ -40,8 +40,6 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class CatalogApp {
 
-    /** The node name part of the tenants' spec topics, read by pattern. */
-    static final String TENANT_SPECS = "tenant-policy-specs";
 
     private CatalogApp() {
     }
@@ -82,13 +80,20 @@ public final class CatalogApp {
             topology.addProcessor(CatalogNodes.decode(topic), () -> new DecodeProcessor<>(serde.deserializer(), appName),
                     CatalogNodes.source(topic));
         });
-        // every tenant's spec topic (mint.tenant.NAME.policy.specs), also those made after start (by pattern)
-        topology.addSource(CatalogNodes.source(TENANT_SPECS), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                Tenant.Kind.POLICY_SPECS.pattern());
-        topology.addProcessor(CatalogNodes.decode(TENANT_SPECS),
-                () -> new DecodeProcessor<>(serdes.policySpec().deserializer(), appName),
-                CatalogNodes.source(TENANT_SPECS));
-        decoders.add(CatalogNodes.decode(TENANT_SPECS));
+        // every tenant's spec, serve and rollback topic (mint.tenant.NAME.policy.specs, ...), also those made after
+        // start (by pattern): a tenant acts on its own policies through topics only it and the services may write
+        Map<Tenant.Kind, Serde<? extends SpecificRecord>> tenantInputs = new LinkedHashMap<>();
+        tenantInputs.put(Tenant.Kind.POLICY_SPECS, serdes.policySpec());
+        tenantInputs.put(Tenant.Kind.SERVE_REQUESTS, serdes.serveRequest());
+        tenantInputs.put(Tenant.Kind.ROLLBACK_REQUESTS, serdes.rollbackRequest());
+        tenantInputs.forEach((kind, serde) -> {
+            String name = CatalogNodes.tenantInput(kind);
+            topology.addSource(CatalogNodes.source(name), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                    kind.pattern());
+            topology.addProcessor(CatalogNodes.decode(name), () -> new DecodeProcessor<>(serde.deserializer(), appName),
+                    CatalogNodes.source(name));
+            decoders.add(CatalogNodes.decode(name));
+        });
         topology.addProcessor(CatalogNodes.LIFECYCLE,
                 () -> new CatalogProcessor(appName, recentIdsPerPolicy, retention),
                 decoders.toArray(String[]::new));
@@ -116,6 +121,13 @@ public final class CatalogApp {
                 CatalogNodes.LIFECYCLE);
         topology.addSink(CatalogNodes.SINK_ROLLBACK_RESULTS, topics.rollbackResults(), keys,
                 serdes.rollbackResult().serializer(), CatalogNodes.LIFECYCLE);
+        // a tenant's request is answered on its own results topic too, the only one its principal may read
+        topology.addSink(CatalogNodes.SINK_TENANT_SERVE_RESULTS,
+                (key, value, context) -> CatalogNodes.tenantAnswerTopic(context.topic(), Tenant.Kind.SERVE_RESULTS),
+                keys, serdes.serveResult().serializer(), CatalogNodes.LIFECYCLE);
+        topology.addSink(CatalogNodes.SINK_TENANT_ROLLBACK_RESULTS,
+                (key, value, context) -> CatalogNodes.tenantAnswerTopic(context.topic(), Tenant.Kind.ROLLBACK_RESULTS),
+                keys, serdes.rollbackResult().serializer(), CatalogNodes.LIFECYCLE);
         String[] deadLetterParents = new String[decoders.size() + 1];
         decoders.toArray(deadLetterParents);
         deadLetterParents[decoders.size()] = CatalogNodes.LIFECYCLE;

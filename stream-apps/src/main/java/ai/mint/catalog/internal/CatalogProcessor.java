@@ -12,6 +12,7 @@ import ai.mint.events.RevisionInfo;
 import ai.mint.events.RevisionRetired;
 import ai.mint.events.RollbackResult;
 import ai.mint.events.ServeResult;
+import ai.mint.topics.Tenant;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +108,7 @@ public final class CatalogProcessor implements Processor<String, Object, String,
         }
         CatalogEntry current = entries.get(key);
         Outcome outcome = rules.apply(current, event, stored);
+        boolean fromTenant = context.recordMetadata().map(m -> Tenant.ofTopic(m.topic()).isPresent()).orElse(false);
         outcome.change().ifPresent(change -> write(change, record.timestamp()));
         for (SpecificRecord result : outcome.results()) {
             String sink = result instanceof ServeResult ? CatalogNodes.SINK_SERVE_RESULTS
@@ -115,6 +117,10 @@ public final class CatalogProcessor implements Processor<String, Object, String,
                 throw new IllegalStateException("no sink for " + result.getSchema().getName());
             }
             context.forward(record.withValue((Object) result), sink);
+            if (fromTenant) {
+                context.forward(record.withValue((Object) result), result instanceof ServeResult
+                        ? CatalogNodes.SINK_TENANT_SERVE_RESULTS : CatalogNodes.SINK_TENANT_ROLLBACK_RESULTS);
+            }
         }
         outcome.rejection().ifPresent(rejection -> deadLetter(record, decoded, rejection));
         // Ids of unknown policies are not kept: anyone could otherwise grow the store with made-up keys.
