@@ -214,9 +214,13 @@ public final class Topics {
                 "Completions for the requests of one instance, which names this topic as their reply_topic.");
     }
 
-    /** Whether {@code topic} is named like an instance's inference reply topic ({@link #inferenceReplies}). */
+    /**
+     * Whether {@code topic} is named like an instance's inference reply topic ({@link #inferenceReplies}) or is a
+     * tenant's responses topic (where the scheduler sends the answers to a tenant's own requests).
+     */
     public static boolean isInferenceReplyTopic(String topic) {
-        return topic.startsWith(INFERENCE_REPLIES_PREFIX) && topic.length() > INFERENCE_REPLIES_PREFIX.length();
+        return topic.startsWith(INFERENCE_REPLIES_PREFIX) && topic.length() > INFERENCE_REPLIES_PREFIX.length()
+                || Tenant.kindOf(topic).filter(k -> k == Tenant.Kind.INFERENCE_RESPONSES).isPresent();
     }
 
     /**

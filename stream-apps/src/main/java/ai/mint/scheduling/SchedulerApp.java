@@ -14,8 +14,10 @@ import ai.mint.serde.AvroEventSerializer;
 import ai.mint.streams.JsonSerde;
 import ai.mint.streams.StreamsDefaults;
 import ai.mint.streams.StreamsErrors;
+import ai.mint.topics.Tenant;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -68,9 +70,15 @@ public final class SchedulerApp {
             topology.addSource(SchedulerNodes.source(topic), new StringDeserializer(), new ByteArrayDeserializer(),
                     topic);
         }
+        // every tenant's inference requests (mint.tenant.NAME.inference.requests), also of tenants added later
+        String tenantRequests = SchedulerNodes.source("tenant-inference-requests");
+        topology.addSource(tenantRequests, new StringDeserializer(), new ByteArrayDeserializer(),
+                Tenant.Kind.INFERENCE_REQUESTS.pattern());
+        List<String> sources = new ArrayList<>(inputs.stream().map(SchedulerNodes::source).toList());
+        sources.add(tenantRequests);
         topology.addProcessor(SchedulerNodes.SCHEDULER,
                 () -> new SchedulerProcessor(appName, registry, topics, budgets, window, doneRetention),
-                inputs.stream().map(SchedulerNodes::source).toArray(String[]::new));
+                sources.toArray(String[]::new));
         topology.addStateStore(store(persistent, SchedulerStores.ROUTES, JsonSerde.of(Route.class, "route")),
                 SchedulerNodes.SCHEDULER);
         topology.addStateStore(store(persistent, SchedulerStores.REQUESTS,

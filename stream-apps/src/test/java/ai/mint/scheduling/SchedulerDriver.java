@@ -142,7 +142,12 @@ final class SchedulerDriver implements AutoCloseable {
     }
 
     private String request(String policy, String requestId, String replyTopic, Long seenVersion) {
-        pipe(topics.requests(), policy, InferenceRequest.newBuilder().setEventId("evt-" + requestId)
+        return requestOn(topics.requests(), policy, requestId, replyTopic, seenVersion);
+    }
+
+    /** A request published on {@code topic} (a tenant's requests topic, say). */
+    String requestOn(String topic, String policy, String requestId, String replyTopic, Long seenVersion) {
+        pipe(topic, policy, InferenceRequest.newBuilder().setEventId("evt-" + requestId)
                 .setPolicyId(policy).setTime(Instant.ofEpochMilli(nowMs)).setRequestId(requestId).setPrompt("hi")
                 .setSampling(SamplingParams.newBuilder().setMaxTokens(4).setTemperature(0).build())
                 .setReplyTopic(replyTopic).setMinEntryVersion(seenVersion).build());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.mint.events.InferenceRequest;
 import ai.mint.events.WorkItem;
 import ai.mint.events.WorkKind;
+import ai.mint.topics.Tenant;
 import ai.mint.topics.Topics;
 import java.nio.file.Path;
 import java.util.List;
@@ -228,5 +229,46 @@ class SchedulerTopologyTest {
                 r -> assertThat(r).contains("names reply_topic mint.catalog, which is not an inference reply topic"));
         assertThat(s.work("w1")).singleElement().satisfies(p -> assertThat(p.getRequests())
                 .extracting(InferenceRequest::getRequestId).containsExactly(good));
+    }
+
+    @Test
+    void shouldTakeATenantsRequestsForItsOwnPoliciesOnlyAndAnswerThemOnItsOwnResponsesTopic() {
+        SchedulerDriver s = scheduler(true);
+        Tenant acme = new Tenant("acme");
+        String acmeRequests = acme.topic(Tenant.Kind.INFERENCE_REQUESTS);
+        s.catalog("acme.chat", "r1", "r1");
+        s.catalog("globex.chat", "r1", "r1");
+        s.heartbeat("w1", "run-1", 16, "acme.chat@r1");
+        // it names another tenant's responses topic: the platform would otherwise write the answer there for it
+        String own = s.requestOn(acmeRequests, "acme.chat", "acme-1", new Tenant("globex")
+                .topic(Tenant.Kind.INFERENCE_RESPONSES), null);
+        s.requestOn(acmeRequests, "globex.chat", "acme-2", null, null);
+
+        s.advance(SchedulerDriver.WINDOW_MS);
+
+        assertThat(s.work("w1")).singleElement().satisfies(pack -> assertThat(pack.getRequests())
+                .singleElement().satisfies(q -> {
+                    assertThat(q.getRequestId()).isEqualTo(own);
+                    assertThat(q.getReplyTopic()).isEqualTo("mint.tenant.acme.inference.responses");
+                    assertThat(q.getTenant()).isEqualTo("acme");
+                }));
+        assertThat(s.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.getErrorClass()).isEqualTo("FOREIGN_POLICY");
+            assertThat(d.getReason()).contains("tenant acme", "globex.chat", "acme.*");
+        });
+    }
+
+    @Test
+    void shouldAnswerATenantsExpiredRequestOnTheTenantsResponsesTopic() {
+        SchedulerDriver s = scheduler(true);
+        Tenant acme = new Tenant("acme");
+        s.catalog("acme.chat", "r1", "r1");
+        s.requestOn(acme.topic(Tenant.Kind.INFERENCE_REQUESTS), "acme.chat", "acme-late", null, null);
+
+        s.advance(SchedulerDriver.MAX_WAIT_MS + 1_000);
+
+        assertThat(s.responses(acme.topic(Tenant.Kind.INFERENCE_RESPONSES))).singleElement()
+                .satisfies(r -> assertThat(r.getRequestId()).isEqualTo("acme-late"));
+        assertThat(s.responses(Topics.INFERENCE_RESPONSES.name())).isEmpty();
     }
 }

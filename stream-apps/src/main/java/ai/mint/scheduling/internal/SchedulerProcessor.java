@@ -15,7 +15,9 @@ import ai.mint.scheduling.plan.Decision;
 import ai.mint.scheduling.plan.PackPlanner;
 import ai.mint.scheduling.plan.PendingRequest;
 import ai.mint.serde.AvroEventDeserializer;
+import ai.mint.serde.AvroEventSerializer;
 import ai.mint.streams.StreamDeadLetters;
+import ai.mint.topics.Tenant;
 import ai.mint.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -58,6 +61,7 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
     private ProcessorContext<String, SpecificRecord> context;
     private TopicDecoders decoders;
     private EventDecoder<InferenceRequest> requestDecoder;
+    private AvroEventSerializer<InferenceRequest> requestEncoder;
     private KeyValueStore<String, Route> routes;
     private SchedulerBook book;
     private WorkerDirectory workers;
@@ -83,6 +87,7 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
         inputs.put(topics.workDone(), PackDone.class);
         this.decoders = new TopicDecoders(registry, inputs, retry);
         this.requestDecoder = EventDecoder.of(registry, InferenceRequest.class, retry);
+        this.requestEncoder = new AvroEventSerializer<>(registry);
         this.routes = context.getStateStore(SchedulerStores.ROUTES);
         this.book = new SchedulerBook(context.getStateStore(SchedulerStores.REQUESTS),
                 context.getStateStore(SchedulerStores.DONE_INDEX));
@@ -99,20 +104,43 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
             routes.delete(record.key()); // a tombstone on the compacted catalog: the policy is gone
             return;
         }
-        DecodeResult<SpecificRecord> decoded = decoders.decode(topic, record.key(), record.headers(), record.value());
+        Optional<Tenant> tenant = Tenant.ofTopic(topic);
+        DecodeResult<? extends SpecificRecord> decoded = tenant.isPresent()
+                ? requestDecoder.decode(topic, record.key(), record.headers(), record.value())
+                : decoders.decode(topic, record.key(), record.headers(), record.value());
         if (!decoded.ok()) {
             deadLetter(record, decoded.errorClass(), decoded.reason());
             return;
         }
         long now = context.currentSystemTimeMs();
         SpecificRecord event = decoded.event();
-        if (event instanceof InferenceRequest q) {
+        if (event instanceof InferenceRequest q && tenant.isPresent()) {
+            // kept and sent on re-encoded: the request as taken, not as the tenant wrote it
+            fromTenant(record, q, tenant.get()).ifPresent(taken -> accept(
+                    record.withValue(requestEncoder.serialize(topics.requests(), taken)), taken, now));
+        } else if (event instanceof InferenceRequest q) {
             accept(record, q, now);
         } else if (event instanceof CatalogEntry e) {
             routes.put(record.key(), Route.of(e));
         } else if (event instanceof PackDone d) {
             d.getRequestIds().forEach(id -> book.done(id, now));
         }
+    }
+
+    /**
+     * A tenant's request as the platform takes it: for one of its own policies only, answered on the tenant's own
+     * responses topic (the only one its principal may read) whatever reply topic it named, and billed to it.
+     */
+    private Optional<InferenceRequest> fromTenant(Record<String, byte[]> record, InferenceRequest q,
+                                                         Tenant tenant) {
+        if (!tenant.ownsPolicy(q.getPolicyId())) {
+            deadLetter(record, "FOREIGN_POLICY", "tenant " + tenant + " asked policy '" + q.getPolicyId() + "' on "
+                    + tenant.topic(Tenant.Kind.INFERENCE_REQUESTS) + "; a tenant's policies are "
+                    + tenant.policyPrefix() + "*");
+            return Optional.empty();
+        }
+        return Optional.of(InferenceRequest.newBuilder(q)
+                .setReplyTopic(tenant.topic(Tenant.Kind.INFERENCE_RESPONSES)).setTenant(tenant.name()).build());
     }
 
     private void accept(Record<String, byte[]> record, InferenceRequest q, long now) {
