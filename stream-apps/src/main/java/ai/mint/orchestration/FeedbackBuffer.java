@@ -43,7 +43,7 @@ final class FeedbackBuffer {
      */
     int add(String policyId, Example e, int maxKept) {
         store.put(key(policyId, e.seq()), e);
-        List<String> keys = keys(policyId, Integer.MAX_VALUE);
+        List<String> keys = keys(policyId); // at most maxKept + 1: every add trims
         int excess = Math.max(0, keys.size() - maxKept);
         for (int i = 0; i < excess; i++) {
             store.delete(keys.get(i));
@@ -77,10 +77,10 @@ final class FeedbackBuffer {
         gone.forEach(store::delete);
     }
 
-    private List<String> keys(String policyId, int max) {
+    private List<String> keys(String policyId) {
         List<String> out = new ArrayList<>();
         try (KeyValueIterator<String, Example> it = store.prefixScan(prefix(policyId), KEYS)) {
-            while (it.hasNext() && out.size() < max) {
+            while (it.hasNext()) {
                 out.add(it.next().key);
             }
         }
