@@ -20,6 +20,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  */
 public final class FeedbackConfig extends AbstractConfig {
 
+    public static final String BOOTSTRAP_SERVERS = PlatformConnection.BOOTSTRAP_SERVERS;
+    public static final String REGISTRY_URL = PlatformConnection.SCHEMA_REGISTRY_URL;
     public static final String APPLICATION_ID = "application.id";
     public static final String STATE_DIR = "state.dir";
     public static final String STREAM_THREADS = "num.stream.threads";
@@ -30,6 +32,7 @@ public final class FeedbackConfig extends AbstractConfig {
     public static final String GRACE_MS = "feedback.grace.ms";
     public static final String CHECK_INTERVAL_MS = "feedback.check.interval.ms";
     public static final String PARTITIONS = "feedback.partitions";
+    public static final String DISCOVERY_MS = "feedback.topic.discovery.ms";
 
     public static final long DEFAULT_WINDOW_MS = Duration.ofHours(1).toMillis();
     public static final long DEFAULT_GRACE_MS = 10_000;
@@ -63,7 +66,12 @@ public final class FeedbackConfig extends AbstractConfig {
             .define(PARTITIONS, Type.INT, Topics.FEEDBACK.partitions(), Range.atLeast(1), Importance.MEDIUM,
                     "Partitions of " + Topics.FEEDBACK.name() + " and " + Topics.INFERENCE_REQUESTS.name()
                             + ": the responses (read from the shared topic and every reply topic) are repartitioned "
-                            + "to this many, so that each request's response and feedback meet in one task.");
+                            + "to this many, so that each request's response and feedback meet in one task.")
+            // a gateway's reply topic appears when the gateway starts; Kafka's 5 min default would leave its
+            // responses unread (and their feedback UNKNOWN_REQUEST) that long
+            .define(DISCOVERY_MS, Type.INT, 5_000, Range.atLeast(100), Importance.LOW,
+                    "How often the app looks for new reply topics (mint.inference.replies.*) to read responses "
+                            + "from: the metadata max age of its consumer.");
 
     public final PlatformConnection connection = ConnectionConfig.connection(this);
     public final String applicationId = getString(APPLICATION_ID);
@@ -76,6 +84,7 @@ public final class FeedbackConfig extends AbstractConfig {
     public final long graceMs = getLong(GRACE_MS);
     public final long checkIntervalMs = getLong(CHECK_INTERVAL_MS);
     public final int partitions = getInt(PARTITIONS);
+    public final int discoveryMs = getInt(DISCOVERY_MS);
 
     public FeedbackConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);

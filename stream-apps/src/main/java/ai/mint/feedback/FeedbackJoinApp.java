@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -103,6 +104,7 @@ public final class FeedbackJoinApp {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs);
         props.putAll(DecodeConfig.passOn(config.values()));
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), config.discoveryMs);
         return props;
     }
 
