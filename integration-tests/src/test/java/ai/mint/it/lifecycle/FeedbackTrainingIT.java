@@ -3,8 +3,10 @@ package ai.mint.it.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.mint.common.metrics.MetricsConfig;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.EvalSpec;
+import ai.mint.events.Feedback;
 import ai.mint.events.FeedbackExample;
 import ai.mint.events.FeedbackTraining;
 import ai.mint.events.InferenceResponse;
@@ -15,6 +17,8 @@ import ai.mint.events.RevisionState;
 import ai.mint.events.RolloutResult;
 import ai.mint.events.SamplingParams;
 import ai.mint.events.Trajectory;
+import ai.mint.feedback.FeedbackConfig;
+import ai.mint.feedback.FeedbackJoinApp;
 import ai.mint.it.SharedPlatform;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.topics.Topics;
@@ -23,8 +27,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,10 +39,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Training from live feedback on the real broker and registry: simulated users rate what the serving revision
- * answers through the Java client (+1 when the completion contains "7", -1 otherwise), the orchestrator trains the
- * policy off-policy on each full batch, and every revision goes through export, eval and the catalog's gate before it
- * serves the next round. The join app that turns Feedback into FeedbackExample records does not run in this platform,
- * so the test writes the FeedbackExample of each rated response itself (its tokens, log-probs and revision).
+ * answers through the Java client (+1 when the completion contains "7", -1 otherwise) with {@code Feedback} records,
+ * the feedback join turns each into a {@code FeedbackExample} (the response's tokens, log-probs and revision), the
+ * orchestrator trains the policy off-policy on each full batch, and every revision goes through export, eval and the
+ * catalog's gate before it serves the next round. Before the first revision nothing serves: the first ratings are of
+ * the base's rollouts, which no response carries, so the test writes their FeedbackExamples itself.
  */
 @ExtendWith(SharedPlatform.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,14 +53,23 @@ class FeedbackTrainingIT {
     private static final int PER_PROMPT = 16;
     private static final int ROUNDS = 8;
     private LifecycleHarness harness;
+    private KafkaStreams join;
 
     @BeforeAll
     void start(EmbeddedPlatform platform) throws Exception {
         harness = new LifecycleHarness(platform, 10f);
+        join = FeedbackJoinApp.start(new FeedbackConfig(Map.of(
+                FeedbackConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                FeedbackConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                FeedbackConfig.APPLICATION_ID, "it-feedback-join-" + harness.runId,
+                FeedbackConfig.STATE_DIR, harness.dir.resolve("feedback-state").toString(),
+                FeedbackConfig.GRACE_MS, 30_000L,
+                MetricsConfig.PORT, -1)));
     }
 
     @AfterAll
     void stop() throws Exception {
+        join.close(Duration.ofSeconds(30));
         harness.close();
     }
 
@@ -98,9 +114,8 @@ class FeedbackTrainingIT {
                 for (InferenceResponse r : served) {
                     assertThat(r.getRevision()).isEqualTo(revision);
                     if (!r.getCompletionTokens().isEmpty()) {
-                        users.send(Topics.FEEDBACK_EXAMPLES.name(), policy, example(policy,
-                                "round-" + round + "-" + sent++, r.getRevision(), r.getPromptTokenIds(),
-                                r.getCompletionTokens(), r.getLogprobs(), r.getCompletionText()));
+                        users.send(Topics.FEEDBACK.name(), policy, feedback(policy, r));
+                        sent++;
                     }
                 }
                 topUp(users, policy, round, sent, batch);
@@ -148,15 +163,22 @@ class FeedbackTrainingIT {
                             t.getCompletionText()));
                 }
             } else if (!r.getCompletionTokens().isEmpty()) {
-                users.send(Topics.FEEDBACK_EXAMPLES.name(), policy, example(policy, "round-" + round + "-" + sent++,
-                        r.getRevision(), r.getPromptTokenIds(), r.getCompletionTokens(), r.getLogprobs(),
-                        r.getCompletionText()));
+                users.send(Topics.FEEDBACK.name(), policy, feedback(policy, r));
+                sent++;
             }
         }
         return sent;
     }
 
-    /** What the join app would write for a rated response: the user's thumbs up or down is the reward. */
+    /** A user's thumbs up or down on a served response. */
+    private static Feedback feedback(String policy, InferenceResponse r) {
+        return Feedback.newBuilder().setEventId(policy + "-feedback-" + r.getRequestId()).setPolicyId(policy)
+                .setTime(Instant.now()).setRequestId(r.getRequestId()).setTenant(null)
+                .setScore(r.getCompletionText().contains("7") ? 1.0 : -1.0).setPreferredCompletion(null)
+                .setSource("it-users").build();
+    }
+
+    /** What the join writes for a rated response, for the base's rollouts that no response carries. */
     private static FeedbackExample example(String policy, String id, String revision, List<Integer> prompt,
                                            List<Integer> completion, List<Float> logprobs, String text) {
         return FeedbackExample.newBuilder().setEventId(policy + "-" + id).setPolicyId(policy).setTime(Instant.now())
