@@ -150,6 +150,7 @@ public final class InferenceHandler {
                 .setFinishReason(g.finishReason())
                 .setLatencyMs((System.nanoTime() - r.takenNanos()) / 1_000_000)
                 .setPromptTokens(r.promptTokens().length)
+                .setPromptTokenIds(RolloutHandler.boxed(r.promptTokens()))
                 .setCompletionTokenTexts(tokenTexts(g.tokens()))
                 .build();
         List<Reply> replies = new ArrayList<>(2);

@@ -28,7 +28,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Update role: one GRPO step of a policy on a rollout batch. Advantages are group-relative per prompt; the step runs
+ * Update role: one GRPO step of a policy on a rollout batch, or one off-policy step on logged feedback (loss ppo, the
+ * ratio to the logged log-probs clipped by the request's loss knobs). Advantages are group-relative per prompt
+ * (feedback examples all carry prompt 0: one group, the batch); the step runs
  * on the policy's own trainer state ({@link PolicyTrainers}) through the worker's {@link TrainingService}, and is
  * saved after the step so that any worker can continue the policy. The new revision is named after its step
  * ({@code step-0007}), so a redelivered request maps to the revision it already produced and is answered from the
@@ -164,12 +166,21 @@ public final class UpdateHandler {
                     + " has no trajectory with a reward and a completion to learn from");
         }
         PolicySpec spec = entry.getSpec();
-        double kl = spec.getTraining() == null ? 0.0 : spec.getTraining().getKlCoef();
-        return new Prepared(q, spec, newRevision, null, data, loss, LossConfig.DEFAULT.withKlBeta(kl), adam,
-                rewardStats(outcomes));
+        return new Prepared(q, spec, newRevision, null, data, loss, lossConfig(q, spec), adam, rewardStats(outcomes));
     }
 
-    public Reply failure(UpdateRequest q, String reason) {
+    /**
+     * The request's own loss knobs (a feedback update names its clip and KL weight), else the defaults with the
+     * policy's GRPO KL weight.
+     */
+    private static LossConfig lossConfig(UpdateRequest q, PolicySpec spec) {
+        if (q.getLoss() != null) {
+            return TrainingCallCodec.lossConfig(q.getLoss());
+        }
+        return LossConfig.DEFAULT.withKlBeta(spec.getTraining() == null ? 0.0 : spec.getTraining().getKlCoef());
+    }
+
+        public Reply failure(UpdateRequest q, String reason) {
         return reply(base(q).setNewRevision("").setLoss(0).setMeanReward(0).setRewardStd(0).setGradNorm(0).setKl(0)
                 .setStateUri("").setError(reason).build());
     }

@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -380,6 +381,9 @@ class InferenceHandlerTest {
         InferenceResponse answer = response(serve.answer(List.of(serve.resolve(request("1", null)))).get(0));
 
         assertThat(answer.getPromptTokens()).isEqualTo(runtime.encode("hello").length).isPositive();
+        // the prompt's token ids travel with the answer, so that feedback on it can become training data
+        assertThat(answer.getPromptTokenIds()).containsExactlyElementsOf(
+                Arrays.stream(runtime.encode("hello")).boxed().toList());
         assertThat(answer.getCompletionTokenTexts()).hasSameSizeAs(answer.getCompletionTokens());
         // the byte-level tokenizer decodes token by token to the same text as the whole completion
         assertThat(String.join("", answer.getCompletionTokenTexts())).isEqualTo(answer.getCompletionText());

@@ -8,6 +8,7 @@ import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.decode.RetryPolicy;
 import ai.mint.common.kafka.KafkaClients;
 import ai.mint.engine.lora.PeftAdapterIo;
+import ai.mint.events.LossParams;
 import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
 import ai.mint.common.store.AdapterStore;
@@ -99,6 +100,25 @@ class UpdateHandlerTest {
         assertThat(a.getLoss()).isCloseTo(aAlone.getLoss(), org.assertj.core.data.Offset.offset(1e-5));
         assertThat(b.getLoss()).isCloseTo(bAlone.getLoss(), org.assertj.core.data.Offset.offset(1e-5));
         assertThat(a.getLoss()).isNotEqualTo(b.getLoss());
+    }
+
+    @Test
+    void shouldClipWithTheRequestsOwnLossKnobs() {
+        UpdateHandler worker = newWorker("a", "b", "c");
+        UpdateRequest q = update("a", BASE, 1);
+        UpdateResult defaults = (UpdateResult) worker.handle(q).event();
+        UpdateResult explicit = (UpdateResult) worker.handle(UpdateRequest.newBuilder(q).setPolicyId("b")
+                .setLoss(LossParams.newBuilder().setClipLow(0.2).setClipHigh(0.2).build()).build()).event();
+        UpdateResult wide = (UpdateResult) worker.handle(UpdateRequest.newBuilder(q).setPolicyId("c")
+                .setLoss(LossParams.newBuilder().setClipLow(0.5).setClipHigh(0.5).build()).build()).event();
+
+        assertThat(explicit.getLoss()).isCloseTo(defaults.getLoss(), org.assertj.core.data.Offset.offset(1e-6));
+        // the logged log-probs (-2..-3) are far above the base's (about -5.5): every ratio is below 0.5, so the two
+        // rows of advantage -1 (of 4 rows, 3 tokens each) contribute the clipped (1 - eps) |A| per token, the others
+        // r A whatever the clip: the losses differ by 6 * (0.5 - 0.2) * |A| / 12, |A| = 0.5 / (0.5 + 1e-4)
+        double a = 0.5 / (0.5 + 1e-4);
+        assertThat(defaults.getLoss() - wide.getLoss()).isCloseTo(6 * 0.3 * a / 12,
+                org.assertj.core.data.Offset.offset(1e-5));
     }
 
     @Test

@@ -120,6 +120,12 @@ public final class Topics {
             CleanupPolicy.DELETE, null, "string (dataset name)", EVENTS + "DatasetExample",
             "Examples of training and evaluation datasets (prompts with references, SFT pairs, preference pairs), "
                     + "read from JSONL files by the dataset connector; kept forever.");
+    public static final TopicSpec FEEDBACK = stream("mint.feedback", "Feedback",
+            "Feedback on served responses (request id, a score in [-1, 1], optionally a preferred completion), "
+                    + "e.g. from the gateway's POST /v1/feedback.");
+    public static final TopicSpec FEEDBACK_EXAMPLES = stream("mint.feedback.examples", "FeedbackExample",
+            "Training data from live feedback: each response joined on request id with its feedback (prompt and "
+                    + "completion tokens, the serving revision's log-probs, the reward).");
     public static final TopicSpec DEAD_LETTER = new TopicSpec("mint.deadletter", PARTITIONS, REPLICATION,
             CleanupPolicy.DELETE, MONTH, "string (source record key, or empty)", EVENTS + "DeadLetter",
             "Records that could not be processed, with where they came from and why.");
@@ -143,6 +149,7 @@ public final class Topics {
             ADAPTER_PINS, ADAPTER_PIN_RESULTS,
             TRAINING_REQUESTS,
             WORKER_STATUS, METRICS, CATALOG, CATALOG_REVISIONS, CATALOG_HISTORY, CATALOG_RETIREMENTS, DATASETS,
+            FEEDBACK, FEEDBACK_EXAMPLES,
             DEAD_LETTER);
 
     /**

@@ -110,6 +110,8 @@ public final class SampleEvents {
             Map.entry("TrainingRequest", SampleEvents::trainingRequest),
             Map.entry("TrainingReply", SampleEvents::trainingReply),
             Map.entry("DatasetExample", SampleEvents::datasetExample),
+            Map.entry("Feedback", SampleEvents::feedback),
+            Map.entry("FeedbackExample", SampleEvents::feedbackExample),
             Map.entry("DeadLetter", SampleEvents::deadLetter));
 
     private SampleEvents() {
@@ -140,6 +142,19 @@ public final class SampleEvents {
         return ai.mint.events.DatasetExample.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
                 .setDataset("arithmetic").setKind(ai.mint.events.DatasetKind.PREFERENCE).setPrompt(PROMPTS.get(0))
                 .setChosen("42").setRejected("41").setSourceFile("prefs/part-0.jsonl").setSourceLine(7).build();
+    }
+
+    private static SpecificRecord feedback(String policyId, Instant now) {
+        return ai.mint.events.Feedback.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setRequestId("req-" + policyId + "-1").setTenant("acme").setScore(1.0).setPreferredCompletion("42")
+                .setSource("gateway").build();
+    }
+
+    private static SpecificRecord feedbackExample(String policyId, Instant now) {
+        return ai.mint.events.FeedbackExample.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setRequestId("req-" + policyId + "-1").setRevision(REVISION).setPromptTokens(List.of(2061, 318, 1596))
+                .setCompletionTokens(List.of(2983, 13)).setLogprobs(List.of(-0.21f, -0.05f)).setReward(1.0)
+                .setFeedbackTime(now.toEpochMilli()).setPreferredCompletion(null).build();
     }
 
     private static String eventId() {
@@ -282,7 +297,8 @@ public final class SampleEvents {
         return InferenceResponse.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
                 .setRequestId("req-" + policyId + "-1").setRevision(REVISION).setWorkerId("worker-0")
                 .setCompletionText("42.").setCompletionTokens(List.of(2983, 13)).setLogprobs(List.of(-0.21f, -0.05f))
-                .setFinishReason("stop").setLatencyMs(37L).setError(null).build();
+                .setFinishReason("stop").setLatencyMs(37L).setError(null).setPromptTokens(3)
+                .setPromptTokenIds(List.of(2061, 318, 1596)).build();
     }
 
     private static SpecificRecord inferenceChunk(String policyId, Instant now) {

@@ -12,6 +12,7 @@ import ai.mint.events.EvalRequest;
 import ai.mint.events.EvalResult;
 import ai.mint.events.ExportRequest;
 import ai.mint.events.ExportResult;
+import ai.mint.events.FeedbackExample;
 import ai.mint.events.Metric;
 import ai.mint.events.RollbackRequest;
 import ai.mint.events.RolloutRequest;
@@ -23,6 +24,7 @@ import ai.mint.streams.StreamDeadLetters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -45,6 +47,8 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
     private static final Logger LOG = LoggerFactory.getLogger(LoopProcessor.class);
     /** Error class of the dead letter that records a request whose result never came. */
     static final String STAGE_DEADLINE = "STAGE_DEADLINE";
+    /** Error class of the dead letter of a feedback example an update could not train on. */
+    static final String INVALID_FEEDBACK_EXAMPLE = "INVALID_FEEDBACK_EXAMPLE";
 
     private final String appName;
     private final SchemaRegistryClient registry;
@@ -57,6 +61,7 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
     private KeyValueStore<String, LoopState> loops;
     private StageDeadlines stageDeadlines;
     private DeadlineIndex deadlines;
+    private FeedbackBuffer feedback;
 
     /**
      * @param inputs       the event type of each input topic
@@ -81,6 +86,7 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
         this.decoders = new TopicDecoders(registry, inputs, DecodeConfig.retryPolicy(settings));
         this.stageDeadlines = StageDeadlines.from(settings);
         this.deadlines = new DeadlineIndex(context.getStateStore(OrchestratorApp.DEADLINE_STORE), stageDeadlines);
+        this.feedback = new FeedbackBuffer(context.getStateStore(OrchestratorApp.FEEDBACK_STORE));
         context.schedule(Duration.ofMillis(stageDeadlines.checkIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
                 this::expireDue);
     }
@@ -99,6 +105,10 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
         SpecificRecord event = decoded.event();
         String policy = record.key();
         LoopState current = loops.get(policy);
+        if (event instanceof FeedbackExample example) {
+            onFeedback(record, topic, policy, current, example);
+            return;
+        }
         LoopRules.Step step;
         try {
             step = apply(current, event);
@@ -110,13 +120,45 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
             deadLetter(record, topic, e.getClass().getName(), e.getMessage());
             return;
         }
-        commit(policy, current, step, context.currentSystemTimeMs());
+        commit(policy, current, step, context.currentSystemTimeMs(), eventIdOf(event));
     }
 
-    /** Stores a loop's new state (with its deadline) and sends the step's requests. */
-    private LoopState commit(String policy, LoopState before, LoopRules.Step step, long nowMs) {
+    /**
+     * A logged completion with its feedback: buffered for a policy that opted in (and an update started once a
+     * batch is there and the loop is idle); ignored for one that did not, since feedback is collected for every policy
+     * and only some train on it. An example the update could not use is dead-lettered with the reason.
+     */
+    private void onFeedback(Record<String, byte[]> record, String topic, String policy, LoopState current,
+                            FeedbackExample example) {
+        if (current == null || current.spec().feedback() == null) {
+            LOG.debug("policy {} does not train on feedback: example {} ignored", policy, example.getEventId());
+            return;
+        }
+        Optional<String> problem = FeedbackExamples.problem(example);
+        if (problem.isPresent()) {
+            deadLetter(record, topic, INVALID_FEEDBACK_EXAMPLE, "policy " + policy + ": feedback example "
+                    + example.getEventId() + " " + problem.get());
+            return;
+        }
+        long seq = context.recordMetadata().map(RecordMetadata::offset).orElse(record.timestamp());
+        int dropped = feedback.add(policy, FeedbackExamples.buffered(seq, example), current.spec().feedback().maxBuffered());
+        if (dropped > 0) {
+            LOG.warn("policy {}: feedback buffer full ({} examples), dropped the {} oldest", policy,
+                    current.spec().feedback().maxBuffered(), dropped);
+        }
+        commit(policy, current, LoopRules.Step.unchanged(current), context.currentSystemTimeMs(), example.getEventId());
+    }
+
+    /**
+     * Stores a loop's new state (with its deadline) and sends the step's requests. A feedback step that finished
+     * frees the examples it trained on; a loop that is idle afterwards starts a feedback update if a batch waits.
+     */
+    private LoopState commit(String policy, LoopState before, LoopRules.Step step, long nowMs, String causeEventId) {
         LoopState after = step.state();
         if (after != null) {
+            if (before != null && after.feedbackConsumedThrough() > before.feedbackConsumedThrough()) {
+                feedback.dropThrough(policy, after.feedbackConsumedThrough());
+            }
             after = deadlines.track(policy, before, after, nowMs);
             if (!after.equals(before)) {
                 loops.put(policy, after);
@@ -124,6 +166,13 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
         }
         for (SpecificRecord request : step.requests()) {
             context.forward(new Record<>(policy, request, nowMs), sinkOf(request));
+        }
+        if (after != null && step.requests().isEmpty() && rules.canStartFeedback(after)) {
+            LoopRules.Step started = rules.startFeedback(after,
+                    feedback.oldest(policy, after.spec().feedback().batchSize()), causeEventId);
+            if (!started.requests().isEmpty()) {
+                return commit(policy, after, started, nowMs, causeEventId);
+            }
         }
         return after;
     }
@@ -138,9 +187,12 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
             long waited = stageDeadlines.of(current.phase());
             String requestTopic = requestTopic(current.phase());
             LoopState after = commit(due.policyId(), current, rules.onDeadline(current, due.correlation(), waited),
-                    nowMs);
+                    nowMs, EventIds.derived(due.correlation(), "deadline"));
             String outcome = after.phase() == LoopPhase.FAILED ? "loop FAILED: " + after.failure()
-                    : "step " + after.pendingStep() + " started again (try " + (after.attempt() + 1) + " of " + maxAttempts + ")";
+                    : after.phase().inFlight() ? "step " + after.pendingStep() + " started again (try "
+                    + (after.attempt() + 1) + " of " + maxAttempts + ")"
+                    : "the feedback step waits for a full batch to start again (try " + (after.attempt() + 1) + " of "
+                    + maxAttempts + ")";
             String reason = "no result for " + requestTopic + " request " + due.correlation() + " within " + waited
                     + " ms; " + outcome;
             LOG.warn("policy {}: {}", due.policyId(), reason);
@@ -189,7 +241,12 @@ final class LoopProcessor implements Processor<String, byte[], String, SpecificR
         throw new IllegalArgumentException("the orchestrator does not read " + event.getSchema().getFullName());
     }
 
-    private static String sinkOf(SpecificRecord request) {
+    /** Every input of the orchestrator carries an event_id (the generated classes share no interface). */
+    private static String eventIdOf(SpecificRecord event) {
+        return String.valueOf(event.get(event.getSchema().getField("event_id").pos()));
+    }
+
+        private static String sinkOf(SpecificRecord request) {
         if (request instanceof RolloutRequest) {
             return OrchestratorApp.SINK_ROLLOUT;
         }

@@ -8,6 +8,7 @@ import ai.mint.events.EvalResult;
 import ai.mint.events.EvalSpec;
 import ai.mint.events.ExportRequest;
 import ai.mint.events.ExportResult;
+import ai.mint.events.LossParams;
 import ai.mint.events.Metric;
 import ai.mint.events.RevisionInfo;
 import ai.mint.events.RevisionState;
@@ -15,6 +16,7 @@ import ai.mint.events.RollbackRequest;
 import ai.mint.events.RolloutRequest;
 import ai.mint.events.RolloutResult;
 import ai.mint.events.SamplingParams;
+import ai.mint.events.Trajectory;
 import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
 import java.time.Instant;
@@ -28,7 +30,9 @@ import org.apache.avro.specific.SpecificRecord;
  * The choreography of the continuous training loop as a pure function: given a policy's loop state and one event
  * (its catalog entry, a stage result, a live metric), the next state and the requests to publish. Rollout result ->
  * update request -> export request -> eval request -> next rollout, until the spec's steps are done or the policy is
- * stopped; a live metric window that regresses past the spec's guard raises a rollback request. Results that do not
+ * stopped; a live metric window that regresses past the spec's guard raises a rollback request. A policy that opted in
+ * to feedback training also runs feedback steps while its loop is idle: buffered feedback -> update -> export ->
+ * eval, then idle again ({@link #startFeedback}). Results that do not
  * answer the request the loop waits on (late, duplicate, from a stopped run) change nothing. Promotion is the catalog
  * app's decision, not this one's.
  */
@@ -75,6 +79,10 @@ public final class LoopRules {
         }
         boolean canStart = s.phase() == LoopPhase.IDLE || s.phase() == LoopPhase.STOPPED
                 || ((s.phase() == LoopPhase.DONE || s.phase() == LoopPhase.FAILED) && specChanged);
+        if (!spec.training() && spec.feedback() != null && canStart && s.phase() != LoopPhase.IDLE) {
+            // a policy trained only on feedback: a new spec (or a restart) makes its loop idle, ready for a batch
+            return Step.unchanged(s.settled(LoopPhase.IDLE, null).rolloutStep().firstAttempt());
+        }
         if (!spec.training() || !canStart) {
             return Step.unchanged(s);
         }
@@ -140,7 +148,7 @@ public final class LoopRules {
         }
         LoopState exported = s.withProgress(s.completedSteps(), r.getRevision());
         if (s.spec().evalMetric() == null) {
-            return nextRollout(exported.withProgress(s.pendingStep(), r.getRevision()), r.getEventId());
+            return finishStep(exported.withProgress(s.pendingStep(), r.getRevision()), r.getEventId());
         }
         String correlation = correlation(s, s.pendingStep(), "eval");
         EvalRequest q = EvalRequest.newBuilder()
@@ -165,7 +173,7 @@ public final class LoopRules {
         if (r.getError() != null) {
             return retryOrFail(s, "eval of step " + s.pendingStep() + ": " + r.getError(), r.getEventId());
         }
-        return nextRollout(s.withProgress(s.pendingStep(), s.latestRevision()), r.getEventId());
+        return finishStep(s.withProgress(s.pendingStep(), s.latestRevision()), r.getEventId());
     }
 
     /** A live metric of the serving revision: a full window that fell past the guard asks for a rollback. */
@@ -219,9 +227,71 @@ public final class LoopRules {
      */
     private Step retryOrFail(LoopState s, String reason, String causeEventId) {
         if (s.attempt() + 1 >= maxAttempts) {
-            return Step.unchanged(s.settled(LoopPhase.FAILED, reason + " (after " + maxAttempts + " attempts)"));
+            return Step.unchanged(s.settled(LoopPhase.FAILED, reason + " (after " + maxAttempts + " attempts)")
+                    .rolloutStep());
+        }
+        if (s.feedbackStep()) { // idle again: the processor sends the buffered batch again (startFeedback)
+            return Step.unchanged(s.retried().settled(LoopPhase.IDLE, reason).rolloutStep());
         }
         return nextRollout(s.retried(), causeEventId);
+    }
+
+    /** A step's last stage finished: a feedback step leaves the loop idle, a GRPO step goes on to the next rollout. */
+    private Step finishStep(LoopState s, String causeEventId) {
+        if (s.feedbackStep()) {
+            return Step.unchanged(s.feedbackConsumed().settled(LoopPhase.IDLE, null));
+        }
+        return nextRollout(s, causeEventId);
+    }
+
+    /**
+     * Whether a feedback update may start now: the policy opted in, is active, and its loop waits on nothing (not
+     * started, or its GRPO steps are done). A failed loop waits for a new spec.
+     */
+    public boolean canStartFeedback(LoopState s) {
+        return s != null && s.spec().feedback() != null && s.spec().active()
+                && (s.phase() == LoopPhase.IDLE || s.phase() == LoopPhase.DONE);
+    }
+
+    /**
+     * One off-policy update on buffered feedback (the oldest {@code batch} examples): each example a trajectory with
+     * the serving revision's logged log-probs and the user's score as reward, all in one group (prompt 0), so the
+     * worker's advantage is the score relative to the batch (minus the batch mean, over its standard deviation);
+     * loss ppo clips the importance ratio {@code exp(logp_now - logp_logged)} to the spec's clip epsilon. The step
+     * continues the policy's step count and goes on through export and eval like a GRPO step.
+     */
+    Step startFeedback(LoopState s, List<FeedbackBuffer.Example> batch, String causeEventId) {
+        LoopSpec.Feedback f = s.spec().feedback();
+        if (!canStartFeedback(s) || f == null || batch.size() < f.batchSize()) {
+            return Step.unchanged(s);
+        }
+        int step = s.completedSteps() + 1;
+        long through = batch.get(batch.size() - 1).seq();
+        LoopState started = s.feedbackStep(through);
+        String correlation = correlation(started, step, "feedback-update");
+        List<Trajectory> trajectories = batch.stream().map(e -> Trajectory.newBuilder()
+                .setPromptIndex(0)
+                .setPromptTokens(e.promptTokens())
+                .setCompletionTokens(e.completionTokens())
+                .setCompletionText("")
+                .setLogprobs(e.logprobs())
+                .setReward(e.reward())
+                .build()).toList();
+        UpdateRequest q = UpdateRequest.newBuilder()
+                .setEventId(EventIds.derived(causeEventId, "feedback-update-request-" + step + "-" + s.attempt()))
+                .setPolicyId(s.policyId())
+                .setTime(Instant.now())
+                .setCorrelationId(correlation)
+                .setProducedBy(appName)
+                .setBaseRevision(s.latestRevision() != null ? s.latestRevision() : s.spec().baseModel())
+                .setTrajectories(trajectories)
+                .setLossFn("ppo")
+                .setLoss(LossParams.newBuilder().setClipLow(f.clipEpsilon()).setClipHigh(f.clipEpsilon())
+                        .setKlBeta(f.klCoef()).build())
+                .setAdam(AdamParams.newBuilder().setLearningRate(f.learningRate()).build())
+                .setStep(step)
+                .build();
+        return new Step(started.waiting(LoopPhase.UPDATE, correlation, step), List.of(q));
     }
 
     private Step nextRollout(LoopState s, String causeEventId) {
@@ -249,7 +319,7 @@ public final class LoopRules {
                         .setSeed(spec.seed() * 1_000_003L + step * 7919L)
                         .build())
                 .build();
-        return new Step(s.waiting(LoopPhase.ROLLOUT, correlation, step), List.of(q));
+        return new Step(s.rolloutStep().waiting(LoopPhase.ROLLOUT, correlation, step), List.of(q));
     }
 
     private static boolean waitingOn(LoopState s, LoopPhase phase, String correlation) {

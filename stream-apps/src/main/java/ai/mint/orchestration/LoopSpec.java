@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The parts of a policy's spec that drive its training loop, copied from the catalog so that the loop state is a
  * self-contained JSON value. {@code evalMetric} null: the policy has no eval spec; {@code guardMetric} null: no
- * regression guard.
+ * regression guard; {@code feedback} null: the policy does not train on its users' feedback.
  */
 public record LoopSpec(
         String specEventId,
@@ -26,12 +26,18 @@ public record LoopSpec(
         String evalMetric,
         String guardMetric,
         double guardMaxDrop,
-        int guardWindow) {
+        int guardWindow,
+        Feedback feedback) {
+
+    /** The spec's {@code feedback_training}: batch, optimiser, clip of the importance ratio, buffer bound. */
+    public record Feedback(int batchSize, double learningRate, double clipEpsilon, double klCoef, int maxBuffered) {
+    }
 
     public static LoopSpec of(PolicySpec spec) {
         var t = spec.getTraining();
         var e = spec.getEval();
         var g = spec.getRegressionGuard();
+        var f = spec.getFeedbackTraining();
         return new LoopSpec(
                 spec.getEventId(),
                 spec.getBaseModel(),
@@ -49,6 +55,8 @@ public record LoopSpec(
                 e == null ? null : e.getMetric(),
                 g == null ? null : g.getMetric(),
                 g == null ? 0 : g.getMaxDrop(),
-                g == null ? 0 : g.getWindow());
+                g == null ? 0 : g.getWindow(),
+                f == null ? null : new Feedback(f.getBatchSize(), f.getLearningRate(), f.getClipEpsilon(),
+                        f.getKlCoef(), f.getMaxBuffered()));
     }
 }

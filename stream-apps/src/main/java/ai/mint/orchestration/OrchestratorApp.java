@@ -4,6 +4,7 @@ import ai.mint.common.decode.DecodeConfig;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.EvalResult;
 import ai.mint.events.ExportResult;
+import ai.mint.events.FeedbackExample;
 import ai.mint.events.Metric;
 import ai.mint.events.RolloutResult;
 import ai.mint.events.UpdateResult;
@@ -29,7 +30,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The orchestrator: a Kafka Streams app that drives every policy's continuous training loop by choreography. It reads
- * the catalog topic (specs, serving pointers) and the stage results, keeps one loop state per policy in a changelogged
+ * the catalog topic (specs, serving pointers), the stage results and the feedback examples of policies that train on
+ * them, keeps one loop state per policy in a changelogged
  * store, and publishes the next stage's request ({@link LoopRules}). Streams rather than a plain consumer because the
  * loop state must survive restarts together with the input offsets: with exactly_once_v2 a request is published if and
  * only if the state that expects its result is stored. All inputs are keyed by policy id with the same partition
@@ -40,6 +42,8 @@ public final class OrchestratorApp {
     public static final String LOOP_STORE = "orchestrator-loops";
     /** Pending stages by deadline ({@link DeadlineIndex}), so that the deadline check reads only what is due. */
     public static final String DEADLINE_STORE = "orchestrator-deadlines";
+    /** Feedback examples waiting for their policy's next feedback update ({@link FeedbackBuffer}). */
+    public static final String FEEDBACK_STORE = "orchestrator-feedback";
     static final String PROCESSOR = "orchestrator-loop";
     static final String SINK_ROLLOUT = "sink-rollout-requests";
     static final String SINK_UPDATE = "sink-update-requests";
@@ -61,6 +65,7 @@ public final class OrchestratorApp {
         inputs.put(topics.exportResults(), ExportResult.class);
         inputs.put(topics.evalResults(), EvalResult.class);
         inputs.put(topics.metrics(), Metric.class);
+        inputs.put(topics.feedbackExamples(), FeedbackExample.class);
 
         Topology topology = new Topology();
         String[] sources = inputs.keySet().stream().map(t -> "source-" + t).toArray(String[]::new);
@@ -75,6 +80,10 @@ public final class OrchestratorApp {
         KeyValueBytesStoreSupplier deadlines = persistent ? Stores.persistentKeyValueStore(DEADLINE_STORE)
                 : Stores.inMemoryKeyValueStore(DEADLINE_STORE);
         topology.addStateStore(Stores.keyValueStoreBuilder(deadlines, Serdes.String(), Serdes.String())
+                .withLoggingEnabled(Map.of()), PROCESSOR);
+        KeyValueBytesStoreSupplier buffered = persistent ? Stores.persistentKeyValueStore(FEEDBACK_STORE)
+                : Stores.inMemoryKeyValueStore(FEEDBACK_STORE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(buffered, Serdes.String(), FeedbackBuffer.serde())
                 .withLoggingEnabled(Map.of()), PROCESSOR);
         StringSerializer keys = new StringSerializer();
         Serializer<SpecificRecord> values = new AvroEventSerializer<>(registry);

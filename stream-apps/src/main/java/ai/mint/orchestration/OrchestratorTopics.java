@@ -8,13 +8,13 @@ import ai.mint.topics.Topics;
 public record OrchestratorTopics(
         String catalog, String rolloutResults, String updateResults, String exportResults, String evalResults,
         String metrics, String rolloutRequests, String updateRequests, String exportRequests, String evalRequests,
-        String rollbackRequests, String deadLetter) {
+        String rollbackRequests, String deadLetter, String feedbackExamples) {
 
     public static OrchestratorTopics defaults() {
         return new OrchestratorTopics(Topics.CATALOG.name(), Topics.ROLLOUT_RESULTS.name(),
                 Topics.UPDATE_RESULTS.name(), Topics.EXPORT_RESULTS.name(), Topics.EVAL_RESULTS.name(),
                 Topics.METRICS.name(), Topics.ROLLOUT_REQUESTS.name(), Topics.UPDATE_REQUESTS.name(),
                 Topics.EXPORT_REQUESTS.name(), Topics.EVAL_REQUESTS.name(), Topics.ROLLBACK_REQUESTS.name(),
-                Topics.DEAD_LETTER.name());
+                Topics.DEAD_LETTER.name(), Topics.FEEDBACK_EXAMPLES.name());
     }
 }

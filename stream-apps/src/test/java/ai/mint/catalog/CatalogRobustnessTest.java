@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.DeadLetter;
+import ai.mint.events.FeedbackTraining;
 import ai.mint.events.PolicySpec;
 import ai.mint.events.ServeResult;
 import ai.mint.events.UpdateResult;
@@ -110,6 +111,30 @@ class CatalogRobustnessTest extends CatalogDriverFixture {
                 "policy policy-b: lora.alpha 0.0 must be a finite number > 0");
         assertThat(catalog.entry(P)).isNull();
         assertThat(catalog.catalog.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldKeepAFeedbackTrainingOptInAndRejectOneThatCannotTrain() {
+        PolicySpec optedIn = events.spec(P, null);
+        optedIn.setFeedbackTraining(FeedbackTraining.newBuilder().setBatchSize(16).setLearningRate(0.02)
+                .setClipEpsilon(0.1).setMaxBuffered(64).build());
+        catalog.specs.pipeInput(P, optedIn);
+        assertThat(catalog.entry(P).getSpec().getFeedbackTraining()).isEqualTo(optedIn.getFeedbackTraining());
+        assertThat(catalog.entry(P).getSpec().getFeedbackTraining().getKlCoef()).isEqualTo(0.0); // the default
+
+        PolicySpec tooSmallBuffer = events.spec(P, null);
+        tooSmallBuffer.setFeedbackTraining(FeedbackTraining.newBuilder().setBatchSize(16).setLearningRate(0.02)
+                .setMaxBuffered(8).build());
+        PolicySpec wideClip = events.spec(P, null);
+        wideClip.setFeedbackTraining(FeedbackTraining.newBuilder().setBatchSize(16).setLearningRate(0.02)
+                .setClipEpsilon(1.5).build());
+        catalog.specs.pipeInput(P, tooSmallBuffer);
+        catalog.specs.pipeInput(P, wideClip);
+
+        assertThat(catalog.deadLetters.readValuesToList()).extracting(DeadLetter::getReason).containsExactly(
+                "policy policy-b: feedback_training.max_buffered 8 must be >= batch_size 16 (or no batch could ever fill)",
+                "policy policy-b: feedback_training.clip_epsilon 1.5 must be in (0, 1)");
+        assertThat(catalog.entry(P).getSpec().getFeedbackTraining().getMaxBuffered()).isEqualTo(64); // unchanged
     }
 
     @Test

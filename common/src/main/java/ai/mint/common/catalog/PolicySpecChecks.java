@@ -1,5 +1,6 @@
 package ai.mint.common.catalog;
 
+import ai.mint.events.FeedbackTraining;
 import ai.mint.events.LoraSpec;
 import ai.mint.events.PolicySpec;
 import ai.mint.serde.AvroSerdes;
@@ -55,10 +56,37 @@ public final class PolicySpecChecks {
                 return Optional.of("training.group_size " + spec.getTraining().getGroupSize() + " must be >= 1");
             }
         }
+        Optional<String> feedback = feedbackProblem(spec.getFeedbackTraining());
+        if (feedback.isPresent()) {
+            return feedback;
+        }
         int bytes = AvroSerdes.plainBinary(spec).length;
         if (bytes > MAX_SPEC_BYTES) {
             return Optional.of("the spec is " + bytes + " bytes, at most " + MAX_SPEC_BYTES
                     + " are allowed (training.prompts and reward_spec are the usual culprits)");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> feedbackProblem(FeedbackTraining f) {
+        if (f == null) {
+            return Optional.empty();
+        }
+        if (f.getBatchSize() < 1) {
+            return Optional.of("feedback_training.batch_size " + f.getBatchSize() + " must be >= 1");
+        }
+        if (!(f.getLearningRate() > 0) || Double.isInfinite(f.getLearningRate())) {
+            return Optional.of("feedback_training.learning_rate " + f.getLearningRate() + " must be a finite number > 0");
+        }
+        if (!(f.getClipEpsilon() > 0 && f.getClipEpsilon() < 1)) {
+            return Optional.of("feedback_training.clip_epsilon " + f.getClipEpsilon() + " must be in (0, 1)");
+        }
+        if (!(f.getKlCoef() >= 0) || Double.isInfinite(f.getKlCoef())) {
+            return Optional.of("feedback_training.kl_coef " + f.getKlCoef() + " must be a finite number >= 0");
+        }
+        if (f.getMaxBuffered() < f.getBatchSize()) {
+            return Optional.of("feedback_training.max_buffered " + f.getMaxBuffered()
+                    + " must be >= batch_size " + f.getBatchSize() + " (or no batch could ever fill)");
         }
         return Optional.empty();
     }

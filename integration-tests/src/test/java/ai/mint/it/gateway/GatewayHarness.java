@@ -9,6 +9,8 @@ import ai.mint.common.metrics.MetricsConfig;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.TestModels;
 import ai.mint.engine.safetensors.DType;
+import ai.mint.feedback.FeedbackConfig;
+import ai.mint.feedback.FeedbackJoinApp;
 import ai.mint.gateway.Gateway;
 import ai.mint.gateway.GatewayConfig;
 import ai.mint.gateway.auth.ApiKeys;
@@ -47,6 +49,8 @@ final class GatewayHarness implements AutoCloseable {
     final String runId = UUID.randomUUID().toString().substring(0, 8);
     final RunningCatalog catalog;
     final KafkaStreams scheduler;
+    /** The feedback join, so that feedback sent to a gateway ends as training examples. */
+    final KafkaStreams feedback;
     final Worker worker;
     final MintClient client;
     final RevisionPublisher revisions;
@@ -69,6 +73,14 @@ final class GatewayHarness implements AutoCloseable {
                 SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
                 SchedulerConfig.APPLICATION_ID, "it-gateway-scheduler-" + runId,
                 SchedulerConfig.STATE_DIR, dir.resolve("scheduler-state").toString())));
+        this.feedback = FeedbackJoinApp.start(new FeedbackConfig(Map.of(
+                FeedbackConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                FeedbackConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                FeedbackConfig.APPLICATION_ID, "it-gateway-feedback-" + runId,
+                FeedbackConfig.STATE_DIR, dir.resolve("feedback-state").toString(),
+                FeedbackConfig.GRACE_MS, 30_000L,
+                FeedbackConfig.DISCOVERY_MS, 1_000,
+                MetricsConfig.PORT, -1)));
         this.worker = Worker.start(new WorkerConfig(Map.of(
                 WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
@@ -134,6 +146,7 @@ final class GatewayHarness implements AutoCloseable {
         revisions.close();
         worker.close();
         SchedulerApp.stop(scheduler, Duration.ofSeconds(30));
+        feedback.close(Duration.ofSeconds(30));
         catalog.close();
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

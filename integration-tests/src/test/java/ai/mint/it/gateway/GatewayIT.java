@@ -2,8 +2,10 @@ package ai.mint.it.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.mint.common.metrics.PrometheusText;
+import ai.mint.events.FeedbackExample;
 import ai.mint.events.InferenceRequest;
 import ai.mint.gateway.Gateway;
 import ai.mint.it.SharedPlatform;
@@ -37,6 +39,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,6 +159,58 @@ class GatewayIT {
                 .prompt("abc").maxTokens(6).temperature(1.0).n(3).seed(7).logprobs(0).build());
         assertThat(again.choices()).extracting(ch -> ch.text())
                 .containsExactlyElementsOf(c.choices().stream().map(ch -> ch.text()).toList());
+    }
+
+    @Test
+    void shouldTurnFeedbackOnAChoiceIntoATrainingExampleWithTheServingRevisionsTokensAndLogProbs() throws Exception {
+        Completion c = acme.completions().create(CompletionCreateParams.builder().model(beta).prompt("Tell me")
+                .maxTokens(5).temperature(1.0).n(2).seed(5).logprobs(0).build());
+        String body = "{\"id\": \"" + c.id() + "\", \"model\": \"" + beta + "\", \"choice\": 1, \"rating\": "
+                + "\"up\", \"preferred_completion\": \"Gladly.\"}";
+
+        HttpResponse<String> accepted = post(gateway.url(), "/feedback", GatewayHarness.ACME_KEY, body);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(JSON.readTree(accepted.body()).get("id").asText()).isEqualTo(c.id());
+        assertThat(JSON.readTree(accepted.body()).get("status").asText()).isEqualTo("accepted");
+        // another tenant's policy is not found, a score out of range names the field; neither is published
+        HttpResponse<String> foreign = post(gateway.url(), "/feedback", GatewayHarness.ACME_KEY,
+                "{\"id\": \"" + c.id() + "\", \"model\": \"" + globex + "\", \"score\": 1}");
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        HttpResponse<String> outOfRange = post(gateway.url(), "/feedback", GatewayHarness.ACME_KEY,
+                "{\"id\": \"" + c.id() + "\", \"model\": \"" + beta + "\", \"score\": 2}");
+        assertThat(outOfRange.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(outOfRange.body()).path("error").path("param").asText()).isEqualTo("score");
+
+        FeedbackExample example = awaitExample(beta);
+        var choice = c.choices().get(1);
+        List<Double> served = choice.logprobs().orElseThrow().tokenLogprobs().orElseThrow();
+        assertThat(example.getRequestId()).endsWith("-1");
+        assertThat(example.getRevision()).isEqualTo("rev-1");
+        assertThat(example.getReward()).isEqualTo(1.0);
+        assertThat(example.getPreferredCompletion()).isEqualTo("Gladly.");
+        assertThat(example.getPromptTokens()).isNotEmpty();
+        assertThat(example.getCompletionTokens()).hasSameSizeAs(served);
+        assertThat(example.getLogprobs()).hasSameSizeAs(served);
+        for (int i = 0; i < served.size(); i++) {
+            assertThat((double) example.getLogprobs().get(i)).isCloseTo(served.get(i), within(1e-6));
+        }
+    }
+
+    private FeedbackExample awaitExample(String policy) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (true) {
+            List<FeedbackExample> examples = TopicReader.readAll(harness.platform.bootstrapServers(),
+                    harness.platform.schemaRegistryUrl(), Topics.FEEDBACK_EXAMPLES.name(), FeedbackExample.class,
+                    e -> e.getPolicyId().equals(policy));
+            if (!examples.isEmpty()) {
+                assertThat(examples).hasSize(1);
+                return examples.get(0);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no FeedbackExample of " + policy + " within 90 s");
+            }
+            Thread.sleep(500);
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import ai.mint.common.connection.PlatformConnection;
 import ai.mint.engine.model.BaseModelInitializer;
 import ai.mint.engine.model.TestModels;
 import ai.mint.engine.safetensors.DType;
+import ai.mint.engine.safetensors.HostTensor;
 import ai.mint.events.EvalSpec;
 import ai.mint.events.LoraSpec;
 import ai.mint.events.PolicySpec;
@@ -51,10 +52,27 @@ final class LifecycleHarness implements AutoCloseable {
     Worker worker;
 
     LifecycleHarness(EmbeddedPlatform platform) throws IOException {
+        this(platform, 1f);
+    }
+
+    /**
+     * @param headScale factor on the base's lm_head: a random micro base caps its logits near +-0.6, so a test that
+     *                  must see a policy learn sharpens it (10, as the engine's training tests do); 1 keeps it as made
+     */
+    LifecycleHarness(EmbeddedPlatform platform, float headScale) throws IOException {
         this.platform = platform;
         this.dir = Files.createTempDirectory("mint-lifecycle-it-");
         this.baseDir = dir.resolve(BASE);
-        BaseModelInitializer.write(baseDir, TestModels.microDense(), 11L, DType.F32);
+        Map<String, HostTensor> tensors = BaseModelInitializer.tensors(TestModels.microDense(), 11L);
+        if (headScale != 1f) {
+            HostTensor head = tensors.get("lm_head.weight");
+            float[] scaled = head.floats().clone();
+            for (int i = 0; i < scaled.length; i++) {
+                scaled[i] *= headScale;
+            }
+            tensors.put("lm_head.weight", HostTensor.ofFloats("lm_head.weight", head.shape(), scaled));
+        }
+        BaseModelInitializer.writeCheckpoint(baseDir, TestModels.microDense(), tensors, DType.F32);
         this.storeRoot = dir.resolve("store");
         this.catalog = CatalogApp.start(new CatalogConfig(Map.of(
                 CatalogConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),

@@ -6,6 +6,7 @@ import ai.mint.gateway.auth.ApiKeys;
 import ai.mint.gateway.auth.Tenant;
 import ai.mint.gateway.openai.ApiError;
 import ai.mint.gateway.openai.Choice;
+import ai.mint.gateway.openai.CompletionIds;
 import ai.mint.gateway.openai.CompletionJob;
 import ai.mint.gateway.openai.CompletionJob.Endpoint;
 import ai.mint.gateway.openai.CompletionRequests;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -65,8 +65,9 @@ final class CompletionEndpoint {
             String modelName = body.get("model").textValue();
             service.resolve(tenant, job.model(), modelName);
             policyLabel = metrics.label(job.model().policyId());
-            List<CompletableFuture<InferenceResponse>> replies = service.submit(tenant, job);
-            Request request = new Request(job, modelName, replies, policyLabel, started);
+            String base = service.newRequestBase();
+            List<CompletableFuture<InferenceResponse>> replies = service.submit(tenant, job, base);
+            Request request = new Request(job, modelName, base, replies, policyLabel, started);
             ctx.future(() -> job.stream() ? stream(ctx, request) : whole(ctx, request));
         } catch (ApiError e) {
             GatewayServer.writeError(ctx, e, json);
@@ -75,10 +76,11 @@ final class CompletionEndpoint {
     }
 
     /** One accepted request on its way. */
-    private record Request(CompletionJob job, String modelName, List<CompletableFuture<InferenceResponse>> replies,
-                           String policyLabel, long started) {
+    private record Request(CompletionJob job, String modelName, String base,
+                           List<CompletableFuture<InferenceResponse>> replies, String policyLabel, long started) {
+        /** The completion's id, from which feedback finds its requests ({@link CompletionIds}). */
         String id() {
-            return (job.endpoint() == Endpoint.CHAT ? "chatcmpl-" : "cmpl-") + UUID.randomUUID();
+            return CompletionIds.completion(job.endpoint(), base);
         }
     }
 

@@ -9,6 +9,7 @@ import ai.mint.gateway.catalog.PolicyView;
 import ai.mint.gateway.kafka.InferenceBridge;
 import ai.mint.gateway.openai.ApiError;
 import ai.mint.gateway.openai.Choice;
+import ai.mint.gateway.openai.CompletionIds;
 import ai.mint.gateway.openai.CompletionJob;
 import ai.mint.gateway.openai.ModelRef;
 import java.time.Instant;
@@ -63,17 +64,24 @@ final class CompletionService {
         return policy.get();
     }
 
-    /** Sends one request per choice; choice {@code p x n + i} answers prompt p with seed + i. */
-    List<CompletableFuture<InferenceResponse>> submit(Tenant tenant, CompletionJob job) {
-        String id = instanceId + "-" + UUID.randomUUID();
+    /** A fresh base of request ids ({@link CompletionIds}): this instance's id and a UUID. */
+    String newRequestBase() {
+        return instanceId + "-" + UUID.randomUUID();
+    }
+
+    /**
+     * Sends one request per choice; choice {@code p x n + i} answers prompt p with seed + i and has the request id
+     * {@code CompletionIds.request(base, p x n + i)}.
+     */
+    List<CompletableFuture<InferenceResponse>> submit(Tenant tenant, CompletionJob job, String base) {
         List<InferenceRequest> requests = new ArrayList<>(job.choices());
         CompletionJob.Sampling s = job.sampling();
         for (int p = 0; p < job.prompts().size(); p++) {
             for (int i = 0; i < job.n(); i++) {
                 int index = p * job.n() + i;
                 requests.add(InferenceRequest.newBuilder()
-                        .setEventId(id + "-" + index).setPolicyId(job.model().policyId()).setTime(Instant.now())
-                        .setRequestId(id + "-" + index).setRevision(job.model().revision()).setTenant(tenant.id())
+                        .setEventId(CompletionIds.request(base, index)).setPolicyId(job.model().policyId())
+                        .setTime(Instant.now()).setRequestId(CompletionIds.request(base, index)).setRevision(job.model().revision()).setTenant(tenant.id())
                         .setPrompt(job.prompts().get(p))
                         .setSampling(SamplingParams.newBuilder().setMaxTokens(s.maxTokens())
                                 .setTemperature(s.temperature()).setTopP(s.topP())

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's HTTP server (Javalin on Jetty 12): the OpenAI routes, {@code GET /metrics} (Prometheus text) and
+ * The gateway's HTTP server (Javalin on Jetty 12): the OpenAI routes, {@code POST /v1/feedback}, {@code GET /metrics} (Prometheus text) and
  * {@code GET /health}, and one error shape for everything, including unknown paths and bodies over the size bound.
  */
 public final class GatewayServer implements AutoCloseable {
@@ -60,6 +60,7 @@ public final class GatewayServer implements AutoCloseable {
         CompletionEndpoint chat = new CompletionEndpoint(CompletionJob.Endpoint.CHAT, keys, service,
                 settings.limits(), metrics, writers, json);
         ModelsEndpoint models = new ModelsEndpoint(keys, catalog, metrics, json);
+        FeedbackEndpoint feedback = new FeedbackEndpoint(keys, catalog, bridge, writers, json);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -71,6 +72,7 @@ public final class GatewayServer implements AutoCloseable {
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.routes.post("/v1/completions", completions::handle);
             config.routes.post("/v1/chat/completions", chat::handle);
+            config.routes.post("/v1/feedback", feedback::handle);
             config.routes.get("/v1/models", models::list);
             config.routes.get("/v1/models/{model}", models::one);
             config.routes.get("/metrics", ctx -> ctx.contentType(ServiceMetrics.CONTENT_TYPE)

@@ -138,6 +138,26 @@ public final class InferenceBridge implements AutoCloseable {
         return futures;
     }
 
+    /**
+     * Publishes one event that needs no reply (feedback) on this gateway's producer; the future completes once the
+     * broker has it, or fails with a 503 {@link ApiError} when Kafka (or the registry) refuses it.
+     */
+    public CompletableFuture<Void> publish(String topic, String key, SpecificRecord event) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> {
+                if (error != null) {
+                    sent.completeExceptionally(notSent(error));
+                } else {
+                    sent.complete(null);
+                }
+            });
+        } catch (RuntimeException e) {
+            sent.completeExceptionally(notSent(e));
+        }
+        return sent;
+    }
+
     private static ApiError notSent(Throwable error) {
         return ApiError.unavailable("kafka_unavailable", "Cannot publish the request to Kafka: " + error.getMessage());
     }
