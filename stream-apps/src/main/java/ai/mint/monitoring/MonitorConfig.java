@@ -21,6 +21,8 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
  */
 public final class MonitorConfig extends AbstractConfig {
 
+    public static final String BOOTSTRAP_SERVERS = PlatformConnection.BOOTSTRAP_SERVERS;
+    public static final String REGISTRY_URL = PlatformConnection.SCHEMA_REGISTRY_URL;
     public static final String APPLICATION_ID = "application.id";
     public static final String STATE_DIR = "state.dir";
     public static final String STREAM_THREADS = "num.stream.threads";
