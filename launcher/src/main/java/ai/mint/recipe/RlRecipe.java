@@ -8,7 +8,7 @@ import ai.mint.api.SampleResponse;
 import ai.mint.api.SampledSequence;
 import ai.mint.api.SamplingConfig;
 import ai.mint.api.TrainingClient;
-import ai.mint.quickstart.Sparkline;
+import ai.mint.common.cli.Sparkline;
 import ai.mint.training.grpo.GroupAdvantages;
 import ai.mint.training.reward.RewardFunction;
 import ai.mint.training.reward.RewardInput;

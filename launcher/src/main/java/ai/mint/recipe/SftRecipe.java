@@ -6,7 +6,7 @@ import ai.mint.api.LossFunction;
 import ai.mint.api.ModelInfo;
 import ai.mint.api.SamplingConfig;
 import ai.mint.api.TrainingClient;
-import ai.mint.quickstart.Sparkline;
+import ai.mint.common.cli.Sparkline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

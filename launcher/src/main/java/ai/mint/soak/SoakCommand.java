@@ -6,7 +6,7 @@ import ai.mint.chaos.TrainingCheck;
 import ai.mint.client.MintClient;
 import ai.mint.common.bench.BenchReport;
 import ai.mint.common.cli.MintSubcommand;
-import ai.mint.quickstart.Sparkline;
+import ai.mint.common.cli.Sparkline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

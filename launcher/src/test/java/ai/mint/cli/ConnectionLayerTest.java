@@ -61,7 +61,7 @@ class ConnectionLayerTest {
 
         // every module's commands that reach the platform (launcher, client, stream apps, worker)
         assertThat(connecting).contains("topics", "produce", "consume", "policy create", "policy list", "train",
-                "promote", "rollback", "sample", "catalog", "orchestrator", "feedback", "worker");
+                "promote", "rollback", "sample", "catalog", "orchestrator", "feedback", "worker", "monitor", "top");
     }
 
     private static void visit(CommandLine command, String path, List<String> connecting) {

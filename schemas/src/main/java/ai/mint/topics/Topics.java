@@ -105,6 +105,17 @@ public final class Topics {
             "Worker heartbeats: roles, resident adapters, capacity and load; latest per worker.");
     public static final TopicSpec METRICS = stream("mint.metrics", "Metric",
             "Measurements published by apps and workers (per policy where it applies).");
+    public static final TopicSpec MONITOR_POLICIES = compacted("mint.monitor.policies", "PolicyView",
+            "The monitoring app's view of each policy over its latest closed window: requests/s, errors, latency "
+                    + "p50/p99, tokens/s, live reward, dead letters by reason; latest per policy.");
+    public static final TopicSpec MONITOR_WORKERS = new TopicSpec("mint.monitor.workers", PARTITIONS, REPLICATION,
+            CleanupPolicy.COMPACT, null, "string (worker id)", EVENTS + "WorkerView",
+            "The monitoring app's view of each worker: resident adapters, queue, load, last heartbeat; latest per "
+                    + "worker.");
+    public static final TopicSpec ALERTS = new TopicSpec("mint.alerts", PARTITIONS, REPLICATION,
+            CleanupPolicy.DELETE, WEEK, "string (policy id, or empty for a worker's alert)", EVENTS + "Alert",
+            "Alerts of the monitoring app: a policy's live reward below, or its latency p99 or error rate above, "
+                    + "its threshold over a closed window; one per policy, kind and window.");
     public static final TopicSpec CATALOG = compacted("mint.catalog", "CatalogEntry",
             "The policy catalog as the catalog app folds it: spec, serving pointer, newest revisions and moves, counts; "
                     + "latest per policy.");
@@ -148,8 +159,8 @@ public final class Topics {
             INFERENCE_REQUESTS, INFERENCE_RESPONSES, INFERENCE_CHUNKS, WORK_DONE,
             ADAPTER_PINS, ADAPTER_PIN_RESULTS,
             TRAINING_REQUESTS,
-            WORKER_STATUS, METRICS, CATALOG, CATALOG_REVISIONS, CATALOG_HISTORY, CATALOG_RETIREMENTS, DATASETS,
-            FEEDBACK, FEEDBACK_EXAMPLES,
+            WORKER_STATUS, METRICS, MONITOR_POLICIES, MONITOR_WORKERS, ALERTS, CATALOG, CATALOG_REVISIONS,
+            CATALOG_HISTORY, CATALOG_RETIREMENTS, DATASETS, FEEDBACK, FEEDBACK_EXAMPLES,
             DEAD_LETTER);
 
     /**

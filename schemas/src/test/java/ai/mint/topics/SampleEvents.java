@@ -103,6 +103,9 @@ public final class SampleEvents {
             Map.entry("PackDone", SampleEvents::packDone),
             Map.entry("WorkerStatus", SampleEvents::workerStatus),
             Map.entry("Metric", SampleEvents::metric),
+            Map.entry("PolicyView", SampleEvents::policyView),
+            Map.entry("WorkerView", SampleEvents::workerView),
+            Map.entry("Alert", SampleEvents::alert),
             Map.entry("CatalogEntry", SampleEvents::catalogEntry),
             Map.entry("CatalogRevision", SampleEvents::catalogRevision),
             Map.entry("PointerMoved", SampleEvents::pointerMoved),
@@ -354,6 +357,31 @@ public final class SampleEvents {
         return Metric.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
                 .setName("reward.mean").setValue(0.75).setRevision(REVISION)
                 .setTags(sorted("stage", "rollout", "worker", "worker-0")).setSource("worker-0").build();
+    }
+
+    private static SpecificRecord policyView(String policyId, Instant now) {
+        return ai.mint.events.PolicyView.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setWindowStart(now.minusSeconds(12)).setWindowEnd(now.minusSeconds(2)).setRequests(40).setErrors(2)
+                .setRequestsPerSecond(4.0).setErrorRate(0.05).setLatencyP50Ms(120.0).setLatencyP99Ms(480.0)
+                .setLatencyMaxMs(495).setLatencyRelativeAccuracy(0.01).setCompletionTokens(640)
+                .setTokensPerSecond(64.0).setRewardMean(0.7).setRewardCount(38).setDeadLetters(1)
+                .setDeadLettersByReason(sorted("UNDESERIALIZABLE", 1L)).setLateEvents(0).build();
+    }
+
+    private static SpecificRecord workerView(String policyId, Instant now) {
+        return ai.mint.events.WorkerView.newBuilder().setEventId(eventId()).setPolicyId("").setTime(now)
+                .setWorkerId("worker-0").setInstanceId("run-7f3a").setRoles(List.of("inference"))
+                .setDevice("cpu").setResidentAdapters(List.of(policyId + "@" + REVISION + ":DEVICE"))
+                .setQueueDepth(3).setQueueCapacity(32).setLoad(0.25).setLastSeen(now.minusSeconds(1))
+                .setHeartbeats(10).setLeaving(false).build();
+    }
+
+    private static SpecificRecord alert(String policyId, Instant now) {
+        return ai.mint.events.Alert.newBuilder().setEventId(eventId()).setPolicyId(policyId).setTime(now)
+                .setWorkerId(null).setKind(ai.mint.events.AlertKind.LATENCY_HIGH).setValue(5200.0)
+                .setThreshold(5000.0).setThresholdSource("alert.latency.p99.above.ms")
+                .setWindowStart(now.minusSeconds(12)).setWindowEnd(now.minusSeconds(2))
+                .setMessage("latency p99 5200 ms above 5000 ms").build();
     }
 
     private static RevisionInfo parentRevision(String policyId, Instant now) {

@@ -1,8 +1,8 @@
-package ai.mint.quickstart;
+package ai.mint.common.cli;
 
 import java.util.List;
 
-/** A reward curve as one line of block characters, scaled between the curve's own minimum and maximum. */
+/** A curve (a reward, a soak figure) as one line of block characters, scaled between its own minimum and maximum. */
 public final class Sparkline {
 
     private static final char[] BLOCKS = {'▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'};

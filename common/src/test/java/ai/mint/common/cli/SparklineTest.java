@@ -1,4 +1,4 @@
-package ai.mint.quickstart;
+package ai.mint.common.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

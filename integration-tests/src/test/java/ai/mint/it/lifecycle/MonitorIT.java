@@ -1,0 +1,119 @@
+package ai.mint.it.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ai.mint.events.InferenceResponse;
+import ai.mint.events.PolicyView;
+import ai.mint.events.SamplingParams;
+import ai.mint.it.SharedPlatform;
+import ai.mint.monitoring.MonitorApp;
+import ai.mint.monitoring.MonitorConfig;
+import ai.mint.monitoring.TopCommand;
+import ai.mint.platform.EmbeddedPlatform;
+import ai.mint.topics.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import picocli.CommandLine;
+
+/**
+ * The monitoring app on the real broker and registry: inference sent through the platform (client, scheduler,
+ * worker) shows up in the policy's views with as many requests per window as the raw responses topic holds for that
+ * policy and window, and {@code mint top --once} draws the policy.
+ */
+@ExtendWith(SharedPlatform.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MonitorIT {
+
+    private static final long WINDOW_MS = 2_000;
+    private LifecycleHarness harness;
+    private KafkaStreams monitor;
+
+    @BeforeAll
+    void start(EmbeddedPlatform platform) throws Exception {
+        harness = new LifecycleHarness(platform);
+        monitor = MonitorApp.create(new MonitorConfig(Map.of(
+                MonitorConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
+                MonitorConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
+                MonitorConfig.APPLICATION_ID, "it-monitor-" + harness.runId,
+                MonitorConfig.STATE_DIR, harness.dir.resolve("monitor-state").toString(),
+                // the shared platform's history is folded too; this test counts its own policy only
+                MonitorConfig.INPUT_OFFSET_RESET, "earliest",
+                MonitorConfig.WINDOW_SIZE_MS, WINDOW_MS,
+                MonitorConfig.WINDOW_GRACE_MS, 500L,
+                MonitorConfig.COMMIT_INTERVAL_MS, 200)));
+        CompletableFuture<Void> running = new CompletableFuture<>();
+        monitor.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.complete(null);
+            }
+        });
+        monitor.start();
+        running.get(90, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (monitor != null) {
+            MonitorApp.stop(monitor, Duration.ofSeconds(30));
+        }
+        harness.close();
+    }
+
+    @Test
+    void shouldCountAsManyRequestsPerWindowAsThePoliciesResponsesOnTheRawTopic() throws Exception {
+        String policy = "it-monitor-ghost-" + harness.runId; // never created: every answer is an error
+        SamplingParams sampling = SamplingParams.newBuilder().setMaxTokens(2).setTemperature(0).build();
+        List<InferenceResponse> answers = IntStream.range(0, 6)
+                .mapToObj(i -> harness.client.sample(policy, "ab", sampling, null)).toList().stream()
+                .map(f -> f.orTimeout(90, TimeUnit.SECONDS).join()).toList();
+        assertThat(answers).allSatisfy(a -> assertThat(a.getError()).isNotNull());
+
+        Map<Long, Long> raw = TopicReader.readAll(harness.platform.bootstrapServers(),
+                        harness.platform.schemaRegistryUrl(), Topics.INFERENCE_RESPONSES.name(),
+                        InferenceResponse.class, r -> r.getPolicyId().equals(policy)).stream()
+                .collect(Collectors.groupingBy(r -> Math.floorDiv(r.getTime().toEpochMilli(), WINDOW_MS) * WINDOW_MS,
+                        Collectors.counting()));
+        assertThat(raw.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(answers.size());
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Map<Long, PolicyView> views = TopicReader.readAll(harness.platform.bootstrapServers(),
+                            harness.platform.schemaRegistryUrl(), Topics.MONITOR_POLICIES.name(), PolicyView.class,
+                            v -> v.getPolicyId().equals(policy) && v.getRequests() > 0).stream()
+                    .collect(Collectors.toMap(v -> v.getWindowStart().toEpochMilli(), v -> v, (a, b) -> b));
+            assertThat(views.keySet()).isEqualTo(raw.keySet());
+            raw.forEach((start, count) -> {
+                assertThat(views.get(start).getRequests()).as("requests of window %d", start).isEqualTo(count);
+                assertThat(views.get(start).getErrors()).isEqualTo(count);
+            });
+        });
+
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = new CommandLine(new TopCommand()).execute("--bootstrap-servers", harness.platform.bootstrapServers(),
+                    "--schema-registry-url", harness.platform.schemaRegistryUrl(), "--once", "--policies", "1000");
+        } finally {
+            System.setOut(stdout);
+        }
+        String frame = printed.toString(StandardCharsets.UTF_8);
+        assertThat(exit).isZero();
+        assertThat(frame).contains("WORKERS", "ALERTS", policy.substring(0, 19));
+    }
+}
