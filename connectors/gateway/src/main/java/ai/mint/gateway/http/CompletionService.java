@@ -63,8 +63,13 @@ final class CompletionService {
         return policy.get();
     }
 
-    /** Sends one request per choice; choice {@code p x n + i} answers prompt p with seed + i. */
-    List<CompletableFuture<InferenceResponse>> submit(Tenant tenant, CompletionJob job) {
+    /**
+     * Sends one request per choice; choice {@code p x n + i} answers prompt p with seed + i.
+     *
+     * @param chunks when not null, the workers stream each choice and its chunks come here (position = choice index)
+     */
+    List<CompletableFuture<InferenceResponse>> submit(Tenant tenant, CompletionJob job,
+                                                      InferenceBridge.ChunkListener chunks) {
         String id = instanceId + "-" + UUID.randomUUID();
         List<InferenceRequest> requests = new ArrayList<>(job.choices());
         CompletionJob.Sampling s = job.sampling();
@@ -81,7 +86,7 @@ final class CompletionService {
                         .build());
             }
         }
-        return bridge.submit(requests);
+        return bridge.submit(requests, chunks);
     }
 
     /** The choice a reply makes, or the error it carries mapped to what the client gets. */
