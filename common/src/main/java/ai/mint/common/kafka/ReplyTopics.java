@@ -22,7 +22,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * send to a deleted topic would block until the producer gives up, and the retried poll would block again, so one
  * stale request would stop the answers to every other client: such requests are dead-lettered instead.
  */
-public final class ReplyTopics implements AutoCloseable {
+public final class ReplyTopics implements ReplyTopicLookup {
 
     private final Admin admin;
 
@@ -77,7 +77,7 @@ public final class ReplyTopics implements AutoCloseable {
         }
     }
 
-    /** The ones of {@code topics} that exist now. */
+    @Override
     public Set<String> existing(Collection<String> topics) {
         Set<String> out = new HashSet<>();
         for (String topic : new HashSet<>(topics)) {
@@ -88,8 +88,9 @@ public final class ReplyTopics implements AutoCloseable {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw new IllegalStateException("cannot describe " + topic + ": " + e.getCause(), e.getCause());
                 }
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("the broker did not describe " + topic + " within 10 s", e);
+            } catch (TimeoutException e) { // Kafka's own, retriable: the caller backs off and asks again
+                throw new org.apache.kafka.common.errors.TimeoutException("the broker did not describe " + topic
+                        + " within 10 s", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while describing " + topic, e);
