@@ -4,7 +4,6 @@ import ai.mint.common.ids.EventIds;
 import ai.mint.engine.TokenSink;
 import ai.mint.events.InferenceChunk;
 import ai.mint.events.InferenceRequest;
-import ai.mint.topics.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +17,14 @@ import java.util.function.Function;
  * token over ({@link #token}, which only records it); every {@code chunkTokens} tokens a chunk is built (text decoded)
  * and published on the replies executor, one after another, so chunks leave in index order and before the final
  * response. Text deltas hold back a trailing partial character (a byte-level tokenizer can end a token inside one),
- * so the deltas concatenate exactly to the final completion text.
+ * so the deltas concatenate exactly to the final completion text. Chunks go where the final response goes: to the
+ * request's own reply topic when it names one (so a gateway reads only its own chunks), else to the shared
+ * {@code mint.inference.chunks}.
  */
 final class ChunkStream implements TokenSink {
 
     private final InferenceRequest request;
+    private final String topic;
     private final String revision;
     private final String workerId;
     private final int chunkTokens;
@@ -36,9 +38,11 @@ final class ChunkStream implements TokenSink {
     private String sentText = "";
     private int index;
 
-    ChunkStream(InferenceRequest request, String revision, String workerId, int chunkTokens,
+    /** @param topic where the chunks go ({@link InferenceHandler#chunkTopic}) */
+    ChunkStream(InferenceRequest request, String topic, String revision, String workerId, int chunkTokens,
                 Function<int[], String> decoder, Consumer<Reply> publish, Executor executor) {
         this.request = request;
+        this.topic = topic;
         this.revision = revision;
         this.workerId = workerId;
         this.chunkTokens = chunkTokens;
@@ -94,6 +98,6 @@ final class ChunkStream implements TokenSink {
                 .setTextDelta(delta)
                 .setFinishReason(finishReason)
                 .build();
-        return new Reply(Topics.INFERENCE_CHUNKS.name(), request.getPolicyId(), chunk);
+        return new Reply(topic, request.getPolicyId(), chunk);
     }
 }

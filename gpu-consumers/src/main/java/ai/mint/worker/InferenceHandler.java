@@ -121,7 +121,7 @@ public final class InferenceHandler {
             return CompletableFuture.completedFuture(List.of(failure(q, "request " + q.getRequestId() + ": "
                     + e.getMessage(), RejectedWorkException.BAD_REQUEST)));
         }
-        ChunkStream stream = q.getStream() ? new ChunkStream(q, r.revision(), ctx.workerId(),
+        ChunkStream stream = q.getStream() ? new ChunkStream(q, chunkTopic(q), r.revision(), ctx.workerId(),
                 ctx.limits().streamChunkTokens(), ctx.runtime()::decode, chunks, ctx.replies()) : null;
         return ctx.runtime().serve(row, stream == null ? TokenSink.NONE : stream)
                 .handleAsync((generated, error) -> answered(r, stream, generated, error), ctx.replies())
@@ -205,8 +205,19 @@ public final class InferenceHandler {
     }
 
     private static String replyTopic(InferenceRequest q) {
-        return q.getReplyTopic() != null && !q.getReplyTopic().isBlank() ? q.getReplyTopic()
-                : Topics.INFERENCE_RESPONSES.name();
+        return hasReplyTopic(q) ? q.getReplyTopic() : Topics.INFERENCE_RESPONSES.name();
+    }
+
+    /**
+     * Where a streamed request's chunks go: its own reply topic, beside its response, when it names one (each gateway
+     * or client reads only its own topic, the schema id tells a chunk from a response), else the shared chunks topic.
+     */
+    static String chunkTopic(InferenceRequest q) {
+        return hasReplyTopic(q) ? q.getReplyTopic() : Topics.INFERENCE_CHUNKS.name();
+    }
+
+    private static boolean hasReplyTopic(InferenceRequest q) {
+        return q.getReplyTopic() != null && !q.getReplyTopic().isBlank();
     }
 
     private InferenceResponse.Builder base(InferenceRequest q) {

@@ -4,6 +4,7 @@ import ai.mint.common.decode.DecodeResult;
 import ai.mint.common.decode.EventDecoder;
 import ai.mint.common.decode.Failures;
 import ai.mint.common.decode.RetryPolicy;
+import ai.mint.common.kafka.ReplyTopics;
 import ai.mint.events.InferenceRequest;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.topics.Topics;

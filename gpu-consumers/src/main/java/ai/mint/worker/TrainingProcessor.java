@@ -4,6 +4,7 @@ import ai.mint.common.decode.DecodeResult;
 import ai.mint.common.decode.EventDecoder;
 import ai.mint.common.decode.Failures;
 import ai.mint.common.decode.RetryPolicy;
+import ai.mint.common.kafka.ReplyTopics;
 import ai.mint.events.TrainingRequest;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.topics.Topics;
@@ -70,7 +71,7 @@ public final class TrainingProcessor implements Consumer<List<ConsumerRecord<Str
                         + "' is keyed '" + record.key() + "'; calls are keyed by their policy id");
                 continue;
             }
-            if (!ReplyTopics.isReplyTopic(call.getReplyTopic())) {
+            if (!ReplyTopics.isTrainingReplyTopic(call.getReplyTopic())) {
                 outputs.deadLetter(record, record.key(), "BadReplyTopic", "reply_topic '" + call.getReplyTopic()
                         + "' is not a client's reply topic (" + Topics.REPLY_TOPIC_PREFIX + "CLIENT)");
                 continue;

@@ -3,6 +3,7 @@ package ai.mint.worker;
 import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.ids.EventIds;
 import ai.mint.common.kafka.KafkaClients;
+import ai.mint.common.kafka.ReplyTopics;
 import ai.mint.common.metrics.MetricsConfig;
 import ai.mint.common.metrics.ServiceMetrics;
 import ai.mint.events.WorkItem;

@@ -18,6 +18,7 @@ import ai.mint.events.AdapterPin;
 import ai.mint.events.AdapterPinResult;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.InferenceChunk;
+import ai.mint.topics.Topics;
 import ai.mint.events.InferenceRequest;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.LoraSpec;
@@ -167,6 +168,26 @@ class InferenceHandlerTest {
                 .isEqualTo(answer.getCompletionTokens());
         assertThat(chunks).allSatisfy(c -> assertThat(c.getRequestId()).isEqualTo("s1"));
         assertThat(chunks).extracting(InferenceChunk::getEventId).doesNotHaveDuplicates();
+    }
+
+    /** Issue 12: a gateway reads only its own reply topic, so a request's chunks go there beside its response. */
+    @Test
+    void shouldStreamChunksToTheRequestsReplyTopicAndToTheSharedTopicWithoutOne() {
+        serving("rev-a");
+        InferenceRequest own = InferenceRequest.newBuilder(request("s2", null)).setStream(true)
+                .setReplyTopic(Topics.inferenceReplies("gw-1").name()).build();
+        List<Reply> ownChunks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Reply> ownReplies = serve.answer(serve.resolve(own), ownChunks::add).join();
+        InferenceRequest shared = InferenceRequest.newBuilder(request("s3", null)).setStream(true).build();
+        List<Reply> sharedChunks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Reply> sharedReplies = serve.answer(serve.resolve(shared), sharedChunks::add).join();
+
+        assertThat(ownChunks).isNotEmpty().extracting(Reply::topic).containsOnly("mint.inference.replies.gw-1");
+        assertThat(ownReplies).filteredOn(r -> r.event() instanceof InferenceResponse).extracting(Reply::topic)
+                .containsExactly("mint.inference.replies.gw-1");
+        assertThat(sharedChunks).isNotEmpty().extracting(Reply::topic).containsOnly(Topics.INFERENCE_CHUNKS.name());
+        assertThat(sharedReplies).filteredOn(r -> r.event() instanceof InferenceResponse).extracting(Reply::topic)
+                .containsExactly(Topics.INFERENCE_RESPONSES.name());
     }
 
     @Test

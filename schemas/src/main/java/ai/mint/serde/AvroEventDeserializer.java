@@ -17,13 +17,17 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads events in the Confluent wire format. The writer's schema comes from the registry by the id in the bytes;
  * the record is resolved into the generated class's schema (Avro schema resolution: fields added since get their
- * defaults), or read as a GenericRecord in the writer's schema when no class is given. Bytes that cannot be read give
+ * defaults), or read as a GenericRecord in the writer's schema when no class is given. A topic that carries records of
+ * several types (a reply topic: chunks, then the response) is read with {@link #oneOf}: the writer schema's name picks
+ * the class, and a record of any other type is malformed there. Bytes that cannot be read give
  * a {@link MalformedEventException}; an unreachable registry gives a
  * {@link ai.mint.registry.RegistryUnavailableException} (retriable, unlike bad bytes).
  */
@@ -31,6 +35,8 @@ public class AvroEventDeserializer<T extends IndexedRecord> implements Deseriali
 
     private SchemaRegistryClient registry;
     private Class<? extends SpecificRecord> specificType;
+    /** {@link #oneOf}'s classes by their schema's full name; null when reading one type. */
+    private Map<String, Class<? extends SpecificRecord>> typesByName;
     private final Map<Integer, DatumReader<T>> readersBySchemaId = new ConcurrentHashMap<>();
 
     /** For Kafka: the registry and the class come from {@link #configure}. */
@@ -43,6 +49,20 @@ public class AvroEventDeserializer<T extends IndexedRecord> implements Deseriali
     public AvroEventDeserializer(SchemaRegistryClient registry, Class<? extends SpecificRecord> specificType) {
         this.registry = registry;
         this.specificType = specificType;
+    }
+
+    /**
+     * Reads records of any of {@code types}, each into its own class, chosen by the name of the schema it was written
+     * with (the schema id in the bytes).
+     */
+    public static AvroEventDeserializer<SpecificRecord> oneOf(SchemaRegistryClient registry,
+                                                              List<Class<? extends SpecificRecord>> types) {
+        AvroEventDeserializer<SpecificRecord> deserializer = new AvroEventDeserializer<>(registry, null);
+        deserializer.typesByName = new LinkedHashMap<>();
+        for (Class<? extends SpecificRecord> type : types) {
+            deserializer.typesByName.put(SpecificData.getForClass(type).getSchema(type).getFullName(), type);
+        }
+        return deserializer;
     }
 
     @Override
@@ -72,6 +92,10 @@ public class AvroEventDeserializer<T extends IndexedRecord> implements Deseriali
         } catch (UnknownSchemaIdException e) {
             throw new MalformedEventException(topic, "unknown schema id " + id + " (" + e.getMessage() + ")", data, e);
         }
+        if (typesByName != null && !typesByName.containsKey(writerSchema.getFullName())) {
+            throw new MalformedEventException(topic, "schema id " + id + " is a " + writerSchema.getFullName()
+                    + ", not one of the types this topic carries " + typesByName.keySet(), data, null);
+        }
         DatumReader<T> reader = readersBySchemaId.computeIfAbsent(id, i -> readerFor(writerSchema));
         BinaryDecoder decoder = DecoderFactory.get()
                 .binaryDecoder(data, WireFormat.HEADER_LENGTH, data.length - WireFormat.HEADER_LENGTH, null);
@@ -94,16 +118,20 @@ public class AvroEventDeserializer<T extends IndexedRecord> implements Deseriali
     }
 
     private String describe(Schema writerSchema, int id) {
-        String target = specificType == null ? "" : " read into " + specificType.getName();
+        Class<? extends SpecificRecord> type = typesByName != null ? typesByName.get(writerSchema.getFullName())
+                : specificType;
+        String target = type == null ? "" : " read into " + type.getName();
         return writerSchema.getFullName() + " (schema id " + id + ")" + target;
     }
 
     private DatumReader<T> readerFor(Schema writerSchema) {
-        if (specificType == null) {
+        Class<? extends SpecificRecord> type = typesByName != null ? typesByName.get(writerSchema.getFullName())
+                : specificType;
+        if (type == null) {
             return new GenericDatumReader<>(writerSchema, writerSchema, GenericData.get());
         }
-        SpecificData model = SpecificData.getForClass(specificType);
-        return new SpecificDatumReader<>(writerSchema, model.getSchema(specificType), model);
+        SpecificData model = SpecificData.getForClass(type);
+        return new SpecificDatumReader<>(writerSchema, model.getSchema(type), model);
     }
 
     private static Class<? extends SpecificRecord> loadSpecificType(String className) {

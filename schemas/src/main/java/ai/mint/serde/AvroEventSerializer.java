@@ -2,6 +2,7 @@ package ai.mint.serde;
 
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.registry.SchemaRegistryClients;
+import ai.mint.topics.Topics;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.IndexedRecord;
@@ -21,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes Avro records (generated or generic) in the Confluent wire format, registering the record's schema under
- * {@code <topic>-value} ({@code <topic>-key} for keys) first. Built either with a registry client, or by Kafka from
+ * {@link Topics#valueSubject} ({@code <topic>-value}; per record type on a topic of several) or
+ * {@code <topic>-key} for keys first. Built either with a registry client, or by Kafka from
  * its class name with {@value AvroSerdeConfig#SCHEMA_REGISTRY_URL} in the configs.
  */
 public class AvroEventSerializer<T extends IndexedRecord> implements Serializer<T> {
@@ -60,7 +62,8 @@ public class AvroEventSerializer<T extends IndexedRecord> implements Serializer<
             throw new IllegalStateException("AvroEventSerializer is not configured: set "
                     + AvroSerdeConfig.SCHEMA_REGISTRY_URL + " or pass a SchemaRegistryClient");
         }
-        int id = registry.register(topic + (isKey ? "-key" : "-value"), data.getSchema());
+        int id = registry.register(isKey ? topic + "-key" : Topics.valueSubject(topic, data.getSchema().getFullName()),
+                data.getSchema());
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);

@@ -64,7 +64,8 @@ public final class Topics {
             "Completions, with the revision that answered.");
     public static final TopicSpec INFERENCE_CHUNKS = new TopicSpec("mint.inference.chunks", PARTITIONS, REPLICATION,
             CleanupPolicy.DELETE, DAY, "string (policy id)", EVENTS + "InferenceChunk",
-            "Streamed completions: tokens and text deltas of requests that asked to stream, as they are generated.");
+            "Streamed completions: tokens and text deltas of requests that asked to stream and name no reply topic (the"
+                    + " chunks of the others go to their reply topic), as they are generated.");
     public static final TopicSpec ADAPTER_PINS = new TopicSpec("mint.adapter.pins", PARTITIONS, REPLICATION,
             CleanupPolicy.COMPACT, null, "string (POLICY@REVISION)", EVENTS + "AdapterPin",
             "Adapters pinned resident on the serving workers (or unpinned); latest per adapter revision.");
@@ -229,7 +230,18 @@ public final class Topics {
         }
         return new TopicSpec(INFERENCE_REPLIES_PREFIX + instanceId, 1, REPLICATION, CleanupPolicy.DELETE,
                 Duration.ofHours(1), "string (policy id)", EVENTS + "InferenceResponse",
-                "Completions for the requests of one instance, which names this topic as their reply_topic.");
+                "Completions for the requests of one instance, which names this topic as their reply_topic; a streamed"
+                        + " request's InferenceChunks come first.");
+    }
+
+    /**
+     * The registry subject a value of record type {@code recordName} is registered under on {@code topic}:
+     * {@code <topic>-value} (one type per topic, the Confluent default), except on inference reply topics, which carry
+     * two types (a streamed request's InferenceChunks, then its InferenceResponse) and so register each type under
+     * {@code <topic>-<record full name>} (Confluent's TopicRecordNameStrategy); readers go by the schema id either way.
+     */
+    public static String valueSubject(String topic, String recordName) {
+        return isInferenceReplyTopic(topic) ? topic + "-" + recordName : topic + "-value";
     }
 
     /**

@@ -2,6 +2,8 @@ package ai.mint.scheduling;
 
 import ai.mint.common.decode.DecodeConfig;
 import ai.mint.common.kafka.KafkaClients;
+import ai.mint.common.kafka.ReplyTopicLookup;
+import ai.mint.common.kafka.ReplyTopics;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.scheduling.internal.Route;
 import ai.mint.scheduling.internal.SchedulerNodes;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.header.Header;
@@ -58,12 +61,13 @@ public final class SchedulerApp {
     /**
      * The topology.
      *
-     * @param persistent RocksDB stores (true) or in-memory ones (TopologyTestDriver)
-     * @param budgets    the placement budgets of one task
+     * @param persistent  RocksDB stores (true) or in-memory ones (TopologyTestDriver)
+     * @param budgets     the placement budgets of one task
+     * @param replyTopics opens a task's check of which reply topics exist (error answers go only to those)
      */
     public static Topology buildTopology(SchedulerTopics topics, SchemaRegistryClient registry, String appName,
                                          boolean persistent, Budgets budgets, Duration window,
-                                         Duration doneRetention) {
+                                         Duration doneRetention, Supplier<? extends ReplyTopicLookup> replyTopics) {
         Topology topology = new Topology();
         List<String> inputs = List.of(topics.requests(), topics.catalog(), topics.workDone());
         for (String topic : inputs) {
@@ -77,7 +81,7 @@ public final class SchedulerApp {
         List<String> sources = new ArrayList<>(inputs.stream().map(SchedulerNodes::source).toList());
         sources.add(tenantRequests);
         topology.addProcessor(SchedulerNodes.SCHEDULER,
-                () -> new SchedulerProcessor(appName, registry, topics, budgets, window, doneRetention),
+                () -> new SchedulerProcessor(appName, registry, topics, budgets, window, doneRetention, replyTopics),
                 sources.toArray(String[]::new));
         topology.addStateStore(store(persistent, SchedulerStores.ROUTES, JsonSerde.of(Route.class, "route")),
                 SchedulerNodes.SCHEDULER);
@@ -131,7 +135,8 @@ public final class SchedulerApp {
         int tasks = partitions(config, topics.requests());
         KafkaStreams streams = new KafkaStreams(buildTopology(topics, config.connection.registry(),
                 config.applicationId, config.persistentStores, config.budgets(tasks), config.packWindow,
-                config.doneRetention), streamsConfig(config));
+                config.doneRetention, () -> new ReplyTopics(KafkaClients.of(config.connection)
+                        .admin(config.applicationId + "-reply-topics"))), streamsConfig(config));
         // retriable failures replace the thread after a backoff; a broken invariant stops the app (StreamsErrors)
         streams.setUncaughtExceptionHandler(StreamsErrors.uncaughtHandler(config.applicationId));
         return streams;

@@ -26,7 +26,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -52,6 +56,10 @@ final class SchedulerDriver implements AutoCloseable {
     private final AvroEventSerializer<SpecificRecord> values = new AvroEventSerializer<>(registry);
     private long nowMs = START.toEpochMilli();
     private int requestCount;
+    /** Reply topics that are gone (their clients closed); every other one exists. */
+    final Set<String> goneReplyTopics = ConcurrentHashMap.newKeySet();
+    /** How often the scheduler asked which reply topics exist. */
+    final AtomicInteger replyTopicLookups = new AtomicInteger();
 
     SchedulerDriver(Path stateDir, boolean prefetch) {
         SchedulerConfig config = new SchedulerConfig(Map.of(
@@ -65,7 +73,10 @@ final class SchedulerDriver implements AutoCloseable {
                 SchedulerConfig.REQUEST_MAX_WAIT_MS, MAX_WAIT_MS,
                 SchedulerConfig.PREFETCH, prefetch));
         driver = new TopologyTestDriver(SchedulerApp.buildTopology(topics, registry, "mint-scheduler-test", false,
-                config.budgets(1), config.packWindow, config.doneRetention), SchedulerApp.streamsConfig(config),
+                config.budgets(1), config.packWindow, config.doneRetention, () -> named -> {
+                    replyTopicLookups.incrementAndGet();
+                    return named.stream().filter(t -> !goneReplyTopics.contains(t)).collect(Collectors.toSet());
+                }), SchedulerApp.streamsConfig(config),
                 START);
     }
 

@@ -177,6 +177,35 @@ class SchedulerTopologyTest {
         assertThat(s.responses(Topics.INFERENCE_RESPONSES.name())).isEmpty();
     }
 
+    /** Issue 12: an error answer to a client that has gone would block the task; it is dead-lettered instead. */
+    @Test
+    void shouldDeadLetterAnExpiredRequestWhoseReplyTopicIsGoneAndAnswerTheOthers() {
+        SchedulerDriver s = scheduler(true);
+        s.catalog("p", "r1", "r1");
+        s.goneReplyTopics.add("mint.inference.replies.closed-client");
+        String lost = s.request("p", "lost", "mint.inference.replies.closed-client");
+        String kept = s.request("p", "kept", "mint.inference.replies.client-8");
+
+        s.advance(SchedulerDriver.MAX_WAIT_MS + 1_000);
+
+        assertThat(s.responses("mint.inference.replies.closed-client")).isEmpty();
+        assertThat(s.responses("mint.inference.replies.client-8")).singleElement()
+                .satisfies(r -> assertThat(r.getRequestId()).isEqualTo(kept));
+        assertThat(s.deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.getErrorClass()).isEqualTo("UNREACHABLE_REPLY_TOPIC");
+            assertThat(d.getReason()).contains("mint.inference.replies.closed-client").contains(lost);
+            assertThat(d.getSourceTopic()).isEqualTo(Topics.INFERENCE_REQUESTS.name());
+        });
+        assertThat(s.replyTopicLookups).hasValue(1); // one question for the tick's expired requests
+        // the request is done: it is neither answered nor dead-lettered again, and the scheduler goes on
+        s.advance(SchedulerDriver.MAX_WAIT_MS + 1_000);
+        assertThat(s.deadLetters()).isEmpty();
+        String next = s.request("p", "next", "mint.inference.replies.client-8");
+        s.advance(SchedulerDriver.MAX_WAIT_MS + 1_000);
+        assertThat(s.responses("mint.inference.replies.client-8")).extracting(r -> r.getRequestId())
+                .containsExactly(next);
+    }
+
     @Test
     void shouldLeaveTheRevisionToTheWorkerWhenTheSenderSawANewerEntryThanTheScheduler() {
         SchedulerDriver s = scheduler(true);

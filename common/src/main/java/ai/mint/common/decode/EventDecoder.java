@@ -3,6 +3,7 @@ package ai.mint.common.decode;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.serde.AvroEventDeserializer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
@@ -47,6 +48,15 @@ public final class EventDecoder<T extends SpecificRecord> {
     public static <T extends SpecificRecord> EventDecoder<T> of(SchemaRegistryClient registry, Class<T> type,
                                                                RetryPolicy retry) {
         return new EventDecoder<>(new AvroEventDeserializer<>(registry, type), POLICY_ID, retry);
+    }
+
+    /**
+     * Events of any of {@code types} on one topic (a reply topic carries a streamed request's chunks, then its
+     * response), each read into its own class by the schema id in the bytes; all keyed by policy id.
+     */
+    public static EventDecoder<SpecificRecord> oneOf(SchemaRegistryClient registry,
+                                                     List<Class<? extends SpecificRecord>> types, RetryPolicy retry) {
+        return new EventDecoder<>(AvroEventDeserializer.oneOf(registry, types), POLICY_ID, retry);
     }
 
     public DecodeResult<T> decode(String topic, String key, byte[] value) {

@@ -67,6 +67,21 @@ class EventDecoderTest {
         assertThat(registry.refused()).isZero();
     }
 
+    /** A reply topic carries a streamed request's chunks and then its response: the schema id picks the class. */
+    @Test
+    void shouldReadEachOfSeveralTypesIntoItsOwnClassAndRejectOthers() {
+        EventDecoder<SpecificRecord> replies = EventDecoder.oneOf(registry,
+                java.util.List.of(ai.mint.events.InferenceResponse.class, ai.mint.events.InferenceChunk.class), FAST);
+        String topic = Topics.inferenceReplies("gw").name();
+        byte[] chunk = serializer.serialize(topic, SampleEvents.sample(Topics.INFERENCE_CHUNKS, P));
+        byte[] response = serializer.serialize(topic, SampleEvents.sample(Topics.INFERENCE_RESPONSES, P));
+
+        assertThat(replies.decode(topic, P, chunk).event()).isInstanceOf(ai.mint.events.InferenceChunk.class);
+        assertThat(replies.decode(topic, P, response).event()).isInstanceOf(ai.mint.events.InferenceResponse.class);
+        assertRejected(replies.decode(topic, P, metricBytes()), DecodeResult.UNDESERIALIZABLE,
+                "is a ai.mint.events.Metric, not one of the types this topic carries");
+    }
+
     @Test
     void shouldNotCheckTheKeyWhenToldNotTo() {
         EventDecoder<Metric> unkeyed = new EventDecoder<>(new ai.mint.serde.AvroEventDeserializer<>(registry,

@@ -36,7 +36,7 @@ public final class KafkaServiceClient implements ServiceClient {
 
     private final MintClient client;
     private final boolean ownsClient;
-    private TrainingReplies replies;
+    private OwnReplies<TrainingReply> replies;
 
     /** The API over an existing client's connection; closing this leaves {@code client} open. */
     public KafkaServiceClient(MintClient client) {
@@ -143,9 +143,10 @@ public final class KafkaServiceClient implements ServiceClient {
         }
     }
 
-    private synchronized TrainingReplies replies() {
+    private synchronized OwnReplies<TrainingReply> replies() {
         if (replies == null) {
-            replies = new TrainingReplies(client);
+            replies = new OwnReplies<>(client, Topics.replies(client.clientId()), TrainingReply.class,
+                    TrainingReply::getCorrelationId);
         }
         return replies;
     }

@@ -49,7 +49,7 @@ public final class MintClient implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final ReplyChannel<ServeResult> promotions;
     private final ReplyChannel<RollbackResult> rollbacks;
-    private final ReplyChannel<InferenceResponse> samples;
+    private OwnReplies<InferenceResponse> samples;
     private final ReplyChannel<AdapterPinResult> pins;
     private final SeenVersions seen = new SeenVersions(SeenVersions.DEFAULT_CAPACITY);
     private TrainingChannels training;
@@ -75,8 +75,6 @@ public final class MintClient implements AutoCloseable {
                 ServeResult::getCorrelationId, clientId + "-serve");
         this.rollbacks = new ReplyChannel<>(clients, registry, Topics.ROLLBACK_RESULTS.name(),
                 RollbackResult.class, RollbackResult::getCorrelationId, clientId + "-rollback");
-        this.samples = new ReplyChannel<>(clients, registry, Topics.INFERENCE_RESPONSES.name(),
-                InferenceResponse.class, InferenceResponse::getRequestId, clientId + "-inference");
         this.pins = new ReplyChannel<>(clients, registry, Topics.ADAPTER_PIN_RESULTS.name(), AdapterPinResult.class,
                 AdapterPinResult::getCorrelationId, clientId + "-pins");
     }
@@ -157,16 +155,19 @@ public final class MintClient implements AutoCloseable {
     /**
      * Samples a completion from the policy's serving revision ({@code revision} pins another one). The request carries
      * the newest entry version this client has shown for the policy, so a promotion or rollback the caller has seen is
-     * what answers, even from a worker whose copy of the catalog is a moment behind.
+     * what answers, even from a worker whose copy of the catalog is a moment behind. It is answered on this client's
+     * own reply topic ({@code mint.inference.replies.CLIENT}, created by the first call, deleted on close), so a client
+     * reads only its own answers.
      */
     public CompletableFuture<InferenceResponse> sample(String policyId, String prompt, SamplingParams sampling,
                                                        String revision) {
         String requestId = newId();
-        CompletableFuture<InferenceResponse> future = samples.expect(requestId);
+        OwnReplies<InferenceResponse> replies = samples();
+        CompletableFuture<InferenceResponse> future = replies.expect(requestId);
         publish(Topics.INFERENCE_REQUESTS.name(), policyId, InferenceRequest.newBuilder()
                 .setEventId(newId()).setPolicyId(policyId).setTime(Instant.now()).setRequestId(requestId)
                 .setRevision(revision).setPrompt(prompt).setSampling(sampling)
-                .setMinEntryVersion(seen.of(policyId)).build());
+                .setMinEntryVersion(seen.of(policyId)).setReplyTopic(replies.topic()).build());
         return within(future, "a completion from " + policyId);
     }
 
@@ -204,8 +205,21 @@ public final class MintClient implements AutoCloseable {
     }
 
     /** Inference answers dropped because their request was answered already (a re-sent pack answered twice). */
-    public long duplicateAnswersDropped() {
-        return samples.duplicatesDropped();
+    public synchronized long duplicateAnswersDropped() {
+        return samples == null ? 0 : samples.duplicatesDropped();
+    }
+
+    /** The topic this client's inference requests are answered on (created by the first {@link #sample}). */
+    public String inferenceReplyTopic() {
+        return Topics.inferenceReplies(clientId).name();
+    }
+
+    private synchronized OwnReplies<InferenceResponse> samples() {
+        if (samples == null) {
+            samples = new OwnReplies<>(this, Topics.inferenceReplies(clientId), InferenceResponse.class,
+                    InferenceResponse::getRequestId);
+        }
+        return samples;
     }
 
     /** A client that drives {@code policyId}'s lifecycle (rollout, update, export, eval) by hand. */
@@ -216,7 +230,7 @@ public final class MintClient implements AutoCloseable {
         return new LifecycleClient(this, training, policyId);
     }
 
-    /** This client's id: produced_by of its events, the name of its reply topic ({@code mint.replies.ID}). */
+    /** This client's id: produced_by of its events, the name of its reply topics ({@code mint.replies.ID}, {@code mint.inference.replies.ID}). */
     public String clientId() {
         return clientId;
     }
@@ -269,9 +283,11 @@ public final class MintClient implements AutoCloseable {
         catalog.close();
         promotions.close();
         rollbacks.close();
-        samples.close();
         pins.close();
         synchronized (this) {
+            if (samples != null) {
+                samples.close();
+            }
             if (training != null) {
                 training.close();
             }

@@ -126,6 +126,57 @@ class GatewayIT {
         assertThat(usage.totalTokens()).isEqualTo(usage.promptTokens() + usage.completionTokens());
     }
 
+    /** Issue 12: the worker's tokens come as they are made, several chunks per completion, not one at the end. */
+    @Test
+    void shouldStreamALongCompletionInSeveralChunksThatAddUpToTheWholeAnswer() {
+        CompletionCreateParams params = CompletionCreateParams.builder().model(alpha).prompt("Once upon a time")
+                .maxTokens(24).temperature(0.0).build();
+        Completion whole = acme.completions().create(params);
+
+        List<String> pieces = new java.util.ArrayList<>();
+        long started = System.nanoTime();
+        long firstText = 0;
+        try (StreamResponse<Completion> stream = acme.completions().createStreaming(params)) {
+            for (Completion chunk : (Iterable<Completion>) stream.stream()::iterator) {
+                for (var c : chunk.choices()) {
+                    if (!c.text().isEmpty()) {
+                        if (pieces.isEmpty()) {
+                            firstText = System.nanoTime();
+                        }
+                        pieces.add(c.text());
+                    }
+                }
+            }
+        }
+        long ended = System.nanoTime();
+
+        assertThat(whole.usage().orElseThrow().completionTokens()).isGreaterThanOrEqualTo(16);
+        assertThat(String.join("", pieces)).isEqualTo(whole.choices().get(0).text());
+        assertThat(pieces).hasSizeGreaterThan(1); // 4 tokens per worker chunk
+        System.out.printf("GatewayIT streaming: %d tokens in %d text chunks, first text after %.1f ms, whole answer"
+                        + " after %.1f ms%n", whole.usage().orElseThrow().completionTokens(), pieces.size(),
+                (firstText - started) / 1e6, (ended - started) / 1e6);
+    }
+
+    /** With n > 1 every choice streams under its own index and adds up to its own whole answer. */
+    @Test
+    void shouldStreamEveryChoiceUnderItsOwnIndex() {
+        CompletionCreateParams params = CompletionCreateParams.builder().model(alpha).prompt("The dog")
+                .maxTokens(16).temperature(1.0).n(3).seed(11).build();
+        Completion whole = acme.completions().create(params);
+
+        Map<Long, StringBuilder> streamed = new java.util.TreeMap<>();
+        try (StreamResponse<Completion> stream = acme.completions().createStreaming(params)) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> streamed
+                    .computeIfAbsent(c.index(), i -> new StringBuilder()).append(c.text())));
+        }
+
+        assertThat(streamed.keySet()).containsExactly(0L, 1L, 2L);
+        for (var choice : whole.choices()) {
+            assertThat(streamed.get(choice.index()).toString()).isEqualTo(choice.text());
+        }
+    }
+
     @Test
     void shouldStreamChatThatAddsUpToTheWholeAnswerAtTemperatureZero() {
         ChatCompletion whole = acme.chat().completions().create(chat(beta));

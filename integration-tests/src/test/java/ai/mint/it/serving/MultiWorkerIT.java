@@ -109,7 +109,7 @@ class MultiWorkerIT {
                     workers.get(2).workerId(), joined.workerId());
 
             List<InferenceResponse> onTopic = TopicReader.readAll(platform.bootstrapServers(),
-                    platform.schemaRegistryUrl(), Topics.INFERENCE_RESPONSES.name(), InferenceResponse.class,
+                    platform.schemaRegistryUrl(), client.inferenceReplyTopic(), InferenceResponse.class,
                     r -> ids.contains(r.getRequestId()));
             Map<String, List<InferenceResponse>> perRequest = onTopic.stream()
                     .collect(Collectors.groupingBy(InferenceResponse::getRequestId));

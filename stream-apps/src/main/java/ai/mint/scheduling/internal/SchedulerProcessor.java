@@ -1,9 +1,12 @@
 package ai.mint.scheduling.internal;
 
+import ai.mint.common.deadletter.DeadLetters;
 import ai.mint.common.decode.DecodeConfig;
 import ai.mint.common.decode.DecodeResult;
 import ai.mint.common.decode.EventDecoder;
 import ai.mint.common.decode.TopicDecoders;
+import ai.mint.common.ids.EventIds;
+import ai.mint.common.kafka.ReplyTopicLookup;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.InferenceRequest;
 import ai.mint.events.PackDone;
@@ -21,11 +24,15 @@ import ai.mint.topics.Tenant;
 import ai.mint.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -43,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * task's book; catalog entries update the routes; pack-done reports mark requests answered. Every pack window (wall
  * clock) the {@link PackPlanner} decides over the book and the global heartbeat store, and this processor carries the
  * decision out: loads and packs to the workers' own topics, error answers to reply topics, and the book updated in
- * the same exactly-once transaction. A record that does not decode goes to the dead-letter topic; a registry outage
+ * the same exactly-once transaction. An error answer whose reply topic is gone (its client closed) is dead-lettered
+ * instead ({@code UNREACHABLE_REPLY_TOPIC}): a send there would block the task until the producer gives up, and the
+ * retry would block again. A record that does not decode goes to the dead-letter topic; a registry outage
  * fails the task, which resumes from its last commit.
  */
 public final class SchedulerProcessor implements Processor<String, byte[], String, SpecificRecord> {
@@ -58,6 +67,8 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
     private final Budgets budgets;
     private final Duration window;
     private final Duration doneRetention;
+    private final Supplier<? extends ReplyTopicLookup> replyTopicLookup;
+    private ReplyTopicLookup replyTopics;
     private ProcessorContext<String, SpecificRecord> context;
     private TopicDecoders decoders;
     private EventDecoder<InferenceRequest> requestDecoder;
@@ -67,14 +78,20 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
     private WorkerDirectory workers;
     private long forgotAtMs;
 
+    /**
+     * @param replyTopicLookup opens the check of which reply topics exist, when the task first answers an expired
+     *                         request that names one (closed with the task)
+     */
     public SchedulerProcessor(String appName, SchemaRegistryClient registry, SchedulerTopics topics, Budgets budgets,
-                              Duration window, Duration doneRetention) {
+                              Duration window, Duration doneRetention,
+                              Supplier<? extends ReplyTopicLookup> replyTopicLookup) {
         this.appName = appName;
         this.registry = registry;
         this.topics = topics;
         this.budgets = budgets;
         this.window = window;
         this.doneRetention = doneRetention;
+        this.replyTopicLookup = replyTopicLookup;
     }
 
     @Override
@@ -197,16 +214,74 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
                 send(pack, load, now);
             }
         }
-        for (Decision.Expired e : decision.expired()) {
+        answerExpired(decision.expired(), now);
+    }
+
+    /** Answers requests that waited too long with an error, on reply topics that still exist; the rest dead-letter. */
+    private void answerExpired(List<Decision.Expired> expired, long now) {
+        if (expired.isEmpty()) {
+            return;
+        }
+        Map<Decision.Expired, TrackedRequest> tracked = new LinkedHashMap<>();
+        Map<Decision.Expired, InferenceRequest> requests = new LinkedHashMap<>();
+        Set<String> named = new HashSet<>();
+        for (Decision.Expired e : expired) {
             TrackedRequest t = book.get(e.request().requestId());
             if (t != null && t.request() != null) {
                 InferenceRequest q = decodeStored(t);
+                tracked.put(e, t);
+                requests.put(e, q);
+                if (hasReplyTopic(q)) {
+                    named.add(q.getReplyTopic());
+                }
+            }
+        }
+        // asked before anything is sent: a broker that does not answer fails the tick (retriable) with no half done
+        Set<String> reachable = named.isEmpty() ? Set.of() : replyTopics().existing(named);
+        for (Decision.Expired e : expired) {
+            InferenceRequest q = requests.get(e);
+            if (q != null && hasReplyTopic(q) && !reachable.contains(q.getReplyTopic())) {
+                unreachable(tracked.get(e), q, e.reason(), now);
+            } else if (q != null) {
                 Record<String, SpecificRecord> answer = new Record<>(q.getPolicyId(),
                         (SpecificRecord) WorkItems.error(q, e.reason(), appName, now), now, replyHeaders(q));
                 context.forward(answer, SchedulerNodes.SINK_REPLIES);
                 LOG.warn("request {} answered with an error: {}", q.getRequestId(), e.reason());
             }
             book.done(e.request().requestId(), now);
+        }
+    }
+
+    /** The error answer cannot reach its sender: say so on the dead-letter topic, with the request it answered. */
+    private void unreachable(TrackedRequest t, InferenceRequest q, String why, long now) {
+        var letter = DeadLetters.of(EventIds.derived(q.getEventId(), "unreachable-reply-topic"),
+                Instant.ofEpochMilli(now), new DeadLetters.Source(topics.requests(), -1, -1,
+                        DeadLetters.keyBytes(t.policyId()), t.request()), t.policyId(), "UNREACHABLE_REPLY_TOPIC",
+                "reply topic " + q.getReplyTopic() + " does not exist (its client has gone?); request "
+                        + q.getRequestId() + " was not answered (" + why + ")", appName,
+                DecodeConfig.deadLetterMaxValueBytes(context.appConfigs()));
+        context.forward(new Record<>(letter.getPolicyId(), (SpecificRecord) letter, now),
+                SchedulerNodes.SINK_DEAD_LETTER);
+        LOG.warn("request {} expired and its reply topic {} is gone: dead-lettered", q.getRequestId(),
+                q.getReplyTopic());
+    }
+
+    private ReplyTopicLookup replyTopics() {
+        if (replyTopics == null) {
+            replyTopics = replyTopicLookup.get();
+        }
+        return replyTopics;
+    }
+
+    private static boolean hasReplyTopic(InferenceRequest q) {
+        return q.getReplyTopic() != null && !q.getReplyTopic().isBlank();
+    }
+
+    @Override
+    public void close() {
+        if (replyTopics != null) {
+            replyTopics.close();
+            replyTopics = null;
         }
     }
 
@@ -238,8 +313,7 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
     }
 
     private RecordHeaders replyHeaders(InferenceRequest q) {
-        String topic = q.getReplyTopic() != null && !q.getReplyTopic().isBlank() ? q.getReplyTopic()
-                : topics.responses();
+        String topic = hasReplyTopic(q) ? q.getReplyTopic() : topics.responses();
         RecordHeaders headers = new RecordHeaders();
         headers.add(SchedulerNodes.REPLY_TOPIC_HEADER, topic.getBytes(StandardCharsets.UTF_8));
         return headers;

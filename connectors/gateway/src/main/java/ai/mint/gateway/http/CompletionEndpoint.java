@@ -27,8 +27,9 @@ import java.util.concurrent.Executor;
  * {@code POST /v1/completions} and {@code POST /v1/chat/completions}: authenticates, validates the body, checks the
  * model, sends one inference request per choice and answers, whole or as server-sent events. The HTTP thread only does
  * the checks; answers are written on the writer pool when the replies arrive, so a slow client holds one writer and
- * nothing else. Streams send each choice as its reply arrives: the workers answer a request whole today, so a choice
- * comes as one content chunk (token streaming needs workers that publish chunks).
+ * nothing else. Streams ask the workers to stream too and send each worker chunk's text as it arrives, then each
+ * choice's end with its reply ({@link StreamedChoices}); a stream that asks for log-probabilities gets each choice
+ * whole, as its reply arrives (chunks carry no token texts).
  */
 final class CompletionEndpoint {
 
@@ -66,9 +67,19 @@ final class CompletionEndpoint {
             service.resolve(tenant, job.model(), modelName);
             policyLabel = metrics.label(job.model().policyId());
             String base = service.newRequestBase();
-            List<CompletableFuture<InferenceResponse>> replies = service.submit(tenant, job, base);
-            Request request = new Request(job, modelName, base, replies, policyLabel, started);
-            ctx.future(() -> job.stream() ? stream(ctx, request) : whole(ctx, request));
+            if (job.stream()) {
+                String label = policyLabel;
+                StreamedChoices choices = new StreamedChoices(new SseStream(ctx.res(), json), kind, job, modelName,
+                        CompletionIds.completion(job.endpoint(), base), Instant.now().getEpochSecond(), writers,
+                        () -> metrics.firstToken(label, System.nanoTime() - started));
+                Request request = new Request(job, modelName, base, service.submit(tenant, job, base,
+                        job.logprobs() ? null : choices), policyLabel, started);
+                ctx.future(() -> stream(ctx, request, choices));
+            } else {
+                Request request = new Request(job, modelName, base, service.submit(tenant, job, base, null),
+                        policyLabel, started);
+                ctx.future(() -> whole(ctx, request));
+            }
         } catch (ApiError e) {
             GatewayServer.writeError(ctx, e, json);
             metrics.request(policyLabel, kind.label(), e.status(), System.nanoTime() - started);
@@ -83,6 +94,7 @@ final class CompletionEndpoint {
             return CompletionIds.completion(job.endpoint(), base);
         }
     }
+
 
     private CompletableFuture<Void> whole(Context ctx, Request request) {
         return CompletableFuture.allOf(request.replies().toArray(CompletableFuture[]::new)).handleAsync((v, e) -> {
@@ -116,37 +128,19 @@ final class CompletionEndpoint {
         }, writers);
     }
 
-    private CompletableFuture<Void> stream(Context ctx, Request request) {
-        SseStream sse = new SseStream(ctx.res(), json);
-        String id = request.id();
-        long created = Instant.now().getEpochSecond();
+    private CompletableFuture<Void> stream(Context ctx, Request request, StreamedChoices streamed) {
+        SseStream sse = streamed.sse();
         CompletionJob job = request.job();
         List<Choice> choices = new ArrayList<>();
         List<CompletableFuture<Void>> written = new ArrayList<>();
         for (int i = 0; i < request.replies().size(); i++) {
-            int index = i;
-            written.add(request.replies().get(i).thenAcceptAsync(reply -> {
-                Choice choice = CompletionService.choice(index, reply, job, request.modelName());
-                String model = CompletionService.answered(job, choice);
+            written.add(streamed.end(i, request.replies().get(i)).thenAccept(choice -> {
                 synchronized (choices) {
                     choices.add(choice);
                 }
-                boolean first = !sse.started();
-                sse.open(choice.revision());
-                if (first) {
-                    metrics.firstToken(request.policyLabel(), System.nanoTime() - request.started());
-                }
-                if (kind == Endpoint.CHAT) {
-                    sse.event(OpenAiJson.chatChunk(id, created, model, index, "assistant", null, false, null));
-                    sse.event(OpenAiJson.chatChunk(id, created, model, index, null, choice, job.logprobs(), null));
-                    sse.event(OpenAiJson.chatChunk(id, created, model, index, null, null, false,
-                            choice.finishReason()));
-                } else {
-                    sse.event(OpenAiJson.completionChunk(id, created, model, choice, job.logprobs(), null));
-                    sse.event(OpenAiJson.completionChunk(id, created, model, choice, false, choice.finishReason()));
-                }
-            }, writers));
+            }));
         }
+        streamed.begin();
         return CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).handleAsync((v, e) -> {
             int status = 200;
             if (e != null) {
@@ -164,7 +158,7 @@ final class CompletionEndpoint {
                 }
                 if (job.includeUsage()) {
                     sse.event(OpenAiJson.usageChunk(kind == Endpoint.CHAT ? "chat.completion.chunk"
-                            : "text_completion", id, created, request.modelName(), usage));
+                            : "text_completion", streamed.id(), streamed.created(), request.modelName(), usage));
                 }
                 sse.done();
                 metrics.tokens(request.policyLabel(), usage.promptTokens(), usage.completionTokens());

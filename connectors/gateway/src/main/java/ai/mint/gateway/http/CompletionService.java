@@ -72,8 +72,11 @@ final class CompletionService {
     /**
      * Sends one request per choice; choice {@code p x n + i} answers prompt p with seed + i and has the request id
      * {@code CompletionIds.request(base, p x n + i)}.
+     *
+     * @param chunks when not null, the workers stream each choice and its chunks come here (position = choice index)
      */
-    List<CompletableFuture<InferenceResponse>> submit(Tenant tenant, CompletionJob job, String base) {
+    List<CompletableFuture<InferenceResponse>> submit(Tenant tenant, CompletionJob job, String base,
+                                                      InferenceBridge.ChunkListener chunks) {
         List<InferenceRequest> requests = new ArrayList<>(job.choices());
         CompletionJob.Sampling s = job.sampling();
         for (int p = 0; p < job.prompts().size(); p++) {
@@ -89,7 +92,7 @@ final class CompletionService {
                         .build());
             }
         }
-        return bridge.submit(requests);
+        return bridge.submit(requests, chunks);
     }
 
     /** The choice a reply makes, or the error it carries mapped to what the client gets. */

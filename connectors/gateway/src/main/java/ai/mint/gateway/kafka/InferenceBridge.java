@@ -5,7 +5,9 @@ import ai.mint.common.decode.EventDecoder;
 import ai.mint.common.decode.RetriableDecodeException;
 import ai.mint.common.decode.RetryPolicy;
 import ai.mint.common.kafka.KafkaClients;
+import ai.mint.common.kafka.ReplyTopics;
 import ai.mint.common.metrics.ServiceMetrics;
+import ai.mint.events.InferenceChunk;
 import ai.mint.events.InferenceRequest;
 import ai.mint.events.InferenceResponse;
 import ai.mint.gateway.openai.ApiError;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's request/reply over Kafka: publishes inference requests that name this instance's own reply topic,
  * reads only that topic (from its end, on a thread of its own) and completes each request's future with its reply.
- * So N gateways never read each other's responses. At most {@code maxPending} requests are in flight; one more is
+ * So N gateways never read each other's responses. A streamed request's chunks come on the same topic, before its
+ * response (the schema id tells them apart), and go to the request's chunk listener. At most {@code maxPending} requests are in flight; one more is
  * refused at once (a 429), and a request without a reply after the timeout fails with a 504. A reply that comes
  * later, or twice (a worker redelivered its work), finds no request and is dropped. A reply that cannot be decoded
  * because the registry is down is read again once it is back.
@@ -52,10 +55,10 @@ public final class InferenceBridge implements AutoCloseable {
     private final Duration timeout;
     private final Semaphore permits;
     private final int maxPending;
-    private final Map<String, CompletableFuture<InferenceResponse>> pending = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final KafkaProducer<String, SpecificRecord> producer;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final EventDecoder<InferenceResponse> decoder;
+    private final EventDecoder<SpecificRecord> decoder;
     private final Thread reader;
     private volatile boolean running = true;
 
@@ -72,7 +75,7 @@ public final class InferenceBridge implements AutoCloseable {
         this.timeout = timeout;
         this.maxPending = maxPending;
         this.permits = new Semaphore(maxPending);
-        ReplyTopic.ensure(clients, topic);
+        ReplyTopics.create(clients, "mint-gateway-admin", topic);
         this.producer = clients.producer("mint-gateway-" + instanceId, new StringSerializer(),
                 new AvroEventSerializer<>(registry), Map.of(ProducerConfig.LINGER_MS_CONFIG, lingerMs));
         this.consumer = clients.consumer("mint-gateway-" + instanceId + "-replies", new StringDeserializer(),
@@ -82,7 +85,7 @@ public final class InferenceBridge implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // fixed now, so no reply to a later request can be missed
-        this.decoder = EventDecoder.of(registry, InferenceResponse.class, retry);
+        this.decoder = EventDecoder.oneOf(registry, List.of(InferenceResponse.class, InferenceChunk.class), retry);
         metrics.bindKafkaClient(producer);
         metrics.bindKafkaClient(consumer);
         this.reader = new Thread(this::read, "mint-gateway-replies");
@@ -100,23 +103,41 @@ public final class InferenceBridge implements AutoCloseable {
         return maxPending - permits.availablePermits();
     }
 
+    /** Hears the chunks of streamed requests, on the reply reader's thread (so it must hand the work on at once). */
+    @FunctionalInterface
+    public interface ChunkListener {
+        /** A chunk of the request at {@code position} in the submitted list, as it came (duplicates included). */
+        void chunk(int position, InferenceChunk chunk);
+    }
+
+    /** A request waiting for its reply, and who hears its chunks (null: it does not stream). */
+    private record Pending(CompletableFuture<InferenceResponse> reply, int position, ChunkListener chunks) {
+    }
+
+    /** Publishes requests whose answers come whole ({@link #submit(List, ChunkListener)} without chunks). */
+    public List<CompletableFuture<InferenceResponse>> submit(List<InferenceRequest> requests) {
+        return submit(requests, null);
+    }
+
     /**
      * Publishes {@code requests} (all or none) with this gateway's reply topic; each future completes with the reply,
      * or fails with an {@link ApiError} (504 after the timeout, 503 when Kafka refuses the request).
      *
+     * @param chunks when not null, the requests ask the worker to stream and their chunks go here before the reply
      * @throws ApiError 429 when fewer than {@code requests.size()} places are free
      */
-    public List<CompletableFuture<InferenceResponse>> submit(List<InferenceRequest> requests) {
+    public List<CompletableFuture<InferenceResponse>> submit(List<InferenceRequest> requests, ChunkListener chunks) {
         if (!permits.tryAcquire(requests.size())) {
             throw ApiError.queueFull("The gateway holds " + inFlight() + " of at most " + maxPending + " requests in"
                     + " flight; retry later");
         }
         List<CompletableFuture<InferenceResponse>> futures = new ArrayList<>(requests.size());
-        for (InferenceRequest request : requests) {
-            InferenceRequest addressed = InferenceRequest.newBuilder(request).setReplyTopic(replyTopic).build();
+        for (int position = 0; position < requests.size(); position++) {
+            InferenceRequest addressed = InferenceRequest.newBuilder(requests.get(position)).setReplyTopic(replyTopic)
+                    .setStream(chunks != null).build();
             String id = addressed.getRequestId();
             CompletableFuture<InferenceResponse> reply = new CompletableFuture<>();
-            pending.put(id, reply); // before sending, so that the reply cannot come first
+            pending.put(id, new Pending(reply, position, chunks)); // before sending, so no reply can come first
             reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
                 pending.remove(id);
                 permits.release();
@@ -185,9 +206,12 @@ public final class InferenceBridge implements AutoCloseable {
         }
     }
 
-    /** Completes the request a reply answers; false when it must be read again (the registry is down). */
+    /**
+     * Completes the request a reply answers, or hands a chunk to its listener; false when it must be read again (the
+     * registry is down).
+     */
     private boolean take(ConsumerRecord<String, byte[]> record) {
-        DecodeResult<InferenceResponse> decoded;
+        DecodeResult<SpecificRecord> decoded;
         try {
             decoded = decoder.decode(record.topic(), record.key(), record.headers(), record.value());
         } catch (RetriableDecodeException e) {
@@ -200,9 +224,21 @@ public final class InferenceBridge implements AutoCloseable {
                     decoded.reason());
             return true;
         }
-        CompletableFuture<InferenceResponse> future = pending.get(decoded.event().getRequestId());
-        if (future != null) {
-            future.complete(decoded.event());
+        if (decoded.event() instanceof InferenceChunk chunk) {
+            Pending waiting = pending.get(chunk.getRequestId());
+            if (waiting != null && waiting.chunks() != null) {
+                try {
+                    waiting.chunks().chunk(waiting.position(), chunk);
+                } catch (RuntimeException e) { // one stream's fault must not stop the reader of every reply
+                    LOG.warn("chunk {} of request {} was not handled: {}", chunk.getIndex(), chunk.getRequestId(),
+                            e.toString(), e);
+                }
+            }
+        } else if (decoded.event() instanceof InferenceResponse response) {
+            Pending waiting = pending.get(response.getRequestId());
+            if (waiting != null) {
+                waiting.reply().complete(response);
+            }
         }
         return true;
     }
@@ -217,7 +253,7 @@ public final class InferenceBridge implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(5));
-        pending.values().forEach(f -> f.completeExceptionally(ApiError.unavailable("shutting_down",
+        pending.values().forEach(p -> p.reply().completeExceptionally(ApiError.unavailable("shutting_down",
                 "The gateway is shutting down")));
     }
 }
