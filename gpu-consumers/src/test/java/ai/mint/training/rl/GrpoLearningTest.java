@@ -105,7 +105,7 @@ class GrpoLearningTest {
     void shouldTeachFourPoliciesFourDifferentRewardsInTheSameSteps() {
         List<GrpoPolicy> policies = List.of(regexPolicy("digit", "[0-9]", 11), regexPolicy("vowel", "[aeiou]", 12),
                 regexPolicy("upper", "[A-Z]", 13), regexPolicy("punct", "[!-/]", 14));
-        double[][] startEnd = train(policies, 16, 3);
+        double[][] startEnd = train(policies, 24, 3);
         for (int k = 0; k < policies.size(); k++) {
             assertThat(startEnd[k][1]).as(policies.get(k).state().policyId())
                     .isGreaterThan(startEnd[k][0] + 0.25).isGreaterThan(0.75);
