@@ -13,6 +13,7 @@ import ai.mint.streams.StreamsErrors;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -41,6 +42,9 @@ import org.apache.kafka.streams.state.Stores;
  * policy's window; reply topics (one partition each) are repartitioned by policy first.
  */
 public final class MonitorApp {
+
+    /** How often the monitor looks for new reply topics (ms). */
+    static final int REPLY_TOPIC_DISCOVERY_MS = 5_000;
 
     private MonitorApp() {
     }
@@ -128,6 +132,9 @@ public final class MonitorApp {
                 config.internalReplication);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs);
+        // reply topics of new gateways and clients are found by pattern at the consumer's metadata refresh; Kafka's
+        // default (5 minutes) would leave a new client's traffic out of the views that long
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), REPLY_TOPIC_DISCOVERY_MS);
         props.putAll(DecodeConfig.passOn(config.values()));
         props.putAll(config.windows.asSettings());
         return props;

@@ -52,8 +52,7 @@ public final class ReplyTopics implements ReplyTopicLookup {
                             + e.getCause().getMessage(), e.getCause());
                 }
             }
-            // readers take the partitions as metadata has them: wait until the topic is there
-            admin.describeTopics(List.of(spec.name())).allTopicNames().get(30, TimeUnit.SECONDS);
+            awaitMetadata(admin, spec.name());
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot reach Kafka to create the reply topic " + spec.name() + ": "
                     + e.getCause().getMessage(), e.getCause());
@@ -63,6 +62,26 @@ public final class ReplyTopics implements ReplyTopicLookup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating the reply topic " + spec.name(), e);
+        }
+    }
+
+    /**
+     * Readers take the partitions as metadata has them, so wait until the topic is described. Right after its
+     * creation the broker asked may not know it yet and says UNKNOWN_TOPIC_OR_PARTITION: ask again.
+     */
+    private static void awaitMetadata(Admin admin, String topic)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -152,7 +152,7 @@ class LifecycleIT {
     }
 
     @Test
-    void shouldRefuseToEvaluateAnAdapterWhoseChecksumDoesNotMatchAndEvaluateItWhenItDoes() throws Exception {
+    void shouldEvaluateOnlyTheAdapterTheCatalogRecordedForTheRevision() throws Exception {
         String policy = "it-sha-" + harness.runId;
         PolicySpec spec = PolicySpec.newBuilder(LifecycleHarness.spec(policy, 1, REWARD)).setTraining(null).build();
         harness.client.createPolicy(spec).get(60, TimeUnit.SECONDS);
@@ -165,25 +165,45 @@ class LifecycleIT {
 
         try (CatalogEvents events = new CatalogEvents(harness.platform.bootstrapServers(),
                 harness.platform.schemaRegistryUrl())) {
-            events.send(Topics.EVAL_REQUESTS.name(), policy, evalRequest(policy, "imported-a", stored.uri(),
+            // the revision as an import registers it: trained from the base, exported with its checksum
+            events.send(Topics.UPDATE_RESULTS.name(), policy, UpdateResult.newBuilder().setEventId(CatalogEvents.id())
+                    .setPolicyId(policy).setTime(java.time.Instant.now()).setCorrelationId(CatalogEvents.id())
+                    .setProducedBy("it").setBaseRevision(LifecycleHarness.BASE).setNewRevision("imported").setStep(1)
+                    .setLoss(0).setMeanReward(0).setRewardStd(0).setGradNorm(0).setKl(0).setStateUri("").build());
+            events.send(Topics.EXPORT_RESULTS.name(), policy, ai.mint.events.ExportResult.newBuilder()
+                    .setEventId(CatalogEvents.id()).setPolicyId(policy).setTime(java.time.Instant.now())
+                    .setCorrelationId(CatalogEvents.id()).setProducedBy("it").setRevision("imported").setStep(1)
+                    .setBaseModel(LifecycleHarness.BASE).setAdapterUri(stored.uri()).setSha256(stored.sha256())
+                    .setBytes(stored.bytes()).setRank(4).setAlpha(8).setTargetModules(List.of("q_proj")).build());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !TopicReader.readAll(harness.platform.bootstrapServers(),
+                    harness.platform.schemaRegistryUrl(), Topics.CATALOG.name(), CatalogEntry.class,
+                    e -> e.getPolicyId().equals(policy) && e.getRevisions().stream()
+                            .anyMatch(r -> r.getRevision().equals("imported") && r.getSha256() != null)).isEmpty());
+
+            // a forged checksum, the recorded one, and a revision the catalog never heard of
+            events.send(Topics.EVAL_REQUESTS.name(), policy, evalRequest(policy, "imported", "forged", stored.uri(),
                     "0".repeat(64)));
-            events.send(Topics.EVAL_REQUESTS.name(), policy, evalRequest(policy, "imported-b", stored.uri(),
-                    stored.sha256()));
+            events.send(Topics.EVAL_REQUESTS.name(), policy, evalRequest(policy, "imported", "recorded",
+                    stored.uri(), stored.sha256()));
+            events.send(Topics.EVAL_REQUESTS.name(), policy, evalRequest(policy, "unheard-of", "unknown",
+                    stored.uri(), stored.sha256()));
         }
 
         List<ai.mint.events.EvalResult> results = await().atMost(Duration.ofSeconds(60)).until(() ->
                 TopicReader.readAll(harness.platform.bootstrapServers(), harness.platform.schemaRegistryUrl(),
-                        Topics.EVAL_RESULTS.name(), ai.mint.events.EvalResult.class, r -> r.getPolicyId().equals(policy)),
-                l -> l.size() == 2);
-        var byRevision = results.stream().collect(Collectors.toMap(ai.mint.events.EvalResult::getRevision, r -> r));
-        assertThat(byRevision.get("imported-a").getError()).contains("checksum mismatch").contains(stored.sha256());
-        assertThat(byRevision.get("imported-b").getError()).isNull();
-        assertThat(byRevision.get("imported-b").getScores()).containsKey("reward");
+                        Topics.EVAL_RESULTS.name(), ai.mint.events.EvalResult.class, r -> r.getPolicyId().equals(policy)
+                                && List.of("forged", "recorded", "unknown").contains(r.getCorrelationId())),
+                l -> l.size() == 3);
+        var byCall = results.stream().collect(Collectors.toMap(ai.mint.events.EvalResult::getCorrelationId, r -> r));
+        assertThat(byCall.get("forged").getError()).contains("names checksum " + "0".repeat(64))
+                .contains(stored.sha256());
+        assertThat(byCall.get("recorded").getError()).isNull();
+        assertThat(byCall.get("recorded").getScores()).containsKey("reward");
+        assertThat(byCall.get("unknown").getError()).contains("has no revision 'unheard-of' in the catalog");
         List<DeadLetter> letters = TopicReader.readAll(harness.platform.bootstrapServers(),
                 harness.platform.schemaRegistryUrl(), Topics.DEAD_LETTER.name(), DeadLetter.class,
                 d -> d.getPolicyId().equals(policy) && d.getSourceTopic().equals(Topics.EVAL_REQUESTS.name()));
-        assertThat(letters).hasSize(1);
-        assertThat(letters.get(0).getReason()).contains("checksum mismatch");
+        assertThat(letters).hasSize(2);
     }
 
     @Test
@@ -266,9 +286,10 @@ class LifecycleIT {
         assertThat(last.getCapacityBytes()).isPositive();
     }
 
-    private static ai.mint.events.EvalRequest evalRequest(String policy, String revision, String uri, String sha) {
+    private static ai.mint.events.EvalRequest evalRequest(String policy, String revision, String correlation,
+                                                          String uri, String sha) {
         return ai.mint.events.EvalRequest.newBuilder().setEventId(CatalogEvents.id()).setPolicyId(policy)
-                .setTime(java.time.Instant.now()).setCorrelationId(CatalogEvents.id()).setProducedBy("it")
+                .setTime(java.time.Instant.now()).setCorrelationId(correlation).setProducedBy("it")
                 .setRevision(revision).setAdapterUri(uri).setSha256(sha)
                 .setEval(ai.mint.events.EvalSpec.newBuilder().setPrompts(List.of("ab")).setSamplesPerPrompt(2)
                         .setMetric("reward").build())

@@ -46,6 +46,10 @@ class MonitorIT {
     @BeforeAll
     void start(EmbeddedPlatform platform) throws Exception {
         harness = new LifecycleHarness(platform);
+        // the client's reply topic exists before the monitor subscribes to the reply-topic pattern
+        harness.client.sample("it-monitor-warm-up-" + harness.runId, "ab",
+                SamplingParams.newBuilder().setMaxTokens(1).setTemperature(0).build(), null)
+                .orTimeout(90, TimeUnit.SECONDS).join();
         monitor = MonitorApp.create(new MonitorConfig(Map.of(
                 MonitorConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 MonitorConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
@@ -83,8 +87,9 @@ class MonitorIT {
                 .map(f -> f.orTimeout(90, TimeUnit.SECONDS).join()).toList();
         assertThat(answers).allSatisfy(a -> assertThat(a.getError()).isNotNull());
 
+        // the client's answers come on its own reply topic, which the monitor reads by pattern
         Map<Long, Long> raw = TopicReader.readAll(harness.platform.bootstrapServers(),
-                        harness.platform.schemaRegistryUrl(), Topics.INFERENCE_RESPONSES.name(),
+                        harness.platform.schemaRegistryUrl(), harness.client.inferenceReplyTopic(),
                         InferenceResponse.class, r -> r.getPolicyId().equals(policy)).stream()
                 .collect(Collectors.groupingBy(r -> Math.floorDiv(r.getTime().toEpochMilli(), WINDOW_MS) * WINDOW_MS,
                         Collectors.counting()));
