@@ -202,7 +202,7 @@ class FeedbackTrainingIT {
                 .setEval(EvalSpec.newBuilder().setPrompts(PROMPTS).setSamplesPerPrompt(4).setMetric("reward").build())
                 .setGate(PromotionGate.newBuilder().setMetric("reward").setMinScore(-1e9).setMinImprovement(-1e9)
                         .build())
-                .setFeedbackTraining(FeedbackTraining.newBuilder().setBatchSize(batch).setLearningRate(3e-2)
+                .setFeedbackTraining(FeedbackTraining.newBuilder().setBatchSize(batch).setLearningRate(1.5e-2)
                         .setClipEpsilon(0.2).build())
                 .build();
     }
