@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
-    /** How long a call may take before the registry counts as unavailable. */
+    /** How long a call may take; a call that times out is asked once more before the registry counts as down. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -101,6 +101,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
+        // one call per subject at a time: a burst of first sends (a gateway's first 50 requests) would otherwise send
+        // the registry 50 identical registrations at once, and on a loaded machine none of them answers in time
+        synchronized (known) {
+            Integer raced = known.get(schema);
+            return raced != null ? raced : registerUncached(subject, schema, known);
+        }
+    }
+
+    private int registerUncached(String subject, Schema schema, Map<Schema, Integer> known) {
         Response response = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
         if (response.status() == 409) {
             throw new IncompatibleSchemaException(subject, List.of(response.errorMessage()));
@@ -151,6 +160,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return OptionalInt.of(cached);
         }
+        synchronized (known) {
+            Integer raced = known.get(schema);
+            return raced != null ? OptionalInt.of(raced) : lookupUncached(subject, schema, known);
+        }
+    }
+
+    private OptionalInt lookupUncached(String subject, Schema schema, Map<Schema, Integer> known) {
         Response response = send("POST", "/subjects/" + encode(subject), schemaBody(schema));
         if (response.status() == 404) {
             return OptionalInt.empty();
@@ -185,6 +201,27 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private Response send(String method, String path, String body) {
+        try {
+            return sendOnce(method, path, body);
+        } catch (RegistryUnavailableException e) {
+            if (!(e.getCause() instanceof HttpTimeoutException)) {
+                throw e;
+            }
+            // every call is idempotent (a registration of a known schema returns its id), so one slow answer
+            // (a GC pause, a loaded machine) is asked again once before the caller sees the registry as down
+            try {
+                return sendOnce(method, path, body);
+            } catch (RegistryUnavailableException again) {
+                if (again.getCause() instanceof HttpTimeoutException) {
+                    throw new RegistryUnavailableException(baseUrl, "no answer within " + timeout.toMillis()
+                            + " ms, asked twice", again.getCause());
+                }
+                throw again;
+            }
+        }
+    }
+
+    private Response sendOnce(String method, String path, String body) {
         String url = baseUrl + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .header("Accept", CONTENT_TYPE + ", application/json");

@@ -14,8 +14,15 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -87,6 +94,44 @@ class HttpSchemaRegistryClientTest {
         assertThat(requests).containsExactly("POST /apis/ccompat/v7/subjects/a-value/versions");
         assertThat(contentTypes).containsExactly("application/vnd.schemaregistry.v1+json");
         assertThat(new Schema.Parser().parse(JSON.readTree(bodies.get(0)).get("schema").asText())).isEqualTo(THING);
+    }
+
+    @Test
+    void shouldSendOneRegistrationWhenManyThreadsRegisterTheSameSchemaAtOnce() throws Exception {
+        CountDownLatch allWaiting = new CountDownLatch(1);
+        HttpSchemaRegistryClient client = clientOf(exchange -> {
+            awaitQuietly(allWaiting);
+            answer(exchange, 200, "{\"id\":7}");
+        });
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> ids = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                ids.add(threads.submit(() -> client.register("a-value", THING)));
+            }
+            Thread.sleep(300); // every thread has reached the client by now
+            allWaiting.countDown();
+            for (Future<Integer> id : ids) {
+                assertThat(id.get(10, TimeUnit.SECONDS)).isEqualTo(7);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(requests).containsExactly("POST /apis/ccompat/v7/subjects/a-value/versions");
+    }
+
+    @Test
+    void shouldAskASlowRegistryOnceMoreBeforeReportingItDown() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        HttpSchemaRegistryClient client = clientOf(exchange -> {
+            if (calls.incrementAndGet() == 1) {
+                sleepQuietly(1_500); // past the client's 1 s timeout
+            }
+            answer(exchange, 200, "{\"id\":7}");
+        }, Duration.ofSeconds(1));
+
+        assertThat(client.register("a-value", THING)).isEqualTo(7);
+        assertThat(calls).hasValue(2);
     }
 
     @Test
@@ -230,7 +275,12 @@ class HttpSchemaRegistryClientTest {
     }
 
     private HttpSchemaRegistryClient clientOf(Handler handler) throws IOException {
+        return clientOf(handler, Duration.ofSeconds(5));
+    }
+
+    private HttpSchemaRegistryClient clientOf(Handler handler, Duration timeout) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", exchange -> {
             requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
             String type = exchange.getRequestHeaders().getFirst("Content-Type");
@@ -245,7 +295,23 @@ class HttpSchemaRegistryClientTest {
         });
         server.start();
         return new HttpSchemaRegistryClient("http://127.0.0.1:" + server.getAddress().getPort() + "/apis/ccompat/v7/",
-                Duration.ofSeconds(5));
+                timeout);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void answer(HttpExchange exchange, int status, String body) throws IOException {
