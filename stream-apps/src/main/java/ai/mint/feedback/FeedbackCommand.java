@@ -1,8 +1,6 @@
 package ai.mint.feedback;
 
 import ai.mint.streams.StreamsAppCommand;
-import java.time.Duration;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 
 /**
@@ -19,12 +17,7 @@ public final class FeedbackCommand extends StreamsAppCommand<FeedbackConfig> {
     }
 
     @Override
-    protected KafkaStreams create(FeedbackConfig config) {
-        return FeedbackJoinApp.create(config);
-    }
-
-    @Override
-    protected Duration shutdownTimeout(FeedbackConfig config) {
-        return config.shutdownTimeout;
+    protected int run(FeedbackConfig config) throws Exception {
+        return runUntilStopped(FeedbackJoinApp.create(config), config, config.shutdownTimeout);
     }
 }

@@ -1,8 +1,6 @@
 package ai.mint.orchestration;
 
 import ai.mint.streams.StreamsAppCommand;
-import java.time.Duration;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 
 /**
@@ -19,12 +17,7 @@ public final class OrchestratorCommand extends StreamsAppCommand<OrchestratorCon
     }
 
     @Override
-    protected KafkaStreams create(OrchestratorConfig config) {
-        return OrchestratorApp.create(config);
-    }
-
-    @Override
-    protected Duration shutdownTimeout(OrchestratorConfig config) {
-        return config.shutdownTimeout;
+    protected int run(OrchestratorConfig config) throws Exception {
+        return runUntilStopped(OrchestratorApp.create(config), config, config.shutdownTimeout);
     }
 }

@@ -1,8 +1,6 @@
 package ai.mint.scheduling;
 
 import ai.mint.streams.StreamsAppCommand;
-import java.time.Duration;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 
 /**
@@ -19,12 +17,7 @@ public final class SchedulerCommand extends StreamsAppCommand<SchedulerConfig> {
     }
 
     @Override
-    protected KafkaStreams create(SchedulerConfig config) {
-        return SchedulerApp.create(config);
-    }
-
-    @Override
-    protected Duration shutdownTimeout(SchedulerConfig config) {
-        return config.shutdownTimeout;
+    protected int run(SchedulerConfig config) throws Exception {
+        return runUntilStopped(SchedulerApp.create(config), config, config.shutdownTimeout);
     }
 }

@@ -15,9 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * A command that runs one Kafka Streams app until interrupted ({@code mint orchestrator}, {@code mint scheduler},
- * {@code mint feedback}). It finds the platform like every command ({@link ConnectionOptions}); its settings are the
- * app's {@link ConfigDef}, from {@code --config}, {@code --set} and the two options every app has.
+ * A command that runs one Kafka Streams app until interrupted ({@code mint catalog}, {@code mint orchestrator},
+ * {@code mint scheduler}, {@code mint feedback}). It finds the platform like every command ({@link ConnectionOptions});
+ * its settings are the app's {@link ConfigDef}, from {@code --config}, {@code --set}, the two options every app has
+ * and those an app adds ({@link #putDedicated}).
  *
  * @param <C> the app's settings
  */
@@ -51,17 +52,30 @@ public abstract class StreamsAppCommand<C extends AbstractConfig> implements Cal
         this.settingsOf = settingsOf;
     }
 
-    /** The app, built but not started. */
-    protected abstract KafkaStreams create(C config);
+    /** Adds the settings of the app's own options (null where not given); the default adds none. */
+    protected void putDedicated(Map<String, Object> dedicated) {
+    }
 
-    /** How long a stop may take before the app is left behind. */
-    protected abstract Duration shutdownTimeout(C config);
+    /** Runs the app until it stops or the JVM is asked to; returns the exit code. */
+    protected abstract int run(C config) throws Exception;
+
+    /**
+     * Runs a plain app (no server of its own beside its metrics) until it stops.
+     *
+     * @param shutdownTimeout how long a stop may take before the app is left behind
+     */
+    protected final int runUntilStopped(KafkaStreams streams, C config, Duration shutdownTimeout)
+            throws Exception {
+        return StreamsRunner.runUntilStopped(streams, config, shutdownTimeout, service, "mint " + service
+                + " running (application id " + config.getString(APPLICATION_ID) + "); Ctrl-C stops it");
+    }
 
     /** The settings this command line names, with the connection resolved against {@code env}. */
     public C config(Map<String, String> env) {
         Map<String, Object> dedicated = new HashMap<>();
         dedicated.put(STATE_DIR, stateDir);
         dedicated.put(APPLICATION_ID, applicationId);
+        putDedicated(dedicated);
         Map<String, Object> values = settings.collect(definition, dedicated);
         values.putAll(connection.resolve(env, true).toSettings());
         return settingsOf.apply(values);
@@ -73,8 +87,6 @@ public abstract class StreamsAppCommand<C extends AbstractConfig> implements Cal
             settings.list(definition);
             return 0;
         }
-        C config = config(System.getenv());
-        return StreamsRunner.runUntilStopped(create(config), config, shutdownTimeout(config), service, "mint "
-                + service + " running (application id " + config.getString(APPLICATION_ID) + "); Ctrl-C stops it");
+        return run(config(System.getenv()));
     }
 }
