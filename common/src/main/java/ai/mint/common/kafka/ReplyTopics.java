@@ -5,6 +5,7 @@ import ai.mint.topics.Topics;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -98,21 +101,25 @@ public final class ReplyTopics implements ReplyTopicLookup {
 
     @Override
     public Set<String> existing(Collection<String> topics) {
+        // one describe request for all of them: a batch answering many clients costs one round trip, not one each
+        Map<String, KafkaFuture<TopicDescription>> described =
+                admin.describeTopics(new HashSet<>(topics)).topicNameValues();
         Set<String> out = new HashSet<>();
-        for (String topic : new HashSet<>(topics)) {
+        for (Map.Entry<String, KafkaFuture<TopicDescription>> topic : described.entrySet()) {
             try {
-                admin.describeTopics(Set.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS);
-                out.add(topic);
+                topic.getValue().get(10, TimeUnit.SECONDS);
+                out.add(topic.getKey());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException("cannot describe " + topic + ": " + e.getCause(), e.getCause());
+                    throw new IllegalStateException("cannot describe " + topic.getKey() + ": " + e.getCause(),
+                            e.getCause());
                 }
             } catch (TimeoutException e) { // Kafka's own, retriable: the caller backs off and asks again
-                throw new org.apache.kafka.common.errors.TimeoutException("the broker did not describe " + topic
-                        + " within 10 s", e);
+                throw new org.apache.kafka.common.errors.TimeoutException("the broker did not describe "
+                        + topic.getKey() + " within 10 s", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while describing " + topic, e);
+                throw new IllegalStateException("interrupted while describing " + topic.getKey(), e);
             }
         }
         return out;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ai.mint.client.MintClient;
+import ai.mint.common.kafka.ReplyTopics;
 import ai.mint.events.DeadLetter;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.SamplingParams;
@@ -109,6 +110,22 @@ class TwoClientsIT {
         System.out.printf("TwoClientsIT: dead letters naming %s: %s%n", gone,
                 letters.stream().map(DeadLetter::getErrorClass).toList());
         await().atMost(Duration.ofSeconds(10)).until(() -> !topics().contains(gone));
+    }
+
+    @Test
+    void shouldFindTheReplyTopicsThatExistAmongManyInOneLookup() {
+        try (MintClient a = client(); MintClient b = client();
+             ReplyTopics lookup = new ReplyTopics(Admin.create(java.util.Map.of(
+                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers())))) {
+            a.sample(policy, "a", SAMPLING, null).join(); // each client's topic exists once it has sampled
+            b.sample(policy, "b", SAMPLING, null).join();
+            String never = Topics.INFERENCE_REPLIES_PREFIX + "never-created";
+
+            assertThat(lookup.existing(List.of(a.inferenceReplyTopic(), never, b.inferenceReplyTopic(),
+                    a.inferenceReplyTopic()))).containsExactlyInAnyOrder(a.inferenceReplyTopic(),
+                    b.inferenceReplyTopic());
+            assertThat(lookup.existing(List.of(never))).isEmpty();
+        }
     }
 
     private static Set<String> ids(List<CompletableFuture<InferenceResponse>> sent) throws Exception {
