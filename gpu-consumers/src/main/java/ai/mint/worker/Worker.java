@@ -1,13 +1,17 @@
 package ai.mint.worker;
 
 import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.decode.EventDecoder;
 import ai.mint.common.ids.EventIds;
 import ai.mint.common.kafka.KafkaClients;
 import ai.mint.common.kafka.ReplyTopics;
+import ai.mint.common.kafka.TopicFollower;
 import ai.mint.common.metrics.MetricsConfig;
 import ai.mint.common.metrics.ServiceMetrics;
+import ai.mint.events.AdapterPin;
 import ai.mint.events.WorkItem;
 import ai.mint.registry.SchemaRegistryClient;
+import ai.mint.serde.AvroEventDeserializer;
 import ai.mint.topics.TopicSpec;
 import ai.mint.topics.Topics;
 import ai.mint.common.store.AdapterStore;
@@ -15,6 +19,7 @@ import ai.mint.common.store.FilesystemAdapterStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +47,9 @@ public final class Worker implements AutoCloseable {
     private final TrainingSessions sessions;
     private final ReplyTopics replyTopics;
     private final List<RequestLoop> loops = new ArrayList<>();
-    private final PinFollower pins;
+    /** Follows every pin from the beginning of the compacted topic (each serving worker keeps them all: no group). */
+    private final Supplier<TopicFollower<AdapterPin>> followPins;
+    private volatile TopicFollower<AdapterPin> pins;
     /** This run's id: the scheduler addresses packs to it, and drops nothing sent to an earlier run. */
     private final String instance = EventIds.fresh();
     private final PackRunner packs;
@@ -99,10 +106,14 @@ public final class Worker implements AutoCloseable {
                         config.inferenceBatch, config.inferenceMaxInFlight, processor)
                         .timing(config.pollTimeout, config.retryBackoff));
             }
-            this.pins = new PinFollower(clients, registry, config.workerId + "-pins", config.decodeRetry,
-                    new PinHandler(context), outputs);
+            PinHandler pinHandler = new PinHandler(context);
+            // pins are keyed POLICY@REVISION (latest per adapter revision), not by policy id
+            EventDecoder<AdapterPin> pinDecoder = new EventDecoder<>(new AvroEventDeserializer<>(registry,
+                    AdapterPin.class), null, config.decodeRetry);
+            this.followPins = () -> new TopicFollower<>(clients, pinDecoder, config.decodeRetry,
+                    Topics.ADAPTER_PINS.name(), true, config.workerId + "-pins", pin -> applyPin(pinHandler, pin));
         } else {
-            this.pins = null;
+            this.followPins = null;
         }
         if (config.roles.contains(WorkerRole.TRAINING)) {
             TrainingProcessor processor = new TrainingProcessor(outputs, registry, config.decodeRetry,
@@ -163,13 +174,22 @@ public final class Worker implements AutoCloseable {
             worker.packs.start();
             worker.intake.start();
         }
-        if (worker.pins != null) {
-            worker.pins.start();
+        if (worker.followPins != null) {
+            worker.pins = worker.followPins.get();
         }
         worker.heartbeat.start();
         LOG.info("worker {} started: roles {}, base {} on {}", config.workerId, config.roles, config.baseModel,
                 config.device);
         return worker;
+    }
+
+    /** Applies one pin decision and publishes its result. */
+    private void applyPin(PinHandler handler, AdapterPin pin) {
+        handler.apply(pin).thenAccept(reply -> outputs.sendAsync(reply.topic(), reply.key(), reply.event())
+                .exceptionally(e -> {
+                    LOG.warn("pin result not sent: {}", e.toString());
+                    return null;
+                }));
     }
 
     public WorkerConfig config() {

@@ -1,7 +1,7 @@
 package ai.mint.quickstart;
 
 import ai.mint.client.MintClient;
-import ai.mint.client.TopicFollower;
+import ai.mint.common.kafka.TopicFollower;
 import ai.mint.common.cli.Sparkline;
 import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.kafka.KafkaClients;

@@ -1,6 +1,7 @@
 package ai.mint.client;
 
 import ai.mint.common.kafka.KafkaClients;
+import ai.mint.common.kafka.TopicFollower;
 import ai.mint.events.CatalogEntry;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.topics.Topics;

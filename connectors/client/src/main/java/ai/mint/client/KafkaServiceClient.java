@@ -6,6 +6,7 @@ import ai.mint.api.SamplingClient;
 import ai.mint.api.ServiceClient;
 import ai.mint.api.TrainingClient;
 import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.kafka.TopicFollower;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.LoraSpec;
 import ai.mint.events.PolicySpec;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ai.mint.client.MintClient;
 import ai.mint.common.kafka.ReplyTopics;
+import ai.mint.events.AdapterPinResult;
 import ai.mint.events.DeadLetter;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.SamplingParams;
@@ -125,6 +126,20 @@ class TwoClientsIT {
                     a.inferenceReplyTopic()))).containsExactlyInAnyOrder(a.inferenceReplyTopic(),
                     b.inferenceReplyTopic());
             assertThat(lookup.existing(List.of(never))).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldPinAndUnpinTheServingRevisionOnTheWorker() throws Exception {
+        try (MintClient client = client()) {
+            AdapterPinResult pinned = client.pin(policy, null, "TwoClientsIT").get(60, TimeUnit.SECONDS);
+            AdapterPinResult unpinned = client.unpin(policy, null, "TwoClientsIT").get(60, TimeUnit.SECONDS);
+
+            assertThat(pinned.getAccepted()).as(pinned.getReason()).isTrue();
+            assertThat(pinned.getPinned()).isTrue();
+            assertThat(unpinned.getAccepted()).as(unpinned.getReason()).isTrue();
+            assertThat(unpinned.getPinned()).isFalse();
+            assertThat(pinned.getRevision()).isEqualTo(unpinned.getRevision()).isNotBlank();
         }
     }
 

@@ -1,10 +1,9 @@
-package ai.mint.client;
+package ai.mint.common.kafka;
 
 import ai.mint.common.decode.DecodeResult;
 import ai.mint.common.decode.EventDecoder;
 import ai.mint.common.decode.RetriableDecodeException;
 import ai.mint.common.decode.RetryPolicy;
-import ai.mint.common.kafka.KafkaClients;
 import ai.mint.registry.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.List;
@@ -34,12 +33,23 @@ public final class TopicFollower<T extends SpecificRecord> implements AutoClosea
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventDecoder<T> decoder;
     private final Consumer<T> sink;
+    private final RetryPolicy retry;
     private final Thread thread;
     private final Map<TopicPartition, Long> endAtStart;
     private final java.util.concurrent.CompletableFuture<Void> caughtUp = new java.util.concurrent.CompletableFuture<>();
     private volatile boolean running = true;
 
     public TopicFollower(KafkaClients clients, SchemaRegistryClient registry, String topic, Class<T> type,
+                         boolean fromBeginning, String clientId, Consumer<T> sink) {
+        this(clients, EventDecoder.of(registry, type, RetryPolicy.DEFAULT), RetryPolicy.DEFAULT, topic, fromBeginning,
+                clientId, sink);
+    }
+
+    /**
+     * As above, decoding with {@code decoder} (for a topic not keyed by policy id), whose {@code retry} also sets the
+     * pause before a record the registry could not decode is read again.
+     */
+    public TopicFollower(KafkaClients clients, EventDecoder<T> decoder, RetryPolicy retry, String topic,
                          boolean fromBeginning, String clientId, Consumer<T> sink) {
         this.consumer = clients.consumer(clientId, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -52,7 +62,8 @@ public final class TopicFollower<T extends SpecificRecord> implements AutoClosea
         }
         partitions.forEach(consumer::position); // resolve the positions now, not at the first poll
         this.endAtStart = consumer.endOffsets(partitions);
-        this.decoder = EventDecoder.of(registry, type, RetryPolicy.DEFAULT);
+        this.decoder = decoder;
+        this.retry = retry;
         this.sink = sink;
         this.thread = new Thread(this::run, clientId);
         this.thread.setDaemon(true);
@@ -70,7 +81,7 @@ public final class TopicFollower<T extends SpecificRecord> implements AutoClosea
                     if (!take(r)) {
                         // the registry is down: read this record (and what follows it) again after a pause
                         consumer.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
-                        Thread.sleep(RetryPolicy.DEFAULT.maxBackoff().toMillis());
+                        Thread.sleep(retry.maxBackoff().toMillis());
                         break;
                     }
                 }
@@ -83,6 +94,8 @@ public final class TopicFollower<T extends SpecificRecord> implements AutoClosea
             // closing
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("follower {} stopped: {}", thread.getName(), e.toString(), e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
