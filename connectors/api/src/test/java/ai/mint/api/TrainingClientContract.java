@@ -67,6 +67,11 @@ public abstract class TrainingClientContract {
     }
 
     @Test
+    void shouldListTheBaseItTrainsOnAmongTheSupportedBases() {
+        assertThat(service().supportedBaseModels()).contains(baseModel());
+    }
+
+    @Test
     void shouldNameThePolicyAndDescribeItsBase() throws Exception {
         TrainingClient client = newClient();
         ModelInfo info = await(client.getInfo());

@@ -6,6 +6,8 @@ import ai.mint.api.SamplingClient;
 import ai.mint.api.ServiceClient;
 import ai.mint.api.TrainingClient;
 import ai.mint.common.connection.PlatformConnection;
+import ai.mint.common.decode.EventDecoder;
+import ai.mint.common.decode.RetryPolicy;
 import ai.mint.common.kafka.TopicFollower;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.LoraSpec;
@@ -14,6 +16,7 @@ import ai.mint.events.PolicyStatus;
 import ai.mint.events.TrainingReply;
 import ai.mint.events.TrainingRequest;
 import ai.mint.events.WorkerStatus;
+import ai.mint.serde.AvroEventDeserializer;
 import ai.mint.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,8 +61,11 @@ public final class KafkaServiceClient implements ServiceClient {
     @Override
     public List<String> supportedBaseModels() {
         Set<String> bases = new TreeSet<>();
-        try (TopicFollower<WorkerStatus> status = new TopicFollower<>(client.clients(), client.registry(),
-                Topics.WORKER_STATUS.name(), WorkerStatus.class, true, client.clientId() + "-status", s -> {
+        // heartbeats are keyed by worker id
+        EventDecoder<WorkerStatus> decoder = new EventDecoder<>(new AvroEventDeserializer<>(client.registry(),
+                WorkerStatus.class), "worker_id", RetryPolicy.DEFAULT);
+        try (TopicFollower<WorkerStatus> status = new TopicFollower<>(client.clients(), decoder, RetryPolicy.DEFAULT,
+                Topics.WORKER_STATUS.name(), true, client.clientId() + "-status", s -> {
                     if (s.getRoles().contains("training")) {
                         synchronized (bases) {
                             bases.add(s.getBaseModel());
