@@ -13,7 +13,6 @@ import ai.mint.streams.StreamsErrors;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -43,8 +42,14 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class MonitorApp {
 
-    /** How often the monitor looks for new reply topics (ms). */
-    static final int REPLY_TOPIC_DISCOVERY_MS = 5_000;
+    /**
+     * With {@code input.offset.reset=latest}, how far back a reply topic is read when the monitor first reads it. A
+     * client makes its reply topic just before its first request and is answered within a second, while the monitor
+     * finds the topic only at its next metadata refresh ({@link StreamsDefaults#TOPIC_DISCOVERY_MS}) and rebalance:
+     * read from its end, a new client's first answers were never counted. A new application id therefore folds the
+     * last minute of the reply topics that exist when it starts.
+     */
+    static final Duration REPLY_TOPIC_CATCH_UP = Duration.ofMinutes(1);
 
     private MonitorApp() {
     }
@@ -67,7 +72,9 @@ public final class MonitorApp {
 
         AutoOffsetReset reset = fromEarliest ? AutoOffsetReset.earliest() : AutoOffsetReset.latest();
         KStream<String, byte[]> responses = source(builder, topics.responses(), reset);
-        KStream<String, byte[]> replies = builder.stream(topics.replyTopics(), consumed("monitor-source-replies", reset))
+        AutoOffsetReset replyReset = fromEarliest ? reset : AutoOffsetReset.byDuration(REPLY_TOPIC_CATCH_UP);
+        KStream<String, byte[]> replies = builder.stream(topics.replyTopics(),
+                        consumed("monitor-source-replies", replyReset))
                 .repartition(Repartitioned.<String, byte[]>as(MonitorNodes.REPLIES)
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray())
                         .withNumberOfPartitions(replyPartitions));
@@ -132,9 +139,6 @@ public final class MonitorApp {
                 config.internalReplication);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs);
-        // reply topics of new gateways and clients are found by pattern at the consumer's metadata refresh; Kafka's
-        // default (5 minutes) would leave a new client's traffic out of the views that long
-        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), REPLY_TOPIC_DISCOVERY_MS);
         props.putAll(DecodeConfig.passOn(config.values()));
         props.putAll(config.windows.asSettings());
         return props;

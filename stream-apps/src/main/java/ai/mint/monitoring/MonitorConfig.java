@@ -66,7 +66,8 @@ public final class MonitorConfig extends AbstractConfig {
             .define(INPUT_OFFSET_RESET, Type.STRING, "latest", ValidString.in("latest", "earliest"), Importance.MEDIUM,
                     "Where a new application id starts reading responses, metrics, dead letters and heartbeats: "
                             + "latest (the live platform from now) or earliest (fold the topics' history). The "
-                            + "catalog is always read from the start.")
+                            + "catalog is always read from the start; with latest, a reply topic is read from a minute "
+                            + "before the monitor first reads it, so that a new client's first answers count.")
             .define(REPLY_PARTITIONS, Type.INT, Topics.INFERENCE_RESPONSES.partitions(), Range.atLeast(1),
                     Importance.LOW, "Partitions of the repartition topic that brings the per-instance reply topics' "
                             + "responses to their policy's task; must equal the partition count of "
