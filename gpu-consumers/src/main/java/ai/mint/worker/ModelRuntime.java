@@ -163,6 +163,17 @@ public final class ModelRuntime implements AutoCloseable {
         return engine.pinAdapter(id);
     }
 
+    /**
+     * Drops the revision's adapter from every tier at once (a copy in use drains under its rows): the catalog retired
+     * it, so it never serves again and would only hold budget until pressure pushed it out. Forgetting an adapter
+     * this worker never loaded changes nothing.
+     */
+    public void forget(String policyId, String revision) {
+        if (!isBaseRevision(revision)) {
+            engine.evictAdapter(policyId + "@" + revision);
+        }
+    }
+
     public void unpin(String policyId, String revision) {
         if (!isBaseRevision(revision)) {
             engine.unpinAdapter(policyId + "@" + revision);

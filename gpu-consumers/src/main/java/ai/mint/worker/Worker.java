@@ -9,6 +9,7 @@ import ai.mint.common.kafka.TopicFollower;
 import ai.mint.common.metrics.MetricsConfig;
 import ai.mint.common.metrics.ServiceMetrics;
 import ai.mint.events.AdapterPin;
+import ai.mint.events.RevisionRetired;
 import ai.mint.events.WorkItem;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.serde.AvroEventDeserializer;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * consumer-group member for lifecycle requests (rollout, update, export, eval); for inference, the intake of the
  * adapter-packed work the scheduler sends to this worker's own topic and the runner that answers it (or, with
  * {@code inference.intake=requests}, a consumer-group member for raw inference requests); a follower of the catalog
- * topic; a follower of the adapter pins (inference role); a consumer-group member for the calls of the training API
+ * topic; a follower of the adapter pins (inference role); a follower of the catalog's retirements (a retired revision
+ * leaves the working set at once rather than when the byte budget pushes it out); a consumer-group member for the calls of the training API
  * (forward_backward, optim_step, sample, checkpoints); and a heartbeat with the engine's true residency. Inference
  * requests of either intake join the model thread's continuous batch. Lifecycle work is keyed by policy id, so one
  * policy's requests reach one member at a time, and its trainer state is saved after every step for whichever member
@@ -50,6 +52,10 @@ public final class Worker implements AutoCloseable {
     /** Follows every pin from the beginning of the compacted topic (each serving worker keeps them all: no group). */
     private final Supplier<TopicFollower<AdapterPin>> followPins;
     private volatile TopicFollower<AdapterPin> pins;
+    /** Follows the catalog's retirements from the end: a retired revision leaves the working set at once. */
+    private volatile TopicFollower<RevisionRetired> retirements;
+    private final KafkaClients clients;
+    private final SchemaRegistryClient registry;
     /** This run's id: the scheduler addresses packs to it, and drops nothing sent to an earlier run. */
     private final String instance = EventIds.fresh();
     private final PackRunner packs;
@@ -63,6 +69,8 @@ public final class Worker implements AutoCloseable {
         this.config = config;
         SchemaRegistryClient registry = config.connection.registry();
         KafkaClients clients = KafkaClients.of(config.connection);
+        this.registry = registry;
+        this.clients = clients;
         this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows,
                 config.inferenceSlice, store, config.baseModel);
         this.catalog = catalog(config, clients, registry, health);
@@ -177,6 +185,9 @@ public final class Worker implements AutoCloseable {
         if (worker.followPins != null) {
             worker.pins = worker.followPins.get();
         }
+        worker.retirements = new TopicFollower<>(worker.clients, worker.registry, Topics.CATALOG_RETIREMENTS.name(),
+                RevisionRetired.class, false, config.workerId + "-retirements",
+                retired -> worker.runtime.forget(retired.getPolicyId(), retired.getRevision()));
         worker.heartbeat.start();
         LOG.info("worker {} started: roles {}, base {} on {}", config.workerId, config.roles, config.baseModel,
                 config.device);
@@ -236,6 +247,9 @@ public final class Worker implements AutoCloseable {
         }
         if (pins != null) {
             pins.close();
+        }
+        if (retirements != null) {
+            retirements.close();
         }
         if (intake != null) {
             intake.close();

@@ -14,6 +14,7 @@ import ai.mint.engine.model.Projection;
 import ai.mint.engine.model.TestModels;
 import ai.mint.engine.safetensors.DType;
 import ai.mint.engine.AdapterState;
+import ai.mint.engine.AdapterTier;
 import ai.mint.events.AdapterPin;
 import ai.mint.events.AdapterPinResult;
 import ai.mint.events.CatalogEntry;
@@ -218,6 +219,31 @@ class InferenceHandlerTest {
 
     private static InferenceResponse response(Reply reply) {
         return (InferenceResponse) reply.event();
+    }
+
+    /** Issue 13 (the soak's finding): a revision the catalog retired leaves the working set, the others stay. */
+    @Test
+    void shouldDropAForgottenRevisionFromEveryTierAndKeepTheOthers() {
+        serving("rev-b");
+        InferenceHandler.Resolved a = serve.resolve(request("a", "rev-a"));
+        InferenceHandler.Resolved b = serve.resolve(request("b", null));
+        List<InferenceResponse> first = responses(serve.answer(List.of(a, b)));
+        assertThat(runtime.residentAdapters()).contains("p@rev-a", "p@rev-b");
+
+        runtime.forget("p", "rev-a");
+        runtime.forget("p", "rev-never-loaded");
+        runtime.forget("p", BASE);
+
+        assertThat(runtime.residentAdapters()).doesNotContain("p@rev-a").contains("p@rev-b");
+        // neither on the device nor in Java memory: only its files are left
+        assertThat(runtime.workingSet()).filteredOn(s -> s.id().equals("p@rev-a"))
+                .allSatisfy(s -> assertThat(s.tier()).isEqualTo(AdapterTier.STORAGE));
+        assertThat(runtime.workingSet()).filteredOn(s -> s.id().equals("p@rev-b")).singleElement()
+                .satisfies(s -> assertThat(s.tier()).isEqualTo(AdapterTier.DEVICE));
+        // forgetting is not refusing: the catalog decides what serves, a later request loads it again
+        InferenceResponse again = responses(serve.answer(List.of(serve.resolve(request("a2", "rev-a"))))).get(0);
+        assertThat(again.getError()).isNull();
+        assertThat(again.getCompletionText()).isEqualTo(first.get(0).getCompletionText());
     }
 
     @Test

@@ -25,13 +25,13 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /** Writing and reading platform events the way every app does: the topic's value class, through the registry. */
-final class Events {
+public final class Events {
 
     private Events() {
     }
 
     /** Serializes with the topic's generated class (registering its schema) and sends it, keyed by {@code key}. */
-    static RecordMetadata send(String bootstrap, SchemaRegistryClient registry, TopicSpec topic, String key,
+    public static RecordMetadata send(String bootstrap, SchemaRegistryClient registry, TopicSpec topic, String key,
                                SpecificRecord event) throws Exception {
         try (KafkaProducer<String, byte[]> producer = clients(bootstrap).producer("it-events", new StringSerializer(),
                 new ByteArraySerializer())) {

@@ -9,11 +9,16 @@ import ai.mint.events.AdapterPinResult;
 import ai.mint.events.DeadLetter;
 import ai.mint.events.InferenceResponse;
 import ai.mint.events.SamplingParams;
+import ai.mint.events.RetirementReason;
+import ai.mint.events.RevisionRetired;
+import ai.mint.it.Events;
 import ai.mint.it.SharedPlatform;
+import ai.mint.registry.SchemaRegistryClients;
 import ai.mint.it.lifecycle.TopicReader;
 import ai.mint.platform.EmbeddedPlatform;
 import ai.mint.topics.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -141,6 +146,29 @@ class TwoClientsIT {
             assertThat(unpinned.getPinned()).isFalse();
             assertThat(pinned.getRevision()).isEqualTo(unpinned.getRevision()).isNotBlank();
         }
+    }
+
+    /** Issue 13 (the soak's finding): the worker drops a revision from its working set once the catalog retires it. */
+    @Test
+    void shouldDropARevisionTheCatalogRetiredFromTheWorkersWorkingSet() throws Exception {
+        String retiring = harness.policy("retiring");
+        harness.policy(retiring, "acme", true);
+        try (MintClient client = client()) {
+            assertThat(client.sample(retiring, "r", SAMPLING, null).get(60, TimeUnit.SECONDS).getError()).isNull();
+            assertThat(client.sample(policy, "k", SAMPLING, null).get(60, TimeUnit.SECONDS).getError()).isNull();
+        }
+        var resident = harness.worker.runtime();
+        assertThat(resident.residentAdapters()).contains(retiring + "@rev-1", policy + "@rev-1");
+
+        Events.send(platform.bootstrapServers(), SchemaRegistryClients.fromUrl(platform.schemaRegistryUrl()),
+                Topics.CATALOG_RETIREMENTS, retiring, RevisionRetired.newBuilder().setEventId("retire-" + retiring)
+                        .setPolicyId(retiring).setTime(Instant.now()).setRevision("rev-1")
+                        .setReason(RetirementReason.KEEP_LAST).setRemoveAfter(Instant.now().plus(Duration.ofDays(1)))
+                        .build());
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(resident.residentAdapters()).doesNotContain(retiring + "@rev-1"));
+        assertThat(resident.residentAdapters()).contains(policy + "@rev-1");
     }
 
     private static Set<String> ids(List<CompletableFuture<InferenceResponse>> sent) throws Exception {
