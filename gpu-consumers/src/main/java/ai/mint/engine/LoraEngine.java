@@ -38,6 +38,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class LoraEngine implements TrainableEngine {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LoraEngine.class);
+
     private final DecoderModel model;
     private final WorkingSet workingSet;
     private final LoraTrainer trainer;
@@ -79,10 +81,26 @@ public final class LoraEngine implements TrainableEngine {
             }
         }
         WorkingSet workingSet = new WorkingSet(model.config(), model.base().manager(), new WorkingSet.Settings(
-                config.adapterBudgetBytes(), config.cpuCacheBytes(), config.loaderThreads(),
+                config.adapterBudgetBytes(), heapBoundedCpuBudget(config.cpuCacheBytes(),
+                        Runtime.getRuntime().maxMemory()), config.loaderThreads(),
                 config.failureBackoffMs(), config.maxKnownAdapters()));
         return new LoraEngine(model, workingSet, tokenizer, new ContinuousGenerator.Settings(config.prefillRows(),
                 config.prefillChunkTokens(), ContinuousGenerator.Settings.DEFAULT.maxRows()));
+    }
+
+    /**
+     * The CPU tier's budget as this JVM can hold it: decoded adapters live on the Java heap, so a budget past half the
+     * heap (2 GiB by default against, say, a 512 MiB worker) would end in an OutOfMemoryError before least-recently-used
+     * eviction ever started. Capped at half the maximum heap, with a warning naming both figures.
+     */
+    static long heapBoundedCpuBudget(long configured, long maxHeapBytes) {
+        long bound = maxHeapBytes / 2;
+        if (configured <= bound) {
+            return configured;
+        }
+        LOG.warn("adapter CPU cache of {} MiB does not fit this JVM's heap of {} MiB: using {} MiB (half the heap); "
+                + "raise -Xmx or lower adapter.cpu.cache.bytes", configured >> 20, maxHeapBytes >> 20, bound >> 20);
+        return bound;
     }
 
     private static int padToken(DecoderModel model) {

@@ -307,4 +307,13 @@ class LoraEngineTest {
         assertThatThrownBy(() -> e.encode("x")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThatThrownBy(() -> e.decode(ids)).isInstanceOf(IllegalStateException.class);
     }
+
+    /** Decoded adapters live on the heap: a CPU tier larger than half of it would fail with OutOfMemoryError first. */
+    @Test
+    void shouldBoundTheCpuTierByHalfTheHeap() {
+        long mib = 1L << 20;
+        assertThat(LoraEngine.heapBoundedCpuBudget(2048 * mib, 512 * mib)).isEqualTo(256 * mib);
+        assertThat(LoraEngine.heapBoundedCpuBudget(100 * mib, 512 * mib)).isEqualTo(100 * mib);
+        assertThat(LoraEngine.heapBoundedCpuBudget(0, 512 * mib)).isZero();
+    }
 }
