@@ -24,14 +24,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything a worker publishes: results keyed by policy id, dead letters for input it cannot process (bounded, see
- * {@link DeadLetters}), heartbeats and metrics. One producer of the project's factory (acks=all, idempotent, records
- * bounded) shared by the worker's threads.
+ * {@link DeadLetters}), heartbeats and metrics. Producers of the project's factory (acks=all, idempotent, records
+ * bounded) shared by the worker's threads: one for the platform's topics, one for the per-client reply topics, which
+ * waits at most {@link #REPLY_MAX_BLOCK_MS} for a topic's metadata. A client that deleted its reply topic while its
+ * answer was made would otherwise hold a reply thread for the platform's whole 15 s (every other answer queued behind
+ * it); a topic that proved gone fails at once from then on ({@link GoneReplyTopics}).
  */
 public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerOutputs.class);
 
+    /** Longest wait for a per-client reply topic's metadata (it was seen to exist when its request was taken). */
+    static final int REPLY_MAX_BLOCK_MS = 2_000;
+
     private final Producer<String, SpecificRecord> producer;
+    private final Producer<String, SpecificRecord> replyProducer;
+    private final GoneReplyTopics gone = new GoneReplyTopics();
     private final String workerId;
     private final int deadLetterMaxValueBytes;
     private volatile java.util.function.Consumer<SpecificRecord> observer = event -> { };
@@ -51,30 +59,67 @@ public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
                          int deadLetterMaxValueBytes) {
         // linger 1 ms: inference answers are latency-bound
         this(clients.producer(workerId + "-out", new StringSerializer(), new AvroEventSerializer<>(registry),
-                Map.of(ProducerConfig.LINGER_MS_CONFIG, 1)), workerId, deadLetterMaxValueBytes);
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, 1)),
+                clients.producer(workerId + "-replies-out", new StringSerializer(), new AvroEventSerializer<>(registry),
+                        Map.of(ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                                REPLY_MAX_BLOCK_MS)), workerId, deadLetterMaxValueBytes);
     }
 
-    /** Over a given producer (tests pass Kafka's MockProducer). */
+    /** Over a given producer for every topic (tests pass Kafka's MockProducer). */
     WorkerOutputs(Producer<String, SpecificRecord> producer, String workerId, int deadLetterMaxValueBytes) {
+        this(producer, producer, workerId, deadLetterMaxValueBytes);
+    }
+
+    /** Over given producers for the platform's topics and for per-client reply topics. */
+    WorkerOutputs(Producer<String, SpecificRecord> producer, Producer<String, SpecificRecord> replyProducer,
+                  String workerId, int deadLetterMaxValueBytes) {
         this.producer = producer;
+        this.replyProducer = replyProducer;
         this.workerId = workerId;
         this.deadLetterMaxValueBytes = deadLetterMaxValueBytes;
     }
 
     /** Sends {@code event} keyed by {@code key}; the future completes when the broker has it. */
     public Future<RecordMetadata> send(String topic, String key, SpecificRecord event) {
+        boolean perClient = Topics.isInferenceReplyTopic(topic);
+        if (perClient && gone.isGone(topic, System.currentTimeMillis())) {
+            return java.util.concurrent.CompletableFuture.failedFuture(goneError(topic));
+        }
         observer.accept(event);
-        return producer.send(new ProducerRecord<>(topic, key, event));
+        if (!perClient) {
+            return producer.send(new ProducerRecord<>(topic, key, event));
+        }
+        return replyProducer.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> noteGone(topic, error));
+    }
+
+    private void noteGone(String topic, Exception error) {
+        if (error != null && GoneReplyTopics.meansGone(error)) {
+            gone.remember(topic, System.currentTimeMillis());
+        }
+    }
+
+    private static IllegalStateException goneError(String topic) {
+        return new IllegalStateException("reply topic " + topic + " is gone (its client deleted it); nothing more is "
+                + "sent to it");
     }
 
     /** Sends {@code event}; the future completes (on the producer's thread) when the broker has it, or fails. */
     public java.util.concurrent.CompletableFuture<RecordMetadata> sendAsync(String topic, String key,
                                                                               SpecificRecord event) {
         java.util.concurrent.CompletableFuture<RecordMetadata> done = new java.util.concurrent.CompletableFuture<>();
+        boolean perClient = Topics.isInferenceReplyTopic(topic);
+        if (perClient && gone.isGone(topic, System.currentTimeMillis())) {
+            done.completeExceptionally(goneError(topic));
+            return done;
+        }
         try {
             observer.accept(event);
-            producer.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> callbacks.execute(() -> {
+            Producer<String, SpecificRecord> out = perClient ? replyProducer : producer;
+            out.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> callbacks.execute(() -> {
                 if (error != null) {
+                    if (perClient) {
+                        noteGone(topic, error);
+                    }
                     done.completeExceptionally(error);
                 } else {
                     done.complete(metadata);
@@ -133,10 +178,14 @@ public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
 
     public void flush() {
         producer.flush();
+        replyProducer.flush();
     }
 
     @Override
     public void close() {
+        if (replyProducer != producer) {
+            replyProducer.close(Duration.ofSeconds(5));
+        }
         producer.close(Duration.ofSeconds(5));
         callbacks.shutdown();
     }
