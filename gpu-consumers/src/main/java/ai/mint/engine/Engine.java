@@ -53,6 +53,9 @@ public interface Engine extends AutoCloseable {
     /** Drops an adapter from the device (once the rows using it finish) and from the CPU tier. */
     void evictAdapter(String adapterId);
 
+    /** {@link #evictAdapter} unless it is pinned or wanted now; says whether it was evicted. */
+    boolean evictAdapterIfIdle(String adapterId);
+
     /** Swaps in a new revision under the same id from a PEFT directory; rows running on the old one finish on it. */
     void replaceAdapter(String adapterId, Path peftDirectory);
 

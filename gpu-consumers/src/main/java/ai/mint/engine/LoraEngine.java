@@ -240,6 +240,11 @@ public final class LoraEngine implements TrainableEngine {
     }
 
     @Override
+    public boolean evictAdapterIfIdle(String adapterId) {
+        return workingSet.evictIfIdle(adapterId);
+    }
+
+    @Override
     public void replaceAdapter(String adapterId, Path peftDirectory) {
         // decoded and budget-checked before anything changes: a revision that cannot fit leaves the old one serving
         boolean wasResident = workingSet.residentIds().contains(adapterId);

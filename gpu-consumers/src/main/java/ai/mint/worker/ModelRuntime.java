@@ -35,6 +35,10 @@ public final class ModelRuntime implements AutoCloseable {
     private final AdapterStore store;
     private final String baseModel;
     private volatile LongConsumer coldLoads = nanos -> { };
+    private volatile RecentRevisions recent = new RecentRevisions(DEFAULT_REVISIONS_PER_POLICY);
+
+    /** Revisions of one policy a worker keeps in its working set unless pinned or in use. */
+    public static final int DEFAULT_REVISIONS_PER_POLICY = 4;
 
     private ModelRuntime(TrainableEngine engine, TrainingService training, AdapterStore store, String baseModel) {
         this.engine = engine;
@@ -98,7 +102,21 @@ public final class ModelRuntime implements AutoCloseable {
         String id = policyId + "@" + revision;
         String address = uri != null ? uri : store.uriOf(policyId, "sampler", revision);
         engine.registerAdapter(id, new StoredAdapter(address, expectedSha256));
+        RecentRevisions revisions = recent;
+        for (String older : revisions.use(policyId, revision)) {
+            if (engine.evictAdapterIfIdle(policyId + "@" + older)) {
+                revisions.forget(policyId, older); // a pinned or busy one is tried again at the next new revision
+            }
+        }
         return id;
+    }
+
+    /**
+     * How many revisions of one policy stay in the working set beside pinned and busy ones (the newest used); an
+     * older one is evicted when a newer one is first used. Set before work starts.
+     */
+    public void keepRevisionsPerPolicy(int revisions) {
+        this.recent = new RecentRevisions(revisions);
     }
 
     /** Tells {@code listener} how long each cold open from the store took (nanoseconds), replacing an earlier one. */
@@ -171,6 +189,7 @@ public final class ModelRuntime implements AutoCloseable {
     public void forget(String policyId, String revision) {
         if (!isBaseRevision(revision)) {
             engine.evictAdapter(policyId + "@" + revision);
+            recent.forget(policyId, revision);
         }
     }
 

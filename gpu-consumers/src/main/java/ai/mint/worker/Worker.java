@@ -73,6 +73,7 @@ public final class Worker implements AutoCloseable {
         this.clients = clients;
         this.runtime = ModelRuntime.open(config.engine, config.microBatch, config.generationMaxRows,
                 config.inferenceSlice, store, config.baseModel);
+        runtime.keepRevisionsPerPolicy(config.revisionsPerPolicy);
         this.catalog = catalog(config, clients, registry, health);
         this.context = new WorkContext(config.workerId, runtime, catalog, Duration.ofMillis(config.catalogWaitMs),
                 config.limits);

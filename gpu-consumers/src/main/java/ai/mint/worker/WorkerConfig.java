@@ -64,6 +64,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String ADAPTER_LOADER_THREADS = "adapter.loader.threads";
     public static final String ADAPTER_FAILURE_BACKOFF_MS = "adapter.failure.backoff.ms";
     public static final String ADAPTER_MAX_KNOWN = "adapter.max.known";
+    public static final String ADAPTER_REVISIONS_PER_POLICY = "adapter.revisions.per.policy";
     public static final String INFERENCE_SLICE_MS = "inference.slice.ms";
     public static final String INFERENCE_MAX_IN_FLIGHT = "inference.max.in.flight";
     public static final String STREAM_CHUNK_TOKENS = "inference.stream.chunk.tokens";
@@ -161,6 +162,11 @@ public final class WorkerConfig extends AbstractConfig {
             .define(ADAPTER_FAILURE_BACKOFF_MS, Type.LONG, EngineConfig.DEFAULT_FAILURE_BACKOFF_MS,
                     Range.atLeast(0), Importance.LOW, "How long an adapter whose load failed fails its requests at "
                             + "once, with the reason, before a request may try it again (a new revision always may).")
+            .define(ADAPTER_REVISIONS_PER_POLICY, Type.INT, ModelRuntime.DEFAULT_REVISIONS_PER_POLICY,
+                    Range.atLeast(1), Importance.LOW, "Revisions of one policy the working set keeps (the most "
+                            + "recently used) beside pinned and busy ones; an older one is evicted when a newer one is "
+                            + "used, so a policy promoted at every step does not fill the budgets with superseded "
+                            + "revisions.")
             .define(ADAPTER_MAX_KNOWN, Type.INT, EngineConfig.DEFAULT_MAX_KNOWN_ADAPTERS, Range.atLeast(1),
                     Importance.LOW, "Adapters the working set remembers while they hold no memory (states, "
                             + "failures); the least recently used beyond it are forgotten.")
@@ -214,6 +220,7 @@ public final class WorkerConfig extends AbstractConfig {
             getLong(ADAPTER_DEVICE_BUDGET), getLong(ADAPTER_CPU_CACHE), getInt(PREFILL_ROWS),
             getInt(PREFILL_CHUNK_TOKENS), getInt(ADAPTER_LOADER_THREADS), getLong(ADAPTER_FAILURE_BACKOFF_MS),
             getInt(ADAPTER_MAX_KNOWN));
+    public final int revisionsPerPolicy = getInt(ADAPTER_REVISIONS_PER_POLICY);
     public final Duration inferenceSlice = Duration.ofMillis(getInt(INFERENCE_SLICE_MS));
     public final int inferenceMaxInFlight = getInt(INFERENCE_MAX_IN_FLIGHT);
     public final int generationMaxRows = getInt(GENERATION_MAX_ROWS);

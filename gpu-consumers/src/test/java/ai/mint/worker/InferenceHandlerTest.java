@@ -246,6 +246,26 @@ class InferenceHandlerTest {
         assertThat(again.getCompletionText()).isEqualTo(first.get(0).getCompletionText());
     }
 
+    /** The soak's finding: a policy promoted at every step must not fill the working set with superseded revisions. */
+    @Test
+    void shouldKeepOnlyThePolicysNewestRevisionsInTheWorkingSetUnlessPinned() {
+        runtime.keepRevisionsPerPolicy(1);
+        serving("rev-b");
+        assertThat(responses(serve.answer(List.of(serve.resolve(request("a", "rev-a")))))).singleElement()
+                .satisfies(r -> assertThat(r.getError()).isNull());
+        assertThat(runtime.residentAdapters()).contains("p@rev-a");
+
+        assertThat(responses(serve.answer(List.of(serve.resolve(request("b", null)))))).singleElement()
+                .satisfies(r -> assertThat(r.getError()).isNull());
+        assertThat(runtime.residentAdapters()).contains("p@rev-b").doesNotContain("p@rev-a");
+
+        AdapterPinResult pinned = (AdapterPinResult) new PinHandler(ctx).apply(pin("rev-a", true)).join().event();
+        assertThat(pinned.getAccepted()).as(pinned.getReason()).isTrue();
+        serve.answer(List.of(serve.resolve(request("b2", null))));
+        assertThat(runtime.residentAdapters()).as("a pinned revision stays beside the newest")
+                .contains("p@rev-a", "p@rev-b");
+    }
+
     @Test
     void shouldServeAPinnedRevisionThatTheEntryNoLongerCarriesAndRefuseARetiredOne() {
         RevisionInfo old = revisions.get(0);

@@ -258,6 +258,25 @@ public final class WorkingSet implements AutoCloseable {
     }
 
     /**
+     * {@link #evict} unless {@code id} is pinned or wanted now (a request waits for it, a load was asked for); a copy
+     * rows still use drains under them. Says whether it was evicted.
+     */
+    public boolean evictIfIdle(String id) {
+        List<Runnable> after = new ArrayList<>();
+        synchronized (this) {
+            Entry e = entries.get(id);
+            if (e == null || e.wantsDevice() || e.task != Task.NONE) {
+                return false;
+            }
+            evictFromDevice(e);
+            dropCpu(e);
+            serveWaitingForRoom(after);
+        }
+        after.forEach(Runnable::run);
+        return true;
+    }
+
+    /**
      * A request will use {@code id}: its load starts now if it is not on the device. Each demand is consumed by one
      * {@link #acquire} or given back by {@link #undemand}.
      *
