@@ -234,8 +234,10 @@ class SecurePlatformIT {
                             .statusCode()).isEqualTo(200));
             assertThat(get(http, catalog.queryUrl() + "/policies/" + foreign, file.catalogUserInfo()).statusCode())
                     .isEqualTo(404);
-            assertThat(Events.readAll(platform.connection(), Topics.DEAD_LETTER.name(),
-                    r -> r.key() != null && r.key().contains(foreign))).hasSize(1);
+            // the query API answers from the stores, ahead of the transaction that commits the dead letter
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(Events.readAll(platform.connection(), Topics.DEAD_LETTER.name(),
+                            r -> r.key() != null && r.key().contains(foreign))).hasSize(1));
 
             // and it promotes through its own serve topic and reads the catalog's answer on its own results topic
             // (refused here: the policy has no revision yet, but the answer is the tenant's to read)
