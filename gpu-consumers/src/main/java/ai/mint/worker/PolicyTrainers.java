@@ -1,5 +1,6 @@
 package ai.mint.worker;
 
+import ai.mint.api.TrainingClient;
 import ai.mint.engine.lora.LoraWeights;
 import ai.mint.engine.model.ModelConfig;
 import ai.mint.engine.model.Projection;
@@ -7,6 +8,7 @@ import ai.mint.events.PolicySpec;
 import ai.mint.events.UpdateResult;
 import ai.mint.serde.AvroSerdes;
 import ai.mint.training.grpo.LrSchedule;
+import ai.mint.training.local.LocalServiceClient;
 import ai.mint.training.service.Policy;
 import ai.mint.training.service.TrainingService;
 import ai.mint.common.store.AdapterStore;
@@ -25,7 +27,9 @@ import java.util.Set;
 /**
  * The trainer state of the policies this worker updates (LoRA factors and Adam moments on the device, revision and
  * random state), kept in the {@link TrainingService} for the policies whose updates keep arriving here and saved to the
- * {@link AdapterStore} after every step as {@code mint://POLICY/state/REVISION}, together with the update's result. A
+ * {@link AdapterStore} after every step as {@code mint://POLICY/state/REVISION}, together with the update's result.
+ * Steps go through the training API: each state has an in-process {@link TrainingClient} of {@link #api()}, so the
+ * lifecycle's update is one more client of the API the Kafka and in-process clients offer. A
  * worker that takes over a policy (its partition moved, or the previous owner died) continues from the saved state of
  * the request's base revision; a request whose result is already saved (redelivered after a restart) gets that result
  * again instead of a second step. A state whose step did not complete is {@link #discard discarded}, so the next
@@ -36,17 +40,30 @@ public final class PolicyTrainers implements AutoCloseable {
 
     static final String RESULT_FILE = "update-result.avro";
     private static final Set<Projection> DEFAULT_TARGETS = EnumSet.of(Projection.Q, Projection.V);
+    /**
+     * Where the API would keep checkpoints saved by name; the update role never saves any (its trainer states go to
+     * the adapter store), so nothing is written here.
+     */
+    private static final Path UNUSED_CHECKPOINT_ROOT = Path.of(System.getProperty("java.io.tmpdir"),
+            "mint-worker-api-checkpoints");
 
     private final AdapterStore store;
     private final ModelRuntime runtime;
+    private final LocalServiceClient api;
     private final Map<String, Loaded> loaded = new HashMap<>();
 
-    private record Loaded(String revision, Policy state) {
+    private record Loaded(String revision, Policy state, TrainingClient client) {
     }
 
     public PolicyTrainers(AdapterStore store, ModelRuntime runtime) {
         this.store = store;
         this.runtime = runtime;
+        this.api = new LocalServiceClient(runtime.baseModel(), runtime.training(), UNUSED_CHECKPOINT_ROOT);
+    }
+
+    /** The in-process training API the policies' clients belong to ({@link LocalServiceClient#together}). */
+    public LocalServiceClient api() {
+        return api;
     }
 
     /** The saved result of the update that produced {@code revision}, if that update already ran. */
@@ -64,14 +81,19 @@ public final class PolicyTrainers implements AutoCloseable {
     }
 
     /**
-     * The trainer state at {@code baseRevision}: in memory if this worker produced it last, else loaded from the store
-     * (weights, Adam moments, RNG), else a fresh adapter when the base revision is the base model.
+     * The training client of the policy's state at {@code baseRevision}: in memory if this worker produced it last,
+     * else loaded from the store (weights, Adam moments, RNG), else a fresh adapter when the base revision is the base
+     * model.
      */
-    public Policy stateAt(PolicySpec spec, String baseRevision) {
+    public TrainingClient clientAt(PolicySpec spec, String baseRevision) {
+        return loadedAt(spec, baseRevision).client();
+    }
+
+    private Loaded loadedAt(PolicySpec spec, String baseRevision) {
         String policy = spec.getPolicyId();
         Loaded current = loaded.get(policy);
         if (current != null && current.revision().equals(baseRevision)) {
-            return current.state();
+            return current;
         }
         boolean fromBase = runtime.isBaseRevision(baseRevision);
         String uri = fromBase ? null : store.uriOf(policy, "state", baseRevision);
@@ -90,19 +112,29 @@ public final class PolicyTrainers implements AutoCloseable {
                 throw e;
             }
         }
-        replace(policy, new Loaded(baseRevision, fresh));
-        return fresh;
+        Loaded next = new Loaded(baseRevision, fresh, api.trainingClientOf(fresh));
+        replace(policy, next);
+        return next;
     }
 
-    /** Saves the state after a step as {@code newRevision}, with its result, and remembers it as current. */
-    public StoredArtifact save(Policy state, String newRevision, UpdateResult result) {
+    /**
+     * Saves the state {@code client} stepped as {@code newRevision}, with its result, and remembers it as current.
+     * The client must be the one {@link #clientAt} gave for the policy's current state.
+     */
+    public StoredArtifact save(TrainingClient client, String newRevision, UpdateResult result) {
+        Loaded current = loaded.get(client.policyId());
+        if (current == null || current.client() != client) {
+            throw new IllegalStateException("policy '" + client.policyId() + "': the client to save is not the one "
+                    + "of its current trainer state (discarded or replaced since)");
+        }
+        Policy state = current.state();
         Path tmp = null;
         try {
             tmp = Files.createTempDirectory("mint-state-");
             ModelRuntime.join(runtime.training().saveState(state, tmp));
             Files.write(tmp.resolve(RESULT_FILE), AvroSerdes.plainBinary(result));
             StoredArtifact stored = store.put(state.policyId(), "state", newRevision, tmp);
-            loaded.put(state.policyId(), new Loaded(newRevision, state));
+            loaded.put(state.policyId(), new Loaded(newRevision, state, client));
             return stored;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save trainer state of " + state.policyId(), e);
@@ -124,7 +156,7 @@ public final class PolicyTrainers implements AutoCloseable {
 
     /** Writes the adapter of {@code revision} (from memory if current, else from its saved state) in PEFT layout. */
     public int exportAt(PolicySpec spec, String revision, Path dir) {
-        Policy state = stateAt(spec, revision);
+        Policy state = loadedAt(spec, revision).state();
         ModelRuntime.join(runtime.training().exportPeft(state, dir));
         return state.rank();
     }

@@ -7,6 +7,7 @@ import ai.mint.api.LossConfig;
 import ai.mint.api.LossFunction;
 import ai.mint.common.ids.EventIds;
 import ai.mint.api.OptimStepResult;
+import ai.mint.api.TrainingClient;
 import ai.mint.events.CatalogEntry;
 import ai.mint.events.PolicySpec;
 import ai.mint.events.Trajectory;
@@ -16,9 +17,6 @@ import ai.mint.topics.Topics;
 import ai.mint.training.grpo.GroupAdvantages;
 import ai.mint.training.grpo.GrpoData;
 import ai.mint.training.reward.RewardOutcome;
-import ai.mint.training.service.Policy;
-import ai.mint.training.service.TrainingBatch;
-import ai.mint.training.service.TrainingService;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,9 +28,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Update role: one GRPO step of a policy on a rollout batch, or one off-policy step on logged feedback (loss ppo, the
  * ratio to the logged log-probs clipped by the request's loss knobs). Advantages are group-relative per prompt
- * (feedback examples all carry prompt 0: one group, the batch); the step runs
- * on the policy's own trainer state ({@link PolicyTrainers}) through the worker's {@link TrainingService}, and is
- * saved after the step so that any worker can continue the policy. The new revision is named after its step
+ * (feedback examples all carry prompt 0: one group, the batch); the step is the training API's
+ * {@code forwardBackward} + {@code optimStep} on an in-process {@link TrainingClient} of the policy's own trainer
+ * state ({@link PolicyTrainers}), like any other client of the API, and is saved after the step so that any worker
+ * can continue the policy. The new revision is named after its step
  * ({@code step-0007}), so a redelivered request maps to the revision it already produced and is answered from the
  * saved result without training twice. A step that fails after its optimizer step is never applied again to the same
  * state: the state is discarded and the next attempt starts from the saved base revision.
@@ -73,7 +72,7 @@ public final class UpdateHandler {
     public List<Attempt> handleAll(List<UpdateRequest> requests) {
         List<Attempt> out = new ArrayList<>(Collections.nCopies(requests.size(), null));
         List<Prepared> toTrain = new ArrayList<>();
-        List<Policy> states = new ArrayList<>();
+        List<TrainingClient> clients = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             try {
@@ -82,27 +81,28 @@ public final class UpdateHandler {
                     out.set(i, Attempt.of(reply(p.done()))); // a redelivered request: same result, no second step
                     continue;
                 }
-                states.add(trainers.stateAt(p.spec(), p.request().getBaseRevision()));
+                clients.add(trainers.clientAt(p.spec(), p.request().getBaseRevision()));
                 toTrain.add(p);
                 positions.add(i);
             } catch (RuntimeException e) {
                 out.set(i, Attempt.failed(e));
             }
         }
-        TrainingService training = ctx.runtime().training();
-        List<TrainingBatch> batches = new ArrayList<>();
-        for (int i = 0; i < toTrain.size(); i++) {
-            batches.add(new TrainingBatch(states.get(i), toTrain.get(i).data(), toTrain.get(i).loss(),
-                    toTrain.get(i).lossConfig()));
-        }
         // queued together: the service runs them as one K-policy step (and one by one if that fails)
-        List<CompletableFuture<ForwardBackwardOutput>> steps = training.forwardBackwardAll(batches);
+        List<CompletableFuture<ForwardBackwardOutput>> steps = trainers.api().together(() -> {
+            List<CompletableFuture<ForwardBackwardOutput>> queued = new ArrayList<>();
+            for (int i = 0; i < toTrain.size(); i++) {
+                Prepared p = toTrain.get(i);
+                queued.add(clients.get(i).forwardBackward(p.data(), p.loss(), p.lossConfig()));
+            }
+            return queued;
+        });
         LOG.debug("one GRPO step over {} policies: {}", toTrain.size(),
                 toTrain.stream().map(p -> p.request().getPolicyId()).toList());
         for (int i = 0; i < toTrain.size(); i++) {
             Prepared p = toTrain.get(i);
             try {
-                out.set(positions.get(i), Attempt.of(finish(p, states.get(i), ModelRuntime.join(steps.get(i)))));
+                out.set(positions.get(i), Attempt.of(finish(p, clients.get(i), ModelRuntime.join(steps.get(i)))));
             } catch (RuntimeException e) {
                 trainers.discard(p.request().getPolicyId()); // its weights may be ahead of its revision now
                 out.set(positions.get(i), Attempt.failed(e));
@@ -112,9 +112,9 @@ public final class UpdateHandler {
     }
 
     /** The policy's optimizer step after its forward/backward, then its saved state and result. */
-    private Reply finish(Prepared p, Policy state, ForwardBackwardOutput step) {
+    private Reply finish(Prepared p, TrainingClient client, ForwardBackwardOutput step) {
         UpdateRequest q = p.request();
-        OptimStepResult stats = ModelRuntime.join(ctx.runtime().training().optimStep(state, p.adam()));
+        OptimStepResult stats = ModelRuntime.join(client.optimStep(p.adam()));
         UpdateResult finished = base(q)
                 .setNewRevision(p.newRevision())
                 .setLoss(step.loss())
@@ -124,7 +124,7 @@ public final class UpdateHandler {
                 .setKl(step.metrics().getOrDefault("kl", 0.0))
                 .setStateUri(ctx.runtime().store().uriOf(q.getPolicyId(), "state", p.newRevision()))
                 .build();
-        trainers.save(state, p.newRevision(), finished);
+        trainers.save(client, p.newRevision(), finished);
         return reply(finished);
     }
 
@@ -180,7 +180,7 @@ public final class UpdateHandler {
         return LossConfig.DEFAULT.withKlBeta(spec.getTraining() == null ? 0.0 : spec.getTraining().getKlCoef());
     }
 
-        public Reply failure(UpdateRequest q, String reason) {
+    public Reply failure(UpdateRequest q, String reason) {
         return reply(base(q).setNewRevision("").setLoss(0).setMeanReward(0).setRewardStd(0).setGradNorm(0).setKl(0)
                 .setStateUri("").setError(reason).build());
     }

@@ -7,7 +7,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.mint.common.connection.PlatformConnection;
 import ai.mint.common.decode.RetryPolicy;
 import ai.mint.common.kafka.KafkaClients;
+import ai.mint.api.Datum;
+import ai.mint.api.LossConfig;
 import ai.mint.engine.lora.PeftAdapterIo;
+import ai.mint.events.PolicySpec;
+import ai.mint.training.grpo.GroupAdvantages;
+import ai.mint.training.grpo.GrpoData;
+import ai.mint.training.grpo.LrSchedule;
+import ai.mint.training.reward.RewardOutcome;
+import ai.mint.training.service.Policy;
+import ai.mint.training.service.TrainingBatch;
+import ai.mint.training.service.TrainingService;
 import ai.mint.events.LossParams;
 import ai.mint.events.UpdateRequest;
 import ai.mint.events.UpdateResult;
@@ -100,6 +110,36 @@ class UpdateHandlerTest {
         assertThat(a.getLoss()).isCloseTo(aAlone.getLoss(), org.assertj.core.data.Offset.offset(1e-5));
         assertThat(b.getLoss()).isCloseTo(bAlone.getLoss(), org.assertj.core.data.Offset.offset(1e-5));
         assertThat(a.getLoss()).isNotEqualTo(b.getLoss());
+    }
+
+    /**
+     * The update role steps through the training API (an in-process TrainingClient); its step must be exactly the
+     * step the one training path gives for the same data, loss and Adam settings when called directly (tolerance 0:
+     * the same saved trainer state, byte for byte, and the same loss).
+     */
+    @Test
+    void shouldStepThroughTheApiExactlyAsTheTrainingServiceStepsDirectly() throws Exception {
+        UpdateRequest q = update("p", BASE, 1);
+        UpdateResult viaApi = (UpdateResult) newWorker("p").handle(q).event();
+
+        WorkerFixture.Roles direct = fixture.worker(new FilesystemAdapterStore(tmp.resolve("store-direct")), "p");
+        TrainingService training = direct.ctx().runtime().training();
+        PolicySpec spec = WorkerFixture.entry("p").getSpec();
+        Policy policy = training.createPolicy("p", direct.trainers().initialWeights(spec), PolicyTrainers.seed(spec),
+                LrSchedule.CONSTANT).join();
+        List<GrpoData.Sample> samples = q.getTrajectories().stream().map(t -> new GrpoData.Sample(t.getPromptIndex(),
+                TrainingCallCodec.ints(t.getPromptTokens()), TrainingCallCodec.ints(t.getCompletionTokens()),
+                TrainingCallCodec.floats(t.getLogprobs()), RewardOutcome.ok(t.getReward()))).toList();
+        List<Datum> data = GrpoData.toData(samples, GroupAdvantages.DEFAULT_EPSILON);
+        double loss = training.forwardBackward(new TrainingBatch(policy, data, TrainingCallCodec.loss(q.getLossFn()),
+                LossConfig.DEFAULT.withKlBeta(0.0))).join().loss();
+        training.optimStep(policy, TrainingCallCodec.adam(q.getAdam())).join();
+        Path file = training.saveState(policy, java.nio.file.Files.createDirectories(tmp.resolve("direct"))).join();
+
+        assertThat(viaApi.getLoss()).isEqualTo(loss);
+        assertThat(stateDigest(store, "p", 1)).as("the trainer state saved by the update role")
+                .isEqualTo(PeftAdapterIo.sha256(file));
+        training.closePolicy(policy).join();
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The training API in process: one resident base, any number of LoRA policies trained over it, all model work on
@@ -86,6 +87,24 @@ public final class LocalServiceClient implements ServiceClient {
             throw new TrainingException("policy '" + policyId + "' already has a training client");
         }
         return new LocalTrainingClient(policy, service, sampling, store, this);
+    }
+
+    /**
+     * A training client of a policy whose state the caller created on this service and keeps (the worker's update
+     * role, which files trainer states in its adapter store): the client steps it through the API; the state stays
+     * the caller's to save and close.
+     */
+    public TrainingClient trainingClientOf(Policy policy) {
+        return new LocalTrainingClient(policy, service, sampling, store, this);
+    }
+
+    /**
+     * Runs {@code calls} on clients of this service and queues what they asked for only when they return, back to
+     * back: forward/backward calls of distinct policies made inside run as ONE K-policy step. {@code calls} must not
+     * wait for the futures it gets (see {@link TrainingService#together}).
+     */
+    public <T> T together(Supplier<T> calls) {
+        return service.together(calls);
     }
 
     @Override

@@ -64,6 +64,8 @@ final class ModelExecutor implements AutoCloseable {
     private final boolean interleave;
     private final ContinuousBatch batch;
     private final ArrayDeque<Task> queue = new ArrayDeque<>();
+    /** Tasks submitted inside {@link #together} on this thread, queued when it returns. */
+    private final ThreadLocal<List<Task>> held = new ThreadLocal<>();
     private final Thread thread;
     private boolean closed; // guarded by queue
     private boolean woken;  // guarded by queue
@@ -117,6 +119,11 @@ final class ModelExecutor implements AutoCloseable {
      * can merge does merge. Once closed, the tasks fail with {@link #CLOSED} instead.
      */
     void enqueueAll(List<? extends Task> tasks) {
+        List<Task> holding = held.get();
+        if (holding != null) {
+            holding.addAll(tasks);
+            return;
+        }
         synchronized (queue) {
             if (!closed) {
                 queue.addAll(tasks);
@@ -125,6 +132,24 @@ final class ModelExecutor implements AutoCloseable {
             }
         }
         tasks.forEach(t -> t.result().completeExceptionally(new IllegalStateException(CLOSED)));
+    }
+
+    /**
+     * Runs {@code calls} and queues every task they submitted from this thread only when they return, back to back
+     * and atomically (also when they throw: futures handed out must complete). A nested call joins the outer one.
+     */
+    <T> T together(Supplier<T> calls) {
+        if (held.get() != null) {
+            return calls.get();
+        }
+        List<Task> tasks = new ArrayList<>();
+        held.set(tasks);
+        try {
+            return calls.get();
+        } finally {
+            held.remove();
+            enqueueAll(tasks);
+        }
     }
 
     private void wake() {

@@ -138,6 +138,16 @@ public final class TrainingService implements AutoCloseable {
     }
 
     /**
+     * Runs {@code calls}, which queue work on this service (say, several policies' {@code TrainingClient} calls), and
+     * queues all of it only when they return, back to back: forward/backward calls of distinct policies made inside
+     * run as ONE K-policy step, whatever the model thread was doing meanwhile. Work queued inside does not start
+     * before {@code calls} returns, so {@code calls} must not wait for it (it would wait forever).
+     */
+    public <T> T together(Supplier<T> calls) {
+        return thread.together(calls);
+    }
+
+    /**
      * Tinker's forward: each batch's loss and target log-probs on its policy's current weights, without a gradient;
      * queued together (distinct policies run as one K-policy pass).
      */

@@ -98,6 +98,36 @@ class TrainingServiceTest {
         }
     }
 
+    /**
+     * What API clients ask for inside {@code together} is held until it returns, so separate forward/backward calls
+     * of distinct policies run as one K-policy step even while the model thread sits idle between them.
+     */
+    @Test
+    void shouldQueueCallsMadeTogetherOnlyWhenTogetherReturnsSoThatTheyRunAsOneStep() throws Exception {
+        List<Policy> ps = policies("g");
+        long mergedBefore = service.mergedSteps();
+        List<CompletableFuture<ForwardBackwardOutput>> steps = service.together(() -> {
+            List<CompletableFuture<ForwardBackwardOutput>> queued = new ArrayList<>();
+            for (int k = 0; k < ps.size(); k++) {
+                queued.add(service.forwardBackward(batch(ps.get(k), 30 + k)));
+                try {
+                    Thread.sleep(100); // an idle model thread takes a call queued alone well within this
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                assertThat(queued.get(k)).as("held until together returns").isNotDone();
+            }
+            return queued;
+        });
+        steps.forEach(CompletableFuture::join);
+
+        assertThat(service.mergedSteps() - mergedBefore).as("one K-policy step").isEqualTo(1);
+        for (Policy p : ps) {
+            service.discardGradients(p).join();
+            service.closePolicy(p).join();
+        }
+    }
+
     @Test
     void shouldStepKPoliciesQueuedTogetherAsOneStepEqualToKSingleSteps() {
         List<Policy> together = policies("t");
