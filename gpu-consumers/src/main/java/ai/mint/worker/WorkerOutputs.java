@@ -10,8 +10,12 @@ import ai.mint.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -42,13 +46,13 @@ public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
     private final GoneReplyTopics gone = new GoneReplyTopics();
     private final String workerId;
     private final int deadLetterMaxValueBytes;
-    private volatile java.util.function.Consumer<SpecificRecord> observer = event -> { };
+    private volatile Consumer<SpecificRecord> observer = event -> { };
     /**
      * Where {@link #sendAsync} futures complete. Never the producer's I/O thread: a stage chained on such a future
      * (a pack-done report after its answers) may send again, and a send that waits for metadata on the I/O thread
      * blocks the very thread that would fetch it (every send of the worker, heartbeats included, then stalls).
      */
-    private final java.util.concurrent.ExecutorService callbacks = java.util.concurrent.Executors
+    private final ExecutorService callbacks = Executors
             .newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "mint-worker-send-callbacks");
                 t.setDaemon(true);
@@ -81,58 +85,60 @@ public final class WorkerOutputs implements ResultPublisher, AutoCloseable {
 
     /** Sends {@code event} keyed by {@code key}; the future completes when the broker has it. */
     public Future<RecordMetadata> send(String topic, String key, SpecificRecord event) {
-        boolean perClient = Topics.isInferenceReplyTopic(topic);
-        if (perClient && gone.isGone(topic, System.currentTimeMillis())) {
-            return java.util.concurrent.CompletableFuture.failedFuture(goneError(topic));
+        Producer<String, SpecificRecord> out;
+        try {
+            out = producerFor(topic);
+        } catch (IllegalStateException gone) {
+            return CompletableFuture.failedFuture(gone);
         }
         observer.accept(event);
-        if (!perClient) {
-            return producer.send(new ProducerRecord<>(topic, key, event));
-        }
-        return replyProducer.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> noteGone(topic, error));
+        return out.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> noteGone(topic, error));
     }
 
-    private void noteGone(String topic, Exception error) {
-        if (error != null && GoneReplyTopics.meansGone(error)) {
-            gone.remember(topic, System.currentTimeMillis());
-        }
-    }
-
-    private static IllegalStateException goneError(String topic) {
-        return new IllegalStateException("reply topic " + topic + " is gone (its client deleted it); nothing more is "
-                + "sent to it");
-    }
-
-    /** Sends {@code event}; the future completes (on the producer's thread) when the broker has it, or fails. */
-    public java.util.concurrent.CompletableFuture<RecordMetadata> sendAsync(String topic, String key,
-                                                                              SpecificRecord event) {
-        java.util.concurrent.CompletableFuture<RecordMetadata> done = new java.util.concurrent.CompletableFuture<>();
-        boolean perClient = Topics.isInferenceReplyTopic(topic);
-        if (perClient && gone.isGone(topic, System.currentTimeMillis())) {
-            done.completeExceptionally(goneError(topic));
-            return done;
-        }
+    /** Sends {@code event}; the future completes (on the callbacks thread) when the broker has it, or fails. */
+    public CompletableFuture<RecordMetadata> sendAsync(String topic, String key, SpecificRecord event) {
+        CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
         try {
+            Producer<String, SpecificRecord> out = producerFor(topic);
             observer.accept(event);
-            Producer<String, SpecificRecord> out = perClient ? replyProducer : producer;
             out.send(new ProducerRecord<>(topic, key, event), (metadata, error) -> callbacks.execute(() -> {
+                noteGone(topic, error);
                 if (error != null) {
-                    if (perClient) {
-                        noteGone(topic, error);
-                    }
                     done.completeExceptionally(error);
                 } else {
                     done.complete(metadata);
                 }
             }));
-        } catch (RuntimeException e) { // serialization or a closed producer
+        } catch (RuntimeException e) { // a gone reply topic, serialization or a closed producer
             done.completeExceptionally(e);
         }
         return done;
     }
 
+    /**
+     * The producer of {@code topic}: the reply producer (short metadata wait) for a per-client reply topic, the
+     * platform's producer for the rest; a reply topic that proved gone fails at once instead.
+     */
+    private Producer<String, SpecificRecord> producerFor(String topic) {
+        if (!Topics.isInferenceReplyTopic(topic)) {
+            return producer;
+        }
+        if (gone.isGone(topic, System.currentTimeMillis())) {
+            throw new IllegalStateException("reply topic " + topic + " is gone (its client deleted it); nothing more "
+                    + "is sent to it");
+        }
+        return replyProducer;
+    }
+
+    /** Remembers a per-client reply topic whose send failed because it no longer exists. */
+    private void noteGone(String topic, Exception error) {
+        if (error != null && Topics.isInferenceReplyTopic(topic) && GoneReplyTopics.meansGone(error)) {
+            gone.remember(topic, System.currentTimeMillis());
+        }
+    }
+
     /** Shows every event sent to {@code observer} (the worker's metrics), replacing an earlier one. */
-    public void observe(java.util.function.Consumer<SpecificRecord> observer) {
+    public void observe(Consumer<SpecificRecord> observer) {
         this.observer = observer;
     }
 
