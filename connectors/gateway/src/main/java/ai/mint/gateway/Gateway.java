@@ -6,6 +6,7 @@ import ai.mint.common.metrics.ServiceMetrics;
 import ai.mint.gateway.auth.ApiKeys;
 import ai.mint.gateway.catalog.CatalogClient;
 import ai.mint.gateway.http.GatewayServer;
+import ai.mint.gateway.kafka.Bridges;
 import ai.mint.gateway.kafka.InferenceBridge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,7 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final ServiceMetrics metrics;
-    private final InferenceBridge bridge;
+    private final Bridges bridges;
     private final CatalogClient catalog;
     private final GatewayServer server;
 
@@ -29,9 +30,10 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.metrics = ServiceMetrics.withoutEndpoint("gateway");
         try {
-            this.bridge = new InferenceBridge(KafkaClients.of(config.connection), config.connection.registry(),
-                    config.gatewayId, config.decodeRetry, config.maxPending, config.requestTimeout, config.lingerMs,
-                    metrics);
+            InferenceBridge shared = bridge(KafkaClients.of(config.connection),
+                    InferenceBridge.Route.shared(config.gatewayId));
+            this.bridges = new Bridges(shared, tenant -> bridge(Bridges.tenantClients(config.connection, tenant),
+                    InferenceBridge.Route.tenant(tenant.broker(), config.gatewayId)));
         } catch (RuntimeException e) {
             metrics.close();
             throw e;
@@ -39,16 +41,21 @@ public final class Gateway implements AutoCloseable {
         this.catalog = new CatalogClient(config.catalogUrl, config.catalogTimeout, config.catalogCache,
                 config.connection.catalogUserInfo());
         try {
-            GatewayMetrics meters = new GatewayMetrics(metrics, MetricsConfig.policyLabels(config), bridge::inFlight);
+            GatewayMetrics meters = new GatewayMetrics(metrics, MetricsConfig.policyLabels(config), bridges::inFlight);
             this.server = new GatewayServer(new GatewayServer.Settings(config.httpHost, config.httpPort,
                     config.maxRequestBytes, config.requestTimeout, config.limits, config.gatewayId), keys, catalog,
-                    bridge, metrics, meters);
+                    bridges, metrics, meters);
         } catch (RuntimeException e) {
             catalog.close();
-            bridge.close();
+            bridges.close();
             metrics.close();
             throw e;
         }
+    }
+
+    private InferenceBridge bridge(KafkaClients clients, InferenceBridge.Route route) {
+        return new InferenceBridge(clients, config.connection.registry(), route, config.decodeRetry,
+                config.maxPending, config.requestTimeout, config.lingerMs, metrics);
     }
 
     /** Reads the API keys (if a file is set), creates the reply topic if needed and starts serving. */
@@ -63,7 +70,7 @@ public final class Gateway implements AutoCloseable {
         }
         Gateway gateway = new Gateway(config, keys);
         LOG.info("gateway {} serving {} (catalog {}, replies on {})", config.gatewayId, gateway.url(),
-                config.catalogUrl, gateway.bridge.replyTopic());
+                config.catalogUrl, gateway.replyTopic());
         return gateway;
     }
 
@@ -79,19 +86,19 @@ public final class Gateway implements AutoCloseable {
 
     /** The topic this gateway's requests are answered on. */
     public String replyTopic() {
-        return bridge.replyTopic();
+        return bridges.shared().replyTopic();
     }
 
     public GatewayConfig config() {
         return config;
     }
 
-    /** Stops taking requests, then stops reading replies (requests still waiting fail with 503). */
+    /** Stops taking requests, then stops reading replies on every bridge (requests still waiting fail with 503). */
     @Override
     public void close() {
         server.close();
         catalog.close();
-        bridge.close();
+        bridges.close();
         metrics.close();
     }
 }

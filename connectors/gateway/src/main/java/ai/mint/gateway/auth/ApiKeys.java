@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -21,12 +22,15 @@ import java.util.regex.Pattern;
  * <pre>
  * {"keys": [
  *   {"tenant": "acme", "sha256": "9f86d081884c7d65...", "expires_at": "2027-01-01T00:00:00Z"},
- *   {"tenant": "dev",  "key": "sk-dev-only"}
+ *   {"tenant": "dev",  "key": "sk-dev-only"},
+ *   {"tenant": "globex", "sha256": "...", "kafka_config": "tenants/globex.properties"}
  * ]}
  * </pre>
  * {@code sha256} is the hex SHA-256 of the key (production: the file holds no secret; {@code printf %s KEY |
  * sha256sum}); {@code key} is the key itself (development only). {@code expires_at} is optional. Keys are looked up
- * by their hash, so no key is compared character by character. Without a file the gateway is open: every request acts
+ * by their hash, so no key is compared character by character. {@code kafka_config} (optional) makes the tenant a
+ * {@link Tenant#onBroker() broker tenant}: the Kafka client file {@code mint tenant add} wrote for it, relative to the
+ * key file's folder unless absolute; every key of one tenant names the same file. Without a file the gateway is open: every request acts
  * for {@link Tenant#OPEN}.
  */
 public final class ApiKeys {
@@ -63,6 +67,7 @@ public final class ApiKeys {
             throw new IllegalArgumentException("API key file " + file + ": expected {\"keys\": [...]}");
         }
         Map<String, Entry> byHash = new HashMap<>();
+        Map<String, Tenant> tenants = new HashMap<>();
         int plain = 0;
         for (int i = 0; i < keys.size(); i++) {
             JsonNode k = keys.get(i);
@@ -94,11 +99,37 @@ public final class ApiKeys {
                             + "2027-01-01T00:00:00Z, got '" + expiresAt + "'");
                 }
             }
-            if (byHash.put(hash, new Entry(new Tenant(tenant), expires)) != null) {
+            Tenant who = tenant(tenant, text(k, "kafka_config", at), file, at);
+            Tenant before = tenants.putIfAbsent(tenant, who);
+            if (before != null && !before.equals(who)) {
+                throw new IllegalArgumentException(at + ": tenant '" + tenant + "' has another key with "
+                        + (before.onBroker() ? "'kafka_config' " + before.kafkaConfig() : "no 'kafka_config'")
+                        + "; every key of one tenant names the same Kafka client file, or none");
+            }
+            if (byHash.put(hash, new Entry(who, expires)) != null) {
                 throw new IllegalArgumentException(at + ": the same key is listed twice");
             }
         }
         return new ApiKeys(Map.copyOf(byHash), plain);
+    }
+
+    /** The tenant of one entry; one with a {@code kafka_config} must name a readable file and a platform tenant. */
+    private static Tenant tenant(String id, String kafkaConfig, Path keyFile, String at) {
+        if (kafkaConfig == null) {
+            return new Tenant(id);
+        }
+        Optional<String> problem = ai.mint.topics.Tenant.problem(id);
+        if (problem.isPresent()) {
+            throw new IllegalArgumentException(at + ": " + problem.get() + " (a tenant with a 'kafka_config' is a "
+                    + "principal of the platform, named as 'mint tenant add' named it)");
+        }
+        Path folder = keyFile.toAbsolutePath().getParent();
+        Path config = folder.resolve(kafkaConfig);
+        if (!Files.isRegularFile(config) || !Files.isReadable(config)) {
+            throw new IllegalArgumentException(at + ": 'kafka_config' " + config + " is not a readable file (the "
+                    + "client file 'mint tenant add " + id + "' wrote)");
+        }
+        return new Tenant(id, config);
     }
 
     /** Whether requests need a key at all. */

@@ -6,6 +6,7 @@ import ai.mint.events.SamplingParams;
 import ai.mint.gateway.auth.Tenant;
 import ai.mint.gateway.catalog.CatalogClient;
 import ai.mint.gateway.catalog.PolicyView;
+import ai.mint.gateway.kafka.Bridges;
 import ai.mint.gateway.kafka.InferenceBridge;
 import ai.mint.gateway.openai.ApiError;
 import ai.mint.gateway.openai.Choice;
@@ -28,12 +29,12 @@ import java.util.concurrent.CompletionException;
 final class CompletionService {
 
     private final CatalogClient catalog;
-    private final InferenceBridge bridge;
+    private final Bridges bridges;
     private final String instanceId;
 
-    CompletionService(CatalogClient catalog, InferenceBridge bridge, String instanceId) {
+    CompletionService(CatalogClient catalog, Bridges bridges, String instanceId) {
         this.catalog = catalog;
-        this.bridge = bridge;
+        this.bridges = bridges;
         this.instanceId = instanceId;
     }
 
@@ -44,7 +45,7 @@ final class CompletionService {
      */
     PolicyView resolve(Tenant tenant, ModelRef model, String modelName) {
         Optional<PolicyView> policy = catalog.policy(model.policyId());
-        if (policy.isEmpty() || !tenant.owns(policy.get().labels())) {
+        if (policy.isEmpty() || !tenant.owns(policy.get())) {
             throw ApiError.modelNotFound(modelName, null);
         }
         if (model.revision() != null) {
@@ -92,7 +93,7 @@ final class CompletionService {
                         .build());
             }
         }
-        return bridge.submit(requests, chunks);
+        return bridges.of(tenant).submit(requests, chunks);
     }
 
     /** The choice a reply makes, or the error it carries mapped to what the client gets. */

@@ -51,7 +51,7 @@ final class FeedbackEndpoint {
             FeedbackRequests.Feedback feedback = FeedbackRequests.parse(body);
             String modelName = body.get("model").textValue();
             Optional<PolicyView> policy = catalog.policy(feedback.model().policyId());
-            if (policy.isEmpty() || !tenant.owns(policy.get().labels())) {
+            if (policy.isEmpty() || !tenant.owns(policy.get())) {
                 throw ApiError.modelNotFound(modelName, null);
             }
             Feedback record = Feedback.newBuilder()

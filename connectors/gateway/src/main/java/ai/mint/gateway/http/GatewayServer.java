@@ -4,7 +4,7 @@ import ai.mint.common.metrics.ServiceMetrics;
 import ai.mint.gateway.GatewayMetrics;
 import ai.mint.gateway.auth.ApiKeys;
 import ai.mint.gateway.catalog.CatalogClient;
-import ai.mint.gateway.kafka.InferenceBridge;
+import ai.mint.gateway.kafka.Bridges;
 import ai.mint.gateway.openai.ApiError;
 import ai.mint.gateway.openai.CompletionJob;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -46,7 +46,7 @@ public final class GatewayServer implements AutoCloseable {
                            CompletionJob.Limits limits, String instanceId) {
     }
 
-    public GatewayServer(Settings settings, ApiKeys keys, CatalogClient catalog, InferenceBridge bridge,
+    public GatewayServer(Settings settings, ApiKeys keys, CatalogClient catalog, Bridges bridges,
                          ServiceMetrics serviceMetrics, GatewayMetrics metrics) {
         ObjectMapper json = new ObjectMapper();
         this.writers = Executors.newCachedThreadPool(r -> {
@@ -54,13 +54,13 @@ public final class GatewayServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        CompletionService service = new CompletionService(catalog, bridge, settings.instanceId());
+        CompletionService service = new CompletionService(catalog, bridges, settings.instanceId());
         CompletionEndpoint completions = new CompletionEndpoint(CompletionJob.Endpoint.COMPLETIONS, keys, service,
                 settings.limits(), metrics, writers, json);
         CompletionEndpoint chat = new CompletionEndpoint(CompletionJob.Endpoint.CHAT, keys, service,
                 settings.limits(), metrics, writers, json);
         ModelsEndpoint models = new ModelsEndpoint(keys, catalog, metrics, json);
-        FeedbackEndpoint feedback = new FeedbackEndpoint(keys, catalog, bridge, writers, json);
+        FeedbackEndpoint feedback = new FeedbackEndpoint(keys, catalog, bridges.shared(), writers, json);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

@@ -54,6 +54,9 @@ final class ModelsEndpoint {
                     tenant.id()), after, limit);
             List<ObjectNode> models = new ArrayList<>();
             for (CatalogClient.Summary s : page.items()) {
+                if (tenant.onBroker() && !tenant.broker().ownsPolicy(s.policyId())) {
+                    continue; // labelled for it but outside its prefix: the scheduler would not serve it
+                }
                 models.add(OpenAiJson.model(s.policyId(), s.updatedAt(), tenant.ownerName(), s.servingRevision()));
             }
             boolean more = page.hasMore();
@@ -74,7 +77,7 @@ final class ModelsEndpoint {
             String name = ctx.pathParam("model");
             ModelRef ref = ModelRef.parse(name);
             Optional<PolicyView> policy = catalog.policy(ref.policyId());
-            if (policy.isEmpty() || !tenant.owns(policy.get().labels())) {
+            if (policy.isEmpty() || !tenant.owns(policy.get())) {
                 throw ApiError.modelNotFound(name, null);
             }
             label = metrics.label(ref.policyId());

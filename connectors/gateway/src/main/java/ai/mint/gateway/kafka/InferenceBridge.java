@@ -13,6 +13,7 @@ import ai.mint.events.InferenceResponse;
 import ai.mint.gateway.openai.ApiError;
 import ai.mint.registry.SchemaRegistryClient;
 import ai.mint.serde.AvroEventSerializer;
+import ai.mint.topics.Tenant;
 import ai.mint.topics.TopicSpec;
 import ai.mint.topics.Topics;
 import java.time.Duration;
@@ -39,9 +40,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's request/reply over Kafka: publishes inference requests that name this instance's own reply topic,
- * reads only that topic (from its end, on a thread of its own) and completes each request's future with its reply.
- * So N gateways never read each other's responses. A streamed request's chunks come on the same topic, before its
+ * The gateway's request/reply over Kafka: publishes inference requests on its {@link Route}'s request topic, naming
+ * the route's reply topic, reads only that topic (from its end, on a thread of its own, without a consumer group) and
+ * completes each request's future with its reply. On the shared route each instance has a reply topic of its own, so
+ * N gateways never read each other's responses; on a tenant's route ({@link Route#tenant}) the bridge's clients are
+ * the tenant's principal and the broker lets them touch only that tenant's topics. A streamed request's chunks come on the same topic, before its
  * response (the schema id tells them apart), and go to the request's chunk listener. At most {@code maxPending} requests are in flight; one more is
  * refused at once (a 429), and a request without a reply after the timeout fails with a 504. A reply that comes
  * later, or twice (a worker redelivered its work), finds no request and is dropped. A reply that cannot be decoded
@@ -51,6 +54,7 @@ public final class InferenceBridge implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InferenceBridge.class);
 
+    private final String requestTopic;
     private final String replyTopic;
     private final Duration timeout;
     private final Semaphore permits;
@@ -63,22 +67,50 @@ public final class InferenceBridge implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
-     * Creates the reply topic if needed and starts reading it from its end.
+     * Where a bridge sends its requests and reads their answers.
      *
-     * @param instanceId this gateway's stable id; its reply topic is {@link Topics#inferenceReplies}
-     * @param lingerMs   how long the producer waits to put concurrent requests into one batch (0: none)
+     * @param requestTopic  the topic the scheduler takes the requests from
+     * @param replyTopic    the topic the answers come on
+     * @param createReplies whether the bridge creates the reply topic (a tenant may not create topics: its own exist)
+     * @param clientId      the prefix of the bridge's Kafka client ids
      */
-    public InferenceBridge(KafkaClients clients, SchemaRegistryClient registry, String instanceId, RetryPolicy retry,
+    public record Route(String requestTopic, TopicSpec replyTopic, boolean createReplies, String clientId) {
+
+        /** The shared request topic, answered on this instance's own reply topic {@link Topics#inferenceReplies}. */
+        public static Route shared(String instanceId) {
+            return new Route(Topics.INFERENCE_REQUESTS.name(), Topics.inferenceReplies(instanceId), true,
+                    "mint-gateway-" + instanceId);
+        }
+
+        /**
+         * The tenant's own request topic, answered on its own responses topic (where the scheduler sends every answer
+         * to a tenant's request, whatever reply topic the request names; other clients of the tenant read it too, so
+         * answers to requests of others are dropped as unknown).
+         */
+        public static Route tenant(Tenant tenant, String instanceId) {
+            return new Route(tenant.topic(Tenant.Kind.INFERENCE_REQUESTS), tenant.spec(Tenant.Kind.INFERENCE_RESPONSES),
+                    false, "mint-gateway-" + instanceId + "-" + tenant.name());
+        }
+    }
+
+    /**
+     * Creates the reply topic if the route says so and starts reading it from its end.
+     *
+     * @param lingerMs how long the producer waits to put concurrent requests into one batch (0: none)
+     */
+    public InferenceBridge(KafkaClients clients, SchemaRegistryClient registry, Route route, RetryPolicy retry,
                            int maxPending, Duration timeout, int lingerMs, ServiceMetrics metrics) {
-        TopicSpec topic = Topics.inferenceReplies(instanceId);
-        this.replyTopic = topic.name();
+        this.requestTopic = route.requestTopic();
+        this.replyTopic = route.replyTopic().name();
         this.timeout = timeout;
         this.maxPending = maxPending;
         this.permits = new Semaphore(maxPending);
-        ReplyTopics.create(clients, "mint-gateway-admin", topic);
-        this.producer = clients.producer("mint-gateway-" + instanceId, new StringSerializer(),
+        if (route.createReplies()) {
+            ReplyTopics.create(clients, "mint-gateway-admin", route.replyTopic());
+        }
+        this.producer = clients.producer(route.clientId(), new StringSerializer(),
                 new AvroEventSerializer<>(registry), Map.of(ProducerConfig.LINGER_MS_CONFIG, lingerMs));
-        this.consumer = clients.consumer("mint-gateway-" + instanceId + "-replies", new StringDeserializer(),
+        this.consumer = clients.consumer(route.clientId() + "-replies", new StringDeserializer(),
                 new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(replyTopic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(replyTopic, p.partition())).toList();
@@ -93,7 +125,12 @@ public final class InferenceBridge implements AutoCloseable {
         this.reader.start();
     }
 
-    /** The topic this gateway's requests are answered on. */
+    /** The topic this bridge's requests go to. */
+    public String requestTopic() {
+        return requestTopic;
+    }
+
+    /** The topic this bridge's requests are answered on. */
     public String replyTopic() {
         return replyTopic;
     }
@@ -146,7 +183,7 @@ public final class InferenceBridge implements AutoCloseable {
                     e instanceof TimeoutException ? ApiError.timeout("No worker answered within "
                             + timeout.toSeconds() + " s; are workers with the inference role running?") : e)));
             try {
-                producer.send(new ProducerRecord<>(Topics.INFERENCE_REQUESTS.name(), addressed.getPolicyId(),
+                producer.send(new ProducerRecord<>(requestTopic, addressed.getPolicyId(),
                         addressed), (metadata, error) -> {
                             if (error != null) {
                                 reply.completeExceptionally(notSent(error));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import ai.mint.gateway.catalog.PolicyView;
 import ai.mint.gateway.openai.ApiError;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,10 +66,65 @@ class ApiKeysTest {
 
     @Test
     void shouldLetATenantSeeOnlyItsOwnPoliciesAndTheOpenTenantSeeAll() {
-        assertThat(new Tenant("acme").owns(Map.of("tenant", "acme"))).isTrue();
-        assertThat(new Tenant("acme").owns(Map.of("tenant", "other"))).isFalse();
-        assertThat(new Tenant("acme").owns(Map.of())).isFalse();
-        assertThat(Tenant.OPEN.owns(Map.of("tenant", "other"))).isTrue();
+        assertThat(new Tenant("acme").owns(policy("chat", Map.of("tenant", "acme")))).isTrue();
+        assertThat(new Tenant("acme").owns(policy("chat", Map.of("tenant", "other")))).isFalse();
+        assertThat(new Tenant("acme").owns(policy("chat", Map.of()))).isFalse();
+        assertThat(Tenant.OPEN.owns(policy("chat", Map.of("tenant", "other")))).isTrue();
         assertThat(ApiKeys.open().authenticate(null, NOW)).isEqualTo(Tenant.OPEN);
+    }
+
+    @Test
+    void shouldMakeATenantWithAKafkaConfigABrokerTenantOfThatFile() throws Exception {
+        Path client = Files.writeString(dir.resolve("globex.properties"), "security.protocol=SASL_SSL\n");
+        ApiKeys keys = keys("{'keys': [{'tenant': 'globex', 'key': 'sk-g', 'kafka_config': 'globex.properties'},"
+                + " {'tenant': 'globex', 'key': 'sk-g2', 'kafka_config': '" + client + "'},"
+                + " {'tenant': 'acme', 'key': 'sk-a'}]}");
+
+        Tenant globex = keys.authenticate("Bearer sk-g", NOW);
+        assertThat(globex.onBroker()).isTrue();
+        assertThat(globex.kafkaConfig()).isEqualTo(client.toAbsolutePath());
+        assertThat(globex.broker().topic(ai.mint.topics.Tenant.Kind.INFERENCE_REQUESTS))
+                .isEqualTo("mint.tenant.globex.inference.requests");
+        assertThat(keys.authenticate("Bearer sk-g2", NOW)).isEqualTo(globex);
+        Tenant acme = keys.authenticate("Bearer sk-a", NOW);
+        assertThat(acme.onBroker()).isFalse();
+        assertThatThrownBy(acme::broker).hasMessageContaining("acme").hasMessageContaining("kafka_config");
+    }
+
+    @Test
+    void shouldNameTheEntryOfABadKafkaConfig() throws Exception {
+        Files.writeString(dir.resolve("ok.properties"), "security.protocol=SASL_SSL\n");
+        assertThatThrownBy(() -> keys("{'keys': [{'tenant': 'a', 'key': 'k'},"
+                + " {'tenant': 'globex', 'key': 'k2', 'kafka_config': 'missing.properties'}]}"))
+                .hasMessageContaining("keys[1]").hasMessageContaining("missing.properties")
+                .hasMessageContaining("not a readable file");
+        assertThatThrownBy(() -> keys("{'keys': [{'tenant': 'Globex', 'key': 'k', 'kafka_config': 'ok.properties'}]}"))
+                .hasMessageContaining("keys[0]").hasMessageContaining("'Globex'").hasMessageContaining("lower-case");
+        assertThatThrownBy(() -> keys("{'keys': [{'tenant': 'admin', 'key': 'k', 'kafka_config': 'ok.properties'}]}"))
+                .hasMessageContaining("keys[0]").hasMessageContaining("reserved");
+        assertThatThrownBy(() -> keys("{'keys': [{'tenant': 'globex', 'key': 'k', 'kafka_config': 'ok.properties'},"
+                + " {'tenant': 'globex', 'key': 'k2'}]}"))
+                .hasMessageContaining("keys[1]").hasMessageContaining("same Kafka client file");
+        assertThatThrownBy(() -> keys("{'keys': [{'tenant': 'globex', 'key': 'k', 'kafka_config': 7}]}"))
+                .hasMessageContaining("keys[0]").hasMessageContaining("'kafka_config' must be a string");
+    }
+
+    @Test
+    void shouldLetABrokerTenantUseOnlyPoliciesBothLabelledAndPrefixedForIt() throws Exception {
+        Path client = Files.writeString(dir.resolve("globex.properties"), "security.protocol=SASL_SSL\n");
+        Tenant globex = new Tenant("globex", client);
+
+        assertThat(globex.owns(policy("globex.chat", Map.of("tenant", "globex")))).isTrue();
+        assertThat(globex.owns(policy("chat", Map.of("tenant", "globex")))).as("label only").isFalse();
+        assertThat(globex.owns(policy("globex.chat", Map.of()))).as("prefix only").isFalse();
+        assertThat(globex.owns(policy("globex.chat", Map.of("tenant", "acme")))).as("another's label").isFalse();
+        assertThat(globex.owns(policy("globex.", Map.of("tenant", "globex")))).as("the bare prefix").isFalse();
+        assertThat(globex.owns(policy("acme.chat", Map.of("tenant", "globex")))).as("another's prefix").isFalse();
+        // a tenant of the gateway's own principal goes by the label alone, as before
+        assertThat(new Tenant("globex").owns(policy("chat", Map.of("tenant", "globex")))).isTrue();
+    }
+
+    private static PolicyView policy(String id, Map<String, String> labels) {
+        return new PolicyView(id, "r1", labels, "ACTIVE", 0L);
     }
 }
