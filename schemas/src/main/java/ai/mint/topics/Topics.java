@@ -111,8 +111,8 @@ public final class Topics {
                     + "p50/p99, tokens/s, live reward, dead letters by reason; latest per policy.");
     public static final TopicSpec MONITOR_WORKERS = new TopicSpec("mint.monitor.workers", PARTITIONS, REPLICATION,
             CleanupPolicy.COMPACT, null, "string (worker id)", EVENTS + "WorkerView",
-            "The monitoring app's view of each worker: resident adapters, queue, load, last heartbeat; latest per "
-                    + "worker.");
+            "The monitoring app's view of each worker: resident adapters, queue, load, last heartbeat, its answers "
+                    + "over its latest closed window; latest per worker.");
     public static final TopicSpec ALERTS = new TopicSpec("mint.alerts", PARTITIONS, REPLICATION,
             CleanupPolicy.DELETE, WEEK, "string (policy id, or empty for a worker's alert)", EVENTS + "Alert",
             "Alerts of the monitoring app: a policy's live reward below, or its latency p99 or error rate above, "

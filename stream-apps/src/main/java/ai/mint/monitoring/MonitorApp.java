@@ -36,9 +36,10 @@ import org.apache.kafka.streams.state.Stores;
  * The monitoring app: a Kafka Streams app that folds the platform's raw topics into views and alerts on topics.
  * Inference responses (the shared topic and every instance's reply topic), live reward metrics and dead letters
  * become one {@link PolicyView} per policy and closed tumbling window ({@link PolicyWindowProcessor}) on a compacted
- * topic, with {@link AlertRules alerts} on {@code mint.alerts}; heartbeats become {@link WorkerView}s
- * ({@link WorkerViewProcessor}). Every input is keyed by policy id with the same partition count, so one task owns a
- * policy's window; reply topics (one partition each) are repartitioned by policy first.
+ * topic, with {@link AlertRules alerts} on {@code mint.alerts}; heartbeats and the same responses repartitioned by
+ * worker id become {@link WorkerView}s with per-worker windows and silent-worker alerts ({@link WorkerViewProcessor}).
+ * Every policy input is keyed by policy id with the same partition count, so one task owns a policy's window; reply
+ * topics (one partition each) are repartitioned by policy first.
  */
 public final class MonitorApp {
 
@@ -60,15 +61,20 @@ public final class MonitorApp {
      * @param persistent     RocksDB stores (true) or in-memory ones (TopologyTestDriver)
      * @param fromEarliest   a new application id reads its inputs from their start (else from their end)
      * @param replyPartitions partitions of the reply repartition topic (those of the responses topic)
+     * @param workerPartitions partitions of the worker-answers repartition topic (those of the heartbeats topic)
      */
     public static Topology buildTopology(MonitorTopics topics, SchemaRegistryClient registry, String appName,
-                                         boolean persistent, boolean fromEarliest, int replyPartitions) {
+                                         boolean persistent, boolean fromEarliest, int replyPartitions,
+                                         int workerPartitions) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(store(persistent, MonitorNodes.WINDOWS, JsonSerde.of(PolicyWindow.class,
                 "policy window")));
         builder.addStateStore(store(persistent, MonitorNodes.CLOCK, Serdes.Long()));
         builder.addStateStore(store(persistent, MonitorNodes.GUARDS, Serdes.Double()));
         builder.addStateStore(store(persistent, MonitorNodes.WORKERS, JsonSerde.of(WorkerFold.class, "worker fold")));
+        builder.addStateStore(store(persistent, MonitorNodes.WORKER_WINDOWS, JsonSerde.of(WorkerWindow.class,
+                "worker window")));
+        builder.addStateStore(store(persistent, MonitorNodes.WORKER_CLOCK, Serdes.Long()));
 
         AutoOffsetReset reset = fromEarliest ? AutoOffsetReset.earliest() : AutoOffsetReset.latest();
         KStream<String, byte[]> responses = source(builder, topics.responses(), reset);
@@ -83,16 +89,25 @@ public final class MonitorApp {
         // the catalog is compacted: its whole state is needed whatever the reset, for the guards' thresholds
         KStream<String, byte[]> catalog = source(builder, topics.catalog(), AutoOffsetReset.earliest());
 
-        KStream<String, SpecificRecord> policyOut = responses
-                .merge(replies, Named.as("monitor-merge-replies"))
+        KStream<String, byte[]> answers = responses.merge(replies, Named.as("monitor-merge-replies"));
+        KStream<String, SpecificRecord> policyOut = answers
                 .merge(metrics, Named.as("monitor-merge-metrics"))
                 .merge(deadLetters, Named.as("monitor-merge-dead-letters"))
                 .merge(catalog, Named.as("monitor-merge-catalog"))
                 .process(() -> new PolicyWindowProcessor(appName, registry, topics), Named.as("monitor-policies"),
                         MonitorNodes.WINDOWS, MonitorNodes.CLOCK, MonitorNodes.GUARDS);
+        // responses are keyed by policy: repartitioned by worker id (as the heartbeats are keyed, with as many
+        // partitions) so that one task holds a worker's heartbeats and its answers
+        KStream<String, byte[]> byWorker = answers
+                .process(() -> new AnswerRekeyProcessor(registry), Named.as("monitor-answers-by-worker"))
+                .repartition(Repartitioned.<String, byte[]>as(MonitorNodes.WORKER_ANSWERS)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray())
+                        .withNumberOfPartitions(workerPartitions));
         KStream<String, SpecificRecord> workerOut = source(builder, topics.workerStatus(), reset)
+                .merge(byWorker, Named.as("monitor-merge-worker-answers"))
                 .process(() -> new WorkerViewProcessor(appName, registry, topics.workerStatus()),
-                        Named.as("monitor-workers"), MonitorNodes.WORKERS);
+                        Named.as("monitor-workers"), MonitorNodes.WORKERS, MonitorNodes.WORKER_WINDOWS,
+                        MonitorNodes.WORKER_CLOCK);
 
         Serde<SpecificRecord> values = Serdes.serdeFrom(new AvroEventSerializer<>(registry), (topic, bytes) -> {
             throw new SerializationException("the monitoring app only writes " + topic);
@@ -147,7 +162,8 @@ public final class MonitorApp {
     /** The app, not started yet (so that a state listener can be set). */
     public static KafkaStreams create(MonitorConfig config) {
         KafkaStreams streams = new KafkaStreams(buildTopology(MonitorTopics.defaults(), config.connection.registry(),
-                config.applicationId, true, config.fromEarliest, config.replyPartitions), streamsConfig(config));
+                config.applicationId, true, config.fromEarliest, config.replyPartitions, config.workerAnswerPartitions),
+                streamsConfig(config));
         // retriable failures replace the thread after a backoff; a broken invariant stops the app (StreamsErrors)
         streams.setUncaughtExceptionHandler(StreamsErrors.uncaughtHandler(config.applicationId));
         return streams;

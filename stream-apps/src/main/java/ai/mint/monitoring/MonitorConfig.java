@@ -39,6 +39,8 @@ public final class MonitorConfig extends AbstractConfig {
     public static final String ALERT_REWARD_BELOW = "alert.reward.below";
     public static final String ALERT_LATENCY_P99_ABOVE_MS = "alert.latency.p99.above.ms";
     public static final String ALERT_ERROR_RATE_ABOVE = "alert.error.rate.above";
+    public static final String ALERT_WORKER_SILENT_WINDOWS = "alert.worker.silent.windows";
+    public static final String WORKER_ANSWER_PARTITIONS = "worker.answers.repartition.partitions";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String BOARD_HISTORY = "board.history";
@@ -72,6 +74,10 @@ public final class MonitorConfig extends AbstractConfig {
                     Importance.LOW, "Partitions of the repartition topic that brings the per-instance reply topics' "
                             + "responses to their policy's task; must equal the partition count of "
                             + Topics.INFERENCE_RESPONSES.name() + ".")
+            .define(WORKER_ANSWER_PARTITIONS, Type.INT, Topics.WORKER_STATUS.partitions(), Range.atLeast(1),
+                    Importance.LOW, "Partitions of the repartition topic that brings every response to the task of "
+                            + "the worker that answered it, beside that worker's heartbeats; must equal the partition "
+                            + "count of " + Topics.WORKER_STATUS.name() + ".")
             .define(WINDOW_SIZE_MS, Type.LONG, WINDOW_SIZE_DEFAULT_MS, Range.atLeast(100), Importance.HIGH,
                     "Length of the tumbling windows the views cover, by the time field of the events.")
             .define(WINDOW_GRACE_MS, Type.LONG, WINDOW_GRACE_DEFAULT_MS, Range.atLeast(0), Importance.MEDIUM,
@@ -92,6 +98,9 @@ public final class MonitorConfig extends AbstractConfig {
                     "Alert when a window's latency p99 (ms) is above this; empty: never.")
             .define(ALERT_ERROR_RATE_ABOVE, Type.STRING, "0.5", AlertThresholds.VALIDATOR, Importance.MEDIUM,
                     "Alert when a window's error rate (errors / requests) is above this; empty: never.")
+            .define(ALERT_WORKER_SILENT_WINDOWS, Type.INT, 3, Range.atLeast(0), Importance.MEDIUM,
+                    "Alert when a worker sent no heartbeat for this many windows without a last heartbeat saying it "
+                            + "was leaving (once per silence); 0: never.")
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the query API binds.")
             .define(HTTP_PORT, Type.INT, HTTP_PORT_DEFAULT, Range.between(-1, 65535), Importance.MEDIUM,
                     "Port of the query API; 0 picks a free one, -1 serves none.")
@@ -109,6 +118,7 @@ public final class MonitorConfig extends AbstractConfig {
     public final Duration shutdownTimeout = Duration.ofMillis(getInt(SHUTDOWN_TIMEOUT_MS));
     public final boolean fromEarliest = "earliest".equals(getString(INPUT_OFFSET_RESET));
     public final int replyPartitions = getInt(REPLY_PARTITIONS);
+    public final int workerAnswerPartitions = getInt(WORKER_ANSWER_PARTITIONS);
     public final String httpHost = getString(HTTP_HOST);
     public final int httpPort = getInt(HTTP_PORT);
     public final int boardHistory = getInt(BOARD_HISTORY);

@@ -35,10 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Folds inference responses, live reward metrics and dead letters into tumbling windows per policy (by each event's
- * own {@code time}), and closes each window once the task's clock is past its end plus the grace: its
- * {@link PolicyView} and its {@link AlertRules alerts} are forwarded then, once. The task's clock is the latest event
- * time it read, advancing with the wall clock while no event comes, so that a replay closes windows by event time and
- * a quiet platform still sees its last window. An event whose window has closed is late: counted, not windowed.
+ * own {@code time}), and closes each window once the task's {@link WindowClock} is past its end plus the grace: its
+ * {@link PolicyView} and its {@link AlertRules alerts} are forwarded then, once. An event whose window has closed is
+ * late: counted, not windowed.
  * Catalog entries give the policies' own reward thresholds ({@link GuardThreshold}).
  *
  * <p>A record that does not decode is dead-lettered, except a record of the dead-letter topic itself: dead-lettering
@@ -53,16 +52,12 @@ final class PolicyWindowProcessor implements Processor<String, byte[], String, S
     private final MonitorTopics topics;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, PolicyWindow> windows;
-    private KeyValueStore<String, Long> clock;
     private KeyValueStore<String, Double> guards;
     private TopicDecoders decoders;
     private EventDecoder<DeadLetter> deadLetterDecoder;
     private EventDecoder<InferenceResponse> replyDecoder;
     private WindowSettings settings;
-    private long closedUpTo;
-    /** Latest event time read (-1: none since this task started) and the wall time it was read at. */
-    private long streamTime = -1;
-    private long streamTimeAtWall;
+    private WindowClock clock;
 
     PolicyWindowProcessor(String appName, SchemaRegistryClient registry, MonitorTopics topics) {
         this.appName = appName;
@@ -74,7 +69,6 @@ final class PolicyWindowProcessor implements Processor<String, byte[], String, S
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.windows = context.getStateStore(MonitorNodes.WINDOWS);
-        this.clock = context.getStateStore(MonitorNodes.CLOCK);
         this.guards = context.getStateStore(MonitorNodes.GUARDS);
         this.settings = WindowSettings.from(context.appConfigs());
         RetryPolicy retry = DecodeConfig.retryPolicy(context.appConfigs());
@@ -84,10 +78,10 @@ final class PolicyWindowProcessor implements Processor<String, byte[], String, S
         this.deadLetterDecoder = new EventDecoder<>(new AvroEventDeserializer<>(registry, DeadLetter.class), null,
                 retry);
         this.replyDecoder = EventDecoder.of(registry, InferenceResponse.class, retry);
-        Long closed = clock.get(MonitorNodes.CLOSED_UP_TO);
-        this.closedUpTo = closed == null ? Long.MIN_VALUE : closed;
+        this.clock = new WindowClock(context.getStateStore(MonitorNodes.CLOCK), MonitorNodes.CLOSED_UP_TO,
+                settings.sizeMs(), settings.graceMs());
         context.schedule(Duration.ofMillis(settings.checkIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
-                wall -> closeDue(now(wall)));
+                wall -> closeDue(clock.now(wall)));
     }
 
     @Override
@@ -139,18 +133,15 @@ final class PolicyWindowProcessor implements Processor<String, byte[], String, S
     /** Adds one event to its policy's window, or counts it late; then closes what the clock has passed. */
     private void fold(String policy, long time, Consumer<PolicyWindow> add) {
         long wall = context.currentSystemTimeMs();
+        boolean late = clock.isLate(time, wall);
         long windowStart;
-        boolean late = time < closedUpTo || time > wall + settings.graceMs();
         if (late) {
-            windowStart = startOf(now(wall));
+            windowStart = clock.startOf(clock.now(wall));
         } else {
-            windowStart = startOf(time);
-            if (time > streamTime) {
-                streamTime = time;
-                streamTimeAtWall = wall;
-            }
+            windowStart = clock.startOf(time);
+            clock.observe(time, wall);
         }
-        String key = key(windowStart, policy);
+        String key = WindowClock.key(windowStart, policy);
         PolicyWindow window = windows.get(key);
         if (window == null) {
             window = new PolicyWindow(policy, windowStart);
@@ -161,25 +152,18 @@ final class PolicyWindowProcessor implements Processor<String, byte[], String, S
             add.accept(window);
         }
         windows.put(key, window);
-        closeDue(now(wall));
-    }
-
-    /** The task's clock: the latest event time, advanced by the wall time since it was read; -1 before any event. */
-    private long now(long wall) {
-        return streamTime < 0 ? -1 : streamTime + Math.max(0, wall - streamTimeAtWall);
+        closeDue(clock.now(wall));
     }
 
     /** Closes every window whose end plus grace is at or before {@code now}: its view and alerts are forwarded. */
     private void closeDue(long now) {
-        if (now < 0) {
-            return;
-        }
-        long closeBefore = startOf(now - settings.graceMs()); // windows that start before this have ended in time
-        if (closeBefore <= closedUpTo) {
+        long closeBefore = clock.dueBefore(now);
+        if (closeBefore < 0) {
             return;
         }
         List<KeyValue<String, PolicyWindow>> due = new ArrayList<>();
-        try (KeyValueIterator<String, PolicyWindow> it = windows.range(key(0, ""), key(closeBefore, ""))) {
+        try (KeyValueIterator<String, PolicyWindow> it = windows.range(WindowClock.key(0, ""),
+                WindowClock.key(closeBefore, ""))) {
             while (it.hasNext()) {
                 KeyValue<String, PolicyWindow> next = it.next();
                 if (next.value.start < closeBefore) {
@@ -196,16 +180,7 @@ final class PolicyWindowProcessor implements Processor<String, byte[], String, S
             }
             windows.delete(entry.key);
         }
-        closedUpTo = closeBefore;
-        clock.put(MonitorNodes.CLOSED_UP_TO, closedUpTo);
-    }
-
-    private long startOf(long time) {
-        return Math.floorDiv(time, settings.sizeMs()) * settings.sizeMs();
-    }
-
-    private static String key(long windowStart, String policy) {
-        return String.format("%019d/%s", Math.max(0, windowStart), policy);
+        clock.closed(closeBefore);
     }
 
     private void reject(Record<String, byte[]> record, String topic, String errorClass, String reason,

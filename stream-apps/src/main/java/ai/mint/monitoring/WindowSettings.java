@@ -7,15 +7,15 @@ import org.apache.kafka.common.config.ConfigDef;
 /**
  * The settings the monitoring processors read from their app configs ({@link MonitorApp#streamsConfig} puts them
  * there): window size and grace, how often idle windows are closed, the worker view interval, the reward metric and
- * the alert thresholds.
+ * the alert thresholds (a worker's silence in windows).
  */
 public record WindowSettings(long sizeMs, long graceMs, long checkIntervalMs, long workerViewIntervalMs,
-                             String rewardMetric, AlertThresholds thresholds) {
+                             String rewardMetric, AlertThresholds thresholds, int workerSilentWindows) {
 
     private static final String[] NAMES = {MonitorConfig.WINDOW_SIZE_MS, MonitorConfig.WINDOW_GRACE_MS,
             MonitorConfig.WINDOW_CHECK_INTERVAL_MS, MonitorConfig.WORKER_VIEW_INTERVAL_MS, MonitorConfig.REWARD_METRIC,
             MonitorConfig.ALERT_REWARD_BELOW, MonitorConfig.ALERT_LATENCY_P99_ABOVE_MS,
-            MonitorConfig.ALERT_ERROR_RATE_ABOVE};
+            MonitorConfig.ALERT_ERROR_RATE_ABOVE, MonitorConfig.ALERT_WORKER_SILENT_WINDOWS};
 
     public static WindowSettings defaults() {
         return from(Map.of());
@@ -39,7 +39,8 @@ public record WindowSettings(long sizeMs, long graceMs, long checkIntervalMs, lo
                         AlertThresholds.parse(MonitorConfig.ALERT_LATENCY_P99_ABOVE_MS,
                                 v.get(MonitorConfig.ALERT_LATENCY_P99_ABOVE_MS)),
                         AlertThresholds.parse(MonitorConfig.ALERT_ERROR_RATE_ABOVE,
-                                v.get(MonitorConfig.ALERT_ERROR_RATE_ABOVE))));
+                                v.get(MonitorConfig.ALERT_ERROR_RATE_ABOVE))),
+                (Integer) v.get(MonitorConfig.ALERT_WORKER_SILENT_WINDOWS));
     }
 
     /** These settings as app configs (an alert that is off as an empty string). */
@@ -53,6 +54,7 @@ public record WindowSettings(long sizeMs, long graceMs, long checkIntervalMs, lo
         settings.put(MonitorConfig.ALERT_REWARD_BELOW, text(thresholds.rewardBelow()));
         settings.put(MonitorConfig.ALERT_LATENCY_P99_ABOVE_MS, text(thresholds.latencyP99Above()));
         settings.put(MonitorConfig.ALERT_ERROR_RATE_ABOVE, text(thresholds.errorRateAbove()));
+        settings.put(MonitorConfig.ALERT_WORKER_SILENT_WINDOWS, workerSilentWindows);
         return settings;
     }
 

@@ -51,6 +51,7 @@ class MonitorTopologyTest {
     private static final long SIZE = MonitorConfig.WINDOW_SIZE_DEFAULT_MS;
     private static final long GRACE = MonitorConfig.WINDOW_GRACE_DEFAULT_MS;
     private static final String REPLIES = Topics.INFERENCE_REPLIES_PREFIX + "gateway-1";
+    private static final int SILENT_WINDOWS = 3;
 
     private final MonitorTopics topics = MonitorTopics.defaults();
     private final String registryName = "monitor-test-" + UUID.randomUUID();
@@ -79,8 +80,8 @@ class MonitorTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "monitor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.putAll(new WindowSettings(SIZE, GRACE, 100, 5_000, "reward", thresholds).asSettings());
-        driver = new TopologyTestDriver(MonitorApp.buildTopology(topics, registry, "monitor", false, false, 3),
+        props.putAll(new WindowSettings(SIZE, GRACE, 100, 5_000, "reward", thresholds, SILENT_WINDOWS).asSettings());
+        driver = new TopologyTestDriver(MonitorApp.buildTopology(topics, registry, "monitor", false, false, 3, 3),
                 props, Instant.ofEpochMilli(T0));
         wall = T0;
     }
@@ -256,6 +257,125 @@ class MonitorTopologyTest {
                 .getRevision() + ":DEVICE");
     }
 
+    @Test
+    void shouldGiveEachWorkerTheCountsOfItsOwnAnswersOverEveryPolicyAndWindow() {
+        Random random = new Random(7);
+        List<String> workers = List.of("worker-0", "worker-1");
+        List<Input> inputs = new ArrayList<>();
+        for (long beat = T0; beat < T0 + 2 * SIZE; beat += 1_000) { // both workers beat through both windows
+            for (String worker : workers) {
+                inputs.add(new Input(topics.workerStatus(), worker, heartbeat(worker, beat, false), beat));
+            }
+        }
+        for (int i = 0; i < 600; i++) {
+            long time = T0 + random.nextInt((int) (2 * SIZE));
+            String policy = List.of("alpha", "beta", "gamma").get(random.nextInt(3));
+            String worker = workers.get(random.nextInt(4) == 0 ? 1 : 0); // uneven, so a swap of workers shows
+            boolean failed = random.nextInt(8) == 0;
+            long latency = failed ? 0 : (long) (5 + 200 * -Math.log(1 - random.nextDouble()));
+            String topic = random.nextInt(3) == 0 ? REPLIES : topics.responses();
+            inputs.add(new Input(topic, policy, response(policy, worker, time, latency, failed, random.nextInt(40)),
+                    time));
+        }
+        inputs.sort(Comparator.comparingLong(Input::time));
+        for (Input input : inputs) {
+            pipeAt(input.topic(), input.key(), input.event(), input.time());
+        }
+        advanceWallTo(T0 + 2 * SIZE + GRACE + 500);
+
+        // every view made once a window closed (by the window or by a later heartbeat) carries that window's figures
+        Map<String, List<WorkerView>> views = read(topics.workerViews(), WorkerView.class).stream()
+                .filter(v -> v.getWindowEnd().toEpochMilli() > 0)
+                .collect(Collectors.groupingBy(v -> v.getWorkerId() + "@" + v.getWindowStart().toEpochMilli()));
+        Map<String, List<InferenceResponse>> answered = inputs.stream().map(Input::event)
+                .filter(InferenceResponse.class::isInstance).map(InferenceResponse.class::cast)
+                .collect(Collectors.groupingBy(r -> r.getWorkerId() + "@"
+                        + Math.floorDiv(r.getTime().toEpochMilli(), SIZE) * SIZE));
+        assertThat(answered).hasSize(4); // two workers, two windows
+        assertThat(views.keySet()).containsAll(answered.keySet());
+        for (Map.Entry<String, List<WorkerView>> window : views.entrySet()) {
+            List<InferenceResponse> raw = answered.getOrDefault(window.getKey(), List.of());
+            for (WorkerView view : window.getValue()) {
+                assertAgrees(view, raw);
+            }
+        }
+    }
+
+    /** A worker's view against its answers of the same window, counted here without the app's classes. */
+    private static void assertAgrees(WorkerView view, List<InferenceResponse> raw) {
+        long errors = raw.stream().filter(r -> r.getError() != null).count();
+        long tokens = raw.stream().mapToLong(r -> r.getCompletionTokens().size()).sum();
+        List<Long> latencies = raw.stream().filter(r -> r.getError() == null).map(InferenceResponse::getLatencyMs)
+                .sorted().toList();
+        assertThat(view.getWindowEnd().toEpochMilli() - view.getWindowStart().toEpochMilli()).isEqualTo(SIZE);
+        assertThat(view.getRequests()).as(view.getWorkerId()).isEqualTo(raw.size());
+        assertThat(view.getErrors()).isEqualTo(errors);
+        assertThat(view.getErrorRate()).isCloseTo(raw.isEmpty() ? 0 : (double) errors / raw.size(), within(1e-9));
+        assertThat(view.getRequestsPerSecond()).isCloseTo(raw.size() / (SIZE / 1000.0), within(1e-9));
+        assertThat(view.getCompletionTokens()).isEqualTo(tokens);
+        assertThat(view.getTokensPerSecond()).isCloseTo(tokens / (SIZE / 1000.0), within(1e-9));
+        if (latencies.isEmpty()) {
+            assertThat(view.getLatencyP99Ms()).isNull();
+            return;
+        }
+        assertWithinAccuracy(view.getLatencyP50Ms(), nearestRank(latencies, 0.50));
+        assertWithinAccuracy(view.getLatencyP99Ms(), nearestRank(latencies, 0.99));
+    }
+
+    @Test
+    void shouldAlertOncePerSilenceOfAWorkerThatStoppedWithoutLeaving() {
+        for (long beat = T0; beat <= T0 + 5_000; beat += 1_000) {
+            for (String worker : List.of("crashed", "left", "flaky")) {
+                pipeAt(topics.workerStatus(), worker, heartbeat(worker, beat, worker.equals("left")
+                        && beat == T0 + 5_000), beat);
+            }
+        }
+        long silenceMs = SILENT_WINDOWS * SIZE;
+        advanceWallStepwiseTo(T0 + 5_000 + silenceMs - 1_000); // not silent long enough yet
+        assertThat(silentAlerts()).isEmpty();
+
+        advanceWallStepwiseTo(T0 + 60_000); // every window that closes meanwhile checks the silences again
+        List<Alert> first = silentAlerts();
+        assertThat(first).extracting(Alert::getWorkerId).containsExactlyInAnyOrder("crashed", "flaky");
+        for (Alert alert : first) {
+            assertThat(alert.getValue()).isGreaterThanOrEqualTo(silenceMs / 1000.0);
+            assertThat(alert.getThreshold()).isEqualTo(silenceMs / 1000.0);
+            assertThat(alert.getThresholdSource()).isEqualTo(MonitorConfig.ALERT_WORKER_SILENT_WINDOWS);
+            assertThat(alert.getWindowStart().toEpochMilli()).isEqualTo(T0 + 5_000); // its last heartbeat
+        }
+
+        for (long beat = T0 + 60_000; beat <= T0 + 65_000; beat += 1_000) { // flaky comes back, then stops again
+            pipeAt(topics.workerStatus(), "flaky", heartbeat("flaky", beat, false), beat);
+        }
+        advanceWallStepwiseTo(T0 + 65_000 + silenceMs - 1_000);
+        assertThat(silentAlerts()).isEmpty();
+        advanceWallStepwiseTo(T0 + 150_000);
+        List<Alert> second = silentAlerts();
+        assertThat(second).extracting(Alert::getWorkerId).containsExactly("flaky");
+        assertThat(second.get(0).getEventId()).isNotIn(first.stream().map(Alert::getEventId).toList());
+    }
+
+    private List<Alert> silentAlerts() {
+        List<Alert> alerts = readAlerts();
+        assertThat(alerts).allSatisfy(a -> assertThat(a.getKind()).isEqualTo(AlertKind.WORKER_SILENT));
+        return alerts;
+    }
+
+    /** Moves the wall clock a second at a time, so that the punctuation runs as often as on a live platform. */
+    private void advanceWallStepwiseTo(long time) {
+        while (wall + 1_000 <= time) {
+            advanceWallTo(wall + 1_000);
+        }
+        advanceWallTo(time);
+    }
+
+    private static WorkerStatus heartbeat(String worker, long time, boolean leaving) {
+        WorkerStatus sample = (WorkerStatus) SampleEvents.sample(Topics.WORKER_STATUS, "alpha");
+        return WorkerStatus.newBuilder(sample).setEventId(UUID.randomUUID().toString()).setWorkerId(worker)
+                .setWorkTopic(Topics.workTopic(worker).name()).setTime(Instant.ofEpochMilli(time))
+                .setLeaving(leaving).build();
+    }
+
     private List<PolicyView> readViews() {
         return read(topics.policyViews(), PolicyView.class);
     }
@@ -289,13 +409,18 @@ class MonitorTopologyTest {
     }
 
     private static InferenceResponse response(String policy, long time, long latencyMs, boolean failed, int tokens) {
+        return response(policy, "worker-0", time, latencyMs, failed, tokens);
+    }
+
+    private static InferenceResponse response(String policy, String worker, long time, long latencyMs, boolean failed,
+                                              int tokens) {
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < (failed ? 0 : tokens); i++) {
             ids.add(i);
         }
         return InferenceResponse.newBuilder().setEventId(UUID.randomUUID().toString()).setPolicyId(policy)
                 .setTime(Instant.ofEpochMilli(time)).setRequestId(UUID.randomUUID().toString())
-                .setRevision(failed ? "" : "r1").setWorkerId("worker-0").setCompletionText(failed ? "" : "text")
+                .setRevision(failed ? "" : "r1").setWorkerId(worker).setCompletionText(failed ? "" : "text")
                 .setCompletionTokens(ids).setFinishReason(failed ? "error" : "stop").setLatencyMs(latencyMs)
                 .setError(failed ? "generation failed" : null).build();
     }

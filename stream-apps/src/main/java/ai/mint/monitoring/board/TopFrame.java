@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One frame of {@code mint top} as text: the workers (resident adapters, queue, load, last heartbeat), the busiest
+ * One frame of {@code mint top} as text: the workers (queue, load, last heartbeat, req/s, errors, p50/p99, tokens/s
+ * of their latest closed window, resident adapters), the busiest
  * policies (req/s, errors, p50/p99, tokens/s, reward with a sparkline of its last windows) and the newest alerts.
  * {@link #redraw} puts the ANSI clear-and-home in front, so that a terminal shows each frame in place.
  */
@@ -36,16 +37,20 @@ public final class TopFrame {
                 CLOCK.format(Instant.ofEpochMilli(nowMs)), snapshot.workers().size(), snapshot.policies().size(),
                 snapshot.alerts().size()));
         out.append(System.lineSeparator()).append("WORKERS").append(System.lineSeparator());
-        out.append(String.format(Locale.ROOT, "  %-16s %9s %6s %9s  %s%n", "worker", "queue", "load", "seen",
-                "resident adapters"));
+        out.append(String.format(Locale.ROOT, "  %-16s %9s %6s %9s %8s %6s %8s %8s %8s  %s%n", "worker", "queue",
+                "load", "seen", "req/s", "err%", "p50 ms", "p99 ms", "tok/s", "resident adapters"));
         if (snapshot.workers().isEmpty()) {
             out.append("  (no worker seen yet)").append(System.lineSeparator());
         }
         for (WorkerRow w : snapshot.workers()) {
             String queue = w.queueCapacity() > 0 ? w.queueDepth() + "/" + w.queueCapacity()
                     : Integer.toString(w.queueDepth());
-            out.append(String.format(Locale.ROOT, "  %-16s %9s %5.0f%% %9s  %s%n", clip(w.worker(), 16), queue,
-                    100 * w.load(), (w.leaving() ? "left " : "") + ago(nowMs - w.lastSeen()),
+            boolean windowed = w.windowEnd() > 0; // figures of its latest closed window, none before the first
+            out.append(String.format(Locale.ROOT, "  %-16s %9s %5.0f%% %9s %8s %6s %8s %8s %8s  %s%n",
+                    clip(w.worker(), 16), queue, 100 * w.load(), (w.leaving() ? "left " : "") + ago(nowMs - w.lastSeen()),
+                    windowed ? number(w.requestsPerSecond(), "%.2f") : "-",
+                    windowed ? number(100 * w.errorRate(), "%.1f%%") : "-", number(w.latencyP50Ms(), "%.0f"),
+                    number(w.latencyP99Ms(), "%.0f"), windowed ? number(w.tokensPerSecond(), "%.1f") : "-",
                     adapters(w.residentAdapters())));
         }
         out.append(System.lineSeparator()).append("POLICIES (newest window first, busiest first)")
