@@ -17,7 +17,6 @@ import ai.mint.serde.AvroEventDeserializer;
 import ai.mint.streams.StreamDeadLetters;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -28,7 +27,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,16 +159,7 @@ final class PolicyWindowProcessor implements Processor<String, byte[], String, S
         if (closeBefore < 0) {
             return;
         }
-        List<KeyValue<String, PolicyWindow>> due = new ArrayList<>();
-        try (KeyValueIterator<String, PolicyWindow> it = windows.range(WindowClock.key(0, ""),
-                WindowClock.key(closeBefore, ""))) {
-            while (it.hasNext()) {
-                KeyValue<String, PolicyWindow> next = it.next();
-                if (next.value.start < closeBefore) {
-                    due.add(next);
-                }
-            }
-        }
+        List<KeyValue<String, PolicyWindow>> due = WindowClock.due(windows, closeBefore, w -> w.start);
         long wall = context.currentSystemTimeMs();
         for (KeyValue<String, PolicyWindow> entry : due) {
             PolicyView view = entry.value.view(settings.sizeMs(), wall);

@@ -1,5 +1,10 @@
 package ai.mint.monitoring;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -69,6 +74,24 @@ final class WindowClock {
 
     long sizeMs() {
         return sizeMs;
+    }
+
+    /**
+     * The windows of {@code windows} (keyed by {@link #key}) that start before {@code closeBefore}, oldest first; read
+     * whole before the caller deletes them.
+     */
+    static <W> List<KeyValue<String, W>> due(KeyValueStore<String, W> windows, long closeBefore,
+                                             ToLongFunction<W> start) {
+        List<KeyValue<String, W>> due = new ArrayList<>();
+        try (KeyValueIterator<String, W> it = windows.range(key(0, ""), key(closeBefore, ""))) {
+            while (it.hasNext()) {
+                KeyValue<String, W> next = it.next();
+                if (start.applyAsLong(next.value) < closeBefore) {
+                    due.add(next);
+                }
+            }
+        }
+        return due;
     }
 
     /** Store key of a window: {@code <19-digit start>/<subject>}, so that a range scan finds what is due. */

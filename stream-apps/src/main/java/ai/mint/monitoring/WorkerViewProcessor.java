@@ -157,16 +157,7 @@ final class WorkerViewProcessor implements Processor<String, byte[], String, Spe
         if (closeBefore < 0) {
             return;
         }
-        List<KeyValue<String, WorkerWindow>> due = new ArrayList<>();
-        try (KeyValueIterator<String, WorkerWindow> it = windows.range(WindowClock.key(0, ""),
-                WindowClock.key(closeBefore, ""))) {
-            while (it.hasNext()) {
-                KeyValue<String, WorkerWindow> next = it.next();
-                if (next.value.start < closeBefore) {
-                    due.add(next);
-                }
-            }
-        }
+        List<KeyValue<String, WorkerWindow>> due = WindowClock.due(windows, closeBefore, w -> w.start);
         long wall = context.currentSystemTimeMs();
         for (KeyValue<String, WorkerWindow> entry : due) { // oldest first: a worker keeps its newest
             WorkerWindow window = entry.value;
