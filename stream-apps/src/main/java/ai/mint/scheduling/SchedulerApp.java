@@ -44,9 +44,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The scheduler: a Kafka Streams app that turns inference requests into adapter-packed work for the workers. It reads
  * the requests, the catalog (to resolve each request's serving revision), workers' pack-done reports, and every
- * worker's heartbeat (a global store: true residency, queue capacity, liveness); every pack window it groups waiting
- * requests by adapter revision into packs, each addressed to one worker on that worker's own topic — a worker that
- * holds the adapter if one has room, else the one with room and the shortest queue, with a load of the adapter sent
+ * worker's heartbeat (a global store: true residency, queue capacity, liveness); it groups waiting requests by
+ * adapter revision into packs (requests of one adapter read within a pack window leave together), each addressed to
+ * one worker on that worker's own topic — a worker that holds the adapter if one has room, else the one with room and the shortest queue, with a load of the adapter sent
  * ahead of the pack ({@link ai.mint.scheduling.plan.PackPlanner}). A worker whose heartbeats stop loses its
  * unanswered packs to the others; a request id is placed once and never sent again once answered.
  *
@@ -63,10 +63,11 @@ public final class SchedulerApp {
      *
      * @param persistent  RocksDB stores (true) or in-memory ones (TopologyTestDriver)
      * @param budgets     the placement budgets of one task
+     * @param tick        how often (wall clock) waiting requests are looked at and placed
      * @param replyTopics opens a task's check of which reply topics exist (error answers go only to those)
      */
     public static Topology buildTopology(SchedulerTopics topics, SchemaRegistryClient registry, String appName,
-                                         boolean persistent, Budgets budgets, Duration window,
+                                         boolean persistent, Budgets budgets, Duration tick,
                                          Duration doneRetention, Supplier<? extends ReplyTopicLookup> replyTopics) {
         Topology topology = new Topology();
         List<String> inputs = List.of(topics.requests(), topics.catalog(), topics.workDone());
@@ -81,7 +82,7 @@ public final class SchedulerApp {
         List<String> sources = new ArrayList<>(inputs.stream().map(SchedulerNodes::source).toList());
         sources.add(tenantRequests);
         topology.addProcessor(SchedulerNodes.SCHEDULER,
-                () -> new SchedulerProcessor(appName, registry, topics, budgets, window, doneRetention, replyTopics),
+                () -> new SchedulerProcessor(appName, registry, topics, budgets, tick, doneRetention, replyTopics),
                 sources.toArray(String[]::new));
         topology.addStateStore(store(persistent, SchedulerStores.ROUTES, JsonSerde.of(Route.class, "route")),
                 SchedulerNodes.SCHEDULER);
@@ -125,6 +126,10 @@ public final class SchedulerApp {
                 config.internalReplication);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs);
+        // wall-clock punctuation runs between polls: a poll that blocks longer than a tick delays every pack
+        props.put(StreamsConfig.POLL_MS_CONFIG, config.tick.toMillis());
+        // a request is placed when it is read, not held until the catalog or pack-done partitions have data too
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         props.putAll(DecodeConfig.passOn(config.values()));
         return props;
     }
@@ -134,7 +139,7 @@ public final class SchedulerApp {
         SchedulerTopics topics = SchedulerTopics.defaults();
         int tasks = partitions(config, topics.requests());
         KafkaStreams streams = new KafkaStreams(buildTopology(topics, config.connection.registry(),
-                config.applicationId, config.persistentStores, config.budgets(tasks), config.packWindow,
+                config.applicationId, config.persistentStores, config.budgets(tasks), config.tick,
                 config.doneRetention, () -> new ReplyTopics(KafkaClients.of(config.connection)
                         .admin(config.applicationId + "-reply-topics"))), streamsConfig(config));
         // retriable failures replace the thread after a backoff; a broken invariant stops the app (StreamsErrors)

@@ -49,15 +49,19 @@ public final class SchedulerConfig extends AbstractConfig {
             .define(STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.LOW, "Stream threads of this instance.")
             .define(INTERNAL_REPLICATION, Type.INT, -1, Range.atLeast(-1), Importance.LOW,
                     "Replication of the stores' changelogs; -1 takes the broker default.")
-            // packs become visible to workers when the transaction that sends them commits: commit often
-            .define(COMMIT_INTERVAL_MS, Type.INT, 20, Range.atLeast(1), Importance.MEDIUM,
-                    "How often the app commits (exactly-once): a pack reaches its worker at most this much after it "
-                            + "is formed.")
+            // a pack is committed as soon as it is sent (the scheduler asks for it); this interval commits the
+            // rest (pack-done reports, book keeping). Each commit stops the stream thread for a transaction, and
+            // Kafka Streams processes one record between commits while they take longer than the interval
+            .define(COMMIT_INTERVAL_MS, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM,
+                    "How often the app commits what it read (exactly-once). Packs, loads and error answers do not "
+                            + "wait for it: the scheduler commits as soon as it sends them.")
             .define(PERSISTENT_STORES, Type.BOOLEAN, true, Importance.LOW,
                     "RocksDB stores (true) or in-memory ones (false); both are changelogged.")
-            .define(PACK_WINDOW_MS, Type.INT, 5, Range.between(1, 60_000), Importance.MEDIUM,
-                    "How often waiting requests are packed and placed (wall clock): requests of one adapter arriving "
-                            + "within this time share a pack.")
+            .define(PACK_WINDOW_MS, Type.INT, 10, Range.between(0, 60_000), Importance.MEDIUM,
+                    "How long requests of one adapter wait for others before they leave in a pack: from when the "
+                            + "scheduler read the first of them, unless they fill a pack first. Requests sent together then cost one "
+                            + "pack, one commit and one prefill; a lone request waits this long. 0 places each "
+                            + "request at once.")
             .define(PACK_MAX_REQUESTS, Type.INT, 32, Range.atLeast(1), Importance.MEDIUM,
                     "Most requests in one pack.")
             .define(PREFETCH, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -89,6 +93,8 @@ public final class SchedulerConfig extends AbstractConfig {
     public final int commitIntervalMs = getInt(COMMIT_INTERVAL_MS);
     public final boolean persistentStores = getBoolean(PERSISTENT_STORES);
     public final Duration packWindow = Duration.ofMillis(getInt(PACK_WINDOW_MS));
+    /** How often waiting requests are looked at: twice per pack window, so a pack leaves at most half a window late. */
+    public final Duration tick = Duration.ofMillis(Math.max(1, getInt(PACK_WINDOW_MS) / 2));
     public final Duration doneRetention = Duration.ofMillis(getLong(DONE_RETENTION_MS));
     public final Duration shutdownTimeout = Duration.ofMillis(getInt(SHUTDOWN_TIMEOUT_MS));
 
@@ -100,6 +106,6 @@ public final class SchedulerConfig extends AbstractConfig {
     public Budgets budgets(int tasks) {
         return new Budgets(getInt(PACK_MAX_REQUESTS), 1.0 / Math.max(1, tasks), getInt(HEARTBEAT_TIMEOUT_MS),
                 getInt(LEAVE_GRACE_MS), getInt(PACK_TIMEOUT_MS), getInt(REQUEST_MAX_WAIT_MS), getInt(REQUEST_MAX_SENDS),
-                getBoolean(PREFETCH));
+                getBoolean(PREFETCH), getInt(PACK_WINDOW_MS));
     }
 }

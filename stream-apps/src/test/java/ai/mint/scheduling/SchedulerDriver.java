@@ -73,7 +73,7 @@ final class SchedulerDriver implements AutoCloseable {
                 SchedulerConfig.REQUEST_MAX_WAIT_MS, MAX_WAIT_MS,
                 SchedulerConfig.PREFETCH, prefetch));
         driver = new TopologyTestDriver(SchedulerApp.buildTopology(topics, registry, "mint-scheduler-test", false,
-                config.budgets(1), config.packWindow, config.doneRetention, () -> named -> {
+                config.budgets(1), config.tick, config.doneRetention, () -> named -> {
                     replyTopicLookups.incrementAndGet();
                     return named.stream().filter(t -> !goneReplyTopics.contains(t)).collect(Collectors.toSet());
                 }), SchedulerApp.streamsConfig(config),

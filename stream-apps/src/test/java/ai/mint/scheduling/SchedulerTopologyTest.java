@@ -54,6 +54,28 @@ class SchedulerTopologyTest {
     }
 
     @Test
+    void shouldSendRequestsReadWithinOnePackWindowAsOnePackAndALateOneAWindowAfterItWasRead() {
+        SchedulerDriver s = scheduler(true);
+        s.catalog("p", "r1", "r1");
+        s.heartbeat("w1", "run-1", 16, "p@r1");
+        String first = s.request("p");
+        s.advance(SchedulerDriver.WINDOW_MS - 2); // ticks run, but the first request was read too lately
+        assertThat(s.work("w1")).isEmpty();
+        String second = s.request("p");
+
+        s.advance(2);
+
+        assertThat(s.work("w1")).singleElement().satisfies(pack -> assertThat(pack.getRequests())
+                .extracting(InferenceRequest::getRequestId).containsExactly(first, second));
+        String late = s.request("p");
+        s.advance(SchedulerDriver.WINDOW_MS - 1);
+        assertThat(s.work("w1")).isEmpty();
+        s.advance(1);
+        assertThat(s.work("w1")).singleElement().satisfies(pack -> assertThat(pack.getRequests())
+                .extracting(InferenceRequest::getRequestId).containsExactly(late));
+    }
+
+    @Test
     void shouldSendALoadAheadOfTheFirstPackOfAColdAdapter() {
         SchedulerDriver s = scheduler(true);
         s.catalog("p", "r1", "r1");

@@ -78,9 +78,11 @@ final class SchedulerBook {
         return requests.get(requestId);
     }
 
-    void arrived(TrackedRequest t) {
+    /** A new request, read at {@code readAtMs}. */
+    void arrived(TrackedRequest t, long readAtMs) {
         requests.put(t.requestId(), t);
-        pending.put(t.requestId(), waiting(t));
+        pending.put(t.requestId(), new PendingRequest(t.requestId(), adapter(t), t.bytes(), t.arrivedAtMs(), t.sends(),
+                readAtMs));
     }
 
     List<PendingRequest> pending() {

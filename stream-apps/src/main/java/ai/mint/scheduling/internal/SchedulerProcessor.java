@@ -47,10 +47,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The scheduler's task processor. Inputs (all keyed by policy id, co-partitioned, so one task owns a policy's
  * requests, catalog entry and answers): inference requests are resolved to their adapter revision and wait in the
- * task's book; catalog entries update the routes; pack-done reports mark requests answered. Every pack window (wall
- * clock) the {@link PackPlanner} decides over the book and the global heartbeat store, and this processor carries the
- * decision out: loads and packs to the workers' own topics, error answers to reply topics, and the book updated in
- * the same exactly-once transaction. An error answer whose reply topic is gone (its client closed) is dead-lettered
+ * task's book; catalog entries update the routes; pack-done reports mark requests answered. Every tick (wall
+ * clock, half a pack window) the {@link PackPlanner} decides over the book and the global heartbeat store, and this
+ * processor carries the decision out: loads and packs to the workers' own topics, error answers to reply topics, and
+ * the book updated in the same exactly-once transaction, committed at once so that the worker reads the pack without
+ * waiting for the commit interval. An error answer whose reply topic is gone (its client closed) is dead-lettered
  * instead ({@code UNREACHABLE_REPLY_TOPIC}): a send there would block the task until the producer gives up, and the
  * retry would block again. A record that does not decode goes to the dead-letter topic; a registry outage
  * fails the task, which resumes from its last commit.
@@ -65,7 +66,7 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
     private final SchemaRegistryClient registry;
     private final SchedulerTopics topics;
     private final Budgets budgets;
-    private final Duration window;
+    private final Duration tick;
     private final Duration doneRetention;
     private final Supplier<? extends ReplyTopicLookup> replyTopicLookup;
     private ReplyTopicLookup replyTopics;
@@ -83,13 +84,13 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
      *                         request that names one (closed with the task)
      */
     public SchedulerProcessor(String appName, SchemaRegistryClient registry, SchedulerTopics topics, Budgets budgets,
-                              Duration window, Duration doneRetention,
+                              Duration tick, Duration doneRetention,
                               Supplier<? extends ReplyTopicLookup> replyTopicLookup) {
         this.appName = appName;
         this.registry = registry;
         this.topics = topics;
         this.budgets = budgets;
-        this.window = window;
+        this.tick = tick;
         this.doneRetention = doneRetention;
         this.replyTopicLookup = replyTopicLookup;
     }
@@ -111,7 +112,7 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
         this.workers = new WorkerDirectory(context.getStateStore(SchedulerStores.WORKERS),
                 new EventDecoder<>(new AvroEventDeserializer<>(registry, WorkerStatus.class), "worker_id", retry),
                 topics.workerStatus());
-        context.schedule(window, PunctuationType.WALL_CLOCK_TIME, this::tick);
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
     @Override
@@ -190,7 +191,7 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
         long arrived = Math.min(now, record.timestamp());
         book.arrived(TrackedRequest.arrived(q.getRequestId(), q.getPolicyId(), revision,
                 route == null ? null : route.baseModel(), adapter == null ? 0 : adapter.bytes(), arrived,
-                record.value()));
+                record.value()), now);
     }
 
     private void tick(long now) {
@@ -215,6 +216,10 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
             }
         }
         answerExpired(decision.expired(), now);
+        if (!work.isEmpty() || !decision.expired().isEmpty()) {
+            // what was sent reaches workers and clients when its transaction commits: now, not at the interval
+            context.commit();
+        }
     }
 
     /** Answers requests that waited too long with an error, on reply topics that still exist; the rest dead-letter. */

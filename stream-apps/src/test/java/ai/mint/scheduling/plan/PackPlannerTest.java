@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PackPlannerTest {
 
     static final long NOW = 1_000_000;
-    static final Budgets ONE_TASK = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, true);
+    static final Budgets ONE_TASK = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, true, 0);
     static final AdapterKey A = AdapterKey.of("p", "r1");
     static final AdapterKey B = AdapterKey.of("q", "r1");
 
@@ -28,6 +28,42 @@ class PackPlannerTest {
 
     static Map<String, WorkerView.Residency> onDevice(AdapterKey adapter) {
         return Map.of(adapter.id(), new WorkerView.Residency(WorkerView.Tier.DEVICE, 100));
+    }
+
+    @Test
+    void shouldHoldAnAdaptersRequestsUntilTheFirstWasReadAPackWindowAgoThenSendThemAsOnePack() {
+        Budgets gathering = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, true, 10);
+        List<WorkerView> workers = List.of(worker("w1", 8, onDevice(A)));
+        // published 30 ms ago and read late (the scheduler was committing): the window counts from the reading
+        List<PendingRequest> sentTogether = List.of(new PendingRequest("a#0", A, 100, NOW - 30, 0, NOW - 9),
+                new PendingRequest("a#1", A, 100, NOW - 29, 0, NOW - 4), new PendingRequest("a#2", A, 100, NOW - 28, 0,
+                        NOW));
+
+        Decision early = PackPlanner.decide(NOW, workers, List.of(), sentTogether, gathering);
+        Decision due = PackPlanner.decide(NOW + 1, workers, List.of(), sentTogether, gathering);
+
+        assertThat(early.work()).isEmpty();
+        assertThat(early.pending()).hasSize(3);
+        assertThat(early.expired()).isEmpty();
+        assertThat(due.packs()).singleElement().satisfies(p -> assertThat(p.requests()).hasSize(3));
+        assertThat(due.pending()).isEmpty();
+    }
+
+    @Test
+    void shouldNotHoldRequestsThatFillAPackNorOnesOfAnotherAdapterThatHaveWaitedLongEnough() {
+        Budgets gathering = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, true, 10);
+        List<WorkerView> workers = List.of(worker("w1", 16, Map.of()));
+        List<PendingRequest> pending = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            pending.add(new PendingRequest("a#" + i, A, 100, NOW, 0)); // young, but a full pack
+        }
+        pending.add(new PendingRequest("b#old", B, 100, NOW - 10, 0));
+        pending.add(new PendingRequest("c#young", AdapterKey.of("c", "r1"), 100, NOW - 2, 0));
+
+        Decision d = PackPlanner.decide(NOW, workers, List.of(), pending, gathering);
+
+        assertThat(d.packs()).extracting(p -> p.adapter().policyId()).containsExactlyInAnyOrder("p", "q");
+        assertThat(d.pending()).extracting(PendingRequest::requestId).containsExactly("c#young");
     }
 
     @Test
@@ -77,7 +113,7 @@ class PackPlannerTest {
 
     @Test
     void shouldLeaveTheLoadToTheWorkerWhenPrefetchIsOff() {
-        Budgets onDemand = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, false);
+        Budgets onDemand = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, false, 0);
 
         Decision d = PackPlanner.decide(NOW, List.of(worker("w1", 8, Map.of())), List.of(), requests(A, 1, 100),
                 onDemand);
@@ -162,7 +198,7 @@ class PackPlannerTest {
 
     @Test
     void shouldSplitEachWorkersBudgetsBetweenTasks() {
-        Budgets thirdShare = new Budgets(32, 1.0 / 3, 3_000, 1_000, 60_000, 30_000, 3, true);
+        Budgets thirdShare = new Budgets(32, 1.0 / 3, 3_000, 1_000, 60_000, 30_000, 3, true, 0);
 
         Decision d = PackPlanner.decide(NOW, List.of(worker("w1", 64, Map.of())), List.of(), requests(A, 40, 100),
                 thirdShare);
