@@ -7,6 +7,7 @@ import ai.mint.engine.GenerationParams;
 import ai.mint.engine.GenerationRequest;
 import ai.mint.gateway.Gateway;
 import ai.mint.gateway.GatewayConfig;
+import ai.mint.scheduling.SchedulerConfig;
 import ai.mint.worker.Worker;
 import ai.mint.worker.WorkerConfig;
 import java.io.BufferedReader;
@@ -56,13 +57,17 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
             + " (default: ${DEFAULT-VALUE}).")
     int lingerMs = 0;
 
+    @Option(names = "--pack-window-ms", description = "The scheduler's " + SchedulerConfig.PACK_WINDOW_MS
+            + " (default: the scheduler's default, ${DEFAULT-VALUE}).")
+    int packWindowMs = (Integer) SchedulerConfig.DEFINITION.defaultValues().get(SchedulerConfig.PACK_WINDOW_MS);
+
     @Override
     public Integer call() throws Exception {
         int rounds = quick ? 5 : 20;
         int warmup = 3;
         long started = System.nanoTime();
         try (ServingBench bench = new ServingBench("gateway", POLICY, Map.of(WorkerConfig.INFERENCE_BATCH,
-                Math.max(batch, 1)));
+                Math.max(batch, 1)), Map.of(SchedulerConfig.PACK_WINDOW_MS, packWindowMs));
              Gateway gateway = Gateway.start(new GatewayConfig(Map.of(
                      GatewayConfig.BOOTSTRAP_SERVERS, bench.platform.bootstrapServers(),
                      GatewayConfig.REGISTRY_URL, bench.platform.schemaRegistryUrl(),
@@ -144,6 +149,7 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
                         percentile(firstTokenMs, 99), 0.0, 0.0, 0.0, 0.0);
         report.figure("batch", batch);
         report.figure("linger_ms", lingerMs);
+        report.figure("pack_window_ms", packWindowMs);
         report.figure("p50_direct_ms", p50Direct);
         report.figure("p50_gateway_ms", p50Gateway);
         report.figure("p99_direct_ms", percentile(directMs, 99));

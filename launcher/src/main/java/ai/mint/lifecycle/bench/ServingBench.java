@@ -45,11 +45,13 @@ final class ServingBench implements AutoCloseable {
     final RevisionPublisher revisions;
 
     /**
-     * @param name   names the temporary directory
-     * @param policy the policy to create (served once {@link #publish} has run)
-     * @param worker worker settings beyond the defaults (e.g. its batch size)
+     * @param name      names the temporary directory
+     * @param policy    the policy to create (served once {@link #publish} has run)
+     * @param worker    worker settings beyond the defaults (e.g. its batch size)
+     * @param scheduler scheduler settings beyond the defaults (e.g. its pack window)
      */
-    ServingBench(String name, String policy, Map<String, Object> worker) throws Exception {
+    ServingBench(String name, String policy, Map<String, Object> worker, Map<String, Object> scheduler)
+            throws Exception {
         this.work = Files.createTempDirectory("mint-bench-" + name + "-");
         this.policy = policy;
         Path base = work.resolve(BASE);
@@ -60,10 +62,12 @@ final class ServingBench implements AutoCloseable {
                 CatalogConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
                 CatalogConfig.STATE_DIR, work.resolve("catalog").toString(),
                 CatalogConfig.HTTP_PORT, 0)));
-        this.scheduler = SchedulerApp.start(new SchedulerConfig(Map.of(
+        Map<String, Object> schedulerSettings = new HashMap<>(Map.of(
                 SchedulerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 SchedulerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
-                SchedulerConfig.STATE_DIR, work.resolve("scheduler").toString())));
+                SchedulerConfig.STATE_DIR, work.resolve("scheduler").toString()));
+        schedulerSettings.putAll(scheduler);
+        this.scheduler = SchedulerApp.start(new SchedulerConfig(schedulerSettings));
         Map<String, Object> settings = new HashMap<>(Map.of(
                 WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
