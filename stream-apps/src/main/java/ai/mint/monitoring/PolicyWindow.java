@@ -11,24 +11,18 @@ import java.util.TreeMap;
  * latencies of the successful ones, generated tokens, live rewards, dead letters by kind, late events. Mutable: the
  * processor reads it, adds one event and writes it back.
  */
-public final class PolicyWindow {
+public final class PolicyWindow extends AnswerWindow {
 
     /** Most distinct dead-letter kinds a window keeps apart; the rest are counted under {@link #OTHER}. */
     public static final int MAX_REASONS = 16;
     public static final String OTHER = "other";
 
     public String policy;
-    public long start;
-    public long requests;
-    public long errors;
-    public long completionTokens;
     public long latencyMaxMs;
-    public LatencySketch latencies = new LatencySketch();
     public double rewardSum;
     public long rewardCount;
     public long deadLetters;
     public Map<String, Long> deadLettersByReason = new TreeMap<>();
-    public long lateEvents;
 
     public PolicyWindow() {
     }
@@ -39,14 +33,9 @@ public final class PolicyWindow {
     }
 
     void addResponse(boolean failed, long latencyMs, int tokens) {
-        requests++;
-        completionTokens += tokens;
-        if (failed) {
-            errors++; // an error answer's latency is 0 by contract: it would pull the percentiles down
-            return;
+        if (addAnswer(failed, latencyMs, tokens)) {
+            latencyMaxMs = Math.max(latencyMaxMs, latencyMs);
         }
-        latencies.add(latencyMs);
-        latencyMaxMs = Math.max(latencyMaxMs, latencyMs);
     }
 
     void addReward(double value) {
@@ -73,7 +62,7 @@ public final class PolicyWindow {
                 .setRequests(requests)
                 .setErrors(errors)
                 .setRequestsPerSecond(requests / seconds)
-                .setErrorRate(requests == 0 ? 0 : (double) errors / requests)
+                .setErrorRate(errorRate())
                 .setLatencyP50Ms(latencies.quantile(0.50))
                 .setLatencyP99Ms(latencies.quantile(0.99))
                 .setLatencyMaxMs(latencyMaxMs)

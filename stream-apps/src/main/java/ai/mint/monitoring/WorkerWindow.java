@@ -8,15 +8,9 @@ import java.time.Instant;
  * latencies of the successful ones, generated tokens, late answers. Mutable: the processor reads it, adds one
  * answer and writes it back.
  */
-public final class WorkerWindow {
+public final class WorkerWindow extends AnswerWindow {
 
     public String worker;
-    public long start;
-    public long requests;
-    public long errors;
-    public long completionTokens;
-    public LatencySketch latencies = new LatencySketch();
-    public long lateEvents;
 
     public WorkerWindow() {
     }
@@ -24,16 +18,6 @@ public final class WorkerWindow {
     WorkerWindow(String worker, long start) {
         this.worker = worker;
         this.start = start;
-    }
-
-    void addAnswer(boolean failed, long latencyMs, int tokens) {
-        requests++;
-        completionTokens += tokens;
-        if (failed) {
-            errors++;
-        } else { // an error answer's latency is 0 by contract: it would pull the percentiles down
-            latencies.add(latencyMs);
-        }
     }
 
     /** Sets this window's figures on a view. */
@@ -44,7 +28,7 @@ public final class WorkerWindow {
                 .setRequests(requests)
                 .setErrors(errors)
                 .setRequestsPerSecond(requests / seconds)
-                .setErrorRate(requests == 0 ? 0 : (double) errors / requests)
+                .setErrorRate(errorRate())
                 .setLatencyP50Ms(latencies.quantile(0.50))
                 .setLatencyP99Ms(latencies.quantile(0.99))
                 .setCompletionTokens(completionTokens)
