@@ -5,6 +5,8 @@ import ai.mint.common.kafka.KafkaClients;
 import ai.mint.topics.TopicSpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -38,7 +40,11 @@ public final class PackIntake implements AutoCloseable {
     public PackIntake(KafkaClients clients, TopicSpec topic, String workerId, WorkItemRouter router,
                       Duration pollTimeout, Duration retryBackoff) {
         WorkTopic.ensure(clients, topic, workerId + "-work-admin");
-        this.consumer = clients.consumer(workerId + "-work", new StringDeserializer(), new ByteArrayDeserializer());
+        // uncommitted: a pack is taken when the scheduler sends it, not one exactly-once commit later. A pack of a
+        // transaction that then aborts (a scheduler crash) is answered and its requests may be sent again by the
+        // restarted scheduler: a request answered twice, as after a worker crash, which clients drop by request id
+        this.consumer = clients.consumer(workerId + "-work", new StringDeserializer(), new ByteArrayDeserializer(),
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"));
         this.partition = new TopicPartition(topic.name(), 0);
         consumer.assign(List.of(partition));
         consumer.seekToEnd(List.of(partition));

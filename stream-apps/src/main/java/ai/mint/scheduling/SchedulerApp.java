@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -130,6 +131,9 @@ public final class SchedulerApp {
         props.put(StreamsConfig.POLL_MS_CONFIG, config.tick.toMillis());
         // a request is placed when it is read, not held until the catalog or pack-done partitions have data too
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // a pack goes to the broker when it is formed (workers read their work topic uncommitted), not at the
+        // commit's flush; Kafka Streams' own producer default lingers 100 ms
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         props.putAll(DecodeConfig.passOn(config.values()));
         return props;
     }

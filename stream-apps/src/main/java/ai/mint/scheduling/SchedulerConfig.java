@@ -49,12 +49,14 @@ public final class SchedulerConfig extends AbstractConfig {
             .define(STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.LOW, "Stream threads of this instance.")
             .define(INTERNAL_REPLICATION, Type.INT, -1, Range.atLeast(-1), Importance.LOW,
                     "Replication of the stores' changelogs; -1 takes the broker default.")
-            // a pack is committed as soon as it is sent (the scheduler asks for it); this interval commits the
-            // rest (pack-done reports, book keeping). Each commit stops the stream thread for a transaction, and
-            // Kafka Streams processes one record between commits while they take longer than the interval
+            // workers read packs as they are sent (uncommitted) and error answers are committed at once, so this
+            // interval commits the book (requests read, packs sent, pack-done reports). Each commit stops the stream
+            // thread for a transaction, and Kafka Streams processes one record between commits while they take
+            // longer than the interval
             .define(COMMIT_INTERVAL_MS, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM,
-                    "How often the app commits what it read (exactly-once). Packs, loads and error answers do not "
-                            + "wait for it: the scheduler commits as soon as it sends them.")
+                    "How often the app commits what it read (exactly-once). Packs and loads do not wait for it "
+                            + "(workers take them as they are sent); error answers are committed as soon as they are "
+                            + "sent.")
             .define(PERSISTENT_STORES, Type.BOOLEAN, true, Importance.LOW,
                     "RocksDB stores (true) or in-memory ones (false); both are changelogged.")
             .define(PACK_WINDOW_MS, Type.INT, 10, Range.between(0, 60_000), Importance.MEDIUM,

@@ -52,6 +52,7 @@ final class GatewayHarness implements AutoCloseable {
     /** The feedback join, so that feedback sent to a gateway ends as training examples. */
     final KafkaStreams feedback;
     final Worker worker;
+    final String workerId = "gateway-worker-" + runId;
     final MintClient client;
     final RevisionPublisher revisions;
     final Path keys;
@@ -85,7 +86,7 @@ final class GatewayHarness implements AutoCloseable {
                 WorkerConfig.BOOTSTRAP_SERVERS, platform.bootstrapServers(),
                 WorkerConfig.REGISTRY_URL, platform.schemaRegistryUrl(),
                 PlatformConnection.CATALOG_URL, catalog.queryUrl(),
-                WorkerConfig.WORKER_ID, "gateway-worker-" + runId,
+                WorkerConfig.WORKER_ID, workerId,
                 WorkerConfig.GROUP_ID, "it-gateway-workers-" + runId,
                 WorkerConfig.ROLES, "inference",
                 WorkerConfig.BASE_DIR, baseDir.toString(),

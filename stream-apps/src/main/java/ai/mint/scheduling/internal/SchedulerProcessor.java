@@ -216,8 +216,10 @@ public final class SchedulerProcessor implements Processor<String, byte[], Strin
             }
         }
         answerExpired(decision.expired(), now);
-        if (!work.isEmpty() || !decision.expired().isEmpty()) {
-            // what was sent reaches workers and clients when its transaction commits: now, not at the interval
+        if (!decision.expired().isEmpty()) {
+            // error answers reach clients (read_committed) when their transaction commits: now, not at the interval.
+            // Packs and loads need no commit: workers read them as they are sent, and a commit here would stop this
+            // thread while the rest of a burst of requests arrives
             context.commit();
         }
     }
