@@ -29,6 +29,7 @@ public final class SchedulerConfig extends AbstractConfig {
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
     public static final String PERSISTENT_STORES = "stores.persistent";
     public static final String PACK_WINDOW_MS = "pack.window.ms";
+    public static final String PACK_QUIET_MS = "pack.quiet.ms";
     public static final String PACK_MAX_REQUESTS = "pack.max.requests";
     public static final String PREFETCH = "prefetch";
     public static final String HEARTBEAT_TIMEOUT_MS = "worker.heartbeat.timeout.ms";
@@ -60,10 +61,14 @@ public final class SchedulerConfig extends AbstractConfig {
             .define(PERSISTENT_STORES, Type.BOOLEAN, true, Importance.LOW,
                     "RocksDB stores (true) or in-memory ones (false); both are changelogged.")
             .define(PACK_WINDOW_MS, Type.INT, 10, Range.between(0, 60_000), Importance.MEDIUM,
-                    "How long requests of one adapter wait for others before they leave in a pack: from when the "
-                            + "scheduler read the first of them, unless they fill a pack first. Requests sent together then cost one "
-                            + "pack, one commit and one prefill; a lone request waits this long. 0 places each "
-                            + "request at once.")
+                    "How long requests of one adapter wait at most for others before they leave in a pack: from "
+                            + "when the scheduler read the first of them, unless they fill a pack or go quiet first "
+                            + "(" + PACK_QUIET_MS + "). Requests sent together then cost one pack, one worker read and "
+                            + "one prefill. 0 places each request at once.")
+            .define(PACK_QUIET_MS, Type.INT, 2, Range.between(0, 60_000), Importance.MEDIUM,
+                    "Requests of one adapter leave before their window is over once no other request of that "
+                            + "adapter was read for this long: the burst they came in is over, and a lone request "
+                            + "waits this long, not the whole window.")
             .define(PACK_MAX_REQUESTS, Type.INT, 32, Range.atLeast(1), Importance.MEDIUM,
                     "Most requests in one pack.")
             .define(PREFETCH, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -95,8 +100,12 @@ public final class SchedulerConfig extends AbstractConfig {
     public final int commitIntervalMs = getInt(COMMIT_INTERVAL_MS);
     public final boolean persistentStores = getBoolean(PERSISTENT_STORES);
     public final Duration packWindow = Duration.ofMillis(getInt(PACK_WINDOW_MS));
-    /** How often waiting requests are looked at: twice per pack window, so a pack leaves at most half a window late. */
-    public final Duration tick = Duration.ofMillis(Math.max(1, getInt(PACK_WINDOW_MS) / 2));
+    /**
+     * How often waiting requests are looked at: twice per pack window or quiet time (the shorter), so that a pack
+     * leaves at most half of it late.
+     */
+    public final Duration tick = Duration.ofMillis(Math.max(1,
+            Math.min(getInt(PACK_WINDOW_MS), getInt(PACK_QUIET_MS)) / 2));
     public final Duration doneRetention = Duration.ofMillis(getLong(DONE_RETENTION_MS));
     public final Duration shutdownTimeout = Duration.ofMillis(getInt(SHUTDOWN_TIMEOUT_MS));
 
@@ -108,6 +117,6 @@ public final class SchedulerConfig extends AbstractConfig {
     public Budgets budgets(int tasks) {
         return new Budgets(getInt(PACK_MAX_REQUESTS), 1.0 / Math.max(1, tasks), getInt(HEARTBEAT_TIMEOUT_MS),
                 getInt(LEAVE_GRACE_MS), getInt(PACK_TIMEOUT_MS), getInt(REQUEST_MAX_WAIT_MS), getInt(REQUEST_MAX_SENDS),
-                getBoolean(PREFETCH), getInt(PACK_WINDOW_MS));
+                getBoolean(PREFETCH), getInt(PACK_WINDOW_MS), getInt(PACK_QUIET_MS));
     }
 }

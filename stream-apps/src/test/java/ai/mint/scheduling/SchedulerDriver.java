@@ -62,12 +62,17 @@ final class SchedulerDriver implements AutoCloseable {
     final AtomicInteger replyTopicLookups = new AtomicInteger();
 
     SchedulerDriver(Path stateDir, boolean prefetch) {
+        this(stateDir, prefetch, WINDOW_MS); // the window tests: a group waits its whole window
+    }
+
+    SchedulerDriver(Path stateDir, boolean prefetch, int quietMs) {
         SchedulerConfig config = new SchedulerConfig(Map.of(
                 SchedulerConfig.REGISTRY_URL, registryUrl,
                 SchedulerConfig.BOOTSTRAP_SERVERS, "unused:9092",
                 SchedulerConfig.STATE_DIR, stateDir.toString(),
                 SchedulerConfig.PERSISTENT_STORES, false,
                 SchedulerConfig.PACK_WINDOW_MS, WINDOW_MS,
+                SchedulerConfig.PACK_QUIET_MS, quietMs,
                 SchedulerConfig.PACK_MAX_REQUESTS, 4,
                 SchedulerConfig.HEARTBEAT_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS,
                 SchedulerConfig.REQUEST_MAX_WAIT_MS, MAX_WAIT_MS,

@@ -76,6 +76,20 @@ class SchedulerTopologyTest {
     }
 
     @Test
+    void shouldSendALoneRequestOnceItsAdapterWentQuietNotAWholeWindowAfterItWasRead() {
+        scheduler = new SchedulerDriver(dir, true, 1);
+        SchedulerDriver s = scheduler;
+        s.catalog("p", "r1", "r1");
+        s.heartbeat("w1", "run-1", 16, "p@r1");
+        String lone = s.request("p");
+
+        s.advance(1);
+
+        assertThat(s.work("w1")).singleElement().satisfies(pack -> assertThat(pack.getRequests())
+                .extracting(InferenceRequest::getRequestId).containsExactly(lone));
+    }
+
+    @Test
     void shouldSendALoadAheadOfTheFirstPackOfAColdAdapter() {
         SchedulerDriver s = scheduler(true);
         s.catalog("p", "r1", "r1");

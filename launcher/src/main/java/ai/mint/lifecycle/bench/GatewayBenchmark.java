@@ -35,8 +35,8 @@ import picocli.CommandLine.Option;
  * greedy completions ({@code --batch} at once) two ways, in alternating order: as one batched call into the worker's
  * engine (direct), and as concurrent HTTP requests through the gateway (HTTP -> Kafka -> worker -> Kafka -> HTTP) on
  * the embedded broker. It reports each path's p50/p99 request latency and requests/s, and "ratio" = gateway p50 over
- * direct p50 (goal: at most 1.5 at batch); then the time to first token of streamed requests, which equals the whole
- * latency while workers answer a request whole (one chunk).
+ * direct p50 (goal: at most 1.5 at batch), also taken within each round (its two legs back to back); then the time to
+ * first token of streamed requests (workers stream chunks as they decode).
  */
 @Command(name = "gateway", description = "OpenAI-compatible gateway vs a direct engine call at the same batch size; "
         + "time to first token when streaming.")
@@ -47,7 +47,7 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
     private static final int MAX_TOKENS = 16;
     private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    @Option(names = "--quick", description = "Fewer rounds (about a minute).")
+    @Option(names = "--quick", description = "Fewer rounds (about half a minute).")
     boolean quick;
 
     @Option(names = "--batch", description = "Requests per round, sent at once (default: ${DEFAULT-VALUE}).")
@@ -61,13 +61,19 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
             + " (default: the scheduler's default, ${DEFAULT-VALUE}).")
     int packWindowMs = (Integer) SchedulerConfig.DEFINITION.defaultValues().get(SchedulerConfig.PACK_WINDOW_MS);
 
+    @Option(names = "--pack-quiet-ms", description = "The scheduler's " + SchedulerConfig.PACK_QUIET_MS
+            + " (default: the scheduler's default, ${DEFAULT-VALUE}).")
+    int packQuietMs = (Integer) SchedulerConfig.DEFINITION.defaultValues().get(SchedulerConfig.PACK_QUIET_MS);
+
     @Override
     public Integer call() throws Exception {
-        int rounds = quick ? 5 : 20;
+        // many short rounds: this machine's speed drifts between seconds, and medians over more rounds hold still
+        int rounds = quick ? 5 : 40;
         int warmup = 3;
         long started = System.nanoTime();
         try (ServingBench bench = new ServingBench("gateway", POLICY, Map.of(WorkerConfig.INFERENCE_BATCH,
-                Math.max(batch, 1)), Map.of(SchedulerConfig.PACK_WINDOW_MS, packWindowMs));
+                Math.max(batch, 1)), Map.of(SchedulerConfig.PACK_WINDOW_MS, packWindowMs,
+                SchedulerConfig.PACK_QUIET_MS, packQuietMs));
              Gateway gateway = Gateway.start(new GatewayConfig(Map.of(
                      GatewayConfig.BOOTSTRAP_SERVERS, bench.platform.bootstrapServers(),
                      GatewayConfig.REGISTRY_URL, bench.platform.schemaRegistryUrl(),
@@ -87,6 +93,7 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
             List<Double> firstTokenMs = new ArrayList<>();
             List<Double> directRoundMs = new ArrayList<>();
             List<Double> gatewayRoundMs = new ArrayList<>();
+            List<Double> pairedRatios = new ArrayList<>();
             long lastProgress = System.nanoTime();
             System.out.printf("gateway bench: batch %d, %d warm-up + %d timed rounds per path%n", batch, warmup,
                     rounds);
@@ -97,9 +104,12 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
                     before = timings(http, gateway.metricsUrl(), worker.metricsUrl().orElseThrow());
                 }
                 boolean directFirst = Math.floorMod(round, 2) == 0;
+                double roundDirectMs = 0;
+                double roundGatewayP50 = 0;
                 for (int leg = 0; leg < 2; leg++) {
                     if ((leg == 0) == directFirst) {
                         double ms = direct(worker);
+                        roundDirectMs = ms;
                         if (timed) {
                             directRoundMs.add(ms);
                             // every row of the batch waits for the whole batched call
@@ -109,6 +119,7 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
                         long t = System.nanoTime();
                         List<Double> each = throughGateway(http, completions, false);
                         double ms = (System.nanoTime() - t) / 1e6;
+                        roundGatewayP50 = percentile(each, 50);
                         if (timed) {
                             gatewayRoundMs.add(ms);
                             gatewayMs.addAll(each);
@@ -118,6 +129,7 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
                 List<Double> ttft = throughGateway(http, completions, true);
                 if (timed) {
                     firstTokenMs.addAll(ttft);
+                    pairedRatios.add(roundGatewayP50 / roundDirectMs);
                 }
                 if (System.nanoTime() - lastProgress > PROGRESS_NANOS || round == rounds - 1) {
                     lastProgress = System.nanoTime();
@@ -126,6 +138,11 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
                 }
             }
             BenchReport report = report(directMs, gatewayMs, firstTokenMs, directRoundMs, gatewayRoundMs, rounds);
+            // the same ratio taken within each round (its two legs ran back to back), so that a slow stretch of the
+            // machine weighs on both sides of each figure
+            report.figure("round_ratio_median", median(pairedRatios));
+            report.figure("round_ratio_min", min(pairedRatios));
+            report.figure("round_ratio_max", max(pairedRatios));
             whereTheTimeGoes(report, before, timings(http, gateway.metricsUrl(), worker.metricsUrl().orElseThrow()));
             report.publish();
             return 0;
@@ -150,6 +167,7 @@ public final class GatewayBenchmark implements MintBenchmark, Callable<Integer> 
         report.figure("batch", batch);
         report.figure("linger_ms", lingerMs);
         report.figure("pack_window_ms", packWindowMs);
+        report.figure("pack_quiet_ms", packQuietMs);
         report.figure("p50_direct_ms", p50Direct);
         report.figure("p50_gateway_ms", p50Gateway);
         report.figure("p99_direct_ms", percentile(directMs, 99));

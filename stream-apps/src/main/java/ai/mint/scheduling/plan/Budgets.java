@@ -15,12 +15,15 @@ package ai.mint.scheduling.plan;
  * @param maxSends          a request sent this often to workers that stopped is answered with an error instead of
  *                          sent again (so a request that crashes workers does not crash them all)
  * @param prefetch          schedule a load ahead of a pack whose worker does not hold its adapter
- * @param gatherMs          requests of one adapter wait until the first of them was read this long ago (or they fill
- *                          a pack), so that requests sent together leave in one pack: one commit, one worker read and
- *                          one prefill instead of one each; 0 places every request at once
+ * @param gatherMs          requests of one adapter wait at most until the first of them was read this long ago (or
+ *                          they fill a pack), so that requests sent together leave in one pack: one worker read and one
+ *                          prefill instead of one each; 0 places every request at once
+ * @param quietMs           ...but they leave sooner, once no request of their adapter was read for this long: a burst
+ *                          is over, and a lone request does not wait the whole window
  */
 public record Budgets(int maxPackRequests, double workerShare, long heartbeatTimeoutMs, long leaveGraceMs,
-                      long packTimeoutMs, long maxWaitMs, int maxSends, boolean prefetch, long gatherMs) {
+                      long packTimeoutMs, long maxWaitMs, int maxSends, boolean prefetch, long gatherMs,
+                      long quietMs) {
 
     public Budgets {
         if (maxPackRequests < 1) {
@@ -29,8 +32,9 @@ public record Budgets(int maxPackRequests, double workerShare, long heartbeatTim
         if (!(workerShare > 0 && workerShare <= 1)) {
             throw new IllegalArgumentException("worker share must be in (0, 1], got " + workerShare);
         }
-        if (gatherMs < 0) {
-            throw new IllegalArgumentException("the gather time is at least 0 ms, got " + gatherMs);
+        if (gatherMs < 0 || quietMs < 0) {
+            throw new IllegalArgumentException("the gather and quiet times are at least 0 ms, got " + gatherMs
+                    + " and " + quietMs);
         }
         if (maxSends < 1) {
             throw new IllegalArgumentException("a request is sent at least once, got max sends " + maxSends);

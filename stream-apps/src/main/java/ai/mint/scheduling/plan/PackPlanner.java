@@ -24,7 +24,8 @@ import java.util.Optional;
  *       given up: such a request may be what stops workers).</li>
  *   <li>Requests are grouped by adapter revision; groups are served oldest first, and each pack holds up to
  *       {@code maxPackRequests} requests of one group. A group that cannot fill a pack waits until its first request
- *       was read {@code gatherMs} ago, so that requests sent together leave together.</li>
+ *       was read {@code gatherMs} ago, or until none came for {@code quietMs}, so that requests sent together leave
+ *       together and a lone one leaves soon.</li>
  *   <li>A pack goes to a worker that keeps the adapter's base model resident and holds the adapter (already in a pack in flight there, or on the device, before
  *       the CPU tier), the one with the most free queue among those; else to the worker with room for the adapter
  *       and the most free queue, with a load scheduled right before the pack.</li>
@@ -91,7 +92,9 @@ public final class PackPlanner {
             Deque<PendingRequest> requests = group.getValue();
             long bytes = requests.stream().mapToLong(PendingRequest::bytes).max().orElse(0);
             long firstRead = requests.stream().mapToLong(PendingRequest::readAtMs).min().orElse(nowMs);
-            boolean gathering = requests.size() < budgets.maxPackRequests() && nowMs - firstRead < budgets.gatherMs();
+            long lastRead = requests.stream().mapToLong(PendingRequest::readAtMs).max().orElse(nowMs);
+            boolean gathering = requests.size() < budgets.maxPackRequests() && nowMs - firstRead < budgets.gatherMs()
+                    && nowMs - lastRead < budgets.quietMs();
             while (!requests.isEmpty() && !gathering) {
                 Optional<Room> chosen = choose(rooms.values(), adapter, bytes);
                 if (chosen.isEmpty()) {

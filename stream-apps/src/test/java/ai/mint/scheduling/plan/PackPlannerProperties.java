@@ -222,7 +222,7 @@ class PackPlannerProperties {
         return Combinators.combine(Arbitraries.integers().between(1, 5), Arbitraries.of(1.0, 0.5, 1.0 / 3),
                 Arbitraries.of(true, false), Arbitraries.integers().between(1, 3))
                 .as((maxPack, share, prefetch, maxSends) -> new Budgets(maxPack, share, TIMEOUT, 1_000, 60_000, 20_000,
-                        maxSends, prefetch, 0));
+                        maxSends, prefetch, 0, 0));
     }
 
     private static List<AdapterKey> adapters() {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PackPlannerTest {
 
     static final long NOW = 1_000_000;
-    static final Budgets ONE_TASK = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, true, 0);
+    static final Budgets ONE_TASK = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, true, 0, 0);
     static final AdapterKey A = AdapterKey.of("p", "r1");
     static final AdapterKey B = AdapterKey.of("q", "r1");
 
@@ -32,7 +32,7 @@ class PackPlannerTest {
 
     @Test
     void shouldHoldAnAdaptersRequestsUntilTheFirstWasReadAPackWindowAgoThenSendThemAsOnePack() {
-        Budgets gathering = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, true, 10);
+        Budgets gathering = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, true, 10, 10);
         List<WorkerView> workers = List.of(worker("w1", 8, onDevice(A)));
         // published 30 ms ago and read late (the scheduler was committing): the window counts from the reading
         List<PendingRequest> sentTogether = List.of(new PendingRequest("a#0", A, 100, NOW - 30, 0, NOW - 9),
@@ -50,8 +50,28 @@ class PackPlannerTest {
     }
 
     @Test
+    void shouldSendAGroupBeforeItsWindowIsOverOnceNoRequestOfItsAdapterCameForTheQuietTime() {
+        Budgets quietAfter2 = new Budgets(8, 1.0, 3_000, 1_000, 60_000, 30_000, 3, true, 10, 2);
+        List<WorkerView> workers = List.of(worker("w1", 16, onDevice(A)));
+        List<PendingRequest> burst = List.of(new PendingRequest("a#0", A, 100, NOW - 4, 0, NOW - 4),
+                new PendingRequest("a#1", A, 100, NOW - 3, 0, NOW - 3),
+                new PendingRequest("b#0", B, 100, NOW - 4, 0, NOW - 4),
+                new PendingRequest("b#1", B, 100, NOW - 1, 0, NOW - 1)); // b's burst goes on
+
+        Decision stillComing = PackPlanner.decide(NOW - 2, workers, List.of(), burst.subList(0, 2), quietAfter2);
+        Decision quiet = PackPlanner.decide(NOW, workers, List.of(), burst, quietAfter2);
+
+        assertThat(stillComing.work()).isEmpty();
+        assertThat(quiet.packs()).singleElement().satisfies(p -> {
+            assertThat(p.adapter()).isEqualTo(A);
+            assertThat(p.requests()).extracting(PendingRequest::requestId).containsExactly("a#0", "a#1");
+        });
+        assertThat(quiet.pending()).extracting(PendingRequest::requestId).containsExactlyInAnyOrder("b#0", "b#1");
+    }
+
+    @Test
     void shouldNotHoldRequestsThatFillAPackNorOnesOfAnotherAdapterThatHaveWaitedLongEnough() {
-        Budgets gathering = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, true, 10);
+        Budgets gathering = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, true, 10, 10);
         List<WorkerView> workers = List.of(worker("w1", 16, Map.of()));
         List<PendingRequest> pending = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -113,7 +133,7 @@ class PackPlannerTest {
 
     @Test
     void shouldLeaveTheLoadToTheWorkerWhenPrefetchIsOff() {
-        Budgets onDemand = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, false, 0);
+        Budgets onDemand = new Budgets(4, 1.0, 3_000, 1_000, 60_000, 30_000, 3, false, 0, 0);
 
         Decision d = PackPlanner.decide(NOW, List.of(worker("w1", 8, Map.of())), List.of(), requests(A, 1, 100),
                 onDemand);
@@ -198,7 +218,7 @@ class PackPlannerTest {
 
     @Test
     void shouldSplitEachWorkersBudgetsBetweenTasks() {
-        Budgets thirdShare = new Budgets(32, 1.0 / 3, 3_000, 1_000, 60_000, 30_000, 3, true, 0);
+        Budgets thirdShare = new Budgets(32, 1.0 / 3, 3_000, 1_000, 60_000, 30_000, 3, true, 0, 0);
 
         Decision d = PackPlanner.decide(NOW, List.of(worker("w1", 64, Map.of())), List.of(), requests(A, 40, 100),
                 thirdShare);
