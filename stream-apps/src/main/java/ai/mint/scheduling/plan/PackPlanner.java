@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Optional;
 
@@ -91,10 +92,9 @@ public final class PackPlanner {
             AdapterKey adapter = group.getKey();
             Deque<PendingRequest> requests = group.getValue();
             long bytes = requests.stream().mapToLong(PendingRequest::bytes).max().orElse(0);
-            long firstRead = requests.stream().mapToLong(PendingRequest::readAtMs).min().orElse(nowMs);
-            long lastRead = requests.stream().mapToLong(PendingRequest::readAtMs).max().orElse(nowMs);
-            boolean gathering = requests.size() < budgets.maxPackRequests() && nowMs - firstRead < budgets.gatherMs()
-                    && nowMs - lastRead < budgets.quietMs();
+            LongSummaryStatistics reads = requests.stream().mapToLong(PendingRequest::readAtMs).summaryStatistics();
+            boolean gathering = requests.size() < budgets.maxPackRequests()
+                    && nowMs - reads.getMin() < budgets.gatherMs() && nowMs - reads.getMax() < budgets.quietMs();
             while (!requests.isEmpty() && !gathering) {
                 Optional<Room> chosen = choose(rooms.values(), adapter, bytes);
                 if (chosen.isEmpty()) {
